@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto'
+import cookie from '@fastify/cookie'
+import formbody from '@fastify/formbody'
+import rateLimit from '@fastify/rate-limit'
+import type { FastifyRequest } from 'fastify'
+import Fastify from 'fastify'
+import { features } from './features/index.ts'
+import './platform/http/types.ts'
+import { assets } from './platform/http/assets.ts'
+import { authentication } from './platform/http/authentication.ts'
+import { csrfProtection } from './platform/http/csrf.ts'
+import { installErrorHandling } from './platform/http/error-handler.ts'
+import { openApi } from './platform/http/openapi.ts'
+import { operations } from './platform/http/operations.ts'
+import { rendering } from './platform/http/render.ts'
+import { securityHeaders } from './platform/http/security.ts'
+import { createViews } from './platform/views/nunjucks.ts'
+import type { Services } from './services.ts'
+
+const REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/
+
+/**
+ * Builds the web app: platform plugins first (security, identity, CSRF, rendering, API
+ * documents, errors), then each feature's routes. Nothing listens here; server.ts does.
+ */
+export async function buildApp(services: Services) {
+  const { config } = services
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      // Requests are logged by route pattern and id only: a URL can carry a sign-in token or an email address.
+      serializers: {
+        req: (request: FastifyRequest) => ({
+          id: request.id,
+          method: request.method,
+          route: request.routeOptions?.url ?? 'unmatched',
+        }),
+        res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
+      },
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+    },
+    genReqId: (request) => {
+      const given = request.headers['x-request-id']
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+    },
+    requestIdHeader: false,
+    bodyLimit: 1_048_576,
+    return503OnClosing: true,
+  })
+
+  await app.register(cookie)
+  await app.register(formbody, { bodyLimit: 1_048_576 })
+  await app.register(rateLimit, { global: false })
+  await app.register(securityHeaders, { production: config.production })
+  await app.register(authentication, {
+    sessions: services.sessions,
+    tokens: services.tokens,
+    production: config.production,
+    maxHours: config.sessionMaxHours,
+  })
+  await app.register(csrfProtection, { secret: config.sessionSecret, production: config.production })
+  await app.register(rendering, { views: createViews() })
+  await openApi(app, { publicUrl: config.publicUrl })
+  installErrorHandling(app)
+  await operations(app, { db: services.db })
+  await assets(app)
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+
+  for (const feature of features) await app.register(feature, { services })
+  return app
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>

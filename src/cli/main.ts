@@ -1,0 +1,67 @@
+import { Command, Option } from 'commander'
+import { roles } from '#platform/auth/roles.ts'
+import { ConfigError } from '#src/config.ts'
+import { runWorker } from '#src/worker.ts'
+import { migrateCommand, seedCommand } from './database.ts'
+import { createPartnershipCommand } from './partnerships.ts'
+import { createTokenCommand } from './tokens.ts'
+import { createUserCommand } from './users.ts'
+
+/**
+ * `cascade`: the operator's command line. Every command works whether or not the server is
+ * running on the same embedded database: it reaches the running server's socket when there
+ * is one, and opens the database itself when there is not.
+ */
+const program = new Command('cascade')
+  .description('Cascade: multi-agency safeguarding learning and improvement')
+  .showHelpAfterError()
+
+program.command('migrate').description('apply the database migrations').action(migrateCommand)
+
+program
+  .command('seed')
+  .description('load data')
+  .requiredOption('--demo', 'load the five demo partnerships, their policies, agencies and users')
+  .action(seedCommand)
+
+const partnerships = program.command('partnerships').description('manage partnerships (tenants)')
+partnerships
+  .command('create')
+  .description('create a partnership with the default policy')
+  .requiredOption('--slug <slug>', 'short name used in addresses, like north-somerset')
+  .requiredOption('--name <name>', 'the partnership’s name')
+  .action(createPartnershipCommand)
+
+const users = program.command('users').description('manage users')
+users
+  .command('create')
+  .description('create a user (or find them by email) and give them a role in a partnership')
+  .requiredOption('--email <email>', 'work email address')
+  .requiredOption('--name <name>', 'the name to show')
+  .requiredOption('--partnership <slug>', 'the partnership')
+  .addOption(new Option('--role <role>', 'their role').choices([...roles]).makeOptionMandatory())
+  .option('--agency <id...>', 'for an agency lead: the agencies they lead')
+  .option('--password-stdin', 'read a password from standard input (otherwise they sign in by emailed link)')
+  .action(createUserCommand)
+
+const tokens = program.command('tokens').description('manage API tokens')
+tokens
+  .command('create')
+  .description('create an API token for a user in a partnership; prints only the token, once')
+  .requiredOption('--partnership <slug>', 'the partnership')
+  .requiredOption('--user <email>', 'the user the token acts as')
+  .option('--name <name>', 'what the token is for', 'API token')
+  .action(createTokenCommand)
+
+program.command('worker').description('run background and scheduled jobs (no web pages)').action(runWorker)
+
+try {
+  await program.parseAsync()
+} catch (error) {
+  console.error(
+    error instanceof ConfigError
+      ? error.message
+      : `cascade: ${error instanceof Error ? error.message : error}`,
+  )
+  process.exit(1)
+}

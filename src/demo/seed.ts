@@ -1,0 +1,99 @@
+import { hashPassword } from '#platform/auth/passwords.ts'
+import type { Role } from '#platform/auth/roles.ts'
+import { roles } from '#platform/auth/roles.ts'
+import { ensureUser, grantRole } from '#platform/auth/users.ts'
+import type { Database } from '#platform/db/database.ts'
+import { DEMO_PASSWORD, demoAgencies, demoPartnerships } from './partnerships.ts'
+
+const roleLabels: Record<Role, string> = {
+  admin: 'Workforce Development Officer',
+  subgroup: 'Sub-group Member',
+  executive: 'Executive Lead',
+  'agency-lead': 'Agency Safeguarding Lead',
+  trainer: 'Pool Trainer',
+  practitioner: 'Practitioner',
+}
+
+/** The policy of a demo partnership takes effect from the start of the financial year 2024-25. */
+const DEMO_POLICY_FROM = '2024-04-01'
+
+/**
+ * Loads the five demo partnerships, their policies, agencies and one user per role
+ * ({role}@{slug}.example.org). Safe to run again: a partnership already there is left as it is.
+ */
+export async function seedDemo(db: Database): Promise<{ created: string[] }> {
+  const created: string[] = []
+  const passwordHash = await hashPassword(DEMO_PASSWORD)
+  for (const demo of demoPartnerships) {
+    const partnership = await db.platform(async (sql) => {
+      const existing = await sql.maybeOne<{ id: string }>('SELECT id FROM partnerships WHERE slug = $1', [
+        demo.slug,
+      ])
+      if (existing) return null
+      return sql.one<{ id: string; slug: string; name: string }>(
+        'INSERT INTO partnerships (slug, name, demo) VALUES ($1, $2, true) RETURNING id, slug, name',
+        [demo.slug, demo.name],
+      )
+    })
+    if (!partnership) continue
+    created.push(demo.slug)
+
+    const agencyIds = await db.tenant(
+      { partnershipId: partnership.id, userId: null, actor: 'demo-seed' },
+      async (sql) => {
+        await sql.auditAs('demo.seed')
+        await sql.query(
+          'INSERT INTO policies (partnership_id, effective_from, rules, reason) VALUES ($1, $2, $3, $4)',
+          [
+            partnership.id,
+            DEMO_POLICY_FROM,
+            JSON.stringify(demo.policy),
+            'The rules of the partnership’s learning and development strategy',
+          ],
+        )
+        const ids: string[] = []
+        for (const agency of demoAgencies(demo.place)) {
+          const row = await sql.one<{ id: string }>(
+            `INSERT INTO agencies (partnership_id, name, category, safer_programme_member, sector, workforce)
+           VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+            [
+              partnership.id,
+              agency.name,
+              agency.category,
+              agency.saferProgrammeMember ?? false,
+              agency.sector,
+              agency.workforce,
+            ],
+          )
+          ids.push(row.id)
+        }
+        return ids
+      },
+    )
+
+    for (const role of roles) {
+      const user = await ensureUser(db, {
+        email: `${role}@${demo.slug}.example.org`,
+        displayName: `${demo.place} ${roleLabels[role]}`,
+        passwordHash,
+      })
+      // The demo agency lead leads the first voluntary agency and the nursery.
+      const led =
+        role === 'agency-lead' ? [agencyIds[10], agencyIds[8]].filter((id): id is string => Boolean(id)) : []
+      await grantRole(db, {
+        partnershipId: partnership.id,
+        userId: user.id,
+        role,
+        agencyIds: led,
+        actor: 'demo-seed',
+      })
+    }
+  }
+  return { created }
+}
+
+/** True when the database holds demo partnerships, whose passwords are published. */
+export async function hasDemoData(db: Database): Promise<boolean> {
+  const row = await db.platform((sql) => sql.maybeOne('SELECT 1 FROM partnerships WHERE demo LIMIT 1'))
+  return Boolean(row)
+}

@@ -1,0 +1,200 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { TestApp } from '#test/support/app.ts'
+import { page, testApp } from '#test/support/app.ts'
+
+let t: TestApp
+beforeAll(async () => {
+  t = await testApp()
+})
+afterAll(() => t?.close())
+
+const genericFailure = /Enter a correct email address and password/
+
+describe('signing in with a password', () => {
+  it('signs in a user with one partnership straight to their home page', async () => {
+    const browser = t.browser()
+    const response = await browser.submit('/sign-in', {
+      email: 'admin@norfolk.example.org',
+      password: 'cascade-demo',
+    })
+    expect(response.statusCode).toBe(303)
+    expect(response.headers.location).toBe('/dashboard')
+    const home = await browser.get('/dashboard')
+    expect(home.statusCode).toBe(200)
+    expect(page(home.body)('h1').text()).toBe('Norfolk Safeguarding Children Partnership')
+  })
+
+  it('treats the email address without regard to case', async () => {
+    const response = await t
+      .browser()
+      .submit('/sign-in', { email: 'Admin@Norfolk.Example.org', password: 'cascade-demo' })
+    expect(response.statusCode).toBe(303)
+  })
+
+  it('gives the same answer for an unknown email as for a wrong password', async () => {
+    const unknown = await t
+      .browser()
+      .submit('/sign-in', { email: 'nobody@norfolk.example.org', password: 'cascade-demo' })
+    const wrong = await t
+      .browser()
+      .submit('/sign-in', { email: 'trainer@norfolk.example.org', password: 'wrong password' })
+    expect(unknown.statusCode).toBe(400)
+    expect(wrong.statusCode).toBe(400)
+    expect(page(unknown.body)('.govuk-error-summary').text()).toMatch(genericFailure)
+    expect(page(unknown.body)('.govuk-error-summary').text()).toBe(
+      page(wrong.body)('.govuk-error-summary').text(),
+    )
+  })
+
+  it('says what is missing, keeps the email typed, and links each error to its field', async () => {
+    const response = await t.browser().submit('/sign-in', { email: 'not-an-email', password: '' })
+    const $ = page(response.body)
+    expect(response.statusCode).toBe(400)
+    expect($('.govuk-error-summary a[href="#email"]').text()).toMatch(/correct format/)
+    expect($('.govuk-error-summary a[href="#password"]').text()).toBe('Enter your password')
+    expect($('#email').val()).toBe('not-an-email')
+    expect($('title').text()).toMatch(/^Error: /)
+  })
+
+  it('pauses an account after five wrong passwords, without saying so, even for the right password', async () => {
+    const email = 'subgroup@jersey.example.org'
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await t.browser().submit('/sign-in', { email, password: `wrong ${attempt}` })
+    }
+    const locked = await t.browser().submit('/sign-in', { email, password: 'cascade-demo' })
+    expect(locked.statusCode).toBe(400)
+    expect(page(locked.body)('.govuk-error-summary').text()).toMatch(genericFailure)
+    t.clock.advance(16 * 60_000)
+    const later = await t.browser().submit('/sign-in', { email, password: 'cascade-demo' })
+    expect(later.statusCode).toBe(303)
+  })
+
+  it('refuses a sign-in form posted without its CSRF token', async () => {
+    const browser = t.browser()
+    await browser.get('/sign-in')
+    const response = await browser.post(
+      '/sign-in',
+      { email: 'admin@norfolk.example.org', password: 'cascade-demo' },
+      { csrf: 'forged' },
+    )
+    expect(response.statusCode).toBe(403)
+  })
+
+  it('returns to the page asked for, but never to another site', async () => {
+    const browser = t.browser()
+    await browser.get('/sign-in?returnTo=/policy')
+    const back = await browser.post('/sign-in', {
+      email: 'admin@norfolk.example.org',
+      password: 'cascade-demo',
+      returnTo: '/policy',
+    })
+    expect(back.headers.location).toBe('/policy')
+    const elsewhere = await t.browser().submit('/sign-in', {
+      email: 'admin@norfolk.example.org',
+      password: 'cascade-demo',
+      returnTo: '//evil.example.com/',
+    })
+    expect(elsewhere.headers.location).toBe('/dashboard')
+  })
+})
+
+describe('sessions', () => {
+  it('gives a new session id at sign-in and ends the old one', async () => {
+    const browser = await t.signIn('trainer@norfolk.example.org')
+    const before = browser.cookieHeader
+    await browser.submit(
+      '/sign-in',
+      { email: 'trainer@norfolk.example.org', password: 'cascade-demo' },
+      { from: '/account' },
+    )
+    expect(browser.cookieHeader).not.toBe(before)
+    const old = await t.app.inject({ method: 'GET', url: '/dashboard', headers: { cookie: before } })
+    expect(old.statusCode).toBe(303)
+  })
+
+  it('ends a session left idle longer than the idle limit', async () => {
+    const browser = await t.signIn('executive@jersey.example.org')
+    expect((await browser.get('/dashboard')).statusCode).toBe(200)
+    t.clock.advance(31 * 60_000)
+    expect((await browser.get('/dashboard')).statusCode).toBe(303)
+  })
+
+  it('signs out, and the old cookie no longer works', async () => {
+    const browser = await t.signIn('practitioner@jersey.example.org')
+    const cookie = browser.cookieHeader
+    await browser.get('/dashboard')
+    const out = await browser.post('/sign-out', {})
+    expect(out.statusCode).toBe(200)
+    const again = await t.app.inject({ method: 'GET', url: '/dashboard', headers: { cookie } })
+    expect(again.statusCode).toBe(303)
+  })
+
+  it('revokes every other session of the user', async () => {
+    const phone = await t.signIn('agency-lead@jersey.example.org')
+    const desk = await t.signIn('agency-lead@jersey.example.org')
+    await desk.get('/account')
+    await desk.post('/account/sessions', {})
+    expect((await desk.get('/dashboard')).statusCode).toBe(200)
+    expect((await phone.get('/dashboard')).statusCode).toBe(303)
+  })
+})
+
+describe('signing in with a link', () => {
+  it('emails a one-time link that signs in once, and says the same for an unknown address', async () => {
+    const sent = await t.browser().submit('/sign-in/link', { email: 'trainer@shropshire.example.org' })
+    const unknown = await t.browser().submit('/sign-in/link', { email: 'nobody@shropshire.example.org' })
+    expect(page(sent.body)('h1').text()).toBe('Check your email')
+    expect(page(unknown.body)('p').first().text()).toMatch(
+      /If nobody@shropshire.example.org belongs to an account/,
+    )
+
+    const mail = await t.db.platform((sql) =>
+      sql.query<{ to_address: string; text_body: string }>(
+        `SELECT to_address, text_body FROM outbox WHERE to_address LIKE '%shropshire%'`,
+      ),
+    )
+    expect(mail.map((m) => m.to_address)).toEqual(['trainer@shropshire.example.org'])
+    const link = mail[0]?.text_body.match(/\/sign-in\/link\/([A-Za-z0-9_-]+)/)?.[1]
+    expect(link).toBeTruthy()
+
+    const browser = t.browser()
+    const confirm = await browser.get(`/sign-in/link/${link}`)
+    expect(confirm.statusCode).toBe(200)
+    const used = await browser.post(`/sign-in/link/${link}`, {})
+    expect(used.headers.location).toBe('/dashboard')
+    const again = await t.browser().submit(`/sign-in/link/${link}`, {})
+    expect(again.statusCode).toBe(400)
+  })
+
+  it('refuses a link after 15 minutes', async () => {
+    await t.browser().submit('/sign-in/link', { email: 'admin@shropshire.example.org' })
+    const mail = await t.db.platform((sql) =>
+      sql.one<{ text_body: string }>(
+        `SELECT text_body FROM outbox WHERE to_address = 'admin@shropshire.example.org'`,
+      ),
+    )
+    const link = mail.text_body.match(/\/sign-in\/link\/([A-Za-z0-9_-]+)/)?.[1]
+    t.clock.advance(16 * 60_000)
+    const response = await t.browser().submit(`/sign-in/link/${link}`, {})
+    expect(response.statusCode).toBe(400)
+    expect(page(response.body)('h1').text()).toBe('That sign-in link has expired')
+  })
+})
+
+describe('sign-in rate limit', () => {
+  it('answers 429 after too many attempts from one address in a minute', async () => {
+    const limited = await testApp({ env: { SIGN_IN_ATTEMPTS_PER_MINUTE: '3' } })
+    try {
+      const statuses: number[] = []
+      for (let attempt = 0; attempt < 4; attempt++) {
+        const response = await limited
+          .browser()
+          .submit('/sign-in', { email: 'admin@norfolk.example.org', password: 'wrong' })
+        statuses.push(response.statusCode)
+      }
+      expect(statuses).toEqual([400, 400, 400, 429])
+    } finally {
+      await limited.close()
+    }
+  })
+})

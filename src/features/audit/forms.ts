@@ -1,0 +1,23 @@
+import { z } from 'zod'
+
+const date = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Enter a date in the format YYYY-MM-DD, like 2026-04-01' })
+  .optional()
+  .or(z.literal('').transform(() => undefined))
+
+export const auditFilter = z.object({
+  entityType: z
+    .string()
+    .trim()
+    .max(60)
+    .regex(/^[a-z_]*$/, { message: 'Select a kind of record from the list' })
+    .optional(),
+  actor: z.string().trim().max(320, { message: 'Enter 320 characters or fewer' }).optional(),
+  from: date,
+  to: date,
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+})
+
+export type AuditFilter = z.infer<typeof auditFilter>

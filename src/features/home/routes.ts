@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify'
+import type { Services } from '#src/services.ts'
+
+/** The start page, the signed-in home page and the statements every service publishes. */
+export default async function homeRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  app.get('/', { config: { access: 'public' } }, async (request, reply) => {
+    if (request.auth?.partnership) return reply.redirect('/dashboard', 303)
+    const partnerships = await services.partnerships.list()
+    return reply.view('home/views/start.njk', { title: 'Multi-agency safeguarding learning', partnerships })
+  })
+
+  app.get('/dashboard', { config: { access: 'signed-in' } }, (_request, reply) =>
+    reply.view('home/views/dashboard.njk', { title: 'Home' }),
+  )
+
+  app.get('/accessibility', { config: { access: 'public' } }, (_request, reply) =>
+    reply.view('home/views/accessibility.njk', { title: 'Accessibility statement' }),
+  )
+
+  app.get('/privacy', { config: { access: 'public' } }, (_request, reply) =>
+    reply.view('home/views/privacy.njk', { title: 'Privacy notice' }),
+  )
+}

@@ -1,0 +1,12 @@
+import type { FastifyInstance } from 'fastify'
+import type { Services } from '#src/services.ts'
+import accountRoutes from './account/routes.ts'
+import auditRoutes from './audit/routes.ts'
+import homeRoutes from './home/routes.ts'
+import policyApi from './policy/api.ts'
+import policyRoutes from './policy/routes.ts'
+
+type FeaturePlugin = (app: FastifyInstance, options: { services: Services }) => Promise<void>
+
+/** Every feature's routes. A new feature adds its plugin here; app.ts does not change. */
+export const features: FeaturePlugin[] = [homeRoutes, accountRoutes, policyRoutes, policyApi, auditRoutes]

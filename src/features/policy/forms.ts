@@ -1,0 +1,145 @@
+import { z } from 'zod'
+import { certificateRules, jurisdictions, noShowCharges, noticeBases, policyRulesSchema } from './policy.ts'
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Enter a date in the format YYYY-MM-DD' })
+  .refine(
+    (value) =>
+      !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
+      new Date(`${value}T00:00:00Z`).toISOString().startsWith(value),
+    {
+      message: 'Enter a real date',
+    },
+  )
+
+/** A change to the policy through the API: any rules to change, and when the change takes effect. */
+export const policyChangeSchema = z
+  .object({
+    jurisdiction: policyRulesSchema.shape.jurisdiction.optional(),
+    shortlistingLeadWeeks: policyRulesSchema.shape.shortlistingLeadWeeks.optional(),
+    cancellationNoticeDays: policyRulesSchema.shape.cancellationNoticeDays.optional(),
+    cancellationNoticeBasis: policyRulesSchema.shape.cancellationNoticeBasis.optional(),
+    substituteWaivesCharge: z.boolean().optional(),
+    fees: policyRulesSchema.shape.fees.partial().strict().optional(),
+    noShowCharge: policyRulesSchema.shape.noShowCharge.optional(),
+    noShowFixedPence: policyRulesSchema.shape.noShowFixedPence.optional(),
+    chargeFundingPartnersForNoShow: z.boolean().optional(),
+    certificateRule: policyRulesSchema.shape.certificateRule.optional(),
+    followUpDelayMonths: policyRulesSchema.shape.followUpDelayMonths.optional(),
+    telephoneSampleSize: policyRulesSchema.shape.telephoneSampleSize.optional(),
+    refresherIntervalYears: policyRulesSchema.shape.refresherIntervalYears.optional(),
+    financialYearStartMonth: policyRulesSchema.shape.financialYearStartMonth.optional(),
+    capacityDaysPerWeek: policyRulesSchema.shape.capacityDaysPerWeek.optional(),
+    tiers: policyRulesSchema.shape.tiers.optional(),
+    effectiveFrom: isoDate
+      .optional()
+      .describe('The date the change takes effect (Europe/London); today when left out'),
+    reason: z
+      .string()
+      .trim()
+      .max(2000, { message: 'The reason must be 2,000 characters or fewer' })
+      .optional(),
+  })
+  .strict()
+
+export type PolicyChange = z.infer<typeof policyChangeSchema>
+
+const wholeNumber = (message: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d{1,4}$/, { message })
+    .transform(Number)
+
+/** Pounds typed on the page ("40", "40.5", "£40.00") as integer pence, never through a float. */
+const pounds = (message: string) =>
+  z
+    .string()
+    .trim()
+    .transform((value) => value.replace(/^£/, '').replaceAll(',', ''))
+    .pipe(z.string().regex(/^\d{1,5}(\.\d{1,2})?$/, { message }))
+    .transform((value) => {
+      const [whole = '0', fraction = ''] = value.split('.')
+      return Number(whole) * 100 + Number(fraction.padEnd(2, '0'))
+    })
+
+const yesNo = z.enum(['yes', 'no'], { message: 'Select yes or no' }).transform((v) => v === 'yes')
+
+/** The policy page's form: text as typed, turned into a policy change. */
+export const policyForm = z
+  .object({
+    jurisdiction: z.enum(jurisdictions, { message: 'Select the jurisdiction whose bank holidays apply' }),
+    shortlistingLeadWeeks: wholeNumber('Enter the lead time as a whole number of weeks, like 6'),
+    cancellationNoticeDays: wholeNumber('Enter the notice as a whole number of days, like 7'),
+    cancellationNoticeBasis: z.enum(noticeBases, { message: 'Select working days or calendar days' }),
+    substituteWaivesCharge: yesNo,
+    'fees.fundingPartnerPence': pounds('Enter the fee for funding partners in pounds, like 0 or 40.00'),
+    'fees.statutoryPence': pounds('Enter the fee for statutory agencies in pounds, like 0 or 40.00'),
+    'fees.privatePence': pounds('Enter the fee for private agencies in pounds, like 100.00'),
+    'fees.voluntarySaferProgrammePence': pounds(
+      'Enter the fee for Safer Programme members in pounds, like 40.00',
+    ),
+    'fees.voluntaryPence': pounds('Enter the fee for other voluntary agencies in pounds, like 50.00'),
+    noShowCharge: z.enum(noShowCharges, { message: 'Select how non-attendance is charged' }),
+    noShowFixedPence: pounds('Enter the fixed charge for non-attendance in pounds, like 50.00'),
+    chargeFundingPartnersForNoShow: yesNo,
+    certificateRule: z.enum(certificateRules, { message: 'Select when a certificate is issued' }),
+    followUpDelayMonths: wholeNumber('Enter the follow-up delay as a whole number of months, like 3'),
+    telephoneSampleSize: wholeNumber('Enter the sample size as a whole number, like 10'),
+    refresherIntervalYears: wholeNumber('Enter the refresher interval as a whole number of years, like 3'),
+    financialYearStartMonth: wholeNumber('Select the month the financial year starts'),
+    capacityDaysPerWeek: z
+      .string()
+      .trim()
+      .regex(/^\d{1}(\.[05])?$/, { message: 'Enter capacity in days a week, like 2 or 2.5' })
+      .transform(Number),
+    tiers: z
+      .string()
+      .max(5000, { message: 'Tiers must be 5,000 characters or fewer' })
+      .transform((text) =>
+        text
+          .split(/\r?\n/)
+          .map((line) => line.trim())
+          .filter(Boolean),
+      ),
+    effectiveFrom: isoDate,
+    reason: z
+      .string()
+      .trim()
+      .min(1, { message: 'Enter why the policy is changing' })
+      .max(2000, { message: 'The reason must be 2,000 characters or fewer' }),
+  })
+  .transform(
+    (form): PolicyChange => ({
+      jurisdiction: form.jurisdiction,
+      shortlistingLeadWeeks: form.shortlistingLeadWeeks,
+      cancellationNoticeDays: form.cancellationNoticeDays,
+      cancellationNoticeBasis: form.cancellationNoticeBasis,
+      substituteWaivesCharge: form.substituteWaivesCharge,
+      fees: {
+        fundingPartnerPence: form['fees.fundingPartnerPence'],
+        statutoryPence: form['fees.statutoryPence'],
+        privatePence: form['fees.privatePence'],
+        voluntarySaferProgrammePence: form['fees.voluntarySaferProgrammePence'],
+        voluntaryPence: form['fees.voluntaryPence'],
+      },
+      noShowCharge: form.noShowCharge,
+      noShowFixedPence: form.noShowFixedPence,
+      chargeFundingPartnersForNoShow: form.chargeFundingPartnersForNoShow,
+      certificateRule: form.certificateRule,
+      followUpDelayMonths: form.followUpDelayMonths,
+      telephoneSampleSize: form.telephoneSampleSize,
+      refresherIntervalYears: form.refresherIntervalYears,
+      financialYearStartMonth: form.financialYearStartMonth,
+      capacityDaysPerWeek: form.capacityDaysPerWeek,
+      tiers: form.tiers,
+      effectiveFrom: form.effectiveFrom,
+      reason: form.reason,
+    }),
+  )
+
+/** Policy field names as the page's field ids, so an error links to its field. */
+export function pageField(apiField: string): string {
+  return apiField.replaceAll('.', '-')
+}

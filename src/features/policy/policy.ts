@@ -1,0 +1,164 @@
+import { z } from 'zod'
+
+export const jurisdictions = [
+  'england-and-wales',
+  'scotland',
+  'northern-ireland',
+  'jersey',
+  'guernsey',
+  'isle-of-man',
+] as const
+export type Jurisdiction = (typeof jurisdictions)[number]
+
+export const jurisdictionNames: Record<Jurisdiction, string> = {
+  'england-and-wales': 'England and Wales',
+  scotland: 'Scotland',
+  'northern-ireland': 'Northern Ireland',
+  jersey: 'Jersey',
+  guernsey: 'Guernsey',
+  'isle-of-man': 'Isle of Man',
+}
+
+export const certificateRules = ['attendance_and_evaluation', 'attendance_only'] as const
+export const noticeBases = ['working', 'calendar'] as const
+export const noShowCharges = ['full_fee', 'fixed', 'none'] as const
+
+const pence = z
+  .number({ message: 'Enter an amount in pence, like 4000 for £40' })
+  .int({ message: 'Enter a whole number of pence' })
+  .min(0, { message: 'A fee cannot be negative' })
+  .max(1_000_000, { message: 'A fee must be £10,000 or less' })
+
+/**
+ * A partnership's rules, as data. Every later feature reads its rules from here and nowhere
+ * else, so two partnerships can run the same service under different policies. Defaults
+ * let older versions parse when a rule is added.
+ */
+export const policyRulesSchema = z.object({
+  jurisdiction: z.enum(jurisdictions, { message: 'Select the jurisdiction whose bank holidays apply' }),
+  // Norfolk 12c: places are allocated six weeks before the course, for a multi-agency mix.
+  shortlistingLeadWeeks: z
+    .number({ message: 'Enter the lead time in weeks' })
+    .int({ message: 'Enter a whole number of weeks' })
+    .min(0, { message: 'The lead time cannot be negative' })
+    .max(26, { message: 'The lead time must be 26 weeks or fewer' }),
+  // Norfolk 12d: cancellation less than seven working days before is charged.
+  cancellationNoticeDays: z
+    .number({ message: 'Enter the notice in days' })
+    .int({ message: 'Enter a whole number of days' })
+    .min(0, { message: 'The notice cannot be negative' })
+    .max(90, { message: 'The notice must be 90 days or fewer' }),
+  cancellationNoticeBasis: z.enum(noticeBases, { message: 'Select working days or calendar days' }),
+  substituteWaivesCharge: z.boolean(),
+  fees: z.object({
+    fundingPartnerPence: pence,
+    statutoryPence: pence,
+    privatePence: pence,
+    voluntarySaferProgrammePence: pence,
+    voluntaryPence: pence,
+  }),
+  noShowCharge: z.enum(noShowCharges, { message: 'Select how non-attendance is charged' }),
+  noShowFixedPence: pence,
+  // North Somerset charges funded partners for non-attendance too.
+  chargeFundingPartnersForNoShow: z.boolean(),
+  certificateRule: z.enum(certificateRules, { message: 'Select when a certificate is issued' }),
+  followUpDelayMonths: z
+    .number({ message: 'Enter the follow-up delay in months' })
+    .int({ message: 'Enter a whole number of months' })
+    .min(1, { message: 'The follow-up delay must be at least 1 month' })
+    .max(24, { message: 'The follow-up delay must be 24 months or fewer' }),
+  telephoneSampleSize: z
+    .number({ message: 'Enter the telephone sample size' })
+    .int({ message: 'Enter a whole number of people' })
+    .min(0, { message: 'The sample size cannot be negative' })
+    .max(1000, { message: 'The sample size must be 1,000 or fewer' }),
+  refresherIntervalYears: z
+    .number({ message: 'Enter the refresher interval in years' })
+    .int({ message: 'Enter a whole number of years' })
+    .min(1, { message: 'The refresher interval must be at least 1 year' })
+    .max(10, { message: 'The refresher interval must be 10 years or fewer' }),
+  financialYearStartMonth: z
+    .number({ message: 'Select the month the financial year starts' })
+    .int()
+    .min(1, { message: 'Select a month from January to December' })
+    .max(12, { message: 'Select a month from January to December' }),
+  // North Somerset: delivery capacity of at most the equivalent of two days a week.
+  capacityDaysPerWeek: z
+    .number({ message: 'Enter the delivery capacity in days a week' })
+    .min(0.5, { message: 'Capacity must be at least half a day a week' })
+    .max(7, { message: 'Capacity must be 7 days a week or fewer' })
+    .multipleOf(0.5, { message: 'Enter capacity in half days, like 2 or 2.5' }),
+  tiers: z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1, { message: 'A tier needs a name' })
+        .max(80, { message: 'A tier name must be 80 characters or fewer' }),
+    )
+    .max(20, { message: 'Enter 20 tiers or fewer' }),
+})
+
+export type PolicyRules = z.infer<typeof policyRulesSchema>
+
+/** Sensible defaults where a partnership's documents are silent. */
+export const defaultPolicy: PolicyRules = {
+  jurisdiction: 'england-and-wales',
+  shortlistingLeadWeeks: 6,
+  cancellationNoticeDays: 7,
+  cancellationNoticeBasis: 'working',
+  substituteWaivesCharge: true,
+  fees: {
+    fundingPartnerPence: 0,
+    statutoryPence: 0,
+    privatePence: 10_000,
+    voluntarySaferProgrammePence: 4_000,
+    voluntaryPence: 5_000,
+  },
+  noShowCharge: 'full_fee',
+  noShowFixedPence: 0,
+  chargeFundingPartnersForNoShow: false,
+  certificateRule: 'attendance_and_evaluation',
+  followUpDelayMonths: 3,
+  telephoneSampleSize: 10,
+  refresherIntervalYears: 3,
+  financialYearStartMonth: 4,
+  capacityDaysPerWeek: 2,
+  tiers: [],
+}
+
+/** The five partnerships of the seed documents, with the rules their documents state. */
+export const policyPresets: Record<
+  'norfolk' | 'north-somerset' | 'south-gloucestershire' | 'jersey' | 'shropshire',
+  PolicyRules
+> = {
+  // Norfolk SCP strategy 2024, section 12.
+  norfolk: { ...defaultPolicy },
+  // North Somerset SCB strategy 2017: partners subsidised, others pay; non-attendance is charged
+  // even to funded partners; impact questionnaires four months on; two days a week.
+  'north-somerset': {
+    ...defaultPolicy,
+    noShowCharge: 'fixed',
+    noShowFixedPence: 5_000,
+    chargeFundingPartnersForNoShow: true,
+    followUpDelayMonths: 4,
+    tiers: ['Mandatory pathway', 'CSE pathway'],
+  },
+  // South Gloucestershire SCB framework 2016: three-month follow-up with telephone calls to
+  // a random sample; refresher evidence every three years.
+  'south-gloucestershire': { ...defaultPolicy, followUpDelayMonths: 3, telephoneSampleSize: 10 },
+  // Jersey SPB framework 2023: Jersey's own bank holidays.
+  jersey: { ...defaultPolicy, jurisdiction: 'jersey' },
+  // Shropshire SCP strategy 2023-26: three tiers.
+  shropshire: { ...defaultPolicy, tiers: ['Induction', 'Awareness & Universal', 'Advanced & Specialist'] },
+}
+
+/** A version of the policy and the date it took effect. */
+export type PolicyVersion = {
+  id: string
+  effectiveFrom: string
+  rules: PolicyRules
+  reason: string | null
+  changedBy: string | null
+  createdAt: Date
+}

@@ -1,0 +1,65 @@
+import type { Sql } from '#platform/db/database.ts'
+import type { PolicyRules, PolicyVersion } from './policy.ts'
+import { defaultPolicy, policyRulesSchema } from './policy.ts'
+
+type PolicyRow = {
+  id: string
+  effective_from: string
+  rules: unknown
+  reason: string | null
+  changed_by: string | null
+  created_at: Date
+}
+
+function toVersion(row: PolicyRow): PolicyVersion {
+  // Rules added after a version was saved take their defaults.
+  const rules = policyRulesSchema.parse({ ...defaultPolicy, ...(row.rules as object) })
+  return {
+    id: row.id,
+    effectiveFrom: row.effective_from,
+    rules,
+    reason: row.reason,
+    changedBy: row.changed_by,
+    createdAt: row.created_at,
+  }
+}
+
+/** Every version of the partnership's policy, newest first. */
+export async function policyVersions(sql: Sql): Promise<PolicyVersion[]> {
+  const rows = await sql.query<PolicyRow>(
+    'SELECT id, effective_from, rules, reason, changed_by, created_at FROM policies ORDER BY effective_from DESC',
+  )
+  return rows.map(toVersion)
+}
+
+/** The version in force on a date: the latest that took effect on or before it. */
+export async function policyInForceOn(sql: Sql, date: string): Promise<PolicyVersion | undefined> {
+  const row = await sql.maybeOne<PolicyRow>(
+    `SELECT id, effective_from, rules, reason, changed_by, created_at FROM policies
+      WHERE effective_from <= $1 ORDER BY effective_from DESC LIMIT 1`,
+    [date],
+  )
+  return row ? toVersion(row) : undefined
+}
+
+/** Saves the version taking effect on a date, replacing one already set for that date. */
+export async function savePolicyVersion(
+  sql: Sql,
+  input: {
+    partnershipId: string
+    effectiveFrom: string
+    rules: PolicyRules
+    reason: string | null
+    changedBy: string | null
+  },
+): Promise<PolicyVersion> {
+  const row = await sql.one<PolicyRow>(
+    `INSERT INTO policies (partnership_id, effective_from, rules, reason, changed_by)
+     VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (partnership_id, effective_from)
+     DO UPDATE SET rules = EXCLUDED.rules, reason = EXCLUDED.reason, changed_by = EXCLUDED.changed_by
+     RETURNING id, effective_from, rules, reason, changed_by, created_at`,
+    [input.partnershipId, input.effectiveFrom, JSON.stringify(input.rules), input.reason, input.changedBy],
+  )
+  return toVersion(row)
+}

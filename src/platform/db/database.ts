@@ -1,0 +1,176 @@
+import pg from 'pg'
+import type { Clock } from '../clock.ts'
+
+// Dates stay as 'YYYY-MM-DD' strings: a calendar date has no time zone to shift it.
+pg.types.setTypeParser(1082, (value) => value)
+// Counts and sums come back as bigint; every figure Cascade keeps fits a JavaScript number.
+pg.types.setTypeParser(20, (value) => Number(value))
+
+/** The role every application query runs as: neither superuser nor table owner, so row-level security binds it. */
+export const APPLICATION_ROLE = 'cascade_app'
+
+export type ConnectionTarget = pg.ClientConfig
+
+export type Row = Record<string, unknown>
+
+/** One transaction's handle. Every query Cascade runs goes through one of these. */
+export type Sql = {
+  query<R = Row>(text: string, values?: readonly unknown[]): Promise<R[]>
+  /** The only row; throws when there is none. */
+  one<R = Row>(text: string, values?: readonly unknown[]): Promise<R>
+  maybeOne<R = Row>(text: string, values?: readonly unknown[]): Promise<R | undefined>
+  /** Names what the user is doing, for the audit events this transaction writes (e.g. 'policy.update'). */
+  auditAs(action: string): Promise<void>
+}
+
+export type TenantScope = {
+  partnershipId: string
+  userId: string | null
+  requestId?: string
+  /** Who acted when there is no user: 'cli', 'job:…', 'demo-seed'. */
+  actor?: string
+}
+
+export type AnonymousScope = {
+  userId?: string | null
+  requestId?: string
+  actor?: string
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value)
+}
+
+function literal(value: string | null | undefined, pattern: RegExp): string {
+  if (value === null || value === undefined) return "''"
+  if (!pattern.test(value)) throw new Error('Refusing to put an unexpected value into a scope setting')
+  return `'${value}'`
+}
+
+const SAFE_LABEL = /^[A-Za-z0-9:._@-]{1,120}$/
+
+function wrap(client: pg.PoolClient): Sql {
+  const query = async <R>(text: string, values?: readonly unknown[]) =>
+    (await client.query(text, values as unknown[] | undefined)).rows as R[]
+  return {
+    query,
+    async one<R>(text: string, values?: readonly unknown[]) {
+      const rows = await query<R>(text, values)
+      if (rows.length !== 1) throw new Error(`Expected one row, got ${rows.length}`)
+      return rows[0] as R
+    },
+    async maybeOne<R>(text: string, values?: readonly unknown[]) {
+      const rows = await query<R>(text, values)
+      return rows[0]
+    },
+    async auditAs(action: string) {
+      await client.query("SELECT set_config('cascade.action', $1, true)", [action])
+    },
+  }
+}
+
+/**
+ * The database, reachable only through scopes. A tenant scope is a transaction running as
+ * the application role with the partnership set, so row-level security returns that
+ * partnership's rows and nothing else; forgetting the partnership returns nothing at all.
+ * The scope settings go in with BEGIN in one round trip, and are transaction-local because
+ * the embedded database shares one session between all its connections.
+ */
+export class Database {
+  readonly pool: pg.Pool
+  private readonly ownerPool: pg.Pool
+  private readonly clock: Clock
+
+  constructor(options: {
+    target: ConnectionTarget
+    ownerTarget?: ConnectionTarget
+    poolSize: number
+    clock: Clock
+  }) {
+    this.clock = options.clock
+    this.pool = new pg.Pool({ ...options.target, max: options.poolSize, idleTimeoutMillis: 30_000 })
+    this.ownerPool = options.ownerTarget
+      ? new pg.Pool({ ...options.ownerTarget, max: 4, idleTimeoutMillis: 30_000 })
+      : this.pool
+    // An idle client that errors (the server went away) must not crash the process.
+    this.pool.on('error', () => {})
+    this.ownerPool.on('error', () => {})
+  }
+
+  /** Runs `fn` in one transaction scoped to a partnership. */
+  tenant<T>(scope: TenantScope, fn: (sql: Sql) => Promise<T>): Promise<T> {
+    if (!isUuid(scope.partnershipId)) throw new Error('A tenant scope needs a partnership id')
+    return this.run(
+      this.pool,
+      this.preamble(scope.partnershipId, scope.userId, scope.requestId, scope.actor),
+      fn,
+    )
+  }
+
+  /** Runs `fn` as the application role with no partnership: only global tables (and the user's own memberships) are visible. */
+  anonymous<T>(scope: AnonymousScope, fn: (sql: Sql) => Promise<T>): Promise<T> {
+    return this.run(this.pool, this.preamble(null, scope.userId ?? null, scope.requestId, scope.actor), fn)
+  }
+
+  /**
+   * Runs `fn` as the owner, above row-level security. Only platform machinery uses this:
+   * migrations, the job queue, the mail sender, creating partnerships from the command line.
+   */
+  platform<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
+    const now = this.clock.now().toISOString()
+    return this.run(this.ownerPool, `BEGIN; SELECT set_config('cascade.now', '${now}', true)`, fn)
+  }
+
+  get ownerConnection(): pg.Pool {
+    return this.ownerPool
+  }
+
+  private preamble(
+    partnershipId: string | null,
+    userId: string | null,
+    requestId?: string,
+    actor?: string,
+  ): string {
+    const now = this.clock.now().toISOString()
+    return [
+      'BEGIN',
+      `SET LOCAL ROLE ${APPLICATION_ROLE}`,
+      `SELECT set_config('cascade.partnership_id', ${literal(partnershipId, UUID)}, true),
+        set_config('cascade.user_id', ${literal(userId, UUID)}, true),
+        set_config('cascade.request_id', ${literal(requestId, SAFE_LABEL)}, true),
+        set_config('cascade.actor', ${literal(actor, SAFE_LABEL)}, true),
+        set_config('cascade.now', '${now}', true)`,
+    ].join(';\n')
+  }
+
+  private async run<T>(pool: pg.Pool, begin: string, fn: (sql: Sql) => Promise<T>): Promise<T> {
+    const client = await pool.connect()
+    try {
+      await client.query(begin)
+      const result = await fn(wrap(client))
+      await client.query('COMMIT')
+      return result
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {})
+      throw error
+    } finally {
+      client.release()
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1')
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end()
+    if (this.ownerPool !== this.pool) await this.ownerPool.end()
+  }
+}
+
+/** Turns a postgres:// URL into a `pg` connection target. */
+export function targetFromUrl(url: string): ConnectionTarget {
+  return { connectionString: url }
+}

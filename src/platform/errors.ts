@@ -1,0 +1,36 @@
+/** A field-level problem, shaped for the GOV.UK error summary and for RFC 9457 problem documents. */
+export type FieldError = { field: string; text: string }
+
+export class NotFoundError extends Error {
+  override name = 'NotFoundError'
+  constructor(what = 'Page') {
+    super(`${what} not found`)
+  }
+}
+
+export class ForbiddenError extends Error {
+  override name = 'ForbiddenError'
+  constructor(message = 'You do not have permission to do that') {
+    super(message)
+  }
+}
+
+export class UnauthenticatedError extends Error {
+  override name = 'UnauthenticatedError'
+  constructor(message = 'Sign in to continue') {
+    super(message)
+  }
+}
+
+export class ConflictError extends Error {
+  override name = 'ConflictError'
+}
+
+export class ValidationError extends Error {
+  override name = 'ValidationError'
+  readonly errors: FieldError[]
+  constructor(errors: FieldError[]) {
+    super(errors.map((e) => e.text).join('; '))
+    this.errors = errors
+  }
+}

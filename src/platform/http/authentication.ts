@@ -1,0 +1,87 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { ApiTokens, Sessions } from '../auth/identity.ts'
+import type { Access } from '../auth/roles.ts'
+import { allows } from '../auth/roles.ts'
+import { ForbiddenError, UnauthenticatedError } from '../errors.ts'
+
+export const SESSION_COOKIE = 'cascade_session'
+
+/** A route and who may use it, as declared: the test suite walks this list. */
+export type DeclaredRoute = { method: string; url: string; access: Access }
+
+/** Pages a signed-in user without a chosen partnership may still reach. */
+const WITHOUT_PARTNERSHIP = new Set(['/choose-partnership', '/sign-out', '/account', '/account/sessions'])
+
+export function isApiRequest(request: FastifyRequest): boolean {
+  return request.routeOptions.config?.api === true || request.url.startsWith('/api/')
+}
+
+/**
+ * Works out who is asking (a session cookie for pages, a Bearer token for the API, never the
+ * other way round, so the API needs no CSRF defence) and enforces the route's declared access.
+ * Every route must declare its access: one without is a mistake the app refuses to start with.
+ */
+export const authentication = fp(
+  async (
+    app: FastifyInstance,
+    options: { sessions: Sessions; tokens: ApiTokens; production: boolean; maxHours: number },
+  ) => {
+    app.decorateRequest('auth', null)
+    app.decorateRequest('sessionToken', null)
+    const declared: DeclaredRoute[] = []
+    app.decorate('declaredRoutes', declared)
+
+    app.addHook('onRoute', (route) => {
+      const access = route.config?.access
+      const methods = Array.isArray(route.method) ? route.method : [route.method]
+      if (access === undefined) {
+        throw new Error(
+          `Route ${methods.join(',')} ${route.url} does not declare who may use it (config.access)`,
+        )
+      }
+      for (const method of methods) declared.push({ method: String(method), url: route.url, access })
+    })
+
+    app.addHook('onRequest', async (request) => {
+      const access = request.routeOptions.config?.access
+      if (isApiRequest(request)) {
+        const header = request.headers.authorization
+        const match = header?.match(/^Bearer\s+(\S+)$/i)
+        if (match?.[1]) request.auth = await options.tokens.resolve(match[1])
+      } else {
+        const token = request.cookies[SESSION_COOKIE]
+        if (token) {
+          request.sessionToken = token
+          request.auth = await options.sessions.resolve(token, request.id)
+        }
+      }
+      if (access === undefined || access === 'public') return
+      const auth = request.auth
+      if (!auth) throw new UnauthenticatedError()
+      if (!auth.partnership) {
+        if (WITHOUT_PARTNERSHIP.has(request.routeOptions.url ?? '')) return
+        throw new ForbiddenError('Choose a partnership first')
+      }
+      if (!allows(access, auth.roles)) throw new ForbiddenError()
+    })
+  },
+)
+
+export function setSessionCookie(
+  reply: FastifyReply,
+  token: string,
+  options: { production: boolean; maxHours: number },
+) {
+  reply.setCookie(SESSION_COOKIE, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: options.production,
+    maxAge: options.maxHours * 3600,
+  })
+}
+
+export function clearSessionCookie(reply: FastifyReply) {
+  reply.clearCookie(SESSION_COOKIE, { path: '/' })
+}

@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { hmac, newToken, safeEqual } from '../auth/secrets.ts'
+import { ForbiddenError } from '../errors.ts'
+import { isApiRequest } from './authentication.ts'
+
+const CSRF_COOKIE = 'cascade_csrf'
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/**
+ * Cross-site request forgery protection for every state-changing form: a random cookie, and
+ * a hidden `_csrf` field that must carry its HMAC. A page on another site can make the
+ * browser send the cookie but cannot read it to forge the field.
+ */
+export const csrfProtection = fp(
+  async (app: FastifyInstance, options: { secret: string; production: boolean }) => {
+    app.decorateRequest('csrfToken', '')
+
+    app.addHook('onRequest', async (request, reply) => {
+      if (isApiRequest(request)) return
+      let seed = request.cookies[CSRF_COOKIE]
+      if (!seed || seed.length < 32 || seed.length > 64) {
+        seed = newToken()
+        // Only for this request's own forms; an unsafe request carrying no cookie fails below.
+        if (SAFE_METHODS.has(request.method)) {
+          reply.setCookie(CSRF_COOKIE, seed, {
+            path: '/',
+            httpOnly: true,
+            sameSite: 'lax',
+            secure: options.production,
+          })
+        }
+      }
+      request.csrfToken = hmac(options.secret, seed)
+    })
+
+    app.addHook('preValidation', async (request) => {
+      if (SAFE_METHODS.has(request.method) || isApiRequest(request)) return
+      const sent = (request.body as Record<string, unknown> | undefined)?._csrf
+      const seed = request.cookies[CSRF_COOKIE]
+      if (typeof sent !== 'string' || !seed || !safeEqual(sent, hmac(options.secret, seed))) {
+        throw new ForbiddenError('This form has expired. Go back, refresh the page and try again.')
+      }
+    })
+  },
+)

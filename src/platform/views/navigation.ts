@@ -1,0 +1,22 @@
+import type { Access, Role } from '../auth/roles.ts'
+import { allows } from '../auth/roles.ts'
+
+type NavigationItem = { href: string; text: string; access: Access }
+
+/** The service navigation, shown to each user by role. A feature with pages adds its entry here. */
+const items: NavigationItem[] = [
+  { href: '/dashboard', text: 'Home', access: 'signed-in' },
+  { href: '/policy', text: 'Policy', access: ['admin', 'subgroup', 'executive'] },
+  { href: '/audit', text: 'Audit trail', access: ['admin'] },
+  { href: '/account', text: 'Your account', access: 'signed-in' },
+]
+
+export function navigationFor(roles: readonly Role[], currentPath: string) {
+  return items
+    .filter((item) => item.access !== 'public' && allows(item.access, roles))
+    .map((item) => ({
+      href: item.href,
+      text: item.text,
+      active: currentPath === item.href || currentPath.startsWith(`${item.href}/`),
+    }))
+}

@@ -1,0 +1,41 @@
+import { buildApp } from './app.ts'
+import { ConfigError, loadConfig } from './config.ts'
+import { startRuntime } from './runtime.ts'
+
+/** Process entry for the web service: config, database, jobs, app, listen, and a graceful stop. */
+async function main() {
+  const started = performance.now()
+  const config = loadConfig()
+  const log = {
+    info: (message: string) => console.log(message),
+    warn: (message: string) => console.warn(message),
+    error: (message: string | object) => console.error(message),
+  }
+  const runtime = await startRuntime(config, { work: config.jobs === 'inline', log })
+  const app = await buildApp(runtime.services)
+  await app.listen({ port: config.port, host: config.host })
+  app.log.info(
+    { readyInMs: Math.round(performance.now() - started) },
+    `Cascade is ready at ${config.publicUrl}`,
+  )
+
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    app.log.info({ signal }, 'stopping: finishing requests and jobs in progress')
+    // A stop that hangs must not keep the process forever.
+    setTimeout(() => process.exit(1), 25_000).unref()
+    await app.close()
+    await runtime.stop()
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError) console.error(error.message)
+  else console.error('Cascade could not start:', error instanceof Error ? error.message : error)
+  process.exit(1)
+})

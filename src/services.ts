@@ -1,0 +1,38 @@
+import type { Config } from './config.ts'
+import { createAccountService } from './features/account/service.ts'
+import { createAuditService } from './features/audit/service.ts'
+import { createPolicyService } from './features/policy/service.ts'
+import { createApiTokens, createSessions } from './platform/auth/identity.ts'
+import type { Clock } from './platform/clock.ts'
+import type { Database } from './platform/db/database.ts'
+import { createPartnerships } from './platform/partnerships.ts'
+
+export type ServiceDeps = {
+  config: Config
+  db: Database
+  clock: Clock
+  /** Called after a transaction that wrote to the outbox commits, to send without waiting for the next sweep. */
+  mailQueued?: () => void
+}
+
+/** Wires every service by hand, in one place. A test passes its own database, clock and config. */
+export function createServices(deps: ServiceDeps) {
+  const { config, db, clock } = deps
+  const mailQueued = () => deps.mailQueued?.()
+  return {
+    config,
+    db,
+    clock,
+    partnerships: createPartnerships(db),
+    sessions: createSessions(db, clock, {
+      idleMinutes: config.sessionIdleMinutes,
+      maxHours: config.sessionMaxHours,
+    }),
+    tokens: createApiTokens(db, clock),
+    accounts: createAccountService({ db, clock, publicUrl: config.publicUrl, mailQueued }),
+    policy: createPolicyService({ db, clock }),
+    audit: createAuditService({ db }),
+  }
+}
+
+export type Services = ReturnType<typeof createServices>

@@ -1,0 +1,125 @@
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { expectAccessible, launch, newContext, signIn } from './browser.ts'
+
+let browser: Browser
+
+beforeAll(async () => {
+  browser = await launch()
+})
+afterAll(() => browser?.close())
+
+async function visit(path: string, as?: string, javaScript = true): Promise<Page> {
+  const context = await newContext(browser, { javaScript })
+  const page = await context.newPage()
+  if (as) await signIn(page, as)
+  await page.goto(path)
+  return page
+}
+
+describe('every page passes axe (WCAG 2.2 AA)', () => {
+  const publicPages = [
+    '/',
+    '/sign-in',
+    '/sign-in/link',
+    '/sign-in/link/an-unused-link-token-0123456789',
+    '/accessibility',
+    '/privacy',
+    '/no-such-page',
+  ]
+  for (const path of publicPages) {
+    it(`${path}, signed out`, async () => {
+      const page = await visit(path)
+      await expectAccessible(page)
+      await page.context().close()
+    })
+  }
+
+  const adminPages = [
+    '/dashboard',
+    '/policy',
+    '/policy/change',
+    '/audit',
+    '/audit?entityType=policies',
+    '/account',
+    '/no-such-page',
+  ]
+  for (const path of adminPages) {
+    it(`${path}, as an admin`, async () => {
+      const page = await visit(path, 'admin@norfolk.example.org')
+      await expectAccessible(page)
+      await page.context().close()
+    })
+  }
+
+  it('a forbidden page, as a practitioner', async () => {
+    const page = await visit('/audit', 'practitioner@norfolk.example.org')
+    expect(await page.locator('h1').textContent()).toBe('You cannot use this page')
+    await expectAccessible(page)
+    await page.context().close()
+  })
+
+  it('the sign-in form with errors', async () => {
+    const page = await visit('/sign-in')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(page)
+    await page.context().close()
+  })
+
+  it('the policy form with errors', async () => {
+    const page = await visit('/policy/change', 'admin@jersey.example.org')
+    await page.getByLabel('Allocate places this long before the course').fill('six')
+    await page.getByRole('button', { name: 'Save the change' }).click()
+    await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(page)
+    await page.context().close()
+  })
+
+  it('the check-your-email and signed-out pages', async () => {
+    const page = await visit('/sign-in/link')
+    await page.getByLabel('Work email address').fill('trainer@norfolk.example.org')
+    await page.getByRole('button', { name: 'Send the link' }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Check your email')
+    await expectAccessible(page)
+    await signIn(page, 'trainer@norfolk.example.org')
+    await page.getByRole('button', { name: 'Sign out' }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toBe('You have signed out')
+    await expectAccessible(page)
+    await page.context().close()
+  })
+})
+
+describe('without JavaScript', () => {
+  it('signs in and changes the policy', async () => {
+    const page = await visit('/sign-in', undefined, false)
+    await signIn(page, 'admin@south-gloucestershire.example.org')
+    await page.goto('/policy/change')
+    await page.getByLabel('Telephone follow-up sample each month').fill('12')
+    await page.getByLabel('Why is the policy changing?').fill('More calls agreed at the sub-group')
+    await page.getByRole('button', { name: 'Save the change' }).click()
+    await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toMatch(/saved/)
+    expect(await page.locator('main').textContent()).toMatch(/12 people a month/)
+    await page.context().close()
+  })
+})
+
+describe('by keyboard alone', () => {
+  it('skips to the content and signs in', async () => {
+    const context = await newContext(browser)
+    const page = await context.newPage()
+    await page.goto('/sign-in')
+    await page.keyboard.press('Tab')
+    expect((await page.locator(':focus').textContent())?.trim()).toBe('Skip to main content')
+    await page.keyboard.press('Enter')
+    // Tab through to the email field, type, then the password, then submit with Enter.
+    await page.locator('#email').focus()
+    await page.keyboard.type('admin@norfolk.example.org')
+    await page.keyboard.press('Tab')
+    await page.keyboard.type('cascade-demo')
+    await page.keyboard.press('Enter')
+    await page.waitForURL('**/dashboard')
+    expect(await page.locator('h1').textContent()).toBe('Norfolk Safeguarding Children Partnership')
+    await context.close()
+  })
+})

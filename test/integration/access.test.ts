@@ -1,0 +1,78 @@
+import Fastify from 'fastify'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import '#platform/http/types.ts'
+import { authentication } from '#platform/http/authentication.ts'
+import type { TestApp } from '../support/app.ts'
+import { testApp } from '../support/app.ts'
+
+let t: TestApp
+beforeAll(async () => {
+  t = await testApp()
+})
+afterAll(() => t?.close())
+
+describe('route access', () => {
+  it('refuses to start with a route that does not declare who may use it', async () => {
+    const app = Fastify()
+    await app.register(authentication, {
+      sessions: t.services.sessions,
+      tokens: t.services.tokens,
+      production: false,
+      maxHours: 1,
+    })
+    expect(() => app.get('/undeclared', () => 'hello')).toThrow(/does not declare who may use it/)
+    await app.close()
+  })
+
+  it('has every route declare its access', () => {
+    const routes = t.app.declaredRoutes
+    expect(routes.length).toBeGreaterThan(10)
+    for (const route of routes) expect(route.access, `${route.method} ${route.url}`).toBeDefined()
+  })
+
+  it('keeps the admin pages to admins', () => {
+    const access = (url: string, method = 'GET') =>
+      t.app.declaredRoutes.find((r) => r.url === url && r.method === method)?.access
+    expect(access('/audit')).toEqual(['admin'])
+    expect(access('/policy/change', 'POST')).toEqual(['admin'])
+    expect(access('/api/v1/policy', 'PATCH')).toEqual(['admin'])
+  })
+
+  it('sends someone who is not signed in to sign in, from every page that needs it', async () => {
+    for (const url of ['/dashboard', '/policy', '/policy/change', '/audit', '/account']) {
+      const response = await t.app.inject({ method: 'GET', url })
+      expect({ url, status: response.statusCode }).toEqual({ url, status: 303 })
+      expect(response.headers.location).toBe(`/sign-in?returnTo=${encodeURIComponent(url)}`)
+    }
+  })
+
+  it('forbids a practitioner the admin pages', async () => {
+    const practitioner = await t.signIn('practitioner@norfolk.example.org')
+    for (const url of ['/policy', '/policy/change', '/audit']) {
+      const response = await practitioner.get(url)
+      expect({ url, status: response.statusCode }).toEqual({ url, status: 403 })
+    }
+  })
+
+  it('lets an executive read the policy but not change it', async () => {
+    const executive = await t.signIn('executive@norfolk.example.org')
+    expect((await executive.get('/policy')).statusCode).toBe(200)
+    expect((await executive.get('/policy/change')).statusCode).toBe(403)
+  })
+
+  it('answers an API request without a token with 401 and a problem document', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/api/v1/policy' })
+    expect(response.statusCode).toBe(401)
+    expect(response.headers['content-type']).toMatch(/application\/problem\+json/)
+  })
+
+  it('does not accept a session cookie on the API, so the API needs no CSRF defence', async () => {
+    const admin = await t.signIn('admin@norfolk.example.org')
+    const response = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/policy',
+      headers: { cookie: admin.cookieHeader },
+    })
+    expect(response.statusCode).toBe(401)
+  })
+})

@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { TestApp } from '../support/app.ts'
+import { testApp } from '../support/app.ts'
+
+let t: TestApp
+let norfolk: { id: string }
+let jersey: { id: string }
+
+beforeAll(async () => {
+  t = await testApp()
+  norfolk = await t.partnership('norfolk')
+  jersey = await t.partnership('jersey')
+})
+afterAll(() => t?.close())
+
+/** Every table holding partnership data, found from the schema rather than a list kept by hand. */
+async function partnershipTables(): Promise<string[]> {
+  const rows = await t.db.platform((sql) =>
+    sql.query<{ table_name: string }>(
+      `SELECT c.table_name FROM information_schema.columns c
+         JOIN information_schema.tables t ON t.table_name = c.table_name AND t.table_schema = c.table_schema
+        WHERE c.table_schema = 'public' AND c.column_name = 'partnership_id' AND t.table_type = 'BASE TABLE'
+        ORDER BY 1`,
+    ),
+  )
+  return rows.map((r) => r.table_name)
+}
+
+describe('tenancy in the database', () => {
+  it('enables row-level security on every table that has a partnership_id', async () => {
+    const tables = await partnershipTables()
+    expect(tables.length).toBeGreaterThan(4)
+    const unprotected = await t.db.platform((sql) =>
+      sql.query<{ relname: string }>(
+        `SELECT relname FROM pg_class WHERE relname = ANY($1) AND relkind = 'r' AND NOT relrowsecurity`,
+        [tables],
+      ),
+    )
+    expect(unprotected.map((r) => r.relname)).toEqual([])
+  })
+
+  it('audits every table that has a partnership_id, except the audit trail and the outbox', async () => {
+    const tables = (await partnershipTables()).filter((name) => !['audit_events', 'outbox'].includes(name))
+    const rows = await t.db.platform((sql) =>
+      sql.query<{ table_name: string }>(
+        `SELECT DISTINCT event_object_table AS table_name FROM information_schema.triggers
+          WHERE trigger_name = 'audit' AND event_object_schema = 'public'`,
+      ),
+    )
+    const audited = new Set(rows.map((r) => r.table_name))
+    expect(tables.filter((name) => !audited.has(name))).toEqual([])
+  })
+
+  it('runs application queries as a role that is neither superuser nor owner nor exempt from row-level security', async () => {
+    const role = await t.db.anonymous({}, (sql) =>
+      sql.one<{ current_user: string; rolsuper: boolean; rolbypassrls: boolean; owns: number }>(
+        `SELECT current_user, r.rolsuper, r.rolbypassrls,
+                (SELECT count(*) FROM pg_tables WHERE tableowner = current_user) AS owns
+           FROM pg_roles r WHERE r.rolname = current_user`,
+      ),
+    )
+    expect(role).toEqual({ current_user: 'cascade_app', rolsuper: false, rolbypassrls: false, owns: 0 })
+  })
+
+  it('returns nothing from any partnership table when a query forgets the partnership', async () => {
+    for (const table of await partnershipTables()) {
+      const rows = await t.db.anonymous({}, (sql) => sql.query(`SELECT * FROM ${table}`))
+      expect({ table, rows: rows.length }).toEqual({ table, rows: table === 'outbox' ? rows.length : 0 })
+    }
+    const agencies = await t.db.anonymous({}, (sql) => sql.query('SELECT * FROM agencies'))
+    expect(agencies).toEqual([])
+  })
+
+  it('shows a partnership only its own rows', async () => {
+    const names = await t.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
+      sql.query<{ name: string; partnership_id: string }>('SELECT name, partnership_id FROM agencies'),
+    )
+    expect(names.length).toBeGreaterThan(0)
+    expect(new Set(names.map((n) => n.partnership_id))).toEqual(new Set([jersey.id]))
+  })
+
+  it('refuses to write a row into another partnership', async () => {
+    await expect(
+      t.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
+        sql.query(
+          `INSERT INTO agencies (partnership_id, name, category, sector, workforce) VALUES ($1, 'Intruder', 'private', 'other', 'both')`,
+          [norfolk.id],
+        ),
+      ),
+    ).rejects.toThrow(/row-level security/)
+  })
+
+  it('cannot change or delete another partnership’s rows', async () => {
+    const changed = await t.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
+      sql.query(`UPDATE agencies SET name = 'Renamed' WHERE partnership_id = $1 RETURNING id`, [norfolk.id]),
+    )
+    const deleted = await t.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
+      sql.query('DELETE FROM policies WHERE partnership_id = $1 RETURNING id', [norfolk.id]),
+    )
+    expect(changed).toEqual([])
+    expect(deleted).toEqual([])
+  })
+
+  it('keeps the audit trail append-only', async () => {
+    await expect(
+      t.db.tenant({ partnershipId: norfolk.id, userId: null }, (sql) =>
+        sql.query('DELETE FROM audit_events'),
+      ),
+    ).rejects.toThrow(/permission denied/)
+    await expect(
+      t.db.tenant({ partnershipId: norfolk.id, userId: null }, (sql) =>
+        sql.query(`UPDATE audit_events SET action = 'x'`),
+      ),
+    ).rejects.toThrow(/permission denied/)
+    await expect(t.db.platform((sql) => sql.query('DELETE FROM audit_events'))).rejects.toThrow(/append-only/)
+  })
+
+  it('records who changed what, before and after, in the same transaction', async () => {
+    const changed = await t.db.tenant(
+      { partnershipId: norfolk.id, userId: null, actor: 'test', requestId: 'req-12345678' },
+      async (sql) => {
+        await sql.auditAs('agency.rename')
+        return sql.one<{ id: string }>(
+          `UPDATE agencies SET name = 'Norfolk Constabulary' WHERE name = 'Norfolk Police' RETURNING id`,
+        )
+      },
+    )
+    const events = await t.db.tenant({ partnershipId: norfolk.id, userId: null }, (sql) =>
+      sql.query<{
+        action: string
+        actor_label: string
+        request_id: string
+        before: { name: string }
+        after: { name: string }
+      }>('SELECT action, actor_label, request_id, before, after FROM audit_events WHERE entity_id = $1', [
+        changed.id,
+      ]),
+    )
+    const rename = events.find((e) => e.action === 'agency.rename')
+    expect(rename).toMatchObject({ actor_label: 'test', request_id: 'req-12345678' })
+    expect(rename?.before.name).toBe('Norfolk Police')
+    expect(rename?.after.name).toBe('Norfolk Constabulary')
+
+    await expect(
+      t.db.tenant({ partnershipId: norfolk.id, userId: null, actor: 'test' }, async (sql) => {
+        await sql.query(`UPDATE agencies SET name = 'Half done' WHERE id = $1`, [changed.id])
+        throw new Error('the change fails after writing')
+      }),
+    ).rejects.toThrow('the change fails')
+    const afterRollback = await t.db.tenant({ partnershipId: norfolk.id, userId: null }, (sql) =>
+      sql.query(`SELECT 1 FROM audit_events WHERE after ->> 'name' = 'Half done'`),
+    )
+    expect(afterRollback).toEqual([])
+  })
+})

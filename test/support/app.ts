@@ -1,0 +1,106 @@
+import * as cheerio from 'cheerio'
+import type { LightMyRequestResponse } from 'fastify'
+import { steppingClock } from '#platform/clock.ts'
+import { buildApp } from '#src/app.ts'
+import { loadConfig } from '#src/config.ts'
+import { DEMO_PASSWORD } from '#src/demo/partnerships.ts'
+import { seedDemo } from '#src/demo/seed.ts'
+import { createServices } from '#src/services.ts'
+import { freshDatabase } from './database.ts'
+
+export const TEST_NOW = '2026-11-24T10:00:00Z'
+
+/** An app on a fresh database with the demo partnerships, and a fixed clock the test can move. */
+export async function testApp(options: { env?: Record<string, string> } = {}) {
+  const clock = steppingClock(TEST_NOW)
+  const database = await freshDatabase(clock)
+  await seedDemo(database.db)
+  const config = loadConfig({ NODE_ENV: 'test', SIGN_IN_ATTEMPTS_PER_MINUTE: '10000', ...options.env })
+  const mail = { queued: 0 }
+  const services = createServices({ config, db: database.db, clock, mailQueued: () => mail.queued++ })
+  const app = await buildApp(services)
+  await app.ready()
+  return {
+    app,
+    services,
+    db: database.db,
+    clock,
+    mail,
+    kind: database.kind,
+    /** A browser-like client: keeps cookies, reads the CSRF token from each page it gets. */
+    browser: () => new Browser(app),
+    async signIn(email: string, password = DEMO_PASSWORD) {
+      const browser = new Browser(app)
+      const response = await browser.submit('/sign-in', { email, password })
+      if (response.statusCode !== 303)
+        throw new Error(`Sign-in as ${email} failed with ${response.statusCode}`)
+      return browser
+    },
+    async partnership(slug: string) {
+      const found = await services.partnerships.bySlug(slug)
+      if (!found) throw new Error(`No partnership ${slug}`)
+      return found
+    },
+    close: async () => {
+      await app.close()
+      await database.close()
+    },
+  }
+}
+
+export type TestApp = Awaited<ReturnType<typeof testApp>>
+
+type App = Awaited<ReturnType<typeof buildApp>>
+
+export class Browser {
+  private cookies = new Map<string, string>()
+  private csrf = ''
+  private readonly app: App
+  constructor(app: App) {
+    this.app = app
+  }
+
+  private remember(response: LightMyRequestResponse) {
+    for (const cookie of response.cookies) {
+      if (cookie.value === '' || (cookie.maxAge !== undefined && cookie.maxAge <= 0))
+        this.cookies.delete(cookie.name)
+      else this.cookies.set(cookie.name, cookie.value)
+    }
+    const type = String(response.headers['content-type'] ?? '')
+    if (type.includes('text/html')) {
+      const token = cheerio.load(response.body)('input[name="_csrf"]').first().val()
+      if (typeof token === 'string') this.csrf = token
+    }
+  }
+
+  get cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+  }
+
+  async get(url: string) {
+    const response = await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader } })
+    this.remember(response)
+    return response
+  }
+
+  /** Gets the form's page first (for its CSRF token), then posts the fields. */
+  async submit(url: string, fields: Record<string, string>, options: { from?: string; csrf?: string } = {}) {
+    await this.get(options.from ?? url)
+    return this.post(url, fields, options)
+  }
+
+  async post(url: string, fields: Record<string, string>, options: { csrf?: string } = {}) {
+    const response = await this.app.inject({
+      method: 'POST',
+      url,
+      headers: { cookie: this.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: options.csrf ?? this.csrf, ...fields }).toString(),
+    })
+    this.remember(response)
+    return response
+  }
+}
+
+export function page(html: string) {
+  return cheerio.load(html)
+}

@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import pg from 'pg'
+import type { Clock } from '#platform/clock.ts'
+import { Database } from '#platform/db/database.ts'
+import { openEmbedded } from '#platform/db/embedded.ts'
+import { migrate } from '#platform/db/migrate.ts'
+
+export const TEMPLATE_PATH = 'var/test/template.tar'
+
+export type TestDatabase = { db: Database; close(): Promise<void>; kind: 'postgresql' | 'pglite' }
+
+function withDatabaseName(url: string, name: string): string {
+  const parsed = new URL(url)
+  parsed.pathname = `/${name}`
+  return parsed.toString()
+}
+
+/**
+ * A fresh, migrated database for one test file: a new database on the PostgreSQL server
+ * when DATABASE_URL is set, else an in-memory PGlite started from the migrated template the
+ * global setup made.
+ */
+export async function freshDatabase(clock: Clock): Promise<TestDatabase> {
+  const serverUrl = process.env.DATABASE_URL
+  if (serverUrl) {
+    const name = `cascade_test_${randomBytes(6).toString('hex')}`
+    const admin = new pg.Client({ connectionString: serverUrl })
+    await admin.connect()
+    await admin.query(`CREATE DATABASE ${name}`)
+    await admin.end()
+    const db = new Database({
+      target: { connectionString: withDatabaseName(serverUrl, name) },
+      poolSize: 10,
+      clock,
+    })
+    await migrate(db)
+    return {
+      db,
+      kind: 'postgresql',
+      close: async () => {
+        await db.close()
+        const dropper = new pg.Client({ connectionString: serverUrl })
+        await dropper.connect()
+        await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+        await dropper.end()
+      },
+    }
+  }
+  const from = existsSync(TEMPLATE_PATH) ? new Blob([readFileSync(TEMPLATE_PATH)]) : undefined
+  const embedded = await openEmbedded(null, { from })
+  const db = new Database({ target: embedded.target, poolSize: 10, clock })
+  await migrate(db)
+  return {
+    db,
+    kind: 'pglite',
+    close: async () => {
+      await db.close()
+      await embedded.close()
+    },
+  }
+}
