@@ -34,6 +34,7 @@ export default async function setup(project: TestProject) {
       CASCADE_DATA_DIR: dataDir,
       PUBLIC_URL: baseUrl,
       LOG_LEVEL: 'warn',
+      SIGN_IN_ATTEMPTS_PER_MINUTE: '1000',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   })

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { TestApp } from '../support/app.ts'
+import { page, testApp } from '../support/app.ts'
+
+let t: TestApp
+beforeAll(async () => {
+  t = await testApp()
+})
+afterAll(() => t?.close())
+
+describe('pages', () => {
+  it('sends a strict Content Security Policy and the other security headers', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/sign-in' })
+    const csp = String(response.headers['content-security-policy'])
+    expect(csp).toMatch(/default-src 'self'/)
+    expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+'/)
+    expect(csp).toMatch(/frame-ancestors 'none'/)
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/)
+    expect(response.headers['x-content-type-options']).toBe('nosniff')
+    expect(response.headers['referrer-policy']).toBe('same-origin')
+    const nonce = csp.match(/'nonce-([^']+)'/)?.[1]
+    expect(page(response.body)('script:not([src])').attr('nonce')).toBe(nonce)
+  })
+
+  it('answers an unknown page with a 404 page that leaks nothing', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/no/such/page?email=someone@example.org' })
+    expect(response.statusCode).toBe(404)
+    expect(page(response.body)('h1').text()).toBe('Page not found')
+    expect(response.body).not.toContain('someone@example.org')
+  })
+
+  it('answers an unknown API path with a problem document', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/api/v1/nothing-here' })
+    expect(response.statusCode).toBe(404)
+    expect(response.headers['content-type']).toMatch(/application\/problem\+json/)
+  })
+
+  it('shows the partnership, the user and navigation for their role', async () => {
+    const admin = await t.signIn('admin@norfolk.example.org')
+    const $ = page((await admin.get('/dashboard')).body)
+    expect($('.cascade-partnership').text()).toMatch(/Norfolk Safeguarding Children Partnership/)
+    const links = $('.govuk-service-navigation__list a')
+      .map((_, a) => $(a).attr('href'))
+      .get()
+    expect(links).toEqual(expect.arrayContaining(['/dashboard', '/policy', '/audit', '/account']))
+
+    const practitioner = await t.signIn('practitioner@norfolk.example.org')
+    const theirs = page((await practitioner.get('/dashboard')).body)
+    const theirLinks = theirs('.govuk-service-navigation__list a')
+      .map((_, a) => theirs(a).attr('href'))
+      .get()
+    expect(theirLinks).not.toContain('/audit')
+    expect(theirLinks).not.toContain('/policy')
+  })
+
+  it('serves the GOV.UK Frontend styles and fonts', async () => {
+    const css = await t.app.inject({ method: 'GET', url: '/assets/govuk-frontend.min.css' })
+    expect(css.statusCode).toBe(200)
+    const font = css.body.match(/\/assets\/fonts\/[a-z0-9-]+\.woff2/)?.[0]
+    expect(font).toBeTruthy()
+    expect((await t.app.inject({ method: 'GET', url: font ?? '' })).statusCode).toBe(200)
+    expect((await t.app.inject({ method: 'GET', url: '/assets/../package.json' })).statusCode).toBe(404)
+  })
+
+  it('reports liveness, readiness and metrics', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/health/live' })).json()).toEqual({ status: 'ok' })
+    expect((await t.app.inject({ method: 'GET', url: '/health/ready' })).json()).toEqual({
+      status: 'ok',
+      database: 'ok',
+    })
+    const metrics = await t.app.inject({ method: 'GET', url: '/metrics' })
+    expect(metrics.body).toMatch(/cascade_http_request_duration_seconds_bucket\{[^}]*route="\/health\/live"/)
+  })
+
+  it('pages and filters the audit trail for an admin', async () => {
+    const admin = await t.signIn('admin@norfolk.example.org')
+    const all = page((await admin.get('/audit')).body)
+    // The demo load: one policy, fifteen agencies and six memberships.
+    expect(all('tbody tr').length).toBe(22)
+    expect(all('main').text()).toMatch(/22 changes/)
+    const policies = page((await admin.get('/audit?entityType=policies')).body)
+    expect(policies('tbody tr').length).toBe(1)
+    const bad = await admin.get('/audit?from=yesterday')
+    expect(bad.statusCode).toBe(400)
+    expect(page(bad.body)('.govuk-error-summary a[href="#from"]').text()).toMatch(/YYYY-MM-DD/)
+  })
+})
