@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Services } from '#src/services.ts'
 import accountRoutes from './account/routes.ts'
 import auditRoutes from './audit/routes.ts'
+import developmentRoutes from './development/routes.ts'
 import homeRoutes from './home/routes.ts'
 import policyApi from './policy/api.ts'
 import policyRoutes from './policy/routes.ts'
@@ -9,4 +10,11 @@ import policyRoutes from './policy/routes.ts'
 type FeaturePlugin = (app: FastifyInstance, options: { services: Services }) => Promise<void>
 
 /** Every feature's routes. A new feature adds its plugin here; app.ts does not change. */
-export const features: FeaturePlugin[] = [homeRoutes, accountRoutes, policyRoutes, policyApi, auditRoutes]
+export const features: FeaturePlugin[] = [
+  homeRoutes,
+  accountRoutes,
+  policyRoutes,
+  policyApi,
+  auditRoutes,
+  developmentRoutes,
+]

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { TestApp } from '../support/app.ts'
+import { testApp } from '../support/app.ts'
+
+let t: TestApp
+let tokens: Record<'norfolk' | 'jersey', string>
+
+beforeAll(async () => {
+  t = await testApp()
+  const tokenFor = async (slug: 'norfolk' | 'jersey') => {
+    const partnership = await t.partnership(slug)
+    const user = await t.db.anonymous({}, (sql) =>
+      sql.one<{ id: string }>('SELECT id FROM users WHERE email = $1', [`admin@${slug}.example.org`]),
+    )
+    return t.services.tokens.create({ partnershipId: partnership.id, userId: user.id, name: 'test' })
+  }
+  tokens = { norfolk: await tokenFor('norfolk'), jersey: await tokenFor('jersey') }
+})
+afterAll(() => t?.close())
+
+const api = (method: 'GET' | 'PATCH', url: string, token: string, payload?: object) =>
+  t.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, payload })
+
+/**
+ * For each route that takes a record's id: how to make a record in another partnership
+ * (Jersey), to prove Norfolk gets a 404 for it as for an id that does not exist. A feature
+ * adding such a route adds its entry here; the last test fails until it does.
+ */
+const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {}
+
+/** Routes whose parameter is not a record of a partnership. */
+const notRecords = new Set(['/sign-in/link/:token', '/assets/*'])
+
+describe('one partnership never reaches another’s data through the app', () => {
+  it('reads only its own policy through the API', async () => {
+    expect((await api('GET', '/api/v1/policy', tokens.jersey)).json().rules.jurisdiction).toBe('jersey')
+    expect((await api('GET', '/api/v1/policy', tokens.norfolk)).json().rules.jurisdiction).toBe(
+      'england-and-wales',
+    )
+  })
+
+  it('changes only its own policy through the API', async () => {
+    const response = await api('PATCH', '/api/v1/policy', tokens.jersey, { cancellationNoticeDays: 10 })
+    expect(response.statusCode).toBe(200)
+    expect((await api('GET', '/api/v1/policy', tokens.jersey)).json().rules.cancellationNoticeDays).toBe(10)
+    expect((await api('GET', '/api/v1/policy', tokens.norfolk)).json().rules.cancellationNoticeDays).toBe(7)
+  })
+
+  it('shows an admin only their own partnership’s audit trail', async () => {
+    const norfolkAgencyIds = await t.db.tenant(
+      { partnershipId: (await t.partnership('norfolk')).id, userId: null },
+      (sql) => sql.query<{ id: string }>('SELECT id FROM agencies'),
+    )
+    const admin = await t.signIn('admin@jersey.example.org')
+    const body = (await admin.get('/audit?entityType=agencies')).body
+    expect(body).toMatch(/Jersey/)
+    expect(body).not.toMatch(/Norfolk/)
+    for (const { id } of norfolkAgencyIds) expect(body).not.toContain(id)
+  })
+
+  it('keeps an API token to the partnership it was made for', async () => {
+    const norfolk = await t.partnership('norfolk')
+    const jerseyAdmin = await t.db.anonymous({}, (sql) =>
+      sql.one<{ id: string }>(`SELECT id FROM users WHERE email = 'admin@jersey.example.org'`),
+    )
+    // A token naming a partnership the user has no role in acts with no role there.
+    const stray = await t.services.tokens.create({
+      partnershipId: norfolk.id,
+      userId: jerseyAdmin.id,
+      name: 'stray',
+    })
+    expect((await api('GET', '/api/v1/policy', stray)).statusCode).toBe(403)
+  })
+
+  it('answers 404 for an unknown id and for another partnership’s record, on every route that takes an id', async () => {
+    const idRoutes = t.app.declaredRoutes.filter((r) => r.url.includes(':') && !notRecords.has(r.url))
+    const missing = idRoutes.filter((r) => !otherTenantRecords[r.url]).map((r) => `${r.method} ${r.url}`)
+    expect(missing, 'routes taking an id without a cross-tenant fixture').toEqual([])
+    for (const route of idRoutes) {
+      const make = otherTenantRecords[route.url]
+      if (!make) continue
+      const theirs = await make(t)
+      for (const id of [theirs, '00000000-0000-4000-8000-000000000000']) {
+        const url = route.url.replace(/:[A-Za-z]+/, id)
+        const response = route.url.startsWith('/api/')
+          ? await t.app.inject({
+              method: route.method as 'GET',
+              url,
+              headers: { authorization: `Bearer ${tokens.norfolk}` },
+            })
+          : await (await t.signIn('admin@norfolk.example.org')).get(url)
+        expect({ route: `${route.method} ${route.url}`, status: response.statusCode }).toEqual({
+          route: `${route.method} ${route.url}`,
+          status: 404,
+        })
+      }
+    }
+  })
+})
