@@ -17,6 +17,8 @@ export type Runtime = {
   services: Services
   jobs: Jobs
   clock: Clock
+  /** Starts the job queue; a web process does this once it is listening, so it is ready sooner. */
+  startJobs(): Promise<void>
   stop(): Promise<void>
 }
 
@@ -58,13 +60,13 @@ export async function startRuntime(config: Config, options: { work: boolean; log
   })
   const mail = defineMailJobs(jobs, sender)
   const services = createServices({ config, db, clock, mailQueued: () => mail.sendNow() })
-  await jobs.start({ work: options.work })
 
   return {
     connection,
     services,
     jobs,
     clock,
+    startJobs: () => jobs.start({ work: options.work }),
     async stop() {
       await jobs.stop()
       await connection.close()

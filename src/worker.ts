@@ -10,6 +10,7 @@ export async function runWorker() {
     error: (message: string | object) => console.error(message),
   }
   const runtime = await startRuntime(config, { work: true, log })
+  await runtime.startJobs()
   log.info('Cascade worker is running jobs')
   let stopping = false
   const stop = async () => {

@@ -23,7 +23,8 @@ const DEMO_POLICY_FROM = '2024-04-01'
  */
 export async function seedDemo(db: Database): Promise<{ created: string[] }> {
   const created: string[] = []
-  const passwordHash = await hashPassword(DEMO_PASSWORD)
+  // Hashing is deliberately slow: only when there is a partnership to create.
+  let passwordHash: Promise<string> | undefined
   for (const demo of demoPartnerships) {
     const partnership = await db.platform(async (sql) => {
       const existing = await sql.maybeOne<{ id: string }>('SELECT id FROM partnerships WHERE slug = $1', [
@@ -75,7 +76,7 @@ export async function seedDemo(db: Database): Promise<{ created: string[] }> {
       const user = await ensureUser(db, {
         email: `${role}@${demo.slug}.example.org`,
         displayName: `${demo.place} ${roleLabels[role]}`,
-        passwordHash,
+        passwordHash: await (passwordHash ??= hashPassword(DEMO_PASSWORD)),
       })
       // The demo agency lead leads the first voluntary agency and the nursery.
       const led =

@@ -1,0 +1,35 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { startup } from './startup.ts'
+
+export type Figure = {
+  name: string
+  value: number
+  unit: string
+  target: number
+  baseline: number
+  ratio: number
+}
+
+/**
+ * Runs every benchmark and writes var/bench/latest.json. Each figure is measured beside a
+ * baseline taken in the same run on the same machine, so a slow or busy machine shows up in
+ * both rather than as a false regression.
+ */
+async function main() {
+  const figures: Figure[] = [...(await startup())]
+  mkdirSync('var/bench', { recursive: true })
+  writeFileSync('var/bench/latest.json', `${JSON.stringify(figures, null, 2)}\n`)
+  console.table(
+    figures.map((f) => ({
+      benchmark: f.name,
+      value: `${f.value} ${f.unit}`,
+      target: `${f.target} ${f.unit}`,
+      baseline: `${f.baseline} ${f.unit}`,
+      'value / baseline': f.ratio,
+      met: f.value <= f.target ? 'yes' : 'NO',
+    })),
+  )
+  if (figures.some((f) => f.value > f.target)) process.exitCode = 1
+}
+
+await main()
