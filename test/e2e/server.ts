@@ -40,6 +40,7 @@ export default async function setup(project: TestProject) {
   })
   await waitUntilReady(baseUrl, Date.now() + 90_000)
   project.provide('baseUrl', baseUrl)
+  project.provide('dataDir', dataDir)
   return async () => {
     server?.kill('SIGTERM')
     await new Promise((resolve) => server?.once('exit', resolve))
@@ -50,5 +51,6 @@ export default async function setup(project: TestProject) {
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string
+    dataDir: string
   }
 }
