@@ -28,7 +28,8 @@ describe('the command line beside a running server', () => {
       headers: { authorization: `Bearer ${stdout.trim()}` },
     })
     expect(response.status).toBe(200)
-    expect((await response.json()).rules.followUpDelayMonths).toBe(4)
+    const body = (await response.json()) as { rules: { followUpDelayMonths: number } }
+    expect(body.rules.followUpDelayMonths).toBe(4)
   })
 
   it('creates a user who can then sign in by link', async () => {
