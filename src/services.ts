@@ -1,6 +1,7 @@
 import type { Config } from './config.ts'
 import { createAccountService } from './features/account/service.ts'
 import { createAuditService } from './features/audit/service.ts'
+import { createDirectoryService } from './features/directory/service.ts'
 import { createPolicyService } from './features/policy/service.ts'
 import { createApiTokens, createSessions } from './platform/auth/identity.ts'
 import type { Clock } from './platform/clock.ts'
@@ -19,6 +20,7 @@ export type ServiceDeps = {
 export function createServices(deps: ServiceDeps) {
   const { config, db, clock } = deps
   const mailQueued = () => deps.mailQueued?.()
+  const policy = createPolicyService({ db, clock })
   return {
     config,
     db,
@@ -30,7 +32,8 @@ export function createServices(deps: ServiceDeps) {
     }),
     tokens: createApiTokens(db, clock),
     accounts: createAccountService({ db, clock, publicUrl: config.publicUrl, mailQueued }),
-    policy: createPolicyService({ db, clock }),
+    policy,
+    directory: createDirectoryService({ db, clock, policy }),
     audit: createAuditService({ db }),
   }
 }

@@ -3,6 +3,7 @@ import type { Services } from '#src/services.ts'
 import accountRoutes from './account/routes.ts'
 import auditRoutes from './audit/routes.ts'
 import developmentRoutes from './development/routes.ts'
+import directoryApi from './directory/api.ts'
 import homeRoutes from './home/routes.ts'
 import policyApi from './policy/api.ts'
 import policyRoutes from './policy/routes.ts'
@@ -16,5 +17,6 @@ export const features: FeaturePlugin[] = [
   policyRoutes,
   policyApi,
   auditRoutes,
+  directoryApi,
   developmentRoutes,
 ]

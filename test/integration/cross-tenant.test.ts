@@ -26,7 +26,35 @@ const api = (method: 'GET' | 'PATCH', url: string, token: string, payload?: obje
  * (Jersey), to prove Norfolk gets a 404 for it as for an id that does not exist. A feature
  * adding such a route adds its entry here; the last test fails until it does.
  */
-const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {}
+async function jerseyAgency(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
+    sql.one<{ id: string }>('SELECT id FROM agencies ORDER BY name LIMIT 1'),
+  )
+  return row.id
+}
+
+async function jerseyPerson(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const agencyId = await jerseyAgency(app)
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
+    sql.one<{ id: string }>(
+      `INSERT INTO people (partnership_id, first_name, last_name, email, agency_id) VALUES ($1, 'Jo', 'Jersey', $2, $3)
+       ON CONFLICT (partnership_id, lower(email)) WHERE merged_into IS NULL DO UPDATE SET first_name = 'Jo' RETURNING id`,
+      [jersey.id, 'jo.jersey@example.org', agencyId],
+    ),
+  )
+  return row.id
+}
+
+const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
+  '/api/v1/agencies/:id': jerseyAgency,
+  '/api/v1/people/:id': jerseyPerson,
+  '/agencies/:id': jerseyAgency,
+  '/agencies/:id/edit': jerseyAgency,
+  '/people/:id': jerseyPerson,
+  '/people/:id/edit': jerseyPerson,
+}
 
 /** Routes whose parameter is not a record of a partnership. */
 const notRecords = new Set(['/sign-in/link/:token', '/assets/*'])

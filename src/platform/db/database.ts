@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import pg from 'pg'
 import type { Clock } from '../clock.ts'
 
@@ -50,6 +51,9 @@ function literal(value: string | null | undefined, pattern: RegExp): string {
 }
 
 const SAFE_LABEL = /^[A-Za-z0-9:._@-]{1,120}$/
+
+// Which transaction, if any, the current async call chain is inside.
+const insideTransaction = new AsyncLocalStorage<true>()
 
 function wrap(client: pg.PoolClient): Sql {
   const query = async <R>(text: string, values?: readonly unknown[]) =>
@@ -146,6 +150,17 @@ export class Database {
   }
 
   private async run<T>(pool: pg.Pool, begin: string, fn: (sql: Sql) => Promise<T>): Promise<T> {
+    // The embedded database runs one transaction at a time: a second one opened while the
+    // first waits for it would wait forever. Refuse it everywhere, so it fails in tests at once.
+    if (insideTransaction.getStore()) {
+      throw new Error(
+        'A transaction was opened inside another: read what it needs before, or pass its Sql along',
+      )
+    }
+    return insideTransaction.run(true, () => this.transaction(pool, begin, fn))
+  }
+
+  private async transaction<T>(pool: pg.Pool, begin: string, fn: (sql: Sql) => Promise<T>): Promise<T> {
     const client = await pool.connect()
     try {
       await client.query(begin)

@@ -1,0 +1,258 @@
+import type { Sql } from '#platform/db/database.ts'
+import type { AgencyCategory, AgencySector, Workforce } from './agency.ts'
+import type { AgencyFilter, AgencyInput, AgencyPatch, PeopleFilter } from './forms.ts'
+import { searchQuery } from './rules.ts'
+
+export type Agency = {
+  id: string
+  name: string
+  category: AgencyCategory
+  saferProgrammeMember: boolean
+  sector: AgencySector
+  workforce: Workforce
+  archived: boolean
+  address: string | null
+  invoicingContactName: string | null
+  invoicingContactEmail: string | null
+}
+
+const agencyColumns = `id, name, category, safer_programme_member AS "saferProgrammeMember", sector, workforce, archived,
+  address, invoicing_contact_name AS "invoicingContactName", invoicing_contact_email AS "invoicingContactEmail"`
+
+export async function agenciesMatching(
+  sql: Sql,
+  filter: AgencyFilter,
+): Promise<{ items: Agency[]; total: number }> {
+  const where = `($1::text IS NULL OR name ILIKE '%' || $1 || '%')
+    AND ($2::text IS NULL OR category = $2) AND ($3::boolean IS NULL OR archived = $3)`
+  const values = [
+    filter.q || null,
+    filter.category ?? null,
+    filter.archived === undefined ? null : filter.archived === 'true',
+  ]
+  const items = await sql.query<Agency>(
+    `SELECT ${agencyColumns} FROM agencies WHERE ${where} ORDER BY lower(name), id LIMIT $4 OFFSET $5`,
+    [...values, filter.pageSize, (filter.page - 1) * filter.pageSize],
+  )
+  const { total } = await sql.one<{ total: number }>(
+    `SELECT count(*) AS total FROM agencies WHERE ${where}`,
+    values,
+  )
+  return { items, total }
+}
+
+export function agencyById(sql: Sql, id: string): Promise<Agency | undefined> {
+  return sql.maybeOne<Agency>(`SELECT ${agencyColumns} FROM agencies WHERE id = $1`, [id])
+}
+
+export function activeAgencies(sql: Sql): Promise<Agency[]> {
+  return sql.query<Agency>(`SELECT ${agencyColumns} FROM agencies WHERE NOT archived ORDER BY lower(name)`)
+}
+
+export function insertAgency(sql: Sql, partnershipId: string, agency: AgencyInput): Promise<Agency> {
+  return sql.one<Agency>(
+    `INSERT INTO agencies (partnership_id, name, category, safer_programme_member, sector, workforce, archived,
+       address, invoicing_contact_name, invoicing_contact_email)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${agencyColumns}`,
+    [
+      partnershipId,
+      agency.name,
+      agency.category,
+      agency.saferProgrammeMember,
+      agency.sector,
+      agency.workforce,
+      agency.archived,
+      agency.address ?? null,
+      agency.invoicingContactName ?? null,
+      agency.invoicingContactEmail ?? null,
+    ],
+  )
+}
+
+export function updateAgency(
+  sql: Sql,
+  id: string,
+  agency: Agency & AgencyPatch,
+): Promise<Agency | undefined> {
+  return sql.maybeOne<Agency>(
+    `UPDATE agencies SET name = $2, category = $3, safer_programme_member = $4, sector = $5, workforce = $6,
+       archived = $7, address = $8, invoicing_contact_name = $9, invoicing_contact_email = $10
+     WHERE id = $1 RETURNING ${agencyColumns}`,
+    [
+      id,
+      agency.name,
+      agency.category,
+      agency.saferProgrammeMember,
+      agency.sector,
+      agency.workforce,
+      agency.archived,
+      agency.address,
+      agency.invoicingContactName,
+      agency.invoicingContactEmail,
+    ],
+  )
+}
+
+export type Person = {
+  id: string
+  firstName: string
+  lastName: string
+  email: string
+  agencyId: string
+  agencyName: string
+  role: string | null
+  tier: string | null
+  managerId: string | null
+  managerName: string | null
+  managerEmail: string | null
+  status: 'active' | 'pending' | 'rejected' | 'left'
+}
+
+const personColumns = `p.id, p.first_name AS "firstName", p.last_name AS "lastName", p.email, p.agency_id AS "agencyId",
+  a.name AS "agencyName", p.role, p.tier, p.manager_id AS "managerId",
+  coalesce(m.first_name || ' ' || m.last_name, p.manager_name) AS "managerName",
+  coalesce(m.email, p.manager_email) AS "managerEmail", p.status`
+
+const personFrom = `people p JOIN agencies a ON a.id = p.agency_id LEFT JOIN people m ON m.id = p.manager_id`
+
+const orderings: Record<PeopleFilter['sort'], string> = {
+  name: 'lower(p.last_name), lower(p.first_name), p.id',
+  email: 'lower(p.email), p.id',
+  agency: 'lower(a.name), lower(p.last_name), lower(p.first_name), p.id',
+  newest: 'p.created_at DESC, p.id',
+}
+
+/**
+ * A page of people matching a search, and how many match. `agencyScope` limits an agency
+ * lead to the agencies they lead; null means every agency.
+ */
+export async function peopleMatching(
+  sql: Sql,
+  filter: PeopleFilter,
+  agencyScope: readonly string[] | null,
+): Promise<{ items: Person[]; total: number }> {
+  const where = `p.merged_into IS NULL
+    AND ($1::text IS NULL OR p.search @@ to_tsquery('simple', $1) OR lower(p.email) = lower($2))
+    AND ($3::uuid IS NULL OR p.agency_id = $3)
+    AND ($4::uuid[] IS NULL OR p.agency_id = ANY($4))
+    AND ($5::text IS NULL OR p.role ILIKE '%' || $5 || '%')
+    AND ($6::text IS NULL OR p.tier = $6)
+    AND ($7::text IS NULL OR p.status = $7)`
+  const values = [
+    filter.q ? searchQuery(filter.q) : null,
+    filter.q ?? null,
+    filter.agencyId ?? null,
+    agencyScope,
+    filter.role || null,
+    filter.tier || null,
+    filter.status ?? null,
+  ]
+  const items = await sql.query<Person>(
+    `SELECT ${personColumns} FROM ${personFrom} WHERE ${where} ORDER BY ${orderings[filter.sort]} LIMIT $8 OFFSET $9`,
+    [...values, filter.pageSize, (filter.page - 1) * filter.pageSize],
+  )
+  const { total } = await sql.one<{ total: number }>(
+    `SELECT count(*) AS total FROM people p WHERE ${where}`,
+    values,
+  )
+  return { items, total }
+}
+
+export function personById(sql: Sql, id: string): Promise<Person | undefined> {
+  return sql.maybeOne<Person>(
+    `SELECT ${personColumns} FROM ${personFrom} WHERE p.id = $1 AND p.merged_into IS NULL`,
+    [id],
+  )
+}
+
+export function personByEmail(sql: Sql, email: string): Promise<{ id: string } | undefined> {
+  return sql.maybeOne<{ id: string }>(
+    'SELECT id FROM people WHERE lower(email) = lower($1) AND merged_into IS NULL',
+    [email],
+  )
+}
+
+export type PersonRow = {
+  firstName: string
+  lastName: string
+  email: string
+  agencyId: string
+  role: string | null
+  tier: string | null
+  managerId: string | null
+  managerName: string | null
+  managerEmail: string | null
+  status: string
+}
+
+export function insertPerson(sql: Sql, partnershipId: string, person: PersonRow): Promise<{ id: string }> {
+  return sql.one<{ id: string }>(
+    `INSERT INTO people (partnership_id, first_name, last_name, email, agency_id, role, tier, manager_id, manager_name, manager_email, status)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+    [
+      partnershipId,
+      person.firstName,
+      person.lastName,
+      person.email,
+      person.agencyId,
+      person.role,
+      person.tier,
+      person.managerId,
+      person.managerName,
+      person.managerEmail,
+      person.status,
+    ],
+  )
+}
+
+export async function updatePerson(sql: Sql, id: string, person: PersonRow, now: Date): Promise<void> {
+  await sql.query(
+    `UPDATE people SET first_name = $2, last_name = $3, email = $4, agency_id = $5, role = $6, tier = $7,
+       manager_id = $8, manager_name = $9, manager_email = $10, status = $11, updated_at = $12
+     WHERE id = $1`,
+    [
+      id,
+      person.firstName,
+      person.lastName,
+      person.email,
+      person.agencyId,
+      person.role,
+      person.tier,
+      person.managerId,
+      person.managerName,
+      person.managerEmail,
+      person.status,
+      now,
+    ],
+  )
+}
+
+/** Closes the open spell at an agency and opens one at the new agency, from a date. */
+export async function recordAgencySpell(
+  sql: Sql,
+  partnershipId: string,
+  personId: string,
+  agencyId: string,
+  on: string,
+): Promise<void> {
+  await sql.query(
+    'UPDATE agency_spells SET ended_on = $2 WHERE person_id = $1 AND ended_on IS NULL AND agency_id <> $3',
+    [personId, on, agencyId],
+  )
+  await sql.query(
+    `INSERT INTO agency_spells (partnership_id, person_id, agency_id, started_on)
+     SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM agency_spells WHERE person_id = $2 AND ended_on IS NULL)`,
+    [partnershipId, personId, agencyId, on],
+  )
+}
+
+export type AgencySpell = { agencyId: string; agencyName: string; startedOn: string; endedOn: string | null }
+
+export function agencySpellsOf(sql: Sql, personId: string): Promise<AgencySpell[]> {
+  return sql.query<AgencySpell>(
+    `SELECT s.agency_id AS "agencyId", a.name AS "agencyName", s.started_on AS "startedOn", s.ended_on AS "endedOn"
+       FROM agency_spells s JOIN agencies a ON a.id = s.agency_id
+      WHERE s.person_id = $1 ORDER BY s.started_on DESC, s.ended_on DESC NULLS FIRST`,
+    [personId],
+  )
+}
