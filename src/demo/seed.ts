@@ -24,7 +24,7 @@ const DEMO_POLICY_FROM = '2024-04-01'
 export async function seedDemo(db: Database): Promise<{ created: string[] }> {
   const created: string[] = []
   // Hashing is deliberately slow: only when there is a partnership to create.
-  let passwordHash: Promise<string> | undefined
+  let passwordHash: string | undefined
   for (const demo of demoPartnerships) {
     const partnership = await db.platform(async (sql) => {
       const existing = await sql.maybeOne<{ id: string }>('SELECT id FROM partnerships WHERE slug = $1', [
@@ -72,11 +72,12 @@ export async function seedDemo(db: Database): Promise<{ created: string[] }> {
       },
     )
 
+    passwordHash ??= await hashPassword(DEMO_PASSWORD)
     for (const role of roles) {
       const user = await ensureUser(db, {
         email: `${role}@${demo.slug}.example.org`,
         displayName: `${demo.place} ${roleLabels[role]}`,
-        passwordHash: await (passwordHash ??= hashPassword(DEMO_PASSWORD)),
+        passwordHash,
       })
       // The demo agency lead leads the first voluntary agency and the nursery.
       const led =

@@ -112,11 +112,18 @@ describe('one partnership never reaches another’s data through the app', () =>
         const url = route.url.replace(/:[A-Za-z]+/, id)
         const response = route.url.startsWith('/api/')
           ? await t.app.inject({
-              method: route.method as 'GET',
+              method: route.method as 'GET' | 'PATCH',
               url,
               headers: { authorization: `Bearer ${tokens.norfolk}` },
+              // A valid change, so only the record decides the answer.
+              payload:
+                route.method === 'PATCH'
+                  ? { [route.url.includes('agencies') ? 'name' : 'role']: 'Renamed' }
+                  : undefined,
             })
-          : await (await t.signIn('admin@norfolk.example.org')).get(url)
+          : route.method === 'GET'
+            ? await (await t.signIn('admin@norfolk.example.org')).get(url)
+            : await (await t.signIn('admin@norfolk.example.org')).submit(url, {}, { from: '/dashboard' })
         expect({ route: `${route.method} ${route.url}`, status: response.statusCode }).toEqual({
           route: `${route.method} ${route.url}`,
           status: 404,
