@@ -4,6 +4,7 @@ import accountRoutes from './account/routes.ts'
 import auditRoutes from './audit/routes.ts'
 import developmentRoutes from './development/routes.ts'
 import directoryApi from './directory/api.ts'
+import directoryRoutes from './directory/routes.ts'
 import homeRoutes from './home/routes.ts'
 import policyApi from './policy/api.ts'
 import policyRoutes from './policy/routes.ts'
@@ -18,5 +19,6 @@ export const features: FeaturePlugin[] = [
   policyApi,
   auditRoutes,
   directoryApi,
+  directoryRoutes,
   developmentRoutes,
 ]

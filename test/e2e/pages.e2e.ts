@@ -52,6 +52,31 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     })
   }
 
+  it('an agency and a person, and their forms with errors', async () => {
+    const page = await visit('/agencies', 'admin@norfolk.example.org')
+    await page.getByRole('link', { name: 'Norfolk Police' }).click()
+    await expectAccessible(page)
+    await page.getByRole('button', { name: 'Change this agency' }).click()
+    await page.getByLabel('Name', { exact: true }).fill('')
+    await page.getByRole('button', { name: 'Save' }).click()
+    await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(page)
+    await page.goto('/people/new')
+    await page.getByLabel('First name').fill('Alex')
+    await page.getByLabel('Last name').fill('Example')
+    await page.getByLabel('Work email address').fill('alex.example@example.org')
+    await page.getByLabel('Agency').selectOption({ label: 'Norfolk Police' })
+    await page.getByRole('button', { name: 'Save' }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Alex Example')
+    await expectAccessible(page)
+    await page.getByRole('button', { name: 'Change these details' }).click()
+    await page.getByLabel('Work email address').fill('not an email')
+    await page.getByRole('button', { name: 'Save' }).click()
+    await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(page)
+    await page.context().close()
+  })
+
   it('a forbidden page, as a practitioner', async () => {
     const page = await visit('/audit', 'practitioner@norfolk.example.org')
     expect(await page.locator('h1').textContent()).toBe('You cannot use this page')

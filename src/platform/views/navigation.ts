@@ -6,6 +6,8 @@ type NavigationItem = { href: string; text: string; access: Access }
 /** The service navigation, shown to each user by role. A feature with pages adds its entry here. */
 const items: NavigationItem[] = [
   { href: '/dashboard', text: 'Home', access: 'signed-in' },
+  { href: '/people', text: 'People', access: ['admin', 'agency-lead'] },
+  { href: '/agencies', text: 'Agencies', access: ['admin', 'agency-lead', 'subgroup', 'executive'] },
   { href: '/policy', text: 'Policy', access: ['admin', 'subgroup', 'executive'] },
   { href: '/audit', text: 'Audit trail', access: ['admin'] },
   { href: '/account', text: 'Your account', access: 'signed-in' },
