@@ -15,10 +15,11 @@ CREATE TABLE people (
   agency_id uuid NOT NULL REFERENCES agencies,
   role text CHECK (length(role) <= 200),
   tier text CHECK (length(tier) <= 80),
-  -- The line manager: another person, or a name and email when the manager is not in the directory.
-  manager_id uuid REFERENCES people,
+  -- The line manager: by email, which links to them when they are in the directory too.
   manager_name text CHECK (length(manager_name) <= 200),
   manager_email text CHECK (length(manager_email) <= 320),
+  -- Since when the person has been at their current agency; earlier agencies are in agency_spells.
+  agency_since date NOT NULL DEFAULT (cascade_now() AT TIME ZONE 'Europe/London')::date,
   status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'pending', 'rejected', 'left')),
   user_id uuid REFERENCES users,
   -- A merged record points at the one it was merged into and leaves every search.
@@ -33,7 +34,6 @@ CREATE UNIQUE INDEX people_email_key ON people (partnership_id, lower(email)) WH
 CREATE INDEX people_agency ON people (partnership_id, agency_id);
 CREATE INDEX people_name ON people (partnership_id, lower(last_name), lower(first_name), id);
 CREATE INDEX people_search ON people USING gin (search);
-CREATE INDEX people_manager ON people (manager_id);
 ALTER TABLE people ENABLE ROW LEVEL SECURITY;
 CREATE POLICY tenant ON people
   USING (partnership_id = cascade_partnership_id())
@@ -41,15 +41,16 @@ CREATE POLICY tenant ON people
 CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON people
   FOR EACH ROW EXECUTE FUNCTION cascade_audit('search', 'updated_at');
 
--- Where a person has worked: one row per spell at an agency; the open spell has no end.
+-- Where a person worked before their current agency: one row per past spell. Only a move
+-- writes one, so importing thousands of new people writes none.
 CREATE TABLE agency_spells (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   partnership_id uuid NOT NULL REFERENCES partnerships,
   person_id uuid NOT NULL REFERENCES people,
   agency_id uuid NOT NULL REFERENCES agencies,
   started_on date NOT NULL,
-  ended_on date,
-  CHECK (ended_on IS NULL OR ended_on >= started_on)
+  ended_on date NOT NULL,
+  CHECK (ended_on >= started_on)
 );
 CREATE INDEX agency_spells_person ON agency_spells (person_id, started_on);
 ALTER TABLE agency_spells ENABLE ROW LEVEL SECURITY;

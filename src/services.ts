@@ -1,6 +1,7 @@
 import type { Config } from './config.ts'
 import { createAccountService } from './features/account/service.ts'
 import { createAuditService } from './features/audit/service.ts'
+import { createImportService } from './features/directory/import/service.ts'
 import { createDirectoryService } from './features/directory/service.ts'
 import { createPolicyService } from './features/policy/service.ts'
 import { createApiTokens, createSessions } from './platform/auth/identity.ts'
@@ -34,6 +35,7 @@ export function createServices(deps: ServiceDeps) {
     accounts: createAccountService({ db, clock, publicUrl: config.publicUrl, mailQueued }),
     policy,
     directory: createDirectoryService({ db, clock, policy }),
+    imports: createImportService({ db, clock, policy }),
     audit: createAuditService({ db }),
   }
 }

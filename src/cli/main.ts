@@ -3,6 +3,7 @@ import { roles } from '#platform/auth/roles.ts'
 import { ConfigError } from '#src/config.ts'
 import { runWorker } from '#src/worker.ts'
 import { migrateCommand, seedCommand } from './database.ts'
+import { importPeopleCommand } from './import.ts'
 import { createPartnershipCommand } from './partnerships.ts'
 import { createTokenCommand } from './tokens.ts'
 import { createUserCommand } from './users.ts'
@@ -52,6 +53,14 @@ tokens
   .requiredOption('--user <email>', 'the user the token acts as')
   .option('--name <name>', 'what the token is for', 'API token')
   .action(createTokenCommand)
+
+const imports = program.command('import').description('import data from files')
+imports
+  .command('people <file>')
+  .description('import staff from an HR system’s CSV export: added or updated by email, never deleted')
+  .requiredOption('--partnership <slug>', 'the partnership')
+  .option('--dry-run', 'check the file and list its problems without importing')
+  .action(importPeopleCommand)
 
 program.command('worker').description('run background and scheduled jobs (no web pages)').action(runWorker)
 

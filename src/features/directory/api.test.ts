@@ -154,15 +154,11 @@ describe('people through the API', () => {
     const moved = await call('PATCH', `/api/v1/people/${priya}`, 'admin', { agencyId: ledAgencies[0] })
     expect(moved.json().agencyId).toBe(ledAgencies[0])
     const norfolk = await t.partnership('norfolk')
-    const spells = await t.db.tenant({ partnershipId: norfolk.id, userId: null }, (sql) =>
-      sql.query<{ agency_id: string; ended_on: string | null }>(
-        'SELECT agency_id, ended_on FROM agency_spells WHERE person_id = $1 ORDER BY ended_on NULLS LAST',
-        [priya],
-      ),
-    )
-    expect(spells).toEqual([
-      { agency_id: otherAgency, ended_on: '2026-11-24' },
-      { agency_id: ledAgencies[0], ended_on: null },
+    const { systemContext } = await import('#platform/context.ts')
+    const { spells } = await t.services.directory.person(systemContext(norfolk, 'test'), priya)
+    expect(spells.map((s) => [s.agencyId, s.startedOn, s.endedOn])).toEqual([
+      [ledAgencies[0], '2026-11-24', null],
+      [otherAgency, '2026-11-24', '2026-11-24'],
     ])
   })
 

@@ -109,11 +109,14 @@ export type Person = {
 }
 
 const personColumns = `p.id, p.first_name AS "firstName", p.last_name AS "lastName", p.email, p.agency_id AS "agencyId",
-  a.name AS "agencyName", p.role, p.tier, p.manager_id AS "managerId",
-  coalesce(m.first_name || ' ' || m.last_name, p.manager_name) AS "managerName",
+  a.name AS "agencyName", p.role, p.tier, m.id AS "managerId",
+  coalesce(p.manager_name, m.first_name || ' ' || m.last_name) AS "managerName",
   coalesce(m.email, p.manager_email) AS "managerEmail", p.status`
 
-const personFrom = `people p JOIN agencies a ON a.id = p.agency_id LEFT JOIN people m ON m.id = p.manager_id`
+// The line manager is linked by email, through the unique email index, when they are in the directory.
+const personFrom = `people p JOIN agencies a ON a.id = p.agency_id
+  LEFT JOIN people m ON m.partnership_id = p.partnership_id AND lower(m.email) = lower(p.manager_email)
+    AND m.merged_into IS NULL AND m.id <> p.id`
 
 const orderings: Record<PeopleFilter['sort'], string> = {
   name: 'lower(p.last_name), lower(p.first_name), p.id',
@@ -179,7 +182,6 @@ export type PersonRow = {
   agencyId: string
   role: string | null
   tier: string | null
-  managerId: string | null
   managerName: string | null
   managerEmail: string | null
   status: string
@@ -187,8 +189,8 @@ export type PersonRow = {
 
 export function insertPerson(sql: Sql, partnershipId: string, person: PersonRow): Promise<{ id: string }> {
   return sql.one<{ id: string }>(
-    `INSERT INTO people (partnership_id, first_name, last_name, email, agency_id, role, tier, manager_id, manager_name, manager_email, status)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+    `INSERT INTO people (partnership_id, first_name, last_name, email, agency_id, role, tier, manager_name, manager_email, status)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
     [
       partnershipId,
       person.firstName,
@@ -197,7 +199,6 @@ export function insertPerson(sql: Sql, partnershipId: string, person: PersonRow)
       person.agencyId,
       person.role,
       person.tier,
-      person.managerId,
       person.managerName,
       person.managerEmail,
       person.status,
@@ -205,10 +206,23 @@ export function insertPerson(sql: Sql, partnershipId: string, person: PersonRow)
   )
 }
 
-export async function updatePerson(sql: Sql, id: string, person: PersonRow, now: Date): Promise<void> {
+/** Changes a person; a change of agency first closes the spell at the agency they leave. */
+export async function updatePerson(
+  sql: Sql,
+  id: string,
+  person: PersonRow,
+  now: Date,
+  today: string,
+): Promise<void> {
   await sql.query(
-    `UPDATE people SET first_name = $2, last_name = $3, email = $4, agency_id = $5, role = $6, tier = $7,
-       manager_id = $8, manager_name = $9, manager_email = $10, status = $11, updated_at = $12
+    `INSERT INTO agency_spells (partnership_id, person_id, agency_id, started_on, ended_on)
+     SELECT partnership_id, id, agency_id, agency_since, $3 FROM people WHERE id = $1 AND agency_id <> $2`,
+    [id, person.agencyId, today],
+  )
+  await sql.query(
+    `UPDATE people SET first_name = $2, last_name = $3, email = $4, role = $6, tier = $7,
+       manager_name = $8, manager_email = $9, status = $10, updated_at = $11,
+       agency_since = CASE WHEN agency_id <> $5 THEN $12::date ELSE agency_since END, agency_id = $5
      WHERE id = $1`,
     [
       id,
@@ -218,41 +232,27 @@ export async function updatePerson(sql: Sql, id: string, person: PersonRow, now:
       person.agencyId,
       person.role,
       person.tier,
-      person.managerId,
       person.managerName,
       person.managerEmail,
       person.status,
       now,
+      today,
     ],
-  )
-}
-
-/** Closes the open spell at an agency and opens one at the new agency, from a date. */
-export async function recordAgencySpell(
-  sql: Sql,
-  partnershipId: string,
-  personId: string,
-  agencyId: string,
-  on: string,
-): Promise<void> {
-  await sql.query(
-    'UPDATE agency_spells SET ended_on = $2 WHERE person_id = $1 AND ended_on IS NULL AND agency_id <> $3',
-    [personId, on, agencyId],
-  )
-  await sql.query(
-    `INSERT INTO agency_spells (partnership_id, person_id, agency_id, started_on)
-     SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM agency_spells WHERE person_id = $2 AND ended_on IS NULL)`,
-    [partnershipId, personId, agencyId, on],
   )
 }
 
 export type AgencySpell = { agencyId: string; agencyName: string; startedOn: string; endedOn: string | null }
 
+/** Every agency a person has been at, the current one first. */
 export function agencySpellsOf(sql: Sql, personId: string): Promise<AgencySpell[]> {
   return sql.query<AgencySpell>(
-    `SELECT s.agency_id AS "agencyId", a.name AS "agencyName", s.started_on AS "startedOn", s.ended_on AS "endedOn"
-       FROM agency_spells s JOIN agencies a ON a.id = s.agency_id
-      WHERE s.person_id = $1 ORDER BY s.started_on DESC, s.ended_on DESC NULLS FIRST`,
+    `SELECT * FROM (
+       SELECT p.agency_id AS "agencyId", a.name AS "agencyName", p.agency_since AS "startedOn", NULL::date AS "endedOn"
+         FROM people p JOIN agencies a ON a.id = p.agency_id WHERE p.id = $1
+       UNION ALL
+       SELECT s.agency_id, a.name, s.started_on, s.ended_on
+         FROM agency_spells s JOIN agencies a ON a.id = s.agency_id WHERE s.person_id = $1
+     ) spells ORDER BY "endedOn" DESC NULLS FIRST, "startedOn" DESC`,
     [personId],
   )
 }

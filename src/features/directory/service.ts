@@ -26,9 +26,7 @@ import {
   insertAgency,
   insertPerson,
   peopleMatching,
-  personByEmail,
   personById,
-  recordAgencySpell,
   updateAgency,
   updatePerson,
 } from './queries.ts'
@@ -64,7 +62,6 @@ export function createDirectoryService(deps: { db: Database; clock: Clock; polic
     sql: Sql,
     person: PersonInput,
     tiers: readonly string[],
-    selfId?: string,
   ): Promise<PersonRow> {
     const scope = agencyScopeOf(ctx)
     const agency = await agencyById(sql, person.agencyId)
@@ -85,15 +82,10 @@ export function createDirectoryService(deps: { db: Database; clock: Clock; polic
         { field: 'tier', text: `Select a tier from the partnership’s tiers: ${tiers.join(', ')}` },
       ])
     }
-    let managerId: string | null = null
-    if (person.managerEmail) {
-      if (person.managerEmail.toLowerCase() === person.email.toLowerCase()) {
-        throw new ValidationError([
-          { field: 'managerEmail', text: 'A person cannot be their own line manager' },
-        ])
-      }
-      const manager = await personByEmail(sql, person.managerEmail)
-      managerId = manager && manager.id !== selfId ? manager.id : null
+    if (person.managerEmail && person.managerEmail.toLowerCase() === person.email.toLowerCase()) {
+      throw new ValidationError([
+        { field: 'managerEmail', text: 'A person cannot be their own line manager' },
+      ])
     }
     return {
       firstName: person.firstName,
@@ -102,9 +94,8 @@ export function createDirectoryService(deps: { db: Database; clock: Clock; polic
       agencyId: agency.id,
       role: person.role || null,
       tier: person.tier || null,
-      managerId,
-      managerName: managerId ? null : person.managerName || null,
-      managerEmail: managerId ? null : person.managerEmail || null,
+      managerName: person.managerName || null,
+      managerEmail: person.managerEmail || null,
       status: person.status,
     }
   }
@@ -199,7 +190,6 @@ export function createDirectoryService(deps: { db: Database; clock: Clock; polic
           const row = await resolvePerson(ctx, sql, input, tiers)
           await sql.auditAs('person.add')
           const { id } = await insertPerson(sql, ctx.partnership.id, row)
-          await recordAgencySpell(sql, ctx.partnership.id, id, row.agencyId, londonDateOf(clock.now()))
           return (await personById(sql, id)) as Person
         })
       } catch (error) {
@@ -227,12 +217,9 @@ export function createDirectoryService(deps: { db: Database; clock: Clock; polic
             ...patch,
           })
           if (!merged.success) throw new ValidationError(fieldErrors(merged.error))
-          const row = await resolvePerson(ctx, sql, merged.data, tiers, id)
+          const row = await resolvePerson(ctx, sql, merged.data, tiers)
           await sql.auditAs('person.change')
-          await updatePerson(sql, id, row, clock.now())
-          if (row.agencyId !== current.agencyId) {
-            await recordAgencySpell(sql, ctx.partnership.id, id, row.agencyId, londonDateOf(clock.now()))
-          }
+          await updatePerson(sql, id, row, clock.now(), londonDateOf(clock.now()))
           return (await personById(sql, id)) as Person
         })
       } catch (error) {

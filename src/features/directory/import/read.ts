@@ -1,0 +1,77 @@
+import { parse } from 'csv-parse/sync'
+
+// 100,000 staff with managers' details take about 12 MB.
+export const MAX_FILE_BYTES = 25 * 1024 * 1024
+export const MAX_ROWS = 200_000
+
+export type CsvTable = { encoding: 'UTF-8' | 'UTF-16' | 'Windows-1252'; headers: string[]; rows: string[][] }
+export type CsvReading = { ok: true; table: CsvTable } | { ok: false; reason: string }
+
+/**
+ * Text from an HR system's export, whatever it was saved as: UTF-8 with or without a
+ * byte-order mark, UTF-16 (Excel's "Unicode text"), or Windows-1252 (older Excel on Windows),
+ * which is what a file that is not valid UTF-8 almost always is.
+ */
+export function decodeCsv(bytes: Buffer): { text: string; encoding: CsvTable['encoding'] } {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe)
+    return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'UTF-16' }
+  if (bytes[0] === 0xfe && bytes[1] === 0xff)
+    return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'UTF-16' }
+  try {
+    return {
+      text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes),
+      encoding: 'UTF-8',
+    }
+  } catch {
+    return { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'Windows-1252' }
+  }
+}
+
+function looksBinary(text: string): boolean {
+  const sample = text.slice(0, 65_536)
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  const control = sample.match(/[\x00-\x08\x0e-\x1f\x7f]/g)?.length ?? 0
+  return sample.includes('\u0000') || control > sample.length / 100
+}
+
+/** Reads a CSV file into headings and rows, or refuses it with a reason a person can act on. */
+export function readCsv(bytes: Buffer): CsvReading {
+  if (bytes.length === 0) return { ok: false, reason: 'The file is empty' }
+  if (bytes.length > MAX_FILE_BYTES) return { ok: false, reason: 'The file must be smaller than 25 MB' }
+  const { text, encoding } = decodeCsv(bytes)
+  if (looksBinary(text))
+    return {
+      ok: false,
+      reason:
+        'The file must be a CSV file: this one looks like a spreadsheet or other binary file. Save it as CSV and try again',
+    }
+  let records: string[][]
+  try {
+    records = parse(text, {
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      trim: true,
+      max_record_size: 100_000,
+    }) as string[][]
+  } catch (error) {
+    const line = (error as { lines?: number }).lines
+    return {
+      ok: false,
+      reason: `The file could not be read as CSV${line ? ` near line ${line}` : ''}: check that every quoted value has its closing quote`,
+    }
+  }
+  // Rows that are only commas (a spreadsheet's empty rows) are blank lines too.
+  const rows = records.filter((record) => record.some((cell) => cell !== ''))
+  const [headers, ...data] = rows
+  if (!headers) return { ok: false, reason: 'The file is empty' }
+  if (data.length === 0)
+    return { ok: false, reason: 'The file has headings but no rows of people below them' }
+  if (data.length > MAX_ROWS)
+    return {
+      ok: false,
+      reason: `The file must have ${MAX_ROWS.toLocaleString('en-GB')} rows or fewer: split it and import each part`,
+    }
+  return { ok: true, table: { encoding, headers, rows: data } }
+}
