@@ -14,6 +14,7 @@ import { openApi } from './platform/http/openapi.ts'
 import { operations } from './platform/http/operations.ts'
 import { rendering } from './platform/http/render.ts'
 import { securityHeaders } from './platform/http/security.ts'
+import { uploads } from './platform/http/uploads.ts'
 import { createViews } from './platform/views/nunjucks.ts'
 import type { Services } from './services.ts'
 
@@ -50,6 +51,7 @@ export async function buildApp(services: Services) {
 
   await app.register(cookie)
   await app.register(formbody, { bodyLimit: 1_048_576 })
+  await app.register(uploads)
   await app.register(rateLimit, { global: false })
   await app.register(securityHeaders, { production: config.production })
   await app.register(authentication, {

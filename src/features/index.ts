@@ -4,6 +4,7 @@ import accountRoutes from './account/routes.ts'
 import auditRoutes from './audit/routes.ts'
 import developmentRoutes from './development/routes.ts'
 import directoryApi from './directory/api.ts'
+import importRoutes from './directory/import/routes.ts'
 import directoryRoutes from './directory/routes.ts'
 import homeRoutes from './home/routes.ts'
 import policyApi from './policy/api.ts'
@@ -20,5 +21,6 @@ export const features: FeaturePlugin[] = [
   auditRoutes,
   directoryApi,
   directoryRoutes,
+  importRoutes,
   developmentRoutes,
 ]

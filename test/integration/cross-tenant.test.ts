@@ -40,8 +40,21 @@ async function jerseyPerson(app: TestApp): Promise<string> {
   const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
     sql.one<{ id: string }>(
       `INSERT INTO people (partnership_id, first_name, last_name, email, agency_id) VALUES ($1, 'Jo', 'Jersey', $2, $3)
-       ON CONFLICT (partnership_id, lower(email)) WHERE merged_into IS NULL DO UPDATE SET first_name = 'Jo' RETURNING id`,
+       ON CONFLICT (partnership_id, email_key) WHERE merged_into IS NULL DO UPDATE SET first_name = 'Jo' RETURNING id`,
       [jersey.id, 'jo.jersey@example.org', agencyId],
+    ),
+  )
+  return row.id
+}
+
+async function jerseyImport(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
+    sql.one<{ id: string }>(
+      `INSERT INTO people_imports (partnership_id, filename, content, encoding, mapping)
+       VALUES ($1, 'staff.csv', 'First name,Last name,Email,Agency\nJo,Jersey,jo@example.org,Jersey Police', 'UTF-8',
+               '{"firstName":0,"lastName":1,"email":2,"agency":3}') RETURNING id`,
+      [jersey.id],
     ),
   )
   return row.id
@@ -54,6 +67,10 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/agencies/:id/edit': jerseyAgency,
   '/people/:id': jerseyPerson,
   '/people/:id/edit': jerseyPerson,
+  '/people/import/:id': jerseyImport,
+  '/people/import/:id/columns': jerseyImport,
+  '/people/import/:id/preview': jerseyImport,
+  '/people/import/:id/problems.csv': jerseyImport,
 }
 
 /** Routes whose parameter is not a record of a partnership. */

@@ -41,10 +41,12 @@ describe('tenancy in the database', () => {
 
   it('audits every table that has a partnership_id, except the audit trail and the outbox', async () => {
     const tables = (await partnershipTables()).filter((name) => !['audit_events', 'outbox'].includes(name))
+    // Row by row (cascade_audit) or by statement (cascade_audit_rows), on every kind of change.
     const rows = await t.db.platform((sql) =>
       sql.query<{ table_name: string }>(
-        `SELECT DISTINCT event_object_table AS table_name FROM information_schema.triggers
-          WHERE trigger_name = 'audit' AND event_object_schema = 'public'`,
+        `SELECT event_object_table AS table_name FROM information_schema.triggers
+          WHERE action_statement LIKE '%cascade_audit%' AND event_object_schema = 'public'
+          GROUP BY event_object_table HAVING count(DISTINCT event_manipulation) = 3`,
       ),
     )
     const audited = new Set(rows.map((r) => r.table_name))
@@ -151,5 +153,61 @@ describe('tenancy in the database', () => {
       sql.query(`SELECT 1 FROM audit_events WHERE after ->> 'name' = 'Half done'`),
     )
     expect(afterRollback).toEqual([])
+  })
+  it('audits a statement that changes many people with one event per changed row', async () => {
+    const scope = { partnershipId: norfolk.id, userId: null, actor: 'test' }
+    const agency = await t.db.tenant(scope, (sql) =>
+      sql.one<{ id: string }>('SELECT id FROM agencies ORDER BY name LIMIT 1'),
+    )
+    await t.db.tenant(scope, async (sql) => {
+      await sql.auditAs('person.bulk')
+      await sql.query(
+        `INSERT INTO people (partnership_id, first_name, last_name, email, agency_id)
+         SELECT $1, 'Bulk', 'Person ' || n, 'bulk' || n || '@example.org', $2 FROM generate_series(1, 3) n`,
+        [norfolk.id, agency.id],
+      )
+      await sql.query(
+        `UPDATE people SET role = 'Nurse' WHERE email IN ('bulk1@example.org', 'bulk2@example.org')`,
+      )
+      // Writing the same values again is no change, so no event.
+      await sql.query(`UPDATE people SET role = role WHERE email LIKE 'bulk%@example.org'`)
+    })
+    const events = await t.db.tenant(scope, (sql) =>
+      sql.query<{ action: string; before: { role: string | null } | null; after: Record<string, unknown> }>(
+        `SELECT e.action, e.before, e.after FROM audit_events e JOIN people p ON p.id::text = e.entity_id
+          WHERE p.email LIKE 'bulk%@example.org' ORDER BY e.id`,
+      ),
+    )
+    expect(events.filter((e) => e.before === null)).toHaveLength(3)
+    const changes = events.filter((e) => e.before !== null)
+    expect(changes.map((e) => [e.before?.role, e.after.role])).toEqual([
+      [null, 'Nurse'],
+      [null, 'Nurse'],
+    ])
+    expect(events.every((e) => e.action === 'person.bulk')).toBe(true)
+    // Derived columns stay out of the trail.
+    expect(Object.keys(events[0]?.after ?? {})).not.toContain('email_key')
+    expect(Object.keys(events[0]?.after ?? {})).not.toContain('search')
+  })
+
+  it('finds people by words only in the partnership the transaction is scoped to', async () => {
+    const add = (partnershipId: string) =>
+      t.db.tenant({ partnershipId, userId: null }, async (sql) => {
+        const agency = await sql.one<{ id: string }>('SELECT id FROM agencies ORDER BY name LIMIT 1')
+        await sql.query(
+          `INSERT INTO people (partnership_id, first_name, last_name, email, agency_id)
+           VALUES ($1, 'Zebedee', 'Searchable', $2, $3)`,
+          [partnershipId, `zebedee@${partnershipId}.example.org`, agency.id],
+        )
+      })
+    await add(norfolk.id)
+    await add(jersey.id)
+    const search = `SELECT partnership_id FROM people_matching_search(to_tsquery('simple', 'zebedee:*'), 'none')`
+    const seen = await t.db.tenant({ partnershipId: norfolk.id, userId: null }, (sql) =>
+      sql.query<{ partnership_id: string }>(search),
+    )
+    expect(seen.map((r) => r.partnership_id)).toEqual([norfolk.id])
+    const unscoped = await t.db.anonymous({}, (sql) => sql.query(search))
+    expect(unscoped).toEqual([])
   })
 })

@@ -99,6 +99,37 @@ export class Browser {
     this.remember(response)
     return response
   }
+
+  /** Posts a multipart form with one file, as a browser sends a file upload. */
+  async upload(
+    url: string,
+    file: { field: string; filename: string; content: Buffer | string; type?: string },
+    fields: Record<string, string> = {},
+    options: { csrf?: string } = {},
+  ) {
+    const boundary = `----cascade${Date.now()}`
+    const parts: Buffer[] = []
+    for (const [name, value] of Object.entries({ _csrf: options.csrf ?? this.csrf, ...fields })) {
+      parts.push(
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
+      )
+    }
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.filename}"\r\nContent-Type: ${file.type ?? 'text/csv'}\r\n\r\n`,
+      ),
+      Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    )
+    const response = await this.app.inject({
+      method: 'POST',
+      url,
+      headers: { cookie: this.cookieHeader, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: Buffer.concat(parts),
+    })
+    this.remember(response)
+    return response
+  }
 }
 
 export function page(html: string) {

@@ -115,14 +115,39 @@ const personColumns = `p.id, p.first_name AS "firstName", p.last_name AS "lastNa
 
 // The line manager is linked by email, through the unique email index, when they are in the directory.
 const personFrom = `people p JOIN agencies a ON a.id = p.agency_id
-  LEFT JOIN people m ON m.partnership_id = p.partnership_id AND lower(m.email) = lower(p.manager_email)
+  LEFT JOIN people m ON m.partnership_id = p.partnership_id AND m.email_key = p.manager_email_key
     AND m.merged_into IS NULL AND m.id <> p.id`
 
 const orderings: Record<PeopleFilter['sort'], string> = {
   name: 'lower(p.last_name), lower(p.first_name), p.id',
-  email: 'lower(p.email), p.id',
+  email: 'p.email_key, p.id',
   agency: 'lower(a.name), lower(p.last_name), lower(p.first_name), p.id',
   newest: 'p.created_at DESC, p.id',
+}
+
+/**
+ * Where a filter's people come from, the conditions it sets and their values. Only what is
+ * asked for is written, so each search gets a plan of its own. Words are matched by
+ * people_matching_search, which can use the full-text index (see migration 0004).
+ */
+function peopleWhere(filter: PeopleFilter, agencyScope: readonly string[] | null) {
+  const values: unknown[] = []
+  const conditions = ['p.merged_into IS NULL']
+  const add = (condition: (at: string) => string, value: unknown) => {
+    values.push(value)
+    conditions.push(condition(`$${values.length}`))
+  }
+  let from = 'people p'
+  if (filter.q) {
+    values.push(searchQuery(filter.q), filter.q)
+    from = "people_matching_search(to_tsquery('simple', coalesce($1, '')), $2) p"
+  }
+  if (filter.agencyId) add((at) => `p.agency_id = ${at}`, filter.agencyId)
+  if (agencyScope) add((at) => `p.agency_id = ANY(${at}::uuid[])`, agencyScope)
+  if (filter.role) add((at) => `p.role ILIKE '%' || ${at} || '%'`, filter.role)
+  if (filter.tier) add((at) => `p.tier = ${at}`, filter.tier)
+  if (filter.status) add((at) => `p.status = ${at}`, filter.status)
+  return { from, where: conditions.join(' AND '), values }
 }
 
 /**
@@ -134,31 +159,35 @@ export async function peopleMatching(
   filter: PeopleFilter,
   agencyScope: readonly string[] | null,
 ): Promise<{ items: Person[]; total: number }> {
-  const where = `p.merged_into IS NULL
-    AND ($1::text IS NULL OR p.search @@ to_tsquery('simple', $1) OR lower(p.email) = lower($2))
-    AND ($3::uuid IS NULL OR p.agency_id = $3)
-    AND ($4::uuid[] IS NULL OR p.agency_id = ANY($4))
-    AND ($5::text IS NULL OR p.role ILIKE '%' || $5 || '%')
-    AND ($6::text IS NULL OR p.tier = $6)
-    AND ($7::text IS NULL OR p.status = $7)`
-  const values = [
-    filter.q ? searchQuery(filter.q) : null,
-    filter.q ?? null,
-    filter.agencyId ?? null,
-    agencyScope,
-    filter.role || null,
-    filter.tier || null,
-    filter.status ?? null,
-  ]
+  const { from, where, values } = peopleWhere(filter, agencyScope)
+  // The page is chosen first, joining only what its order needs, so line managers are looked
+  // up for the rows shown rather than for every match.
   const items = await sql.query<Person>(
-    `SELECT ${personColumns} FROM ${personFrom} WHERE ${where} ORDER BY ${orderings[filter.sort]} LIMIT $8 OFFSET $9`,
+    `WITH page AS MATERIALIZED (
+       SELECT p.id FROM ${from} JOIN agencies a ON a.id = p.agency_id WHERE ${where}
+        ORDER BY ${orderings[filter.sort]} LIMIT $${values.length + 1} OFFSET $${values.length + 2})
+     SELECT ${personColumns} FROM page JOIN ${personFrom} ON p.id = page.id ORDER BY ${orderings[filter.sort]}`,
     [...values, filter.pageSize, (filter.page - 1) * filter.pageSize],
   )
   const { total } = await sql.one<{ total: number }>(
-    `SELECT count(*) AS total FROM people p WHERE ${where}`,
+    `SELECT count(*)::int AS total FROM ${from} WHERE ${where}`,
     values,
   )
   return { items, total }
+}
+
+/** Every person a search finds, in its order, for an export. */
+export function allPeopleMatching(
+  sql: Sql,
+  filter: PeopleFilter,
+  agencyScope: readonly string[] | null,
+): Promise<Person[]> {
+  const { from, where, values } = peopleWhere(filter, agencyScope)
+  return sql.query<Person>(
+    `WITH found AS MATERIALIZED (SELECT p.id FROM ${from} WHERE ${where})
+     SELECT ${personColumns} FROM found JOIN ${personFrom} ON p.id = found.id ORDER BY ${orderings[filter.sort]}`,
+    values,
+  )
 }
 
 export function personById(sql: Sql, id: string): Promise<Person | undefined> {
@@ -170,7 +199,7 @@ export function personById(sql: Sql, id: string): Promise<Person | undefined> {
 
 export function personByEmail(sql: Sql, email: string): Promise<{ id: string } | undefined> {
   return sql.maybeOne<{ id: string }>(
-    'SELECT id FROM people WHERE lower(email) = lower($1) AND merged_into IS NULL',
+    'SELECT id FROM people WHERE email_key = lower($1) AND merged_into IS NULL',
     [email],
   )
 }

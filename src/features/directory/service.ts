@@ -23,6 +23,7 @@ import {
   agenciesMatching,
   agencyById,
   agencySpellsOf,
+  allPeopleMatching,
   insertAgency,
   insertPerson,
   peopleMatching,
@@ -244,25 +245,20 @@ export function createDirectoryService(deps: { db: Database; clock: Clock; polic
           'Status',
         ],
       ]
-      await db.tenant(scopeOf(ctx), async (sql) => {
-        for (let page = 1; ; page++) {
-          const { items } = await peopleMatching(sql, { ...filter, page, pageSize: 500 }, scope)
-          for (const p of items) {
-            rows.push([
-              p.firstName,
-              p.lastName,
-              p.email,
-              p.agencyName,
-              p.role ?? '',
-              p.tier ?? '',
-              p.managerName ?? '',
-              p.managerEmail ?? '',
-              p.status,
-            ])
-          }
-          if (items.length < 500) break
-        }
-      })
+      const people = await db.tenant(scopeOf(ctx), (sql) => allPeopleMatching(sql, filter, scope))
+      for (const p of people) {
+        rows.push([
+          p.firstName,
+          p.lastName,
+          p.email,
+          p.agencyName,
+          p.role ?? '',
+          p.tier ?? '',
+          p.managerName ?? '',
+          p.managerEmail ?? '',
+          p.status,
+        ])
+      }
       return stringify(rows.map((row) => row.map(neutraliseFormula)))
     },
   }

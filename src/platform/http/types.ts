@@ -1,5 +1,6 @@
 import type { Authenticated } from '../auth/identity.ts'
 import type { Access } from '../auth/roles.ts'
+import type { Upload } from './uploads.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -12,6 +13,8 @@ declare module 'fastify' {
     auth: Authenticated | null
     csrfToken: string
     sessionToken: string | null
+    /** Files sent with a multipart form, by field name. */
+    uploads: Record<string, Upload> | null
   }
   interface FastifyInstance {
     /** Every route with the access it declares, in the order added. */

@@ -23,8 +23,8 @@ type Existing = {
 /** The people already in the directory with these emails, by lower-case email. */
 export async function existingByEmail(sql: Sql, emails: string[]): Promise<Map<string, Existing>> {
   const rows = await sql.query<Existing>(
-    `SELECT lower(email) AS email, first_name, last_name, agency_id, role, tier, manager_name, manager_email
-       FROM people WHERE lower(email) = ANY($1::text[]) AND merged_into IS NULL`,
+    `SELECT email_key AS email, first_name, last_name, agency_id, role, tier, manager_name, manager_email
+       FROM people WHERE email_key = ANY($1::text[]) AND merged_into IS NULL`,
     [emails.map((e) => e.toLowerCase())],
   )
   return new Map(rows.map((r) => [r.email, r]))
@@ -59,7 +59,7 @@ export async function upsertPeople(
     `INSERT INTO agency_spells (partnership_id, person_id, agency_id, started_on, ended_on)
      SELECT p.partnership_id, p.id, p.agency_id, p.agency_since, $3
        FROM people p JOIN unnest($1::text[], $2::uuid[]) AS t(email, agency_id)
-         ON lower(p.email) = lower(t.email) AND p.merged_into IS NULL
+         ON p.email_key = lower(t.email) AND p.merged_into IS NULL
       WHERE p.agency_id <> t.agency_id`,
     [column('email'), column('agencyId'), today],
   )
@@ -68,7 +68,7 @@ export async function upsertPeople(
      SELECT $1, t.first_name, t.last_name, t.email, t.agency_id, t.role, t.tier, t.manager_name, t.manager_email, $10, $10
        FROM unnest($2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[])
          AS t(first_name, last_name, email, agency_id, role, tier, manager_name, manager_email)
-     ON CONFLICT (partnership_id, lower(email)) WHERE merged_into IS NULL
+     ON CONFLICT (partnership_id, email_key) WHERE merged_into IS NULL
      DO UPDATE SET first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, agency_id = EXCLUDED.agency_id,
        role = EXCLUDED.role, tier = EXCLUDED.tier, manager_name = EXCLUDED.manager_name,
        manager_email = EXCLUDED.manager_email, updated_at = EXCLUDED.updated_at,
@@ -101,11 +101,12 @@ export type StoredImport = {
   mapping: Record<string, number> | null
   status: string
   outcome: unknown
+  createdBy: string | null
 }
 
 export function importById(sql: Sql, id: string): Promise<StoredImport | undefined> {
   return sql.maybeOne<StoredImport>(
-    'SELECT id, filename, content, encoding, mapping, status, outcome FROM people_imports WHERE id = $1',
+    'SELECT id, filename, content, encoding, mapping, status, outcome, created_by AS "createdBy" FROM people_imports WHERE id = $1',
     [id],
   )
 }

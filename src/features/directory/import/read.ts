@@ -1,10 +1,16 @@
 import { parse } from 'csv-parse/sync'
+import { MAX_UPLOAD_BYTES } from '#platform/http/uploads.ts'
 
-// 100,000 staff with managers' details take about 12 MB.
-export const MAX_FILE_BYTES = 25 * 1024 * 1024
+export const MAX_FILE_BYTES = MAX_UPLOAD_BYTES
 export const MAX_ROWS = 200_000
 
-export type CsvTable = { encoding: 'UTF-8' | 'UTF-16' | 'Windows-1252'; headers: string[]; rows: string[][] }
+export type CsvTable = {
+  encoding: 'UTF-8' | 'UTF-16' | 'Windows-1252'
+  headers: string[]
+  rows: string[][]
+  /** Each row's number as a spreadsheet shows it, blank rows counted; the headings are row 1. */
+  rowNumbers: number[]
+}
 export type CsvReading = { ok: true; table: CsvTable } | { ok: false; reason: string }
 
 /**
@@ -45,16 +51,17 @@ export function readCsv(bytes: Buffer): CsvReading {
       reason:
         'The file must be a CSV file: this one looks like a spreadsheet or other binary file. Save it as CSV and try again',
     }
-  let records: string[][]
+  let records: { record: string[]; info: { records: number; empty_lines: number } }[]
   try {
     records = parse(text, {
+      info: true,
       bom: true,
       skip_empty_lines: true,
       relax_column_count: true,
       relax_quotes: true,
       trim: true,
       max_record_size: 100_000,
-    }) as string[][]
+    }) as unknown as typeof records
   } catch (error) {
     const line = (error as { lines?: number }).lines
     return {
@@ -62,9 +69,13 @@ export function readCsv(bytes: Buffer): CsvReading {
       reason: `The file could not be read as CSV${line ? ` near line ${line}` : ''}: check that every quoted value has its closing quote`,
     }
   }
-  // Rows that are only commas (a spreadsheet's empty rows) are blank lines too.
-  const rows = records.filter((record) => record.some((cell) => cell !== ''))
-  const [headers, ...data] = rows
+  // Rows that are only commas (a spreadsheet's empty rows) are blank lines too; both still
+  // count towards the row numbers a person sees in their spreadsheet.
+  const rows = records
+    .filter(({ record }) => record.some((cell) => cell !== ''))
+    .map(({ record, info }) => ({ cells: record, number: info.records + info.empty_lines }))
+  const [headings, ...data] = rows
+  const headers = headings?.cells
   if (!headers) return { ok: false, reason: 'The file is empty' }
   if (data.length === 0)
     return { ok: false, reason: 'The file has headings but no rows of people below them' }
@@ -73,5 +84,15 @@ export function readCsv(bytes: Buffer): CsvReading {
       ok: false,
       reason: `The file must have ${MAX_ROWS.toLocaleString('en-GB')} rows or fewer: split it and import each part`,
     }
-  return { ok: true, table: { encoding, headers, rows: data } }
+  const first = headings?.number ?? 1
+  return {
+    ok: true,
+    table: {
+      encoding,
+      headers,
+      rows: data.map((r) => r.cells),
+      // Numbered from the headings, as row 1, whatever blank lines came before them.
+      rowNumbers: data.map((r) => r.number - first + 1),
+    },
+  }
 }

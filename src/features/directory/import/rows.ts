@@ -94,7 +94,7 @@ const FORMULA = /^[=+\-@]/
  * the rest go ahead. Nothing here touches the database.
  */
 export function checkRows(
-  table: { headers: readonly string[]; rows: readonly string[][] },
+  table: { headers: readonly string[]; rows: readonly string[][]; rowNumbers?: readonly number[] },
   mapping: Mapping,
   context: {
     agencies: ReadonlyMap<string, string>
@@ -116,7 +116,7 @@ export function checkRows(
   }
 
   table.rows.forEach((cells, index) => {
-    const row = index + 2
+    const row = table.rowNumbers?.[index] ?? index + 2
     const value = (field: ImportField) => {
       const column = mapping[field]
       return column === undefined ? '' : (cells[column] ?? '').trim()

@@ -14,6 +14,8 @@ import type { Checked, ImportRow, Mapping } from './rows.ts'
 import { checkRows, guessMapping, importFields, missingFields } from './rows.ts'
 
 const BATCH = 5_000
+// An import this large changes the shape of the table enough to plan searches afresh.
+const REFRESH_AFTER = 1_000
 
 export type Preview = Checked & { toAdd: number; toUpdate: number; unchanged: number }
 export type Outcome = { added: number; updated: number; unchanged: number; leftOut: number }
@@ -58,7 +60,7 @@ export function createImportService(deps: { db: Database; clock: Clock; policy: 
   ): Promise<Omit<Outcome, 'leftOut'>> {
     agencyScopeOf(ctx)
     const today = londonDateOf(clock.now())
-    return db.tenant(scopeOf(ctx), async (sql) => {
+    const outcome = await db.tenant(scopeOf(ctx), async (sql) => {
       await sql.auditAs('person.import')
       const changed: string[] = []
       let added = 0
@@ -78,6 +80,8 @@ export function createImportService(deps: { db: Database; clock: Clock; policy: 
       }
       return { added, updated: changed.length - added, unchanged: rows.length - changed.length }
     })
+    if (outcome.added + outcome.updated >= REFRESH_AFTER) await db.refreshStatistics(['people'])
+    return outcome
   }
 
   function tableOf(content: string): CsvTable {
@@ -87,9 +91,10 @@ export function createImportService(deps: { db: Database; clock: Clock; policy: 
   }
 
   async function stored(ctx: Context, id: string) {
-    agencyScopeOf(ctx)
+    const scope = agencyScopeOf(ctx)
     const found = isUuid(id) ? await db.tenant(scopeOf(ctx), (sql) => importById(sql, id)) : undefined
-    if (!found) throw new NotFoundError('Import')
+    // A file may hold other agencies' staff, so an agency lead sees only the imports they made.
+    if (!found || (scope && found.createdBy !== ctx.actor.userId)) throw new NotFoundError('Import')
     return found
   }
 
