@@ -116,8 +116,9 @@ async function searchPage(
   const pageTimes: number[] = []
   for (let round = 0; round < 6; round++) {
     for (const url of searches) {
+      // Straight through inject, so the time is the server's alone: no HTML is parsed here.
       const started = performance.now()
-      const response = await admin.get(url)
+      const response = await app.inject({ method: 'GET', url, headers: { cookie: admin.cookieHeader } })
       if (response.statusCode !== 200) throw new Error(`${url} answered ${response.statusCode}`)
       if (round > 0) pageTimes.push(performance.now() - started)
     }

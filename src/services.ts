@@ -2,6 +2,7 @@ import type { Config } from './config.ts'
 import { createAccountService } from './features/account/service.ts'
 import { createAuditService } from './features/audit/service.ts'
 import { createImportService } from './features/directory/import/service.ts'
+import { createRegistrationService } from './features/directory/registration/service.ts'
 import { createDirectoryService } from './features/directory/service.ts'
 import { createPolicyService } from './features/policy/service.ts'
 import { createApiTokens, createSessions } from './platform/auth/identity.ts'
@@ -22,11 +23,12 @@ export function createServices(deps: ServiceDeps) {
   const { config, db, clock } = deps
   const mailQueued = () => deps.mailQueued?.()
   const policy = createPolicyService({ db, clock })
+  const partnerships = createPartnerships(db)
   return {
     config,
     db,
     clock,
-    partnerships: createPartnerships(db),
+    partnerships,
     sessions: createSessions(db, clock, {
       idleMinutes: config.sessionIdleMinutes,
       maxHours: config.sessionMaxHours,
@@ -36,6 +38,13 @@ export function createServices(deps: ServiceDeps) {
     policy,
     directory: createDirectoryService({ db, clock, policy }),
     imports: createImportService({ db, clock, policy }),
+    registrations: createRegistrationService({
+      db,
+      clock,
+      partnerships,
+      publicUrl: config.publicUrl,
+      mailQueued,
+    }),
     audit: createAuditService({ db }),
   }
 }

@@ -12,6 +12,7 @@ const roleLabels: Record<Role, string> = {
   'agency-lead': 'Agency Safeguarding Lead',
   trainer: 'Pool Trainer',
   practitioner: 'Practitioner',
+  registrant: 'New Practitioner',
 }
 
 /** The policy of a demo partnership takes effect from the start of the financial year 2024-25. */
@@ -89,6 +90,16 @@ export async function seedDemo(db: Database): Promise<{ created: string[] }> {
         agencyIds: led,
         actor: 'demo-seed',
       })
+      // The demo registrant waits for the demo agency lead to confirm them.
+      if (role === 'registrant' && agencyIds[10]) {
+        await db.tenant({ partnershipId: partnership.id, userId: null, actor: 'demo-seed' }, (sql) =>
+          sql.query(
+            `INSERT INTO people (partnership_id, first_name, last_name, email, agency_id, role, status, user_id, registered_at)
+             VALUES ($1, 'New', 'Practitioner', $2, $3, 'Family support worker', 'pending', $4, cascade_now())`,
+            [partnership.id, `registrant@${demo.slug}.example.org`, agencyIds[10], user.id],
+          ),
+        )
+      }
     }
   }
   return { created }

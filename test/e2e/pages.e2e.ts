@@ -41,6 +41,9 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     '/policy/change',
     '/audit',
     '/audit?entityType=policies',
+    '/people',
+    '/registrations',
+    '/my-record',
     '/account',
     '/no-such-page',
   ]
@@ -116,6 +119,23 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
 })
 
 describe('without JavaScript', () => {
+  it('uploads a staff file and chooses its columns', async () => {
+    const page = await visit('/sign-in', undefined, false)
+    await signIn(page, 'admin@north-somerset.example.org')
+    await page.goto('/people/import')
+    await page.getByLabel('Staff file').setInputFiles({
+      name: 'staff.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('Forename,Surname,Work email,Employer\nAl,Day,al.day@example.org,Nowhere\n'),
+    })
+    await page.getByRole('button', { name: 'Upload and continue' }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Which column holds what')
+    await page.getByRole('button', { name: 'Continue' }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Check the import')
+    expect(await page.locator('main').textContent()).toMatch(/Row 2 agency “Nowhere” is not in the directory/)
+    await page.context().close()
+  })
+
   it('signs in and changes the policy', async () => {
     const page = await visit('/sign-in', undefined, false)
     await signIn(page, 'admin@south-gloucestershire.example.org')
@@ -126,6 +146,65 @@ describe('without JavaScript', () => {
     await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toMatch(/saved/)
     expect(await page.locator('main').textContent()).toMatch(/12 people a month/)
     await page.context().close()
+  })
+})
+
+describe('the directory journeys', () => {
+  it('imports staff from a file, step by step', async () => {
+    const page = await visit('/people/import', 'admin@norfolk.example.org')
+    await expectAccessible(page)
+    await page.getByRole('button', { name: 'Upload and continue' }).click()
+    await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(page)
+    await page.getByLabel('Staff file').setInputFiles({
+      name: 'staff.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        'First name,Surname,Email,Agency\r\nKim,Lowe,kim.lowe@example.org,Norfolk Police\r\nLee,Cole,bad-email,Norfolk Police\r\n',
+      ),
+    })
+    await page.getByRole('button', { name: 'Upload and continue' }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Which column holds what')
+    await expectAccessible(page)
+    await page.getByRole('button', { name: 'Continue' }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Check the import')
+    expect(await page.locator('main').textContent()).toMatch(
+      /Row 3 work email “bad-email” is not an email address/,
+    )
+    await expectAccessible(page)
+    await page.getByRole('button', { name: 'Import 1 person' }).click()
+    await expect.poll(async () => (await page.locator('h1').textContent())?.trim()).toBe('Staff imported')
+    await expectAccessible(page)
+    await page.context().close()
+  })
+
+  it('registers a practitioner, whom the agency lead then decides on', async () => {
+    const page = await visit('/p/norfolk/register')
+    await expectAccessible(page)
+    await page.getByRole('button', { name: 'Register' }).click()
+    await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(page)
+    await page.getByLabel('First name').fill('Robin')
+    await page.getByLabel('Last name').fill('Hart')
+    await page.getByLabel('Work email address').fill('robin.hart@example.org')
+    await page.getByLabel('The agency you work for').selectOption({ index: 1 })
+    await page.getByRole('button', { name: 'Register' }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Check your email')
+    await expectAccessible(page)
+    await page.context().close()
+
+    const registrant = await visit('/my-record', 'registrant@norfolk.example.org')
+    expect(await registrant.locator('main').textContent()).toMatch(/has not yet confirmed/)
+    await expectAccessible(registrant)
+    await registrant.context().close()
+
+    const lead = await visit('/registrations', 'agency-lead@norfolk.example.org')
+    await expectAccessible(lead)
+    await lead.getByRole('link', { name: 'Do not confirm New Practitioner' }).click()
+    await lead.getByRole('button', { name: 'Do not confirm' }).click()
+    await expect.poll(() => lead.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(lead)
+    await lead.context().close()
   })
 })
 

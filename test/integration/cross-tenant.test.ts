@@ -71,10 +71,13 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/people/import/:id/columns': jerseyImport,
   '/people/import/:id/preview': jerseyImport,
   '/people/import/:id/problems.csv': jerseyImport,
+  '/registrations/:id/confirm': jerseyPerson,
+  '/registrations/:id/reject': jerseyPerson,
 }
 
 /** Routes whose parameter is not a record of a partnership. */
-const notRecords = new Set(['/sign-in/link/:token', '/assets/*'])
+// A partnership's slug is public: its registration page is for anyone.
+const notRecords = new Set(['/sign-in/link/:token', '/assets/*', '/p/:slug/register'])
 
 describe('one partnership never reaches another’s data through the app', () => {
   it('reads only its own policy through the API', async () => {

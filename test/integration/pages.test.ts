@@ -75,9 +75,9 @@ describe('pages', () => {
   it('pages and filters the audit trail for an admin', async () => {
     const admin = await t.signIn('admin@norfolk.example.org')
     const all = page((await admin.get('/audit')).body)
-    // The demo load: one policy, fifteen agencies and six memberships.
-    expect(all('tbody tr').length).toBe(22)
-    expect(all('main').text()).toMatch(/22 changes/)
+    // The demo load: one policy, fifteen agencies, seven memberships and the demo registrant.
+    expect(all('tbody tr').length).toBe(24)
+    expect(all('main').text()).toMatch(/24 changes/)
     const policies = page((await admin.get('/audit?entityType=policies')).body)
     expect(policies('tbody tr').length).toBe(1)
     const bad = await admin.get('/audit?from=yesterday')

@@ -1,5 +1,14 @@
 /** The roles a user can hold in a partnership (DOMAIN.md, "Who uses it"). */
-export const roles = ['admin', 'subgroup', 'executive', 'agency-lead', 'trainer', 'practitioner'] as const
+/** A registrant registered themselves and waits for their agency's lead to confirm them. */
+export const roles = [
+  'admin',
+  'subgroup',
+  'executive',
+  'agency-lead',
+  'trainer',
+  'practitioner',
+  'registrant',
+] as const
 export type Role = (typeof roles)[number]
 
 export const roleNames: Record<Role, string> = {
@@ -9,6 +18,7 @@ export const roleNames: Record<Role, string> = {
   'agency-lead': 'Agency lead',
   trainer: 'Trainer',
   practitioner: 'Practitioner',
+  registrant: 'Practitioner, waiting for confirmation',
 }
 
 /**

@@ -7,9 +7,11 @@ type NavigationItem = { href: string; text: string; access: Access }
 const items: NavigationItem[] = [
   { href: '/dashboard', text: 'Home', access: 'signed-in' },
   { href: '/people', text: 'People', access: ['admin', 'agency-lead'] },
+  { href: '/registrations', text: 'Registrations', access: ['admin', 'agency-lead'] },
   { href: '/agencies', text: 'Agencies', access: ['admin', 'agency-lead', 'subgroup', 'executive'] },
   { href: '/policy', text: 'Policy', access: ['admin', 'subgroup', 'executive'] },
   { href: '/audit', text: 'Audit trail', access: ['admin'] },
+  { href: '/my-record', text: 'Your record', access: 'signed-in' },
   { href: '/account', text: 'Your account', access: 'signed-in' },
 ]
 

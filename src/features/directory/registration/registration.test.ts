@@ -1,0 +1,200 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, TestApp } from '#test/support/app.ts'
+import { page, testApp } from '#test/support/app.ts'
+
+let t: TestApp
+let norfolkId: string
+let ledAgency: { id: string; name: string }
+let otherAgency: { id: string; name: string }
+
+beforeAll(async () => {
+  t = await testApp()
+  norfolkId = (await t.partnership('norfolk')).id
+  const agencies = await t.db.tenant({ partnershipId: norfolkId, userId: null }, async (sql) => {
+    const lead = await sql.one<{ agency_ids: string[] }>(
+      `SELECT m.agency_ids FROM memberships m JOIN users u ON u.id = m.user_id
+        WHERE u.email = 'agency-lead@norfolk.example.org' AND m.role = 'agency-lead'`,
+    )
+    const led = await sql.one<{ id: string; name: string }>('SELECT id, name FROM agencies WHERE id = $1', [
+      lead.agency_ids[0],
+    ])
+    const other = await sql.one<{ id: string; name: string }>(
+      'SELECT id, name FROM agencies WHERE NOT (id = ANY($1)) ORDER BY name LIMIT 1',
+      [lead.agency_ids],
+    )
+    return { led, other }
+  })
+  ledAgency = agencies.led
+  otherAgency = agencies.other
+})
+afterAll(() => t?.close())
+
+const form = (email: string, agencyId: string) => ({
+  firstName: 'Priya',
+  lastName: 'Sharma',
+  email,
+  agencyId,
+  role: 'Family support worker',
+  managerName: 'Sam Boss',
+  managerEmail: 'sam.boss@example.org',
+})
+
+async function mailTo(address: string): Promise<{ subject: string; text_body: string }[]> {
+  return t.db.platform((sql) =>
+    sql.query(`SELECT subject, text_body FROM outbox WHERE to_address = $1 ORDER BY created_at, id`, [
+      address,
+    ]),
+  )
+}
+
+async function personByEmail(email: string) {
+  return t.db.tenant({ partnershipId: norfolkId, userId: null }, (sql) =>
+    sql.query<{ id: string; status: string; user_id: string | null }>(
+      'SELECT id, status, user_id FROM people WHERE email_key = lower($1)',
+      [email],
+    ),
+  )
+}
+
+async function rolesOf(email: string): Promise<string[]> {
+  const rows = await t.db.tenant({ partnershipId: norfolkId, userId: null }, (sql) =>
+    sql.query<{ role: string }>(
+      'SELECT m.role FROM memberships m JOIN users u ON u.id = m.user_id WHERE lower(u.email) = lower($1)',
+      [email],
+    ),
+  )
+  return rows.map((r) => r.role)
+}
+
+/** Signs in as a registrant, who has no password, through a sign-in link from the outbox. */
+async function signInByLink(email: string): Promise<Browser> {
+  const browser = t.browser()
+  await browser.submit('/sign-in/link', { email })
+  const sent = await mailTo(email)
+  const tokens = sent.map((m) => m.text_body.match(/\/sign-in\/link\/([A-Za-z0-9_-]+)/)?.[1]).filter(Boolean)
+  expect(tokens).toHaveLength(1)
+  const token = tokens[0]
+  await browser.get(`/sign-in/link/${token}`)
+  const signedIn = await browser.post(`/sign-in/link/${token}`, {})
+  expect(signedIn.statusCode).toBe(303)
+  return browser
+}
+
+describe('registering from the public pages', () => {
+  it('registers a practitioner as waiting for confirmation, and tells them and their agency’s lead', async () => {
+    const visitor = t.browser()
+    const start = page((await visitor.get('/')).body)
+    expect(start('a[href="/p/norfolk/register"]').length).toBe(1)
+    const response = await visitor.submit(
+      '/p/norfolk/register',
+      form('priya.sharma@example.org', ledAgency.id),
+    )
+    expect(response.statusCode).toBe(200)
+    expect(page(response.body)('h1').text()).toBe('Check your email')
+
+    expect(await personByEmail('priya.sharma@example.org')).toEqual([
+      expect.objectContaining({ status: 'pending', user_id: expect.any(String) }),
+    ])
+    expect(await rolesOf('priya.sharma@example.org')).toEqual(['registrant'])
+    expect((await mailTo('priya.sharma@example.org'))[0]?.subject).toBe(
+      'Your registration with Norfolk Safeguarding Children Partnership',
+    )
+    const lead = await mailTo('agency-lead@norfolk.example.org')
+    expect(lead.map((m) => m.subject)).toContain(
+      `New registration to confirm: Priya Sharma, ${ledAgency.name}`,
+    )
+    // The lead of the agency hears of it; admins hear only when an agency has no lead.
+    expect(await mailTo('admin@norfolk.example.org')).toEqual([])
+  })
+
+  it('lets a registrant see their own record and nothing else until confirmed', async () => {
+    const registrant = await signInByLink('priya.sharma@example.org')
+    const record = page((await registrant.get('/my-record')).body)
+    expect(record('.govuk-inset-text').text()).toContain('has not yet confirmed')
+    expect(record('.govuk-summary-list').text()).toContain('priya.sharma@example.org')
+    for (const url of ['/people', '/agencies', '/registrations', '/policy', '/audit']) {
+      expect({ url, status: (await registrant.get(url)).statusCode }).toEqual({ url, status: 403 })
+    }
+  })
+
+  it('answers the same for an address already in the directory, creates nothing, and says so by email', async () => {
+    const before = await personByEmail('priya.sharma@example.org')
+    const response = await t
+      .browser()
+      .submit('/p/norfolk/register', form('Priya.Sharma@example.org', otherAgency.id))
+    expect(response.statusCode).toBe(200)
+    expect(page(response.body)('h1').text()).toBe('Check your email')
+    expect(await personByEmail('priya.sharma@example.org')).toEqual(before)
+    const sent = await mailTo('Priya.Sharma@example.org')
+    expect(sent.some((m) => m.text_body.includes('already in the directory'))).toBe(true)
+  })
+
+  it('says what is wrong with a registration and creates nothing', async () => {
+    const response = await t.browser().submit('/p/norfolk/register', {
+      firstName: '',
+      lastName: 'Sharma',
+      email: 'not an email',
+      agencyId: '',
+      managerEmail: 'nope',
+    })
+    expect(response.statusCode).toBe(400)
+    const errors = page(response.body)('.govuk-error-summary a')
+      .toArray()
+      .map((a) => page(response.body)(a).attr('href'))
+    expect(errors).toEqual(['#firstName', '#email', '#agencyId', '#managerEmail'])
+    const unknownAgency = await t
+      .browser()
+      .submit('/p/norfolk/register', form('new.person@example.org', '00000000-0000-4000-8000-000000000000'))
+    expect(unknownAgency.statusCode).toBe(400)
+    expect(await personByEmail('new.person@example.org')).toEqual([])
+    expect((await t.browser().get('/p/nowhere/register')).statusCode).toBe(404)
+  })
+})
+
+describe('confirming and rejecting registrations', () => {
+  it('shows a lead only their agencies’ registrations, and an admin all of them', async () => {
+    await t.browser().submit('/p/norfolk/register', form('oli.other@example.org', otherAgency.id))
+    const lead = await t.signIn('agency-lead@norfolk.example.org')
+    const leads = (await lead.get('/registrations')).body
+    expect(leads).toContain('priya.sharma@example.org')
+    expect(leads).not.toContain('oli.other@example.org')
+    const oli = (await personByEmail('oli.other@example.org'))[0]
+    expect(
+      (await lead.submit(`/registrations/${oli?.id}/confirm`, {}, { from: '/registrations' })).statusCode,
+    ).toBe(404)
+    const admin = await t.signIn('admin@norfolk.example.org')
+    expect((await admin.get('/registrations')).body).toContain('oli.other@example.org')
+  })
+
+  it('confirms a registrant as a practitioner, once, and tells them', async () => {
+    const lead = await t.signIn('agency-lead@norfolk.example.org')
+    const priya = (await personByEmail('priya.sharma@example.org'))[0]
+    const confirmed = await lead.submit(`/registrations/${priya?.id}/confirm`, {}, { from: '/registrations' })
+    expect(confirmed.statusCode).toBe(303)
+    expect((await personByEmail('priya.sharma@example.org'))[0]?.status).toBe('active')
+    expect(await rolesOf('priya.sharma@example.org')).toEqual(['practitioner'])
+    expect((await mailTo('priya.sharma@example.org')).map((m) => m.subject)).toContain(
+      'Your registration with Norfolk Safeguarding Children Partnership is confirmed',
+    )
+    const again = await lead.submit(`/registrations/${priya?.id}/confirm`, {}, { from: '/registrations' })
+    expect(again.statusCode).toBe(409)
+  })
+
+  it('rejects a registration only with a reason, which the registrant is sent', async () => {
+    const admin = await t.signIn('admin@norfolk.example.org')
+    const oli = (await personByEmail('oli.other@example.org'))[0]
+    const blank = await admin.submit(`/registrations/${oli?.id}/reject`, { reason: ' ' })
+    expect(blank.statusCode).toBe(400)
+    expect(page(blank.body)('.govuk-error-summary').text()).toContain('Say why')
+    expect((await personByEmail('oli.other@example.org'))[0]?.status).toBe('pending')
+
+    const rejected = await admin.submit(`/registrations/${oli?.id}/reject`, {
+      reason: 'Nobody of that name works in our team.',
+    })
+    expect(rejected.statusCode).toBe(303)
+    expect((await personByEmail('oli.other@example.org'))[0]?.status).toBe('rejected')
+    expect(await rolesOf('oli.other@example.org')).toEqual([])
+    const told = await mailTo('oli.other@example.org')
+    expect(told.some((m) => m.text_body.includes('Nobody of that name works in our team.'))).toBe(true)
+  })
+})

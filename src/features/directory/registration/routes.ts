@@ -1,0 +1,126 @@
+import type { FastifyInstance } from 'fastify'
+import type { FieldError } from '#platform/errors.ts'
+import { ValidationError } from '#platform/errors.ts'
+import { errorFor, errorSummary, parseForm } from '#platform/http/forms.ts'
+import { contextOf } from '#platform/http/request-context.ts'
+import type { Services } from '#src/services.ts'
+import { statusNames } from '../page-forms.ts'
+import { registrationForm, rejectionForm } from './forms.ts'
+
+const deciders = ['admin', 'agency-lead'] as const
+
+/**
+ * Self-registration from the public pages, the lead's list of registrations to decide, and
+ * a practitioner's own record, which is all a registrant sees until they are confirmed.
+ */
+export default async function registrationRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  const { registrations } = services
+  // Registering sends email, so it is limited per address like signing in.
+  const rateLimit = { max: services.config.signInAttemptsPerMinute, timeWindow: '1 minute' }
+
+  app.get<{ Params: { slug: string } }>(
+    '/p/:slug/register',
+    { config: { access: 'public' } },
+    async (request, reply) => {
+      const { partnership, agencies } = await registrations.form(request.params.slug)
+      return reply.view('directory/registration/views/register.njk', {
+        title: `Register with ${partnership.name}`,
+        partnership,
+        agencies,
+        values: {},
+      })
+    },
+  )
+
+  app.post<{ Params: { slug: string }; Body: Record<string, unknown> }>(
+    '/p/:slug/register',
+    { config: { access: 'public', rateLimit } },
+    async (request, reply) => {
+      const { partnership, agencies } = await registrations.form(request.params.slug)
+      const again = (errors: FieldError[]) =>
+        reply.status(400).view('directory/registration/views/register.njk', {
+          title: `Register with ${partnership.name}`,
+          partnership,
+          agencies,
+          values: Object.fromEntries(
+            Object.entries(request.body ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : '']),
+          ),
+          errors: errorSummary(errors),
+          fieldErrors: errorFor(errors),
+        })
+      const form = parseForm(registrationForm, request.body)
+      if (!form.ok) return again(form.errors)
+      try {
+        await registrations.register(partnership.slug, form.data, request.id)
+      } catch (error) {
+        if (error instanceof ValidationError) return again(error.errors)
+        throw error
+      }
+      return reply.view('directory/registration/views/registered.njk', {
+        title: 'Check your email',
+        partnership,
+        email: form.data.email,
+      })
+    },
+  )
+
+  app.get('/registrations', { config: { access: deciders } }, async (request, reply) =>
+    reply.view('directory/registration/views/registrations.njk', {
+      title: 'Registrations to confirm',
+      registrations: await registrations.pending(contextOf(request)),
+    }),
+  )
+
+  app.post<{ Params: { id: string } }>(
+    '/registrations/:id/confirm',
+    { config: { access: deciders } },
+    async (request, reply) => {
+      await registrations.confirm(contextOf(request), request.params.id)
+      return reply.redirect('/registrations', 303)
+    },
+  )
+
+  app.get<{ Params: { id: string } }>(
+    '/registrations/:id/reject',
+    { config: { access: deciders } },
+    async (request, reply) => {
+      const registration = await registrations.registration(contextOf(request), request.params.id)
+      return reply.view('directory/registration/views/reject.njk', {
+        title: `Not confirm ${registration.firstName} ${registration.lastName}`,
+        registration,
+        values: {},
+        backLink: '/registrations',
+      })
+    },
+  )
+
+  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
+    '/registrations/:id/reject',
+    { config: { access: deciders } },
+    async (request, reply) => {
+      const ctx = contextOf(request)
+      const form = parseForm(rejectionForm, request.body)
+      if (!form.ok) {
+        const registration = await registrations.registration(ctx, request.params.id)
+        return reply.status(400).view('directory/registration/views/reject.njk', {
+          title: `Not confirm ${registration.firstName} ${registration.lastName}`,
+          registration,
+          values: { reason: typeof request.body?.reason === 'string' ? request.body.reason : '' },
+          backLink: '/registrations',
+          errors: errorSummary(form.errors),
+          fieldErrors: errorFor(form.errors),
+        })
+      }
+      await registrations.reject(ctx, request.params.id, form.data.reason)
+      return reply.redirect('/registrations', 303)
+    },
+  )
+
+  app.get('/my-record', { config: { access: 'signed-in' } }, async (request, reply) =>
+    reply.view('directory/registration/views/my-record.njk', {
+      title: 'Your record',
+      person: await registrations.ownRecord(contextOf(request)),
+      statusNames,
+    }),
+  )
+}
