@@ -2,6 +2,7 @@ import type { Config } from './config.ts'
 import { createAccountService } from './features/account/service.ts'
 import { createAuditService } from './features/audit/service.ts'
 import { createImportService } from './features/directory/import/service.ts'
+import { createMergeService } from './features/directory/merge/service.ts'
 import { createRegistrationService } from './features/directory/registration/service.ts'
 import { createDirectoryService } from './features/directory/service.ts'
 import { createPolicyService } from './features/policy/service.ts'
@@ -38,6 +39,7 @@ export function createServices(deps: ServiceDeps) {
     policy,
     directory: createDirectoryService({ db, clock, policy }),
     imports: createImportService({ db, clock, policy }),
+    merges: createMergeService({ db, clock }),
     registrations: createRegistrationService({
       db,
       clock,

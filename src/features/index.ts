@@ -5,6 +5,7 @@ import auditRoutes from './audit/routes.ts'
 import developmentRoutes from './development/routes.ts'
 import directoryApi from './directory/api.ts'
 import importRoutes from './directory/import/routes.ts'
+import mergeRoutes from './directory/merge/routes.ts'
 import registrationRoutes from './directory/registration/routes.ts'
 import directoryRoutes from './directory/routes.ts'
 import homeRoutes from './home/routes.ts'
@@ -23,6 +24,7 @@ export const features: FeaturePlugin[] = [
   directoryApi,
   directoryRoutes,
   importRoutes,
+  mergeRoutes,
   registrationRoutes,
   developmentRoutes,
 ]

@@ -178,6 +178,35 @@ describe('the directory journeys', () => {
     await page.context().close()
   })
 
+  it('merges a duplicate record, checking it first', async () => {
+    const page = await visit('/people/new', 'admin@norfolk.example.org')
+    for (const [email, agency] of [
+      ['dup.one@example.org', 'Norfolk Police'],
+      ['dup.two@example.org', 'Norfolk Police'],
+    ] as const) {
+      await page.goto('/people/new')
+      await page.getByLabel('First name').fill('Dana')
+      await page.getByLabel('Last name').fill('Duplicate')
+      await page.getByLabel('Work email address').fill(email)
+      await page.getByLabel('Agency').selectOption({ label: agency })
+      await page.getByRole('button', { name: 'Save' }).click()
+      await expect.poll(() => page.locator('h1').textContent()).toBe('Dana Duplicate')
+    }
+    await page.getByRole('link', { name: 'Merge a duplicate into this record' }).click()
+    await expectAccessible(page)
+    await page.getByRole('button', { name: 'Continue' }).click()
+    await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(page)
+    await page.getByLabel('Work email of the duplicate record').fill('dup.one@example.org')
+    await page.getByRole('button', { name: 'Continue' }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Check the merge')
+    await expectAccessible(page)
+    await page.getByRole('button', { name: 'Merge these records' }).click()
+    await expect.poll(() => page.locator('main').textContent()).toMatch(/Records merged into this one/)
+    await expectAccessible(page)
+    await page.context().close()
+  })
+
   it('registers a practitioner, whom the agency lead then decides on', async () => {
     const page = await visit('/p/norfolk/register')
     await expectAccessible(page)

@@ -71,6 +71,7 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/people/import/:id/columns': jerseyImport,
   '/people/import/:id/preview': jerseyImport,
   '/people/import/:id/problems.csv': jerseyImport,
+  '/people/:id/merge': jerseyPerson,
   '/registrations/:id/confirm': jerseyPerson,
   '/registrations/:id/reject': jerseyPerson,
 }

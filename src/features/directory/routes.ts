@@ -288,11 +288,13 @@ export default async function directoryRoutes(app: FastifyInstance, { services }
     '/people/:id',
     { config: { access: people } },
     async (request, reply) => {
-      const person = await directory.person(contextOf(request), request.params.id)
+      const ctx = contextOf(request)
+      const person = await directory.person(ctx, request.params.id)
       return reply.view('directory/views/person.njk', {
         ...names,
         title: `${person.firstName} ${person.lastName}`,
         person,
+        merged: await services.merges.mergedInto(ctx, person.id),
         backLink: '/people',
       })
     },
