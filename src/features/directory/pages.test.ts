@@ -95,6 +95,29 @@ describe('the directory pages', () => {
     expect(csv.body).not.toMatch(/^=|,=/m)
   })
 
+  it('exports the agencies as CSV, with formulas neutralised, and filters people by tier', async () => {
+    const admin = await t.signIn('admin@norfolk.example.org')
+    await admin.get('/agencies/new')
+    await admin.post('/agencies/new', {
+      name: '@SUM(1+1) Trust',
+      category: 'voluntary',
+      sector: 'voluntary',
+      workforce: 'both',
+    })
+    const csv = await admin.get('/agencies.csv')
+    expect(csv.headers['content-type']).toMatch(/text\/csv/)
+    expect(csv.body).toContain('Norfolk Police')
+    expect(csv.body).toContain(`'@SUM(1+1) Trust`)
+    expect(csv.body).not.toMatch(/^@|,@/m)
+
+    const shropshire = await t.signIn('admin@shropshire.example.org')
+    const tiers = page((await shropshire.get('/people')).body)('#tier option')
+      .toArray()
+      .map((o) => page('')(o).text())
+    expect(tiers[0]).toBe('Any tier')
+    expect(tiers.length).toBeGreaterThan(1)
+  })
+
   it('shows the agency history of a person who moved', async () => {
     const admin = await t.signIn('admin@norfolk.example.org')
     const list = page((await admin.get('/people?q=sam%20volunteer')).body)

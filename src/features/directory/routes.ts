@@ -84,6 +84,14 @@ export default async function directoryRoutes(app: FastifyInstance, { services }
     },
   )
 
+  app.get('/agencies.csv', { config: { access: readers } }, async (request, reply) => {
+    const csv = await directory.exportAgencies(contextOf(request))
+    return reply
+      .header('content-disposition', 'attachment; filename="agencies.csv"')
+      .type('text/csv; charset=utf-8')
+      .send(`\uFEFF${csv}`)
+  })
+
   app.get('/agencies/new', { config: { access: ['admin'] } }, (_request, reply) =>
     reply.view('directory/views/agency-form.njk', {
       ...names,

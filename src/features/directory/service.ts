@@ -229,6 +229,38 @@ export function createDirectoryService(deps: { db: Database; clock: Clock; polic
       }
     },
 
+    /** Every agency, as CSV, every cell safe to open in a spreadsheet. */
+    async exportAgencies(ctx: Context): Promise<string> {
+      const { items } = await db.tenant(scopeOf(ctx), (sql) =>
+        agenciesMatching(sql, { page: 1, pageSize: 100_000 }),
+      )
+      const rows = [
+        [
+          'Name',
+          'Category',
+          'Safer Programme member',
+          'Sector',
+          'Works with',
+          'Archived',
+          'Address',
+          'Invoicing contact',
+          'Invoicing email',
+        ],
+        ...items.map((a) => [
+          a.name,
+          a.category,
+          a.saferProgrammeMember ? 'Yes' : 'No',
+          a.sector,
+          a.workforce,
+          a.archived ? 'Yes' : 'No',
+          a.address ?? '',
+          a.invoicingContactName ?? '',
+          a.invoicingContactEmail ?? '',
+        ]),
+      ]
+      return stringify(rows.map((row) => row.map(neutraliseFormula)))
+    },
+
     /** The people a search finds, as CSV, every cell safe to open in a spreadsheet. */
     async exportPeople(ctx: Context, filter: PeopleFilter): Promise<string> {
       const scope = agencyScopeOf(ctx)

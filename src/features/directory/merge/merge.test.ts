@@ -5,7 +5,7 @@ import { page, testApp } from '#test/support/app.ts'
 
 let t: TestApp
 let norfolkId: string
-const ids: Record<string, string> = {}
+const ids = { kept: '', duplicate: '', report: '' }
 
 beforeAll(async () => {
   t = await testApp()
