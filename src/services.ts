@@ -1,6 +1,7 @@
 import type { Config } from './config.ts'
 import { createAccountService } from './features/account/service.ts'
 import { createAuditService } from './features/audit/service.ts'
+import { createCourseService } from './features/courses/service.ts'
 import { createImportService } from './features/directory/import/service.ts'
 import { createMergeService } from './features/directory/merge/service.ts'
 import { createRegistrationService } from './features/directory/registration/service.ts'
@@ -48,6 +49,7 @@ export function createServices(deps: ServiceDeps) {
       mailQueued,
     }),
     audit: createAuditService({ db }),
+    courses: createCourseService({ db, clock, policy }),
   }
 }
 

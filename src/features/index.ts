@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Services } from '#src/services.ts'
 import accountRoutes from './account/routes.ts'
 import auditRoutes from './audit/routes.ts'
+import coursesApi from './courses/api.ts'
 import developmentRoutes from './development/routes.ts'
 import directoryApi from './directory/api.ts'
 import importRoutes from './directory/import/routes.ts'
@@ -22,6 +23,7 @@ export const features: FeaturePlugin[] = [
   policyApi,
   auditRoutes,
   directoryApi,
+  coursesApi,
   directoryRoutes,
   importRoutes,
   mergeRoutes,

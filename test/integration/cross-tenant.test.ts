@@ -60,9 +60,21 @@ async function jerseyImport(app: TestApp): Promise<string> {
   return row.id
 }
 
+async function jerseyCourse(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
+    sql.one<{ id: string }>(
+      `INSERT INTO courses (partnership_id, title, delivery_method) VALUES ($1, 'Jersey course', 'briefing') RETURNING id`,
+      [jersey.id],
+    ),
+  )
+  return row.id
+}
+
 const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/api/v1/agencies/:id': jerseyAgency,
   '/api/v1/people/:id': jerseyPerson,
+  '/api/v1/courses/:id': jerseyCourse,
   '/agencies/:id': jerseyAgency,
   '/agencies/:id/edit': jerseyAgency,
   '/people/:id': jerseyPerson,
@@ -139,7 +151,13 @@ describe('one partnership never reaches another’s data through the app', () =>
               // A valid change, so only the record decides the answer.
               payload:
                 route.method === 'PATCH'
-                  ? { [route.url.includes('agencies') ? 'name' : 'role']: 'Renamed' }
+                  ? {
+                      [route.url.includes('agencies')
+                        ? 'name'
+                        : route.url.includes('courses')
+                          ? 'title'
+                          : 'role']: 'Renamed',
+                    }
                   : undefined,
             })
           : route.method === 'GET'

@@ -5,7 +5,7 @@ import { londonDateOf } from '#platform/clock.ts'
 import type { Context } from '#platform/context.ts'
 import { requireRole, scopeOf } from '#platform/context.ts'
 import type { Database, Sql } from '#platform/db/database.ts'
-import { isUuid } from '#platform/db/database.ts'
+import { isUniqueViolation, isUuid } from '#platform/db/database.ts'
 import { ForbiddenError, NotFoundError, ValidationError } from '#platform/errors.ts'
 import { fieldErrors } from '#platform/http/forms.ts'
 import type {
@@ -32,12 +32,6 @@ import {
   updatePerson,
 } from './queries.ts'
 import { neutraliseFormula } from './rules.ts'
-
-const UNIQUE_VIOLATION = '23505'
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: string }).code === UNIQUE_VIOLATION
-}
 
 /**
  * The agencies an actor may manage people in: every agency for an admin (null), the agencies

@@ -82,6 +82,13 @@ function wrap(client: pg.PoolClient): Sql {
  * The scope settings go in with BEGIN in one round trip, and are transaction-local because
  * the embedded database shares one session between all its connections.
  */
+const UNIQUE_VIOLATION = '23505'
+
+/** True when a write failed on a unique index: the record would have duplicated another. */
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: string }).code === UNIQUE_VIOLATION
+}
+
 export class Database {
   readonly pool: pg.Pool
   private readonly ownerPool: pg.Pool
