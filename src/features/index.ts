@@ -3,6 +3,7 @@ import type { Services } from '#src/services.ts'
 import accountRoutes from './account/routes.ts'
 import auditRoutes from './audit/routes.ts'
 import coursesApi from './courses/api.ts'
+import courseRoutes from './courses/routes.ts'
 import developmentRoutes from './development/routes.ts'
 import directoryApi from './directory/api.ts'
 import importRoutes from './directory/import/routes.ts'
@@ -24,6 +25,7 @@ export const features: FeaturePlugin[] = [
   auditRoutes,
   directoryApi,
   coursesApi,
+  courseRoutes,
   directoryRoutes,
   importRoutes,
   mergeRoutes,

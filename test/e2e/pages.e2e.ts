@@ -42,7 +42,11 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     '/audit',
     '/audit?entityType=policies',
     '/people',
+    '/people/import',
     '/registrations',
+    '/courses',
+    '/courses/new',
+    '/themes',
     '/my-record',
     '/account',
     '/no-such-page',
@@ -175,6 +179,23 @@ describe('the directory journeys', () => {
     await page.getByRole('button', { name: 'Import 1 person' }).click()
     await expect.poll(async () => (await page.locator('h1').textContent())?.trim()).toBe('Staff imported')
     await expectAccessible(page)
+    await page.context().close()
+  })
+
+  it('adds a course, with errors first, and shows it', async () => {
+    const page = await visit('/courses/new', 'admin@shropshire.example.org')
+    await page.getByRole('button', { name: 'Save' }).click()
+    await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(page)
+    await page.getByLabel('Title').fill('Working with families')
+    await page.getByLabel('Multi-agency training').check()
+    await page.getByLabel('Learning objectives').fill('Plan a visit with the family\nRecord what was seen')
+    await page.getByLabel('How impact will be judged').fill('Confidence at follow-up')
+    await page.getByRole('button', { name: 'Save' }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Working with families')
+    await expectAccessible(page)
+    await page.getByRole('button', { name: 'Publish this course' }).click()
+    await expect.poll(() => page.locator('.govuk-caption-l').textContent()).toMatch(/Published/)
     await page.context().close()
   })
 

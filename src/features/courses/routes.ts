@@ -1,0 +1,247 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { agencySectors, workforces } from '#features/directory/agency.ts'
+import { sectorNames, workforceNames } from '#features/directory/page-forms.ts'
+import { londonDateOf } from '#platform/clock.ts'
+import type { FieldError } from '#platform/errors.ts'
+import { ValidationError } from '#platform/errors.ts'
+import { errorFor, errorSummary, fieldErrors, parseForm } from '#platform/http/forms.ts'
+import { contextOf } from '#platform/http/request-context.ts'
+import type { Services } from '#src/services.ts'
+import { courseFilterSchema, deliveryMethodNames, deliveryMethods, themeSchema } from './forms.ts'
+import { courseFromForm, formValuesOf } from './page-forms.ts'
+
+const planners = ['admin', 'subgroup', 'executive', 'trainer'] as const
+
+/** A course's field errors under the names of the page's fields. */
+function onPage(errors: FieldError[]): FieldError[] {
+  const seen = new Set<string>()
+  return errors
+    .map((e) => {
+      const [first, second] = e.field.split('.')
+      const field =
+        first === 'audience'
+          ? (second ?? 'workforce')
+          : first === 'evaluationPlan'
+            ? (second ?? 'impact')
+            : (first ?? 'title')
+      return { field, text: e.text }
+    })
+    .filter((e) => !seen.has(e.field) && seen.add(e.field))
+}
+
+/** The programme's course pages, and the themes that tag them. */
+export default async function courseRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  const { courses } = services
+
+  async function formData(request: FastifyRequest) {
+    const ctx = contextOf(request)
+    const { tiers } = await services.policy.rulesOn(ctx, londonDateOf(services.clock.now()))
+    return {
+      tiers,
+      themes: await courses.themes(ctx),
+      deliveryMethods,
+      deliveryMethodNames,
+      agencySectors,
+      sectorNames,
+      workforces,
+      workforceNames,
+    }
+  }
+
+  function again(reply: FastifyReply, data: Record<string, unknown>, errors: FieldError[]) {
+    const shown = onPage(errors)
+    return reply.status(400).view('courses/views/course-form.njk', {
+      ...data,
+      errors: errorSummary(shown),
+      fieldErrors: errorFor(shown),
+    })
+  }
+
+  app.get('/themes', { config: { access: planners } }, async (request, reply) => {
+    const ctx = contextOf(request)
+    return reply.view('courses/views/themes.njk', {
+      title: 'Themes',
+      themes: await courses.themes(ctx, true),
+      canAdd: ctx.actor.roles.includes('admin'),
+      values: {},
+    })
+  })
+
+  app.post<{ Body: Record<string, unknown> }>(
+    '/themes',
+    { config: { access: ['admin'] } },
+    async (request, reply) => {
+      const ctx = contextOf(request)
+      const body = request.body ?? {}
+      const form = parseForm(themeSchema, {
+        name: typeof body.name === 'string' ? body.name : '',
+        framework: typeof body.framework === 'string' && body.framework.trim() ? body.framework : null,
+      })
+      let errors = form.ok ? [] : form.errors
+      if (form.ok) {
+        try {
+          await courses.addTheme(ctx, form.data)
+          return reply.redirect('/themes', 303)
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error
+          errors = error.errors
+        }
+      }
+      return reply.status(400).view('courses/views/themes.njk', {
+        title: 'Themes',
+        themes: await courses.themes(ctx, true),
+        canAdd: true,
+        values: body,
+        errors: errorSummary(errors),
+        fieldErrors: errorFor(errors),
+      })
+    },
+  )
+
+  app.get<{ Querystring: Record<string, string> }>(
+    '/courses',
+    { config: { access: planners } },
+    async (request, reply) => {
+      const ctx = contextOf(request)
+      const filter = courseFilterSchema.catch(courseFilterSchema.parse({})).parse(request.query)
+      const { items, total } = await courses.list(ctx, filter)
+      return reply.view('courses/views/courses.njk', {
+        title: 'Courses',
+        courses: items,
+        total,
+        filter,
+        deliveryMethodNames,
+        canAdd: ctx.actor.roles.includes('admin'),
+      })
+    },
+  )
+
+  app.get('/courses/new', { config: { access: ['admin'] } }, async (request, reply) =>
+    reply.view('courses/views/course-form.njk', {
+      ...(await formData(request)),
+      title: 'Add a course',
+      action: '/courses/new',
+      values: {},
+      backLink: '/courses',
+    }),
+  )
+
+  app.post<{ Body: Record<string, unknown> }>(
+    '/courses/new',
+    { config: { access: ['admin'] } },
+    async (request, reply) => {
+      const data = {
+        ...(await formData(request)),
+        title: 'Add a course',
+        action: '/courses/new',
+        values: request.body ?? {},
+        backLink: '/courses',
+      }
+      const parsed = courseFromForm(request.body ?? {}, 'draft')
+      if (!parsed.success) return again(reply, data, fieldErrors(parsed.error))
+      try {
+        const course = await courses.create(contextOf(request), parsed.data)
+        return reply.redirect(`/courses/${course.id}`, 303)
+      } catch (error) {
+        if (error instanceof ValidationError) return again(reply, data, error.errors)
+        throw error
+      }
+    },
+  )
+
+  app.get<{ Params: { id: string } }>(
+    '/courses/:id',
+    { config: { access: planners } },
+    async (request, reply) => {
+      const ctx = contextOf(request)
+      const course = await courses.course(ctx, request.params.id)
+      const themes = await courses.themes(ctx, true)
+      return reply.view('courses/views/course.njk', {
+        title: course.title,
+        course,
+        themeNames: themes.filter((t) => course.themes.includes(t.id)).map((t) => t.name),
+        versions: await courses.versions(ctx, course.id),
+        deliveryMethodNames,
+        sectorNames,
+        workforceNames,
+        canChange: ctx.actor.roles.includes('admin'),
+        backLink: '/courses',
+      })
+    },
+  )
+
+  app.get<{ Params: { id: string } }>(
+    '/courses/:id/edit',
+    { config: { access: ['admin'] } },
+    async (request, reply) => {
+      const course = await courses.course(contextOf(request), request.params.id)
+      return reply.view('courses/views/course-form.njk', {
+        ...(await formData(request)),
+        title: `Change ${course.title}`,
+        action: `/courses/${course.id}/edit`,
+        values: formValuesOf(course),
+        editing: true,
+        backLink: `/courses/${course.id}`,
+      })
+    },
+  )
+
+  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
+    '/courses/:id/edit',
+    { config: { access: ['admin'] } },
+    async (request, reply) => {
+      const ctx = contextOf(request)
+      const course = await courses.course(ctx, request.params.id)
+      const data = {
+        ...(await formData(request)),
+        title: `Change ${course.title}`,
+        action: `/courses/${course.id}/edit`,
+        values: request.body ?? {},
+        editing: true,
+        backLink: `/courses/${course.id}`,
+      }
+      const parsed = courseFromForm(request.body ?? {}, course.status)
+      if (!parsed.success) return again(reply, data, fieldErrors(parsed.error))
+      const reason = typeof request.body?.reason === 'string' ? request.body.reason.trim().slice(0, 1000) : ''
+      try {
+        await courses.change(ctx, course.id, { ...parsed.data, reason: reason || undefined })
+        return reply.redirect(`/courses/${course.id}`, 303)
+      } catch (error) {
+        if (error instanceof ValidationError) return again(reply, data, error.errors)
+        throw error
+      }
+    },
+  )
+
+  app.post<{ Params: { id: string } }>(
+    '/courses/:id/publish',
+    { config: { access: ['admin'] } },
+    async (request, reply) => {
+      const ctx = contextOf(request)
+      const course = await courses.course(ctx, request.params.id)
+      try {
+        await courses.change(ctx, course.id, { status: 'published' })
+        return reply.redirect(`/courses/${course.id}`, 303)
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error
+        // Shown on the course, each problem linking to the field to fill in.
+        const themes = await courses.themes(ctx, true)
+        return reply.status(400).view('courses/views/course.njk', {
+          title: course.title,
+          course,
+          themeNames: themes.filter((t) => course.themes.includes(t.id)).map((t) => t.name),
+          versions: await courses.versions(ctx, course.id),
+          deliveryMethodNames,
+          sectorNames,
+          workforceNames,
+          canChange: true,
+          backLink: '/courses',
+          errors: onPage(error.errors).map((e) => ({
+            text: e.text,
+            href: `/courses/${course.id}/edit#${e.field}`,
+          })),
+        })
+      }
+    },
+  )
+}
