@@ -7,6 +7,7 @@ import { createMergeService } from './features/directory/merge/service.ts'
 import { createRegistrationService } from './features/directory/registration/service.ts'
 import { createDirectoryService } from './features/directory/service.ts'
 import { createPolicyService } from './features/policy/service.ts'
+import { createSessionService } from './features/sessions/service.ts'
 import { createApiTokens, createSessions } from './platform/auth/identity.ts'
 import type { Clock } from './platform/clock.ts'
 import type { Database } from './platform/db/database.ts'
@@ -50,6 +51,7 @@ export function createServices(deps: ServiceDeps) {
     }),
     audit: createAuditService({ db }),
     courses: createCourseService({ db, clock, policy }),
+    courseSessions: createSessionService({ db, clock }),
   }
 }
 

@@ -13,6 +13,7 @@ import directoryRoutes from './directory/routes.ts'
 import homeRoutes from './home/routes.ts'
 import policyApi from './policy/api.ts'
 import policyRoutes from './policy/routes.ts'
+import sessionsApi from './sessions/api.ts'
 
 type FeaturePlugin = (app: FastifyInstance, options: { services: Services }) => Promise<void>
 
@@ -26,6 +27,7 @@ export const features: FeaturePlugin[] = [
   directoryApi,
   coursesApi,
   courseRoutes,
+  sessionsApi,
   directoryRoutes,
   importRoutes,
   mergeRoutes,

@@ -71,10 +71,24 @@ async function jerseyCourse(app: TestApp): Promise<string> {
   return row.id
 }
 
+async function jerseySession(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const courseId = await jerseyCourse(app)
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
+    sql.one<{ id: string }>(
+      `INSERT INTO sessions (partnership_id, course_id, format, joining_url, capacity, starts_at, ends_at)
+       VALUES ($1, $2, 'online', 'https://meet.example.org/j', 20, '2027-03-01T10:00Z', '2027-03-01T12:00Z') RETURNING id`,
+      [jersey.id, courseId],
+    ),
+  )
+  return row.id
+}
+
 const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/api/v1/agencies/:id': jerseyAgency,
   '/api/v1/people/:id': jerseyPerson,
   '/api/v1/courses/:id': jerseyCourse,
+  '/api/v1/sessions/:id': jerseySession,
   '/courses/:id': jerseyCourse,
   '/courses/:id/edit': jerseyCourse,
   '/courses/:id/publish': jerseyCourse,
@@ -89,6 +103,14 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/people/:id/merge': jerseyPerson,
   '/registrations/:id/confirm': jerseyPerson,
   '/registrations/:id/reject': jerseyPerson,
+}
+
+/** A valid change for each API route that changes a record, so only the record decides the answer. */
+const validChanges: Record<string, object> = {
+  '/api/v1/agencies/:id': { name: 'Renamed' },
+  '/api/v1/people/:id': { role: 'Renamed' },
+  '/api/v1/courses/:id': { title: 'Renamed' },
+  '/api/v1/sessions/:id': { capacity: 10 },
 }
 
 /** Routes whose parameter is not a record of a partnership. */
@@ -152,16 +174,7 @@ describe('one partnership never reaches another’s data through the app', () =>
               url,
               headers: { authorization: `Bearer ${tokens.norfolk}` },
               // A valid change, so only the record decides the answer.
-              payload:
-                route.method === 'PATCH'
-                  ? {
-                      [route.url.includes('agencies')
-                        ? 'name'
-                        : route.url.includes('courses')
-                          ? 'title'
-                          : 'role']: 'Renamed',
-                    }
-                  : undefined,
+              payload: route.method === 'PATCH' ? validChanges[route.url] : undefined,
             })
           : route.method === 'GET'
             ? await (await t.signIn('admin@norfolk.example.org')).get(url)

@@ -1,0 +1,127 @@
+import type { Sql } from '#platform/db/database.ts'
+import type { SessionFilter, SessionStatus } from './forms.ts'
+import type { Part } from './rules.ts'
+
+export type Venue = {
+  name: string
+  address: string
+  room?: string | null
+  accessNotes?: string | null
+  instructions?: string | null
+}
+
+export type Session = {
+  id: string
+  courseId: string
+  courseTitle: string
+  startsAt: Date
+  endsAt: Date
+  parts: Part[]
+  capacity: number
+  minimumPlaces: number | null
+  format: 'in_person' | 'online'
+  venue: Venue | null
+  joiningUrl: string | null
+  status: SessionStatus
+}
+
+const sessionColumns = `s.id, s.course_id AS "courseId", c.title AS "courseTitle", s.starts_at AS "startsAt",
+  s.ends_at AS "endsAt", s.capacity, s.minimum_places AS "minimumPlaces", s.format, s.venue,
+  s.joining_url AS "joiningUrl", s.status,
+  (SELECT json_agg(json_build_object('startsAt', p.starts_at, 'endsAt', p.ends_at) ORDER BY p.starts_at)
+     FROM session_parts p WHERE p.session_id = s.id) AS parts`
+
+type Row = Omit<Session, 'parts'> & { parts: { startsAt: string; endsAt: string }[] | null }
+
+const withParts = (row: Row): Session => ({
+  ...row,
+  parts: (row.parts ?? []).map((p) => ({ startsAt: new Date(p.startsAt), endsAt: new Date(p.endsAt) })),
+})
+
+export async function sessionById(sql: Sql, id: string): Promise<Session | undefined> {
+  const row = await sql.maybeOne<Row>(
+    `SELECT ${sessionColumns} FROM sessions s JOIN courses c ON c.id = s.course_id WHERE s.id = $1`,
+    [id],
+  )
+  return row && withParts(row)
+}
+
+export async function sessionsMatching(sql: Sql, filter: SessionFilter) {
+  const where = `($1::uuid IS NULL OR s.course_id = $1) AND ($2::date IS NULL OR s.ends_at >= $2::date)
+    AND ($3::text IS NULL OR s.status = $3)`
+  const values = [filter.courseId ?? null, filter.from ?? null, filter.status ?? null]
+  const rows = await sql.query<Row>(
+    `SELECT ${sessionColumns} FROM sessions s JOIN courses c ON c.id = s.course_id WHERE ${where}
+      ORDER BY s.starts_at, s.id LIMIT $4 OFFSET $5`,
+    [...values, filter.pageSize, (filter.page - 1) * filter.pageSize],
+  )
+  const { total } = await sql.one<{ total: number }>(
+    `SELECT count(*)::int AS total FROM sessions s WHERE ${where}`,
+    values,
+  )
+  return { items: rows.map(withParts), total }
+}
+
+/** Other live sessions in the same room of the same venue, with their parts, to check for clashes. */
+export async function sessionsInRoom(sql: Sql, venue: Venue, exceptId: string | null): Promise<Session[]> {
+  const rows = await sql.query<Row>(
+    `SELECT ${sessionColumns} FROM sessions s JOIN courses c ON c.id = s.course_id
+      WHERE s.format = 'in_person' AND s.status <> 'cancelled' AND ($3::uuid IS NULL OR s.id <> $3)
+        AND lower(s.venue ->> 'name') = lower($1) AND lower(coalesce(s.venue ->> 'room', '')) = lower($2)`,
+    [venue.name, venue.room ?? '', exceptId],
+  )
+  return rows.map(withParts)
+}
+
+export type SessionRow = {
+  courseId: string
+  parts: Part[]
+  capacity: number
+  minimumPlaces: number | null
+  format: 'in_person' | 'online'
+  venue: Venue | null
+  joiningUrl: string | null
+  status: SessionStatus
+}
+
+/** Writes a session and replaces its parts. */
+export async function writeSession(
+  sql: Sql,
+  partnershipId: string,
+  session: SessionRow,
+  existing?: { id: string; partsChanged: boolean },
+  now?: Date,
+): Promise<string> {
+  const first = session.parts[0]
+  const last = session.parts.at(-1)
+  if (!first || !last) throw new Error('A session needs a part')
+  const values = [
+    session.format,
+    session.venue ? JSON.stringify(session.venue) : null,
+    session.joiningUrl,
+    session.capacity,
+    session.minimumPlaces,
+    session.status,
+    first.startsAt,
+    last.endsAt,
+  ]
+  const { id } = existing
+    ? await sql.one<{ id: string }>(
+        `UPDATE sessions SET format = $2, venue = $3, joining_url = $4, capacity = $5, minimum_places = $6, status = $7,
+           starts_at = $8, ends_at = $9, updated_at = $10 WHERE id = $1 RETURNING id`,
+        [existing.id, ...values, now],
+      )
+    : await sql.one<{ id: string }>(
+        `INSERT INTO sessions (partnership_id, course_id, format, venue, joining_url, capacity, minimum_places, status,
+           starts_at, ends_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+        [partnershipId, session.courseId, ...values],
+      )
+  if (existing && !existing.partsChanged) return id
+  await sql.query('DELETE FROM session_parts WHERE session_id = $1', [id])
+  await sql.query(
+    `INSERT INTO session_parts (partnership_id, session_id, starts_at, ends_at)
+     SELECT $1, $2, unnest($3::timestamptz[]), unnest($4::timestamptz[])`,
+    [partnershipId, id, session.parts.map((p) => p.startsAt), session.parts.map((p) => p.endsAt)],
+  )
+  return id
+}
