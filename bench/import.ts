@@ -11,6 +11,7 @@ import { seedDemo } from '#src/demo/seed.ts'
 import { createServices } from '#src/services.ts'
 import { Browser } from '#test/support/app.ts'
 import { freshDatabase } from '#test/support/database.ts'
+import { median } from './measure.ts'
 import type { Figure } from './run.ts'
 
 const ROWS = 100_000
@@ -82,11 +83,6 @@ export async function importPeople(): Promise<Figure[]> {
   } finally {
     await database.close()
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN
 }
 
 /**

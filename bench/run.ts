@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
+import { cataloguePage } from './catalogue.ts'
 import { importPeople } from './import.ts'
 import { startup } from './startup.ts'
 
@@ -17,7 +18,7 @@ export type Figure = {
  * both rather than as a false regression.
  */
 async function main() {
-  const figures: Figure[] = [...(await startup()), ...(await importPeople())]
+  const figures: Figure[] = [...(await startup()), ...(await importPeople()), ...(await cataloguePage())]
   mkdirSync('var/bench', { recursive: true })
   writeFileSync('var/bench/latest.json', `${JSON.stringify(figures, null, 2)}\n`)
   console.table(

@@ -4,14 +4,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import Fastify from 'fastify'
+import { median } from './measure.ts'
 import type { Figure } from './run.ts'
 
 const RUNS = 3
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN
-}
 
 async function timeUntilReady(dataDir: string, port: number): Promise<number> {
   const started = performance.now()

@@ -1,6 +1,7 @@
 import type { Config } from './config.ts'
 import { createAccountService } from './features/account/service.ts'
 import { createAuditService } from './features/audit/service.ts'
+import { createCatalogueService } from './features/catalogue/service.ts'
 import { createCourseService } from './features/courses/service.ts'
 import { createImportService } from './features/directory/import/service.ts'
 import { createMergeService } from './features/directory/merge/service.ts'
@@ -52,6 +53,7 @@ export function createServices(deps: ServiceDeps) {
     audit: createAuditService({ db }),
     courses: createCourseService({ db, clock, policy }),
     courseSessions: createSessionService({ db, clock }),
+    catalogue: createCatalogueService({ db, clock, partnerships, policy }),
   }
 }
 

@@ -101,8 +101,37 @@ export async function seedDemo(db: Database): Promise<{ created: string[] }> {
         )
       }
     }
+    await seedDemoProgramme(db, partnership.id)
   }
   return { created }
+}
+
+/** One published course with two upcoming sessions, so the public catalogue has something to show. */
+async function seedDemoProgramme(db: Database, partnershipId: string): Promise<void> {
+  await db.tenant({ partnershipId, userId: null, actor: 'demo-seed' }, async (sql) => {
+    const course = await sql.one<{ id: string }>(
+      `INSERT INTO courses (partnership_id, title, summary, objectives, delivery_method, duration_minutes, evaluation_plan, status)
+       VALUES ($1, 'Working together to safeguard children and adults',
+               'How agencies share information and act together when someone is at risk.',
+               '["Share information with other agencies lawfully and in time", "Make a referral that says what was seen and why it matters"]',
+               'multi_agency_training', 180,
+               '{"atBooking": "Confidence on each objective", "afterCourse": "After-course evaluation", "followUp": "Impact questionnaire", "impact": "Confidence at follow-up against at booking"}',
+               'published') RETURNING id`,
+      [partnershipId],
+    )
+    for (const weeks of [10, 14]) {
+      await sql.query(
+        `WITH s AS (
+           INSERT INTO sessions (partnership_id, course_id, format, venue, capacity, status, starts_at, ends_at)
+           VALUES ($1, $2, 'in_person', '{"name": "Partnership training room", "address": "To be confirmed"}', 24, 'open',
+                   date_trunc('day', cascade_now()) + ($3 || ' weeks')::interval + interval '9 hours 30 minutes',
+                   date_trunc('day', cascade_now()) + ($3 || ' weeks')::interval + interval '12 hours 30 minutes')
+           RETURNING partnership_id, id, starts_at, ends_at)
+         INSERT INTO session_parts (partnership_id, session_id, starts_at, ends_at) SELECT * FROM s`,
+        [partnershipId, course.id, String(weeks)],
+      )
+    }
+  })
 }
 
 /** True when the database holds demo partnerships, whose passwords are published. */

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Services } from '#src/services.ts'
 import accountRoutes from './account/routes.ts'
 import auditRoutes from './audit/routes.ts'
+import catalogueRoutes from './catalogue/routes.ts'
 import coursesApi from './courses/api.ts'
 import courseRoutes from './courses/routes.ts'
 import developmentRoutes from './development/routes.ts'
@@ -28,6 +29,7 @@ export const features: FeaturePlugin[] = [
   coursesApi,
   courseRoutes,
   sessionsApi,
+  catalogueRoutes,
   directoryRoutes,
   importRoutes,
   mergeRoutes,

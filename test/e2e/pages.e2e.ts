@@ -25,6 +25,8 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     '/sign-in/link/an-unused-link-token-0123456789',
     '/accessibility',
     '/privacy',
+    '/p/norfolk/courses',
+    '/p/norfolk/register',
     '/no-such-page',
   ]
   for (const path of publicPages) {

@@ -28,7 +28,7 @@ export type CourseVersion = {
   createdAt: Date
 }
 
-const courseColumns = `c.id, c.title, c.summary, c.objectives, c.tier, c.audience, c.delivery_method AS "deliveryMethod",
+const courseColumns = `c.id, c.title, c.summary, c.objectives, c.tier, '{"sectors": []}'::jsonb || c.audience AS audience, c.delivery_method AS "deliveryMethod",
   c.duration_minutes AS "durationMinutes", c.evaluation_plan AS "evaluationPlan", c.materials, c.status, c.version,
   c.updated_at AS "updatedAt",
   coalesce((SELECT array_agg(ct.theme_id ORDER BY ct.theme_id) FROM course_themes ct WHERE ct.course_id = c.id), '{}') AS themes`

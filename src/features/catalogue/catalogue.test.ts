@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { systemContext } from '#platform/context.ts'
+import type { TestApp } from '#test/support/app.ts'
+import { page, testApp } from '#test/support/app.ts'
+
+let t: TestApp
+const ids = { published: '', draft: '', jersey: '' }
+
+beforeAll(async () => {
+  t = await testApp()
+  const norfolk = systemContext(await t.partnership('norfolk'), 'test')
+  const jersey = systemContext(await t.partnership('jersey'), 'test')
+  const course = async (ctx: typeof norfolk, title: string, status: 'draft' | 'published') =>
+    (
+      await t.services.courses.create(ctx, {
+        title,
+        summary: '',
+        objectives: ['Recognise neglect'],
+        tier: null,
+        audience: { sectors: [] },
+        deliveryMethod: 'multi_agency_training',
+        durationMinutes: 180,
+        themes: [],
+        evaluationPlan: { impact: 'Confidence at follow-up' },
+        materials: '',
+        status,
+      })
+    ).id
+  ids.published = await course(norfolk, 'Neglect <b>matters</b>', 'published')
+  ids.draft = await course(norfolk, 'Secret draft', 'draft')
+  ids.jersey = await course(jersey, 'Jersey only', 'published')
+  const session = (ctx: typeof norfolk, courseId: string, startsAt: string, extra: object = {}) =>
+    t.services.courseSessions.create(ctx, {
+      courseId,
+      startsAt,
+      endsAt: startsAt.replace('T09', 'T12'),
+      capacity: 20,
+      minimumPlaces: null,
+      format: 'online',
+      venue: null,
+      joiningUrl: 'https://meet.example.org/secret-link',
+      ...extra,
+    })
+  await session(norfolk, ids.published, '2027-03-10T09:00:00Z')
+  await session(norfolk, ids.published, '2027-04-14T09:00:00Z', {
+    format: 'in_person',
+    venue: { name: 'County Hall', address: 'Norwich' },
+    joiningUrl: null,
+  })
+  const cancelled = await session(norfolk, ids.published, '2027-05-12T09:00:00Z')
+  await t.services.courseSessions.change(norfolk, cancelled.id, { status: 'cancelled' })
+})
+afterAll(() => t?.close())
+
+describe('the public catalogue', () => {
+  it('lists published courses and their upcoming sessions to anyone, with when places are allocated', async () => {
+    const visitor = t.browser()
+    const response = await visitor.get('/p/norfolk/courses')
+    expect(response.statusCode).toBe(200)
+    const html = page(response.body)
+    expect(html('h2').text()).toContain('Neglect <b>matters</b>')
+    expect(response.body).not.toContain('<b>matters</b>')
+    expect(response.body).not.toContain('Secret draft')
+    expect(response.body).not.toContain('secret-link')
+    expect(response.body).not.toContain('Jersey only')
+    const sessions = html('li')
+      .toArray()
+      .map((li) => html(li).text())
+      .filter((text) => /Online:|County Hall:/.test(text))
+    // Six weeks before 10 March 2027 is 27 January; the cancelled May session is not shown.
+    expect(sessions).toEqual([
+      '10 March 2027, 9am to 12pm, Online: Applications close on 27 January 2027, and places are allocated then',
+      '14 April 2027, 10am to 1pm, County Hall: Applications close on 3 March 2027, and places are allocated then',
+    ])
+  })
+
+  it('filters by format and month', async () => {
+    const online = page((await t.browser().get('/p/norfolk/courses?format=online')).body)
+    expect(online('main').text()).toContain('10 March 2027')
+    expect(online('main').text()).not.toContain('14 April 2027')
+    const april = page((await t.browser().get('/p/norfolk/courses?month=2027-04')).body)
+    expect(april('main').text()).toContain('14 April 2027')
+    const none = page((await t.browser().get('/p/norfolk/courses?month=2030-01')).body)
+    expect(none('h2 a').length).toBe(0)
+    // A filter that makes no sense is ignored rather than refused.
+    expect((await t.browser().get('/p/norfolk/courses?format=carrier-pigeon&month=soon')).statusCode).toBe(
+      200,
+    )
+  })
+
+  it('shows a published course’s page, and nothing unpublished or of another partnership', async () => {
+    const course = await t.browser().get(`/p/norfolk/courses/${ids.published}`)
+    expect(course.statusCode).toBe(200)
+    expect(page(course.body)('tbody tr').length).toBe(2)
+    for (const url of [
+      `/p/norfolk/courses/${ids.draft}`,
+      `/p/norfolk/courses/${ids.jersey}`,
+      `/p/jersey/courses/${ids.published}`,
+      '/p/norfolk/courses/not-an-id',
+      '/p/nowhere/courses',
+    ]) {
+      expect({ url, status: (await t.browser().get(url)).statusCode }).toEqual({ url, status: 404 })
+    }
+  })
+})

@@ -1,0 +1,99 @@
+import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
+import { deliveryMethodNames } from '#features/courses/forms.ts'
+import type { Services } from '#src/services.ts'
+import type { CatalogueSession } from './queries.ts'
+import { allocationDate } from './service.ts'
+
+const filterSchema = z.object({
+  themeId: z.uuid().optional().catch(undefined),
+  tier: z.string().trim().max(80).optional().catch(undefined),
+  format: z.enum(['in_person', 'online']).optional().catch(undefined),
+  month: z
+    .string()
+    .regex(/^\d{4}-\d{2}$/)
+    .optional()
+    .catch(undefined),
+})
+
+const londonDate = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', dateStyle: 'long' })
+const londonClock = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  hour: 'numeric',
+  minute: '2-digit',
+  hour12: true,
+})
+
+/** A time as GOV.UK writes it: 9am, 9:30am, 12pm. */
+function londonTime(date: Date): string {
+  const parts = Object.fromEntries(londonClock.formatToParts(date).map((p) => [p.type, p.value]))
+  const minutes = parts.minute === '00' ? '' : `:${parts.minute}`
+  return `${Number(parts.hour)}${minutes}${String(parts.dayPeriod)
+    .toLowerCase()
+    .replace(/[^a-z]/g, '')}`
+}
+
+/** Where a session stands, in words a practitioner can act on. */
+function stateOf(session: CatalogueSession, leadWeeks: number, now: Date): string {
+  if (session.status === 'full') return 'Full: you can join the waiting list'
+  if (session.status === 'shortlisted') return 'Places have been allocated: you can join the waiting list'
+  const allocation = allocationDate(session, leadWeeks)
+  return allocation > now
+    ? `Applications close on ${londonDate.format(allocation)}, and places are allocated then`
+    : 'Open for applications: places are allocated as they arrive'
+}
+
+function describe(session: CatalogueSession, leadWeeks: number, now: Date) {
+  const starts = new Date(session.startsAt)
+  const ends = new Date(session.endsAt)
+  return {
+    ...session,
+    date: londonDate.format(starts),
+    time: `${londonTime(starts)} to ${londonTime(ends)}`,
+    where: session.format === 'online' ? 'Online' : (session.venueName ?? 'In person'),
+    state: stateOf(session, leadWeeks, now),
+  }
+}
+
+/** Each partnership's public catalogue: no sign-in, nothing but what is published. */
+export default async function catalogueRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  const { catalogue, clock } = services
+
+  app.get<{ Params: { slug: string }; Querystring: Record<string, string> }>(
+    '/p/:slug/courses',
+    { config: { access: 'public' } },
+    async (request, reply) => {
+      const filter = filterSchema.parse(request.query)
+      const found = await catalogue.courses(request.params.slug, filter)
+      const now = clock.now()
+      return reply.view('catalogue/views/courses.njk', {
+        title: `Courses from ${found.partnership.name}`,
+        ...found,
+        filter,
+        deliveryMethodNames,
+        courses: found.courses.map((c) => ({
+          ...c,
+          sessions: c.sessions.map((s) => describe(s, found.leadWeeks, now)),
+        })),
+      })
+    },
+  )
+
+  app.get<{ Params: { slug: string; id: string } }>(
+    '/p/:slug/courses/:id',
+    { config: { access: 'public' } },
+    async (request, reply) => {
+      const { partnership, course, leadWeeks, now } = await catalogue.course(
+        request.params.slug,
+        request.params.id,
+      )
+      return reply.view('catalogue/views/course.njk', {
+        title: course.title,
+        partnership,
+        course: { ...course, sessions: course.sessions.map((s) => describe(s, leadWeeks, now)) },
+        deliveryMethodNames,
+        backLink: `/p/${partnership.slug}/courses`,
+      })
+    },
+  )
+}
