@@ -8,7 +8,9 @@ import { createMergeService } from './features/directory/merge/service.ts'
 import { createRegistrationService } from './features/directory/registration/service.ts'
 import { createDirectoryService } from './features/directory/service.ts'
 import { createPolicyService } from './features/policy/service.ts'
+import { createProgrammeService } from './features/programme/service.ts'
 import { createSessionService } from './features/sessions/service.ts'
+import { createTrainerService } from './features/trainers/service.ts'
 import { createApiTokens, createSessions } from './platform/auth/identity.ts'
 import type { Clock } from './platform/clock.ts'
 import type { Database } from './platform/db/database.ts'
@@ -52,7 +54,9 @@ export function createServices(deps: ServiceDeps) {
     }),
     audit: createAuditService({ db }),
     courses: createCourseService({ db, clock, policy }),
-    courseSessions: createSessionService({ db, clock }),
+    courseSessions: createSessionService({ db, clock, policy, mailQueued }),
+    trainers: createTrainerService({ db, clock }),
+    programme: createProgrammeService({ db, clock, policy }),
     catalogue: createCatalogueService({ db, clock, partnerships, policy }),
   }
 }

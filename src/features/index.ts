@@ -14,7 +14,11 @@ import directoryRoutes from './directory/routes.ts'
 import homeRoutes from './home/routes.ts'
 import policyApi from './policy/api.ts'
 import policyRoutes from './policy/routes.ts'
+import programmeRoutes from './programme/routes.ts'
 import sessionsApi from './sessions/api.ts'
+import sessionRoutes from './sessions/routes.ts'
+import trainersApi from './trainers/api.ts'
+import trainerRoutes from './trainers/routes.ts'
 
 type FeaturePlugin = (app: FastifyInstance, options: { services: Services }) => Promise<void>
 
@@ -29,6 +33,10 @@ export const features: FeaturePlugin[] = [
   coursesApi,
   courseRoutes,
   sessionsApi,
+  sessionRoutes,
+  programmeRoutes,
+  trainersApi,
+  trainerRoutes,
   catalogueRoutes,
   directoryRoutes,
   importRoutes,

@@ -49,6 +49,9 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     '/courses',
     '/courses/new',
     '/themes',
+    '/trainers',
+    '/trainers/new',
+    '/programme',
     '/my-record',
     '/account',
     '/no-such-page',
@@ -198,6 +201,23 @@ describe('the directory journeys', () => {
     await expectAccessible(page)
     await page.getByRole('button', { name: 'Publish this course' }).click()
     await expect.poll(() => page.locator('.govuk-caption-l').textContent()).toMatch(/Published/)
+    await page.getByRole('button', { name: 'Add a session' }).click()
+    await page.getByRole('button', { name: 'Save the session' }).click()
+    await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(page)
+    await page.getByLabel('Day', { exact: true }).fill('9')
+    await page.getByLabel('Month', { exact: true }).fill('3')
+    await page.getByLabel('Year', { exact: true }).fill('2027')
+    await page.getByLabel('Starts at').fill('9:30am')
+    await page.getByLabel('Ends at').fill('12:30pm')
+    await page.getByLabel('In person, at a venue').check()
+    await page.getByLabel('Venue', { exact: true }).fill('Shirehall')
+    await page.getByLabel('Address').fill('Abbey Foregate, Shrewsbury')
+    await page.getByLabel('Number of places').fill('20')
+    await page.getByRole('button', { name: 'Save the session' }).click()
+    await expect.poll(() => page.locator('.govuk-caption-l').textContent()).toBe('Session')
+    await expect.poll(() => page.locator('main').textContent()).toContain('9 March 2027, 9:30am to 12:30pm')
+    await expectAccessible(page)
     await page.context().close()
   })
 

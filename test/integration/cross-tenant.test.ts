@@ -84,6 +84,18 @@ async function jerseySession(app: TestApp): Promise<string> {
   return row.id
 }
 
+async function jerseyTrainerApproval(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const [courseId, personId] = [await jerseyCourse(app), await jerseyPerson(app)]
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
+    sql.one<{ id: string }>(
+      `INSERT INTO trainer_approvals (partnership_id, person_id, course_id, trained_on) VALUES ($1, $2, $3, '2026-01-10') RETURNING id`,
+      [jersey.id, personId, courseId],
+    ),
+  )
+  return row.id
+}
+
 const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/api/v1/agencies/:id': jerseyAgency,
   '/api/v1/people/:id': jerseyPerson,
@@ -92,6 +104,14 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/courses/:id': jerseyCourse,
   '/courses/:id/edit': jerseyCourse,
   '/courses/:id/publish': jerseyCourse,
+  '/courses/:id/sessions/new': jerseyCourse,
+  '/sessions/:id': jerseySession,
+  '/sessions/:id/edit': jerseySession,
+  '/sessions/:id/cancel': jerseySession,
+  '/api/v1/trainers/:id': jerseyTrainerApproval,
+  '/trainers/:id': jerseyTrainerApproval,
+  '/trainers/:id/cpd': jerseyTrainerApproval,
+  '/trainers/:id/withdraw': jerseyTrainerApproval,
   '/agencies/:id': jerseyAgency,
   '/agencies/:id/edit': jerseyAgency,
   '/people/:id': jerseyPerson,
@@ -111,6 +131,7 @@ const validChanges: Record<string, object> = {
   '/api/v1/people/:id': { role: 'Renamed' },
   '/api/v1/courses/:id': { title: 'Renamed' },
   '/api/v1/sessions/:id': { capacity: 10 },
+  '/api/v1/trainers/:id': { cpdCompletedOn: '2026-06-01' },
 }
 
 /** Routes whose parameter is not a record of a partnership. */

@@ -48,7 +48,10 @@ beforeAll(async () => {
     joiningUrl: null,
   })
   const cancelled = await session(norfolk, ids.published, '2027-05-12T09:00:00Z')
-  await t.services.courseSessions.change(norfolk, cancelled.id, { status: 'cancelled' })
+  await t.services.courseSessions.change(norfolk, cancelled.id, {
+    status: 'cancelled',
+    cancellationReason: 'Trainer unwell',
+  })
 })
 afterAll(() => t?.close())
 

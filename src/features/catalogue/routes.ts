@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { deliveryMethodNames } from '#features/courses/forms.ts'
+import { londonDateText, londonTimeText } from '#platform/clock.ts'
 import type { Services } from '#src/services.ts'
 import type { CatalogueSession } from './queries.ts'
 import { allocationDate } from './service.ts'
@@ -16,30 +17,13 @@ const filterSchema = z.object({
     .catch(undefined),
 })
 
-const londonDate = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', dateStyle: 'long' })
-const londonClock = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  hour: 'numeric',
-  minute: '2-digit',
-  hour12: true,
-})
-
-/** A time as GOV.UK writes it: 9am, 9:30am, 12pm. */
-function londonTime(date: Date): string {
-  const parts = Object.fromEntries(londonClock.formatToParts(date).map((p) => [p.type, p.value]))
-  const minutes = parts.minute === '00' ? '' : `:${parts.minute}`
-  return `${Number(parts.hour)}${minutes}${String(parts.dayPeriod)
-    .toLowerCase()
-    .replace(/[^a-z]/g, '')}`
-}
-
 /** Where a session stands, in words a practitioner can act on. */
 function stateOf(session: CatalogueSession, leadWeeks: number, now: Date): string {
   if (session.status === 'full') return 'Full: you can join the waiting list'
   if (session.status === 'shortlisted') return 'Places have been allocated: you can join the waiting list'
   const allocation = allocationDate(session, leadWeeks)
   return allocation > now
-    ? `Applications close on ${londonDate.format(allocation)}, and places are allocated then`
+    ? `Applications close on ${londonDateText(allocation)}, and places are allocated then`
     : 'Open for applications: places are allocated as they arrive'
 }
 
@@ -48,8 +32,8 @@ function describe(session: CatalogueSession, leadWeeks: number, now: Date) {
   const ends = new Date(session.endsAt)
   return {
     ...session,
-    date: londonDate.format(starts),
-    time: `${londonTime(starts)} to ${londonTime(ends)}`,
+    date: londonDateText(starts),
+    time: `${londonTimeText(starts)} to ${londonTimeText(ends)}`,
     where: session.format === 'online' ? 'Online' : (session.venueName ?? 'In person'),
     state: stateOf(session, leadWeeks, now),
   }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { agencySectors, workforces } from '#features/directory/agency.ts'
 import { sectorNames, workforceNames } from '#features/directory/page-forms.ts'
+import { sessionStatusNames } from '#features/sessions/forms.ts'
 import { londonDateOf } from '#platform/clock.ts'
 import type { FieldError } from '#platform/errors.ts'
 import { ValidationError } from '#platform/errors.ts'
@@ -46,6 +47,18 @@ export default async function courseRoutes(app: FastifyInstance, { services }: {
       workforces,
       workforceNames,
     }
+  }
+
+  /** The course's sessions from today, soonest first, for its page. */
+  async function sessionsOf(request: FastifyRequest, courseId: string) {
+    const from = londonDateOf(services.clock.now())
+    const { items } = await services.courseSessions.list(contextOf(request), {
+      courseId,
+      from,
+      page: 1,
+      pageSize: 100,
+    })
+    return items
   }
 
   function again(reply: FastifyReply, data: Record<string, unknown>, errors: FieldError[]) {
@@ -161,6 +174,8 @@ export default async function courseRoutes(app: FastifyInstance, { services }: {
         course,
         themeNames: themes.filter((t) => course.themes.includes(t.id)).map((t) => t.name),
         versions: await courses.versions(ctx, course.id),
+        sessions: await sessionsOf(request, course.id),
+        sessionStatusNames,
         deliveryMethodNames,
         sectorNames,
         workforceNames,
@@ -231,6 +246,8 @@ export default async function courseRoutes(app: FastifyInstance, { services }: {
           course,
           themeNames: themes.filter((t) => course.themes.includes(t.id)).map((t) => t.name),
           versions: await courses.versions(ctx, course.id),
+          sessions: await sessionsOf(request, course.id),
+          sessionStatusNames,
           deliveryMethodNames,
           sectorNames,
           workforceNames,

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { FieldError } from '#platform/errors.ts'
 import { ValidationError } from '#platform/errors.ts'
-import { errorFor, errorSummary, parseForm } from '#platform/http/forms.ts'
+import { dateFromInput, errorFor, errorSummary, parseForm } from '#platform/http/forms.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 import { policyForm } from './forms.ts'
@@ -56,14 +56,6 @@ function formValues(rules: PolicyRules, effectiveFrom: string): Record<string, s
     'effectiveFrom-year': year,
     reason: '',
   }
-}
-
-/** The GOV.UK date input's three fields as one YYYY-MM-DD value. */
-function effectiveFromOf(body: Record<string, unknown>): string {
-  const part = (name: string) => String(body[`effectiveFrom-${name}`] ?? '').trim()
-  const [day, month, year] = [part('day'), part('month'), part('year')]
-  if (!day && !month && !year) return ''
-  return `${year.padStart(4, '0')}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`
 }
 
 function stringValues(body: Record<string, unknown>): Record<string, string> {
@@ -121,7 +113,7 @@ export default async function policyRoutes(app: FastifyInstance, { services }: {
           ),
           fieldErrors: errorFor(errors),
         })
-      const form = parseForm(policyForm, { ...body, effectiveFrom: effectiveFromOf(body) })
+      const form = parseForm(policyForm, { ...body, effectiveFrom: dateFromInput(body, 'effectiveFrom') })
       if (!form.ok) return rerender(form.errors)
       try {
         await services.policy.change(ctx, form.data)

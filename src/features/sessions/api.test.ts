@@ -160,7 +160,10 @@ describe('the sessions API', () => {
   it('cancels a session, which frees its room', async () => {
     const { items } = (await call('GET', `/api/v1/sessions?courseId=${publishedId}`)).json()
     const first = items[0]
-    const cancelled = await call('PATCH', `/api/v1/sessions/${first.id}`, { status: 'cancelled' })
+    const cancelled = await call('PATCH', `/api/v1/sessions/${first.id}`, {
+      status: 'cancelled',
+      cancellationReason: 'The venue flooded',
+    })
     expect(cancelled.json().status).toBe('cancelled')
     const again = await call(
       'POST',

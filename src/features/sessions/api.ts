@@ -27,9 +27,15 @@ const sessionResponse = z.object({
   venue: venueSchema.nullable(),
   joiningUrl: z.string().nullable(),
   status: z.enum(sessionStatuses),
+  trainers: z.array(z.object({ personId: z.uuid(), name: z.string() })),
+  cancellationReason: z.string().nullable(),
+  warnings: z
+    .array(z.string())
+    .optional()
+    .describe('What the admin should know but need not stop for, such as a part on a bank holiday'),
 })
 
-const present = (s: Session): z.infer<typeof sessionResponse> => ({
+const present = (s: Session & { warnings?: string[] }): z.infer<typeof sessionResponse> => ({
   id: s.id,
   courseId: s.courseId,
   startsAt: s.startsAt.toISOString(),
@@ -41,10 +47,19 @@ const present = (s: Session): z.infer<typeof sessionResponse> => ({
   venue: s.venue,
   joiningUrl: s.joiningUrl,
   status: s.status,
+  trainers: s.trainers.map((t) => ({ personId: t.personId, name: t.name })),
+  cancellationReason: s.cancellationReason,
+  warnings: s.warnings,
 })
 
 const idParams = z.object({ id: z.string().describe('The record’s id') })
-const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema }
+const errors = {
+  400: problemSchema,
+  401: problemSchema,
+  403: problemSchema,
+  404: problemSchema,
+  409: problemSchema,
+}
 const planners = ['admin', 'subgroup', 'executive', 'trainer'] as const
 
 /** The sessions API: scheduling the programme's courses. */
@@ -114,7 +129,7 @@ export default async function sessionsApi(app: FastifyInstance, { services }: { 
       config: { access: ['admin'], api: true },
       schema: {
         ...common,
-        summary: 'Change or cancel a session',
+        summary: 'Change a session, or cancel it with a reason (its trainers are told)',
         params: idParams,
         body: sessionPatchSchema,
         response: { 200: sessionResponse, ...errors },

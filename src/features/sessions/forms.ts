@@ -63,6 +63,23 @@ const sessionFields = {
     .max(2000)
     .nullable(),
   status: z.enum(sessionStatuses, { message: 'Select a status' }),
+  // People from the trainer pool, approved for the course.
+  trainers: z
+    .array(z.uuid({ message: 'Select trainers from the pool' }))
+    .max(10, { message: 'A session can have 10 trainers at most' }),
+}
+
+const reason = (label: string) =>
+  z
+    .string({ message: `Enter ${label}` })
+    .trim()
+    .min(1, { message: `Enter ${label}` })
+    .max(2000, { message: 'The reason must be 2,000 characters or fewer' })
+
+/** What an admin says when a change needs a reason: going beyond capacity, or cancelling. */
+const decisions = {
+  capacityOverrideReason: reason('the reason for going beyond the capacity').optional(),
+  cancellationReason: reason('why the session is cancelled').optional(),
 }
 
 /**
@@ -79,11 +96,19 @@ export const sessionSchema = z
     venue: sessionFields.venue.default(null),
     joiningUrl: sessionFields.joiningUrl.default(null),
     status: sessionFields.status.optional(),
+    trainers: sessionFields.trainers.default([]),
+    ...decisions,
   })
   .strict()
-export type SessionInput = z.infer<typeof sessionSchema>
+/** A session to schedule; without trainers when none is named yet. */
+export type SessionInput = Omit<z.infer<typeof sessionSchema>, 'trainers'> & { trainers?: string[] }
 
-export const sessionPatchSchema = z.object(sessionFields).omit({ courseId: true }).partial().strict()
+export const sessionPatchSchema = z
+  .object(sessionFields)
+  .omit({ courseId: true })
+  .partial()
+  .extend(decisions)
+  .strict()
 export type SessionPatch = z.infer<typeof sessionPatchSchema>
 
 export const sessionFilterSchema = z.object({

@@ -23,11 +23,18 @@ export type Session = {
   venue: Venue | null
   joiningUrl: string | null
   status: SessionStatus
+  trainers: { personId: string; name: string; email: string }[]
+  cancellationReason: string | null
+  cancelledAt: Date | null
 }
 
 const sessionColumns = `s.id, s.course_id AS "courseId", c.title AS "courseTitle", s.starts_at AS "startsAt",
   s.ends_at AS "endsAt", s.capacity, s.minimum_places AS "minimumPlaces", s.format, s.venue,
-  s.joining_url AS "joiningUrl", s.status,
+  s.joining_url AS "joiningUrl", s.status, s.cancellation_reason AS "cancellationReason",
+  s.cancelled_at AS "cancelledAt",
+  (SELECT coalesce(json_agg(json_build_object('personId', p.id, 'name', p.first_name || ' ' || p.last_name,
+     'email', p.email) ORDER BY p.last_name, p.first_name), '[]')
+     FROM session_trainers t JOIN people p ON p.id = t.person_id WHERE t.session_id = s.id) AS trainers,
   (SELECT json_agg(json_build_object('startsAt', p.starts_at, 'endsAt', p.ends_at) ORDER BY p.starts_at)
      FROM session_parts p WHERE p.session_id = s.id) AS parts`
 
@@ -82,14 +89,17 @@ export type SessionRow = {
   venue: Venue | null
   joiningUrl: string | null
   status: SessionStatus
+  trainers: string[]
+  cancellationReason: string | null
+  cancelledAt: Date | null
 }
 
-/** Writes a session and replaces its parts. */
+/** Writes a session, and replaces its parts and trainers when they changed. */
 export async function writeSession(
   sql: Sql,
   partnershipId: string,
   session: SessionRow,
-  existing?: { id: string; partsChanged: boolean },
+  existing?: { id: string; partsChanged: boolean; trainersChanged: boolean },
   now?: Date,
 ): Promise<string> {
   const first = session.parts[0]
@@ -104,24 +114,36 @@ export async function writeSession(
     session.status,
     first.startsAt,
     last.endsAt,
+    session.cancellationReason,
+    session.cancelledAt,
   ]
   const { id } = existing
     ? await sql.one<{ id: string }>(
         `UPDATE sessions SET format = $2, venue = $3, joining_url = $4, capacity = $5, minimum_places = $6, status = $7,
-           starts_at = $8, ends_at = $9, updated_at = $10 WHERE id = $1 RETURNING id`,
+           starts_at = $8, ends_at = $9, cancellation_reason = $10, cancelled_at = $11, updated_at = $12
+         WHERE id = $1 RETURNING id`,
         [existing.id, ...values, now],
       )
     : await sql.one<{ id: string }>(
         `INSERT INTO sessions (partnership_id, course_id, format, venue, joining_url, capacity, minimum_places, status,
-           starts_at, ends_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+           starts_at, ends_at, cancellation_reason, cancelled_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
         [partnershipId, session.courseId, ...values],
       )
-  if (existing && !existing.partsChanged) return id
-  await sql.query('DELETE FROM session_parts WHERE session_id = $1', [id])
-  await sql.query(
-    `INSERT INTO session_parts (partnership_id, session_id, starts_at, ends_at)
-     SELECT $1, $2, unnest($3::timestamptz[]), unnest($4::timestamptz[])`,
-    [partnershipId, id, session.parts.map((p) => p.startsAt), session.parts.map((p) => p.endsAt)],
-  )
+  if (!existing || existing.partsChanged) {
+    if (existing) await sql.query('DELETE FROM session_parts WHERE session_id = $1', [id])
+    await sql.query(
+      `INSERT INTO session_parts (partnership_id, session_id, starts_at, ends_at)
+       SELECT $1, $2, unnest($3::timestamptz[]), unnest($4::timestamptz[])`,
+      [partnershipId, id, session.parts.map((p) => p.startsAt), session.parts.map((p) => p.endsAt)],
+    )
+  }
+  if (!existing || existing.trainersChanged) {
+    if (existing) await sql.query('DELETE FROM session_trainers WHERE session_id = $1', [id])
+    await sql.query(
+      `INSERT INTO session_trainers (partnership_id, session_id, person_id) SELECT $1, $2, unnest($3::uuid[])`,
+      [partnershipId, id, session.trainers],
+    )
+  }
   return id
 }

@@ -1,4 +1,7 @@
+import type { Jurisdiction } from '#features/policy/policy.ts'
+import { londonDateOf, londonDateText } from '#platform/clock.ts'
 import type { FieldError } from '#platform/errors.ts'
+import { bankHolidayOn } from '#platform/holidays.ts'
 
 export type Part = { startsAt: Date; endsAt: Date }
 
@@ -28,4 +31,23 @@ export function checkParts(
 /** True when two sets of parts share any moment. */
 export function overlaps(a: readonly Part[], b: readonly Part[]): boolean {
   return a.some((x) => b.some((y) => x.startsAt < y.endsAt && y.startsAt < x.endsAt))
+}
+
+const weekday = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'long' })
+
+/**
+ * Warnings, not refusals: a part on a bank holiday of the partnership's jurisdiction. Some
+ * events run on one on purpose, so the admin is told and decides.
+ */
+export function bankHolidayWarnings(parts: readonly Part[], jurisdiction: Jurisdiction): string[] {
+  const warnings: string[] = []
+  for (const part of parts) {
+    const date = londonDateOf(part.startsAt)
+    const holiday = bankHolidayOn(jurisdiction, date)
+    const text =
+      holiday &&
+      `${weekday.format(part.startsAt)} ${londonDateText(part.startsAt)} is a bank holiday (${holiday})`
+    if (text && !warnings.includes(text)) warnings.push(text)
+  }
+  return warnings
 }

@@ -39,3 +39,14 @@ export function errorSummary(errors: readonly FieldError[]): { text: string; hre
 export function errorFor(errors: readonly FieldError[]): Record<string, { text: string }> {
   return Object.fromEntries(errors.map((e) => [e.field, { text: e.text }]))
 }
+
+/**
+ * A GOV.UK date input's three fields (`name-day`, `name-month`, `name-year`) as one
+ * YYYY-MM-DD value for the schema to check; empty when all three are.
+ */
+export function dateFromInput(body: Record<string, unknown>, name: string): string {
+  const part = (which: string) => String(body[`${name}-${which}`] ?? '').trim()
+  const [day, month, year] = [part('day'), part('month'), part('year')]
+  if (!day && !month && !year) return ''
+  return `${year.padStart(4, '0')}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`
+}

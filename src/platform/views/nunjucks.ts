@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import nunjucks from 'nunjucks'
 import { roleNames } from '../auth/roles.ts'
+import { londonTimeText } from '../clock.ts'
 
 const require = createRequire(import.meta.url)
 const src = fileURLToPath(new URL('../../', import.meta.url))
@@ -59,6 +60,10 @@ export function createViews(options: { watch?: boolean } = {}) {
   env.addFilter('londonDateTime', (value: unknown) => {
     const date = asDate(value)
     return date ? londonDateTime.format(date).replace(' am', 'am').replace(' pm', 'pm') : ''
+  })
+  env.addFilter('londonTime', (value: unknown) => {
+    const date = asDate(value)
+    return date ? londonTimeText(date) : ''
   })
   env.addFilter('money', (value: unknown) => (typeof value === 'number' ? money(value) : ''))
   env.addGlobal('roleNames', roleNames)

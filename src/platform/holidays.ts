@@ -1,0 +1,45 @@
+import Holidays from 'date-holidays'
+import type { Jurisdiction } from '#features/policy/policy.ts'
+
+// The date-holidays country and region for each jurisdiction a partnership can be in.
+const regions: Record<Jurisdiction, [string, string?]> = {
+  'england-and-wales': ['GB', 'ENG'],
+  scotland: ['GB', 'SCT'],
+  'northern-ireland': ['GB', 'NIR'],
+  jersey: ['JE'],
+  guernsey: ['GG'],
+  'isle-of-man': ['IM'],
+}
+
+const calendars = new Map<string, Map<string, string>>()
+
+/** The bank holidays of a jurisdiction in a calendar year, date (YYYY-MM-DD) to name. Kept once read. */
+function bankHolidaysIn(jurisdiction: Jurisdiction, year: number): Map<string, string> {
+  const key = `${jurisdiction}:${year}`
+  let found = calendars.get(key)
+  if (!found) {
+    const [country, region] = regions[jurisdiction]
+    const holidays = region ? new Holidays(country, region) : new Holidays(country)
+    found = new Map()
+    for (const holiday of holidays.getHolidays(year)) {
+      // Public holidays and bank holidays close offices; observances do not.
+      if (holiday.type === 'public' || holiday.type === 'bank') {
+        const date = holiday.date.slice(0, 10)
+        if (!found.has(date)) found.set(date, holiday.name)
+      }
+    }
+    calendars.set(key, found)
+  }
+  return found
+}
+
+/** The name of the bank holiday on a calendar date (YYYY-MM-DD) in a jurisdiction, if it is one. */
+export function bankHolidayOn(jurisdiction: Jurisdiction, date: string): string | undefined {
+  return bankHolidaysIn(jurisdiction, Number(date.slice(0, 4))).get(date)
+}
+
+/** True when a calendar date is a weekday that is not a bank holiday in the jurisdiction. */
+export function isWorkingDay(jurisdiction: Jurisdiction, date: string): boolean {
+  const weekday = new Date(`${date}T12:00:00Z`).getUTCDay()
+  return weekday !== 0 && weekday !== 6 && !bankHolidayOn(jurisdiction, date)
+}
