@@ -1,6 +1,7 @@
 import type { Config } from './config.ts'
 import { createAccountService } from './features/account/service.ts'
 import { createAuditService } from './features/audit/service.ts'
+import { createBookingService } from './features/booking/service.ts'
 import { createCatalogueService } from './features/catalogue/service.ts'
 import { createCourseService } from './features/courses/service.ts'
 import { createImportService } from './features/directory/import/service.ts'
@@ -57,6 +58,7 @@ export function createServices(deps: ServiceDeps) {
     courseSessions: createSessionService({ db, clock, policy, mailQueued }),
     trainers: createTrainerService({ db, clock }),
     programme: createProgrammeService({ db, clock, policy }),
+    booking: createBookingService({ db, clock, policy, mailQueued }),
     catalogue: createCatalogueService({ db, clock, partnerships, policy }),
   }
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Services } from '#src/services.ts'
 import accountRoutes from './account/routes.ts'
 import auditRoutes from './audit/routes.ts'
+import bookingApi from './booking/api.ts'
 import catalogueRoutes from './catalogue/routes.ts'
 import coursesApi from './courses/api.ts'
 import courseRoutes from './courses/routes.ts'
@@ -34,6 +35,7 @@ export const features: FeaturePlugin[] = [
   courseRoutes,
   sessionsApi,
   sessionRoutes,
+  bookingApi,
   programmeRoutes,
   trainersApi,
   trainerRoutes,

@@ -108,6 +108,8 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/sessions/:id': jerseySession,
   '/sessions/:id/edit': jerseySession,
   '/sessions/:id/cancel': jerseySession,
+  '/sessions/:id/run-below-minimum': jerseySession,
+  '/api/v1/sessions/:id/applications': jerseySession,
   '/api/v1/trainers/:id': jerseyTrainerApproval,
   '/trainers/:id': jerseyTrainerApproval,
   '/trainers/:id/cpd': jerseyTrainerApproval,
@@ -125,13 +127,17 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/registrations/:id/reject': jerseyPerson,
 }
 
-/** A valid change for each API route that changes a record, so only the record decides the answer. */
+/** A valid body for each API route that changes or adds to a record, so only the record decides the answer. */
 const validChanges: Record<string, object> = {
   '/api/v1/agencies/:id': { name: 'Renamed' },
   '/api/v1/people/:id': { role: 'Renamed' },
   '/api/v1/courses/:id': { title: 'Renamed' },
   '/api/v1/sessions/:id': { capacity: 10 },
   '/api/v1/trainers/:id': { cpdCompletedOn: '2026-06-01' },
+  '/api/v1/sessions/:id/applications': {
+    personId: '00000000-0000-4000-8000-000000000001',
+    managerEmail: 'manager@example.org',
+  },
 }
 
 /** Routes whose parameter is not a record of a partnership. */
@@ -198,11 +204,11 @@ describe('one partnership never reaches another’s data through the app', () =>
         const url = route.url.replace(/:[A-Za-z]+/, id)
         const response = route.url.startsWith('/api/')
           ? await t.app.inject({
-              method: route.method as 'GET' | 'PATCH',
+              method: route.method as 'GET' | 'PATCH' | 'POST',
               url,
               headers: { authorization: `Bearer ${tokens.norfolk}` },
               // A valid change, so only the record decides the answer.
-              payload: route.method === 'PATCH' ? validChanges[route.url] : undefined,
+              payload: route.method === 'GET' ? undefined : validChanges[route.url],
             })
           : route.method === 'GET'
             ? await (await t.signIn('admin@norfolk.example.org')).get(url)

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
+import { shortlistingTime } from '#features/booking/rules.ts'
 import { deliveryMethodNames } from '#features/courses/forms.ts'
 import { londonDateText, londonTimeText } from '#platform/clock.ts'
 import type { Services } from '#src/services.ts'
 import type { CatalogueSession } from './queries.ts'
-import { allocationDate } from './service.ts'
 
 const filterSchema = z.object({
   themeId: z.uuid().optional().catch(undefined),
@@ -21,10 +21,10 @@ const filterSchema = z.object({
 function stateOf(session: CatalogueSession, leadWeeks: number, now: Date): string {
   if (session.status === 'full') return 'Full: you can join the waiting list'
   if (session.status === 'shortlisted') return 'Places have been allocated: you can join the waiting list'
-  const allocation = allocationDate(session, leadWeeks)
+  const allocation = shortlistingTime(session, leadWeeks)
   return allocation > now
     ? `Applications close on ${londonDateText(allocation)}, and places are allocated then`
-    : 'Open for applications: places are allocated as they arrive'
+    : 'Applications have closed: places are being allocated'
 }
 
 function describe(session: CatalogueSession, leadWeeks: number, now: Date) {

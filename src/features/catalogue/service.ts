@@ -10,13 +10,6 @@ import type { Partnerships } from '#platform/partnerships.ts'
 import type { CatalogueFilter, CatalogueSession } from './queries.ts'
 import { catalogue } from './queries.ts'
 
-const DAY = 86_400_000
-
-/** When a session's applications close and its places are allocated: the policy's lead time before it. */
-export function allocationDate(session: Pick<CatalogueSession, 'startsAt'>, leadWeeks: number): Date {
-  return new Date(new Date(session.startsAt).getTime() - leadWeeks * 7 * DAY)
-}
-
 /** The public catalogue of each partnership: published courses and their upcoming sessions. */
 export function createCatalogueService(deps: {
   db: Database

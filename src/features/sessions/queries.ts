@@ -26,12 +26,14 @@ export type Session = {
   trainers: { personId: string; name: string; email: string }[]
   cancellationReason: string | null
   cancelledAt: Date | null
+  /** When an admin chose to run the session below its minimum places. */
+  belowMinimumConfirmedAt: Date | null
 }
 
 const sessionColumns = `s.id, s.course_id AS "courseId", c.title AS "courseTitle", s.starts_at AS "startsAt",
   s.ends_at AS "endsAt", s.capacity, s.minimum_places AS "minimumPlaces", s.format, s.venue,
   s.joining_url AS "joiningUrl", s.status, s.cancellation_reason AS "cancellationReason",
-  s.cancelled_at AS "cancelledAt",
+  s.cancelled_at AS "cancelledAt", s.below_minimum_confirmed_at AS "belowMinimumConfirmedAt",
   (SELECT coalesce(json_agg(json_build_object('personId', p.id, 'name', p.first_name || ' ' || p.last_name,
      'email', p.email) ORDER BY p.last_name, p.first_name), '[]')
      FROM session_trainers t JOIN people p ON p.id = t.person_id WHERE t.session_id = s.id) AS trainers,
@@ -146,4 +148,27 @@ export async function writeSession(
     )
   }
   return id
+}
+
+/** Records an admin's choice to run a session below its minimum places. */
+export async function confirmBelowMinimum(sql: Sql, id: string, now: Date): Promise<void> {
+  await sql.query('UPDATE sessions SET below_minimum_confirmed_at = $2, updated_at = $2 WHERE id = $1', [
+    id,
+    now,
+  ])
+}
+
+/**
+ * Open sessions with a minimum of places, starting by `startingBy` (now plus the lead time,
+ * so their applications have closed), that no admin has yet chosen to run.
+ */
+export async function openSessionsWithMinimum(sql: Sql, startingBy: Date): Promise<Session[]> {
+  const rows = await sql.query<Row>(
+    `SELECT ${sessionColumns} FROM sessions s JOIN courses c ON c.id = s.course_id
+      WHERE s.status = 'open' AND s.minimum_places IS NOT NULL AND s.below_minimum_confirmed_at IS NULL
+        AND s.starts_at <= $1
+      ORDER BY s.starts_at`,
+    [startingBy],
+  )
+  return rows.map(withParts)
 }

@@ -117,9 +117,14 @@ export default async function sessionRoutes(app: FastifyInstance, { services }: 
     async (request, reply) => {
       const ctx = contextOf(request)
       const session = await sessions.session(ctx, request.params.id)
+      const isAdmin = ctx.actor.roles.includes('admin')
+      const waiting = isAdmin
+        ? (await services.booking.belowMinimum(ctx)).find((s) => s.id === session.id)
+        : undefined
       return reply.view('sessions/views/session.njk', {
         title: session.courseTitle,
         session,
+        belowMinimum: waiting,
         statusNames: sessionStatusNames,
         canChange: ctx.actor.roles.includes('admin') && session.status !== 'cancelled',
         backLink: `/courses/${session.courseId}`,
@@ -147,6 +152,15 @@ export default async function sessionRoutes(app: FastifyInstance, { services }: 
       const session = await sessions.session(ctx, request.params.id)
       const course = await courses.course(ctx, session.courseId)
       return save(request, reply, course, editForm(session))
+    },
+  )
+
+  app.post<{ Params: { id: string } }>(
+    '/sessions/:id/run-below-minimum',
+    { config: { access: ['admin'] } },
+    async (request, reply) => {
+      await services.booking.runBelowMinimum(contextOf(request), request.params.id)
+      return reply.redirect(`/sessions/${request.params.id}`, 303)
     },
   )
 

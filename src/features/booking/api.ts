@@ -1,0 +1,87 @@
+import type { FastifyInstance } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { problemSchema } from '#platform/http/openapi.ts'
+import { contextOf } from '#platform/http/request-context.ts'
+import type { Services } from '#src/services.ts'
+import { applicationSchema, applicationStatuses } from './forms.ts'
+import type { Application } from './queries.ts'
+
+const applicationResponse = z.object({
+  id: z.uuid(),
+  sessionId: z.uuid(),
+  personId: z.uuid(),
+  name: z.string(),
+  agencyId: z.uuid(),
+  managerEmail: z.string(),
+  acceptsOtherDates: z.boolean(),
+  status: z.enum(applicationStatuses),
+  reason: z.string().nullable().describe('The plain reason for the latest decision'),
+  position: z.number().int().nullable().describe('The place on the waiting list, when waiting'),
+  appliedAt: z.string(),
+})
+
+const present = (a: Application): z.infer<typeof applicationResponse> => ({
+  id: a.id,
+  sessionId: a.sessionId,
+  personId: a.personId,
+  name: a.name,
+  agencyId: a.agencyId,
+  managerEmail: a.managerEmail,
+  acceptsOtherDates: a.acceptsOtherDates,
+  status: a.status,
+  reason: a.reason,
+  position: a.status === 'waiting' ? a.waitingPosition : null,
+  appliedAt: a.appliedAt.toISOString(),
+})
+
+const idParams = z.object({ id: z.string().describe('The session’s id') })
+const errors = {
+  400: problemSchema,
+  401: problemSchema,
+  403: problemSchema,
+  404: problemSchema,
+  409: problemSchema,
+}
+
+/** Applying for sessions through the API. */
+export default async function bookingApi(app: FastifyInstance, { services }: { services: Services }) {
+  const api = app.withTypeProvider<ZodTypeProvider>()
+  const { booking } = services
+  const common = { security: [{ bearer: [] }], tags: ['booking'] }
+
+  api.post(
+    '/api/v1/sessions/:id/applications',
+    {
+      // Anyone signed in may apply for themselves; the service decides for whom else.
+      config: { access: 'signed-in', api: true },
+      schema: {
+        ...common,
+        summary: 'Apply for a place: for yourself, or as an agency lead for your staff',
+        params: idParams,
+        body: applicationSchema,
+        response: { 201: applicationResponse, ...errors },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(present(await booking.apply(contextOf(request), request.params.id, request.body))),
+  )
+
+  api.get(
+    '/api/v1/sessions/:id/applications',
+    {
+      config: { access: ['admin', 'agency-lead'], api: true },
+      schema: {
+        ...common,
+        summary: 'A session’s applications with their status (an agency lead sees their agencies’ only)',
+        params: idParams,
+        response: { 200: z.object({ items: z.array(applicationResponse) }), ...errors },
+      },
+    },
+    async (request) => ({
+      items: (await booking.applications(contextOf(request), request.params.id)).map(present),
+    }),
+  )
+}

@@ -1,0 +1,120 @@
+import type { Part } from '#features/sessions/rules.ts'
+import type { Sql } from '#platform/db/database.ts'
+import type { ApplicationInput, ApplicationStatus } from './forms.ts'
+
+export type Application = {
+  id: string
+  sessionId: string
+  personId: string
+  name: string
+  email: string
+  agencyId: string
+  agencyName: string
+  managerName: string | null
+  managerEmail: string
+  acceptsOtherDates: boolean
+  accessNeeds: string | null
+  status: ApplicationStatus
+  reason: string | null
+  waitingPosition: number | null
+  appliedAt: Date
+}
+
+const LIVE = `a.status NOT IN ('cancelled', 'withdrawn')`
+
+const applicationColumns = `a.id, a.session_id AS "sessionId", a.person_id AS "personId",
+  p.first_name || ' ' || p.last_name AS name, p.email, a.agency_id AS "agencyId", g.name AS "agencyName",
+  a.manager_name AS "managerName", a.manager_email AS "managerEmail", a.accepts_other_dates AS "acceptsOtherDates",
+  a.access_needs AS "accessNeeds", a.status, a.reason, a.waiting_position AS "waitingPosition", a.applied_at AS "appliedAt"`
+const applicationFrom = `applications a JOIN people p ON p.id = a.person_id JOIN agencies g ON g.id = a.agency_id`
+
+/** A session's applications, oldest first; only those of some agencies when given. */
+export function applicationsFor(
+  sql: Sql,
+  sessionId: string,
+  agencyIds: readonly string[] | null,
+): Promise<Application[]> {
+  return sql.query<Application>(
+    `SELECT ${applicationColumns} FROM ${applicationFrom}
+      WHERE a.session_id = $1 AND ($2::uuid[] IS NULL OR a.agency_id = ANY($2))
+      ORDER BY a.applied_at, a.id`,
+    [sessionId, agencyIds],
+  )
+}
+
+export function applicationById(sql: Sql, id: string): Promise<Application | undefined> {
+  return sql.maybeOne<Application>(`SELECT ${applicationColumns} FROM ${applicationFrom} WHERE a.id = $1`, [
+    id,
+  ])
+}
+
+/** How many live applications each session has. */
+export async function liveApplicationCounts(
+  sql: Sql,
+  sessionIds: readonly string[],
+): Promise<Map<string, number>> {
+  const rows = await sql.query<{ sessionId: string; n: number }>(
+    `SELECT a.session_id AS "sessionId", count(*)::int AS n FROM applications a
+      WHERE a.session_id = ANY($1::uuid[]) AND ${LIVE} GROUP BY a.session_id`,
+    [sessionIds],
+  )
+  return new Map(rows.map((r) => [r.sessionId, r.n]))
+}
+
+export type Applicant = { id: string; name: string; email: string; agencyId: string; userId: string | null }
+
+/** A live, active person who may apply. */
+export function applicantById(sql: Sql, id: string): Promise<Applicant | undefined> {
+  return sql.maybeOne<Applicant>(
+    `SELECT id, first_name || ' ' || last_name AS name, email, agency_id AS "agencyId", user_id AS "userId"
+       FROM people WHERE id = $1 AND merged_into IS NULL AND status = 'active'`,
+    [id],
+  )
+}
+
+/** The person's other live applications, with their sessions' parts, to refuse applying twice at once. */
+export async function liveApplicationsOf(
+  sql: Sql,
+  personId: string,
+): Promise<{ sessionId: string; courseTitle: string; parts: Part[] }[]> {
+  const rows = await sql.query<{
+    sessionId: string
+    courseTitle: string
+    parts: { startsAt: string; endsAt: string }[]
+  }>(
+    `SELECT a.session_id AS "sessionId", c.title AS "courseTitle",
+            (SELECT json_agg(json_build_object('startsAt', sp.starts_at, 'endsAt', sp.ends_at))
+               FROM session_parts sp WHERE sp.session_id = a.session_id) AS parts
+       FROM applications a JOIN sessions s ON s.id = a.session_id JOIN courses c ON c.id = s.course_id
+      WHERE a.person_id = $1 AND ${LIVE} AND s.status <> 'cancelled'`,
+    [personId],
+  )
+  return rows.map((r) => ({
+    ...r,
+    parts: (r.parts ?? []).map((p) => ({ startsAt: new Date(p.startsAt), endsAt: new Date(p.endsAt) })),
+  }))
+}
+
+export async function insertApplication(
+  sql: Sql,
+  partnershipId: string,
+  application: ApplicationInput & { sessionId: string; agencyId: string; appliedBy: string | null },
+): Promise<string> {
+  const { id } = await sql.one<{ id: string }>(
+    `INSERT INTO applications (partnership_id, session_id, person_id, agency_id, manager_name, manager_email,
+       accepts_other_dates, access_needs, applied_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+    [
+      partnershipId,
+      application.sessionId,
+      application.personId,
+      application.agencyId,
+      application.managerName,
+      application.managerEmail,
+      application.acceptsOtherDates,
+      application.accessNeeds,
+      application.appliedBy,
+    ],
+  )
+  return id
+}

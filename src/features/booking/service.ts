@@ -1,0 +1,154 @@
+import type { PolicyService } from '#features/policy/service.ts'
+import { whenText } from '#features/sessions/messages.ts'
+import type { Session } from '#features/sessions/queries.ts'
+import { confirmBelowMinimum, openSessionsWithMinimum, sessionById } from '#features/sessions/queries.ts'
+import { overlaps } from '#features/sessions/rules.ts'
+import type { Clock } from '#platform/clock.ts'
+import { londonDateOf, londonDateText } from '#platform/clock.ts'
+import type { Context } from '#platform/context.ts'
+import { requireRole, scopeOf } from '#platform/context.ts'
+import type { Database } from '#platform/db/database.ts'
+import { isUniqueViolation, isUuid } from '#platform/db/database.ts'
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#platform/errors.ts'
+import { enqueueEmail } from '#platform/mail/outbox.ts'
+import type { ApplicationInput } from './forms.ts'
+import type { Applicant, Application } from './queries.ts'
+import {
+  applicantById,
+  applicationById,
+  applicationsFor,
+  insertApplication,
+  liveApplicationCounts,
+  liveApplicationsOf,
+} from './queries.ts'
+import { applyingRefusal, belowMinimum, shortlistingTime } from './rules.ts'
+
+/** Who may apply for a person: an admin for anyone, a lead for their agencies' staff, a person for themselves. */
+function mayApplyFor(ctx: Context, person: Applicant): boolean {
+  const { roles, agencyIds, userId } = ctx.actor
+  if (roles.includes('admin')) return true
+  if (roles.includes('agency-lead') && agencyIds.includes(person.agencyId)) return true
+  return person.userId !== null && person.userId === userId
+}
+
+/** Applications for sessions' places, collected until the session's shortlisting time. */
+export function createBookingService(deps: {
+  db: Database
+  clock: Clock
+  policy: PolicyService
+  mailQueued?: () => void
+}) {
+  const { db, clock, policy } = deps
+
+  return {
+    /**
+     * Applies for a session's place. Refused when the session is not open or its applications
+     * have closed, for the same session twice, or for a session at the same time as another
+     * the person applied for.
+     */
+    async apply(ctx: Context, sessionId: string, input: ApplicationInput): Promise<Application> {
+      const { shortlistingLeadWeeks } = await policy.rulesOn(ctx, londonDateOf(clock.now()))
+      try {
+        const id = await db.tenant(scopeOf(ctx), async (sql) => {
+          const session = isUuid(sessionId) ? await sessionById(sql, sessionId) : undefined
+          if (!session) throw new NotFoundError('Session')
+          const person = await applicantById(sql, input.personId)
+          if (!person || !mayApplyFor(ctx, person)) {
+            if (!ctx.actor.roles.some((r) => r === 'admin' || r === 'agency-lead'))
+              throw new ForbiddenError('You can apply only for yourself')
+            throw new ValidationError([{ field: 'personId', text: 'Select someone in your agency’s staff' }])
+          }
+          const refusal = applyingRefusal(session, clock.now(), shortlistingLeadWeeks)
+          if (refusal) throw new ValidationError([{ field: 'sessionId', text: refusal }])
+          const clash = (await liveApplicationsOf(sql, person.id)).find(
+            (other) => other.sessionId !== session.id && overlaps(other.parts, session.parts),
+          )
+          if (clash)
+            throw new ValidationError([
+              {
+                field: 'sessionId',
+                text: `${person.name} has applied for ${clash.courseTitle} at the same time`,
+              },
+            ])
+          await sql.auditAs('application.apply')
+          const id = await insertApplication(sql, ctx.partnership.id, {
+            ...input,
+            sessionId: session.id,
+            agencyId: person.agencyId,
+            appliedBy: ctx.actor.userId,
+          })
+          await enqueueEmail(sql, ctx.partnership.id, {
+            to: person.email,
+            subject: `Application received: ${session.courseTitle}`,
+            text: [
+              `Dear ${person.name},`,
+              '',
+              `We have your application for ${session.courseTitle}:`,
+              '',
+              whenText(session),
+              '',
+              `Places are not given in the order people apply. They are allocated on ${londonDateText(
+                shortlistingTime(session, shortlistingLeadWeeks),
+              )} to give the session a mix of agencies, and you will hear then whether you have a place.`,
+            ].join('\n'),
+          })
+          return id
+        })
+        deps.mailQueued?.()
+        const application = await db.tenant(scopeOf(ctx), (sql) => applicationById(sql, id))
+        if (!application) throw new NotFoundError('Application')
+        return application
+      } catch (error) {
+        if (isUniqueViolation(error))
+          throw new ConflictError('This person has already applied for this session')
+        throw error
+      }
+    },
+
+    /**
+     * Sessions an admin must decide on: applications closed with fewer applicants than the
+     * minimum places. Each comes with how many applied.
+     */
+    async belowMinimum(ctx: Context): Promise<(Session & { applications: number })[]> {
+      requireRole(ctx, 'admin')
+      const now = clock.now()
+      const { shortlistingLeadWeeks: lead } = await policy.rulesOn(ctx, londonDateOf(now))
+      return db.tenant(scopeOf(ctx), async (sql) => {
+        const sessions = await openSessionsWithMinimum(sql, new Date(now.getTime() + lead * 7 * 86_400_000))
+        const counts = await liveApplicationCounts(
+          sql,
+          sessions.map((s) => s.id),
+        )
+        return sessions
+          .map((s) => ({ ...s, applications: counts.get(s.id) ?? 0 }))
+          .filter((s) => belowMinimum(s, s.applications, now, lead))
+      })
+    },
+
+    /** An admin's choice to run a session below its minimum places, rather than cancel it. */
+    async runBelowMinimum(ctx: Context, sessionId: string): Promise<void> {
+      requireRole(ctx, 'admin')
+      const waiting = await this.belowMinimum(ctx)
+      await db.tenant(scopeOf(ctx), async (sql) => {
+        if (!isUuid(sessionId) || !(await sessionById(sql, sessionId))) throw new NotFoundError('Session')
+        if (!waiting.some((s) => s.id === sessionId))
+          throw new ConflictError('This session is not waiting for a decision on its minimum places')
+        await sql.auditAs('session.run-below-minimum')
+        await confirmBelowMinimum(sql, sessionId, clock.now())
+      })
+    },
+
+    /** A session's applications: all of them for an admin, their agencies' for a lead. */
+    async applications(ctx: Context, sessionId: string): Promise<Application[]> {
+      const { roles, agencyIds } = ctx.actor
+      const scope = roles.includes('admin') ? null : roles.includes('agency-lead') ? agencyIds : undefined
+      if (scope === undefined) throw new ForbiddenError()
+      return db.tenant(scopeOf(ctx), async (sql) => {
+        if (!isUuid(sessionId) || !(await sessionById(sql, sessionId))) throw new NotFoundError('Session')
+        return applicationsFor(sql, sessionId, scope)
+      })
+    },
+  }
+}
+
+export type BookingService = ReturnType<typeof createBookingService>
