@@ -7,6 +7,7 @@ import { createImportService } from './features/directory/import/service.ts'
 import { createMergeService } from './features/directory/merge/service.ts'
 import { createRegistrationService } from './features/directory/registration/service.ts'
 import { createDirectoryService } from './features/directory/service.ts'
+import { createNeedService } from './features/needs/service.ts'
 import { createPolicyService } from './features/policy/service.ts'
 import { createSessionService } from './features/sessions/service.ts'
 import { createApiTokens, createSessions } from './platform/auth/identity.ts'
@@ -28,6 +29,7 @@ export function createServices(deps: ServiceDeps) {
   const mailQueued = () => deps.mailQueued?.()
   const policy = createPolicyService({ db, clock })
   const partnerships = createPartnerships(db)
+  const courses = createCourseService({ db, clock, policy })
   return {
     config,
     db,
@@ -51,7 +53,8 @@ export function createServices(deps: ServiceDeps) {
       mailQueued,
     }),
     audit: createAuditService({ db }),
-    courses: createCourseService({ db, clock, policy }),
+    courses,
+    needs: createNeedService({ db, clock, policy, courses, publicUrl: config.publicUrl, mailQueued }),
     courseSessions: createSessionService({ db, clock }),
     catalogue: createCatalogueService({ db, clock, partnerships, policy }),
   }

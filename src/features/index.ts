@@ -12,6 +12,7 @@ import mergeRoutes from './directory/merge/routes.ts'
 import registrationRoutes from './directory/registration/routes.ts'
 import directoryRoutes from './directory/routes.ts'
 import homeRoutes from './home/routes.ts'
+import needsApi from './needs/api.ts'
 import policyApi from './policy/api.ts'
 import policyRoutes from './policy/routes.ts'
 import sessionsApi from './sessions/api.ts'
@@ -29,6 +30,7 @@ export const features: FeaturePlugin[] = [
   coursesApi,
   courseRoutes,
   sessionsApi,
+  needsApi,
   catalogueRoutes,
   directoryRoutes,
   importRoutes,

@@ -84,11 +84,29 @@ async function jerseySession(app: TestApp): Promise<string> {
   return row.id
 }
 
+async function jerseyNeed(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
+    sql.one<{ id: string }>(
+      `INSERT INTO needs (partnership_id, identified_by, practice_change, target_audience, effectiveness_measure)
+       VALUES ($1, 'audit', 'Jersey practice change', 'Jersey practitioners', 'Jersey audit') RETURNING id`,
+      [jersey.id],
+    ),
+  )
+  return row.id
+}
+
 const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/api/v1/agencies/:id': jerseyAgency,
   '/api/v1/people/:id': jerseyPerson,
   '/api/v1/courses/:id': jerseyCourse,
   '/api/v1/sessions/:id': jerseySession,
+  '/api/v1/needs/:id': jerseyNeed,
+  '/api/v1/needs/:id/proposal': jerseyNeed,
+  '/api/v1/needs/:id/decision': jerseyNeed,
+  '/needs/:id': jerseyNeed,
+  '/needs/:id/proposal': jerseyNeed,
+  '/needs/:id/decision': jerseyNeed,
   '/courses/:id': jerseyCourse,
   '/courses/:id/edit': jerseyCourse,
   '/courses/:id/publish': jerseyCourse,
@@ -111,6 +129,13 @@ const validChanges: Record<string, object> = {
   '/api/v1/people/:id': { role: 'Renamed' },
   '/api/v1/courses/:id': { title: 'Renamed' },
   '/api/v1/sessions/:id': { capacity: 10 },
+  '/api/v1/needs/:id/proposal': {
+    recommendedMethod: 'briefing',
+    estimatedDeliveryDays: 0.5,
+    estimatedCostPence: 0,
+    financialYear: 2027,
+  },
+  '/api/v1/needs/:id/decision': { decision: 'decline', reason: 'Not ours to decide' },
 }
 
 /** Routes whose parameter is not a record of a partnership. */
@@ -177,11 +202,11 @@ describe('one partnership never reaches another’s data through the app', () =>
         const url = route.url.replace(/:[A-Za-z]+/, id)
         const response = route.url.startsWith('/api/')
           ? await t.app.inject({
-              method: route.method as 'GET' | 'PATCH',
+              method: route.method as 'GET' | 'PATCH' | 'POST',
               url,
               headers: { authorization: `Bearer ${tokens.norfolk}` },
               // A valid change, so only the record decides the answer.
-              payload: route.method === 'PATCH' ? validChanges[route.url] : undefined,
+              payload: route.method === 'GET' ? undefined : validChanges[route.url],
             })
           : route.method === 'GET'
             ? await (await t.signIn('admin@norfolk.example.org')).get(url)
