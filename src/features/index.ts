@@ -13,6 +13,7 @@ import registrationRoutes from './directory/registration/routes.ts'
 import directoryRoutes from './directory/routes.ts'
 import homeRoutes from './home/routes.ts'
 import needsApi from './needs/api.ts'
+import needRoutes from './needs/routes.ts'
 import policyApi from './policy/api.ts'
 import policyRoutes from './policy/routes.ts'
 import sessionsApi from './sessions/api.ts'
@@ -31,6 +32,7 @@ export const features: FeaturePlugin[] = [
   courseRoutes,
   sessionsApi,
   needsApi,
+  needRoutes,
   catalogueRoutes,
   directoryRoutes,
   importRoutes,
