@@ -49,6 +49,8 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     '/courses',
     '/courses/new',
     '/themes',
+    '/needs',
+    '/needs/new',
     '/my-record',
     '/account',
     '/no-such-page',
