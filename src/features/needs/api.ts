@@ -187,6 +187,7 @@ export default async function needsApi(app: FastifyInstance, { services }: { ser
   api.post(
     '/api/v1/needs/:id/decision',
     {
+      // Endorsing and declining are made by the same roles.
       config: { access: rolesFor('endorse'), api: true },
       schema: {
         ...common,

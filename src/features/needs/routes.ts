@@ -186,6 +186,7 @@ export default async function needRoutes(app: FastifyInstance, { services }: { s
 
   app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
     '/needs/:id/decision',
+    // Endorsing and declining are made by the same roles.
     { config: { access: rolesFor('endorse') } },
     async (request, reply) => {
       const ctx = contextOf(request)

@@ -48,6 +48,7 @@ function wrongState(status: NeedStatus, move: NeedMove): string {
         ? 'Only a proposal can be endorsed: the sub-group has not proposed this need yet'
         : 'Only a proposal can be declined: the sub-group has not proposed this need yet'
     case 'proposed':
+      // Every move starts from a proposal; named only so that a new state cannot be missed.
       return `A proposed need cannot be moved by ${move}`
   }
 }
