@@ -8,6 +8,7 @@ import { createImportService } from './features/directory/import/service.ts'
 import { createMergeService } from './features/directory/merge/service.ts'
 import { createRegistrationService } from './features/directory/registration/service.ts'
 import { createDirectoryService } from './features/directory/service.ts'
+import { createNeedService } from './features/needs/service.ts'
 import { createPolicyService } from './features/policy/service.ts'
 import { createProgrammeService } from './features/programme/service.ts'
 import { createSessionService } from './features/sessions/service.ts'
@@ -31,6 +32,8 @@ export function createServices(deps: ServiceDeps) {
   const mailQueued = () => deps.mailQueued?.()
   const policy = createPolicyService({ db, clock })
   const partnerships = createPartnerships(db)
+  const courses = createCourseService({ db, clock, policy })
+  const needs = createNeedService({ db, clock, policy, courses, publicUrl: config.publicUrl, mailQueued })
   return {
     config,
     db,
@@ -54,10 +57,11 @@ export function createServices(deps: ServiceDeps) {
       mailQueued,
     }),
     audit: createAuditService({ db }),
-    courses: createCourseService({ db, clock, policy }),
+    courses,
+    needs,
     courseSessions: createSessionService({ db, clock, policy, mailQueued }),
     trainers: createTrainerService({ db, clock }),
-    programme: createProgrammeService({ db, clock, policy }),
+    programme: createProgrammeService({ db, clock, policy, needs }),
     booking: createBookingService({ db, clock, policy, mailQueued }),
     catalogue: createCatalogueService({ db, clock, partnerships, policy }),
   }

@@ -74,12 +74,14 @@ export async function seedDemo(db: Database): Promise<{ created: string[] }> {
     )
 
     passwordHash ??= await hashPassword(DEMO_PASSWORD)
+    let practitionerId: string | undefined
     for (const role of roles) {
       const user = await ensureUser(db, {
         email: `${role}@${demo.slug}.example.org`,
         displayName: `${demo.place} ${roleLabels[role]}`,
         passwordHash,
       })
+      if (role === 'practitioner') practitionerId = user.id
       // The demo agency lead leads the first voluntary agency and the nursery.
       const led =
         role === 'agency-lead' ? [agencyIds[10], agencyIds[8]].filter((id): id is string => Boolean(id)) : []
@@ -102,6 +104,7 @@ export async function seedDemo(db: Database): Promise<{ created: string[] }> {
       }
     }
     await seedDemoProgramme(db, partnership.id)
+    if (practitionerId) await seedDemoNeed(db, partnership.id, practitionerId)
   }
   return { created }
 }
@@ -131,6 +134,26 @@ async function seedDemoProgramme(db: Database, partnershipId: string): Promise<v
         [partnershipId, course.id, String(weeks)],
       )
     }
+  })
+}
+
+/** One training need the demo practitioner has asked for, waiting for the sub-group's proposal. */
+async function seedDemoNeed(db: Database, partnershipId: string, practitionerId: string): Promise<void> {
+  await db.tenant({ partnershipId, userId: null, actor: 'demo-seed' }, async (sql) => {
+    const need = await sql.one<{ id: string }>(
+      `INSERT INTO needs (partnership_id, requested_by, identified_by, practice_change, target_audience,
+                          effectiveness_measure, preferred_methods)
+       VALUES ($1, $2, 'case_review',
+               'Practitioners recognise cumulative neglect early and escalate it with the partnership''s neglect toolkit',
+               'Health visitors, school staff and early help workers',
+               'A multi-agency case-file audit of neglect referrals six months after the learning',
+               '{multi_agency_training,briefing}') RETURNING id`,
+      [partnershipId, practitionerId],
+    )
+    await sql.query(
+      `INSERT INTO need_transitions (partnership_id, need_id, to_status, by_user) VALUES ($1, $2, 'requested', $3)`,
+      [partnershipId, need.id, practitionerId],
+    )
   })
 }
 

@@ -13,6 +13,8 @@ import mergeRoutes from './directory/merge/routes.ts'
 import registrationRoutes from './directory/registration/routes.ts'
 import directoryRoutes from './directory/routes.ts'
 import homeRoutes from './home/routes.ts'
+import needsApi from './needs/api.ts'
+import needRoutes from './needs/routes.ts'
 import policyApi from './policy/api.ts'
 import policyRoutes from './policy/routes.ts'
 import programmeRoutes from './programme/routes.ts'
@@ -39,6 +41,8 @@ export const features: FeaturePlugin[] = [
   programmeRoutes,
   trainersApi,
   trainerRoutes,
+  needsApi,
+  needRoutes,
   catalogueRoutes,
   directoryRoutes,
   importRoutes,

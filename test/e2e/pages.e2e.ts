@@ -52,6 +52,8 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     '/trainers',
     '/trainers/new',
     '/programme',
+    '/needs',
+    '/needs/new',
     '/my-record',
     '/account',
     '/no-such-page',

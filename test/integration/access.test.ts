@@ -38,8 +38,34 @@ describe('route access', () => {
     expect(access('/api/v1/policy', 'PATCH')).toEqual(['admin'])
   })
 
+  it('keeps each move of a training need to the roles that make it, on pages and the API', () => {
+    const access = (url: string, method = 'POST') =>
+      t.app.declaredRoutes.find((r) => r.url === url && r.method === method)?.access
+    for (const prefix of ['', '/api/v1']) {
+      expect(access(`${prefix}/needs/:id/proposal`)).toEqual(['subgroup', 'admin'])
+      expect(access(`${prefix}/needs/:id/decision`)).toEqual(['executive', 'admin'])
+    }
+    // Anyone confirmed may ask for learning; a registrant may not.
+    for (const [url, method] of [
+      ['/needs', 'GET'],
+      ['/needs/new', 'POST'],
+      ['/api/v1/needs', 'POST'],
+    ] as const) {
+      expect(access(url, method)).toContain('practitioner')
+      expect(access(url, method)).not.toContain('registrant')
+    }
+  })
+
   it('sends someone who is not signed in to sign in, from every page that needs it', async () => {
-    for (const url of ['/dashboard', '/policy', '/policy/change', '/audit', '/account']) {
+    for (const url of [
+      '/dashboard',
+      '/policy',
+      '/policy/change',
+      '/audit',
+      '/account',
+      '/needs',
+      '/needs/new',
+    ]) {
       const response = await t.app.inject({ method: 'GET', url })
       expect({ url, status: response.statusCode }).toEqual({ url, status: 303 })
       expect(response.headers.location).toBe(`/sign-in?returnTo=${encodeURIComponent(url)}`)

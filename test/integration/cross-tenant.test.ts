@@ -96,11 +96,29 @@ async function jerseyTrainerApproval(app: TestApp): Promise<string> {
   return row.id
 }
 
+async function jerseyNeed(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
+    sql.one<{ id: string }>(
+      `INSERT INTO needs (partnership_id, identified_by, practice_change, target_audience, effectiveness_measure)
+       VALUES ($1, 'audit', 'Jersey practice change', 'Jersey practitioners', 'Jersey audit') RETURNING id`,
+      [jersey.id],
+    ),
+  )
+  return row.id
+}
+
 const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/api/v1/agencies/:id': jerseyAgency,
   '/api/v1/people/:id': jerseyPerson,
   '/api/v1/courses/:id': jerseyCourse,
   '/api/v1/sessions/:id': jerseySession,
+  '/api/v1/needs/:id': jerseyNeed,
+  '/api/v1/needs/:id/proposal': jerseyNeed,
+  '/api/v1/needs/:id/decision': jerseyNeed,
+  '/needs/:id': jerseyNeed,
+  '/needs/:id/proposal': jerseyNeed,
+  '/needs/:id/decision': jerseyNeed,
   '/courses/:id': jerseyCourse,
   '/courses/:id/edit': jerseyCourse,
   '/courses/:id/publish': jerseyCourse,
@@ -138,6 +156,13 @@ const validChanges: Record<string, object> = {
     personId: '00000000-0000-4000-8000-000000000001',
     managerEmail: 'manager@example.org',
   },
+  '/api/v1/needs/:id/proposal': {
+    recommendedMethod: 'briefing',
+    estimatedDeliveryDays: 0.5,
+    estimatedCostPence: 0,
+    financialYear: 2027,
+  },
+  '/api/v1/needs/:id/decision': { decision: 'decline', reason: 'Not ours to decide' },
 }
 
 /** Routes whose parameter is not a record of a partnership. */

@@ -7,7 +7,7 @@ import type { Database } from '#platform/db/database.ts'
 import { isUuid } from '#platform/db/database.ts'
 import { NotFoundError } from '#platform/errors.ts'
 import type { Partnerships } from '#platform/partnerships.ts'
-import type { CatalogueFilter, CatalogueSession } from './queries.ts'
+import type { CatalogueFilter } from './queries.ts'
 import { catalogue } from './queries.ts'
 
 /** The public catalogue of each partnership: published courses and their upcoming sessions. */

@@ -129,14 +129,32 @@ export default async function courseRoutes(app: FastifyInstance, { services }: {
     },
   )
 
-  app.get('/courses/new', { config: { access: ['admin'] } }, async (request, reply) =>
-    reply.view('courses/views/course-form.njk', {
-      ...(await formData(request)),
-      title: 'Add a course',
-      action: '/courses/new',
-      values: {},
-      backLink: '/courses',
-    }),
+  app.get<{ Querystring: { need?: string } }>(
+    '/courses/new',
+    { config: { access: ['admin'] } },
+    async (request, reply) => {
+      // A course for an endorsed need starts from what was asked for and what was proposed.
+      const need = request.query.need
+        ? await services.needs.checkCourseCanBeAdded(contextOf(request), request.query.need)
+        : undefined
+      return reply.view('courses/views/course-form.njk', {
+        ...(await formData(request)),
+        title: 'Add a course',
+        action: '/courses/new',
+        values: need
+          ? {
+              need: need.id,
+              title:
+                need.practiceChange.length > 200
+                  ? `${need.practiceChange.slice(0, 199)}…`
+                  : need.practiceChange,
+              themes: need.themes,
+              deliveryMethod: need.proposal?.recommendedMethod,
+            }
+          : {},
+        backLink: need ? `/needs/${need.id}` : '/courses',
+      })
+    },
   )
 
   app.post<{ Body: Record<string, unknown> }>(
@@ -150,10 +168,15 @@ export default async function courseRoutes(app: FastifyInstance, { services }: {
         values: request.body ?? {},
         backLink: '/courses',
       }
+      const ctx = contextOf(request)
+      const needId = typeof request.body?.need === 'string' && request.body.need ? request.body.need : null
+      // Checked before the course is made, so none is made for a need that cannot take it.
+      if (needId) await services.needs.checkCourseCanBeAdded(ctx, needId)
       const parsed = courseFromForm(request.body ?? {}, 'draft')
       if (!parsed.success) return again(reply, data, fieldErrors(parsed.error))
       try {
-        const course = await courses.create(contextOf(request), parsed.data)
+        const course = await courses.create(ctx, parsed.data)
+        if (needId) await services.needs.linkCourse(ctx, needId, course.id)
         return reply.redirect(`/courses/${course.id}`, 303)
       } catch (error) {
         if (error instanceof ValidationError) return again(reply, data, error.errors)

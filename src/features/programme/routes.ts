@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
+import { deliveryMethodNames } from '#features/courses/forms.ts'
 import { sessionStatusNames } from '#features/sessions/forms.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
@@ -18,6 +19,7 @@ export default async function programmeRoutes(app: FastifyInstance, { services }
         title: `Programme ${programme.year.label}`,
         programme,
         sessionStatusNames,
+        deliveryMethodNames,
         over: programme.plannedHalfDays > programme.capacityHalfDays,
       })
     },

@@ -1,3 +1,4 @@
+import type { EndorsedNeed, NeedService } from '#features/needs/service.ts'
 import type { PolicyService } from '#features/policy/service.ts'
 import type { Clock } from '#platform/clock.ts'
 import { londonDateOf } from '#platform/clock.ts'
@@ -29,11 +30,20 @@ export type ProgrammeYear = {
   /** Planned half days in each month of the year, first month first. */
   months: { month: string; name: string; halfDays: number }[]
   overrides: CapacityOverride[]
+  /** Proposals the executive endorsed for the year, from the needs analysis. */
+  endorsed: EndorsedNeed[]
+  /** Delivery the endorsed proposals without a course yet would add, in half days. */
+  proposedHalfDays: number
 }
 
 /** The annual programme: what is planned in a financial year against the capacity policy. */
-export function createProgrammeService(deps: { db: Database; clock: Clock; policy: PolicyService }) {
-  const { db, clock, policy } = deps
+export function createProgrammeService(deps: {
+  db: Database
+  clock: Clock
+  policy: PolicyService
+  needs: NeedService
+}) {
+  const { db, clock, policy, needs } = deps
 
   return {
     /** A financial year's programme: `startYear` is the calendar year it starts in; today's year if not given. */
@@ -51,6 +61,7 @@ export function createProgrammeService(deps: { db: Database; clock: Clock; polic
         sessions: await sessionsPlannedIn(sql, year),
         overrides: await overridesIn(sql, year.start),
       }))
+      const endorsed = await needs.endorsed(ctx, { financialYear: first })
       const courses = new Map<string, ProgrammeCourse>()
       const months = Array.from({ length: 12 }, (_, i) => {
         const m = ((startMonth - 1 + i) % 12) + 1
@@ -85,6 +96,10 @@ export function createProgrammeService(deps: { db: Database; clock: Clock; polic
         courses: [...courses.values()].sort((a, b) => a.courseTitle.localeCompare(b.courseTitle)),
         months,
         overrides,
+        endorsed,
+        proposedHalfDays: endorsed
+          .filter((n) => !n.courseId)
+          .reduce((sum, n) => sum + n.estimatedDeliveryHalfDays, 0),
       }
     },
   }

@@ -12,6 +12,12 @@ const items: NavigationItem[] = [
   { href: '/courses', text: 'Courses', access: ['admin', 'subgroup', 'executive', 'trainer'] },
   { href: '/programme', text: 'Programme', access: ['admin', 'subgroup', 'executive'] },
   { href: '/trainers', text: 'Trainers', access: ['admin', 'subgroup', 'executive', 'trainer'] },
+  // Anyone confirmed may ask for learning; a registrant sees only their own record.
+  {
+    href: '/needs',
+    text: 'Needs analysis',
+    access: ['admin', 'subgroup', 'executive', 'agency-lead', 'trainer', 'practitioner'],
+  },
   { href: '/policy', text: 'Policy', access: ['admin', 'subgroup', 'executive'] },
   { href: '/audit', text: 'Audit trail', access: ['admin'] },
   { href: '/my-record', text: 'Your record', access: 'signed-in' },
