@@ -7,6 +7,7 @@ import { createImportService } from './features/directory/import/service.ts'
 import { createMergeService } from './features/directory/merge/service.ts'
 import { createRegistrationService } from './features/directory/registration/service.ts'
 import { createDirectoryService } from './features/directory/service.ts'
+import { createInterestService } from './features/interest/service.ts'
 import { createPolicyService } from './features/policy/service.ts'
 import { createSessionService } from './features/sessions/service.ts'
 import { createApiTokens, createSessions } from './platform/auth/identity.ts'
@@ -54,6 +55,14 @@ export function createServices(deps: ServiceDeps) {
     courses: createCourseService({ db, clock, policy }),
     courseSessions: createSessionService({ db, clock }),
     catalogue: createCatalogueService({ db, clock, partnerships, policy }),
+    interest: createInterestService({
+      db,
+      clock,
+      partnerships,
+      policy,
+      publicUrl: config.publicUrl,
+      mailQueued,
+    }),
   }
 }
 

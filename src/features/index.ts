@@ -12,6 +12,7 @@ import mergeRoutes from './directory/merge/routes.ts'
 import registrationRoutes from './directory/registration/routes.ts'
 import directoryRoutes from './directory/routes.ts'
 import homeRoutes from './home/routes.ts'
+import interestRoutes from './interest/routes.ts'
 import policyApi from './policy/api.ts'
 import policyRoutes from './policy/routes.ts'
 import sessionsApi from './sessions/api.ts'
@@ -30,6 +31,7 @@ export const features: FeaturePlugin[] = [
   courseRoutes,
   sessionsApi,
   catalogueRoutes,
+  interestRoutes,
   directoryRoutes,
   importRoutes,
   mergeRoutes,

@@ -36,6 +36,7 @@ describe('route access', () => {
     expect(access('/audit')).toEqual(['admin'])
     expect(access('/policy/change', 'POST')).toEqual(['admin'])
     expect(access('/api/v1/policy', 'PATCH')).toEqual(['admin'])
+    expect(access('/courses/:id/interest')).toEqual(['admin'])
   })
 
   it('sends someone who is not signed in to sign in, from every page that needs it', async () => {

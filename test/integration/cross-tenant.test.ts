@@ -92,6 +92,7 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/courses/:id': jerseyCourse,
   '/courses/:id/edit': jerseyCourse,
   '/courses/:id/publish': jerseyCourse,
+  '/courses/:id/interest': jerseyCourse,
   '/agencies/:id': jerseyAgency,
   '/agencies/:id/edit': jerseyAgency,
   '/people/:id': jerseyPerson,
@@ -115,13 +116,15 @@ const validChanges: Record<string, object> = {
 
 /** Routes whose parameter is not a record of a partnership. */
 // A partnership's slug is public: its registration page is for anyone.
-// The public catalogue's course route is proved in the catalogue tests, under both slugs.
+// The public catalogue's course route is proved in the catalogue tests, under both slugs, and
+// its register-interest form in the interest tests.
 const notRecords = new Set([
   '/sign-in/link/:token',
   '/assets/*',
   '/p/:slug/register',
   '/p/:slug/courses',
   '/p/:slug/courses/:id',
+  '/p/:slug/courses/:id/interest',
 ])
 
 describe('one partnership never reaches another’s data through the app', () => {
