@@ -2,6 +2,7 @@ import type { Config } from './config.ts'
 import { createAccountService } from './features/account/service.ts'
 import { createAuditService } from './features/audit/service.ts'
 import { createCatalogueService } from './features/catalogue/service.ts'
+import { createContractService } from './features/contracts/service.ts'
 import { createCourseService } from './features/courses/service.ts'
 import { createImportService } from './features/directory/import/service.ts'
 import { createMergeService } from './features/directory/merge/service.ts'
@@ -55,6 +56,7 @@ export function createServices(deps: ServiceDeps) {
     courses: createCourseService({ db, clock, policy }),
     courseSessions: createSessionService({ db, clock }),
     catalogue: createCatalogueService({ db, clock, partnerships, policy }),
+    contracts: createContractService({ db, clock }),
     interest: createInterestService({
       db,
       clock,

@@ -3,6 +3,7 @@ import type { Services } from '#src/services.ts'
 import accountRoutes from './account/routes.ts'
 import auditRoutes from './audit/routes.ts'
 import catalogueRoutes from './catalogue/routes.ts'
+import contractsApi from './contracts/api.ts'
 import coursesApi from './courses/api.ts'
 import courseRoutes from './courses/routes.ts'
 import developmentRoutes from './development/routes.ts'
@@ -32,6 +33,7 @@ export const features: FeaturePlugin[] = [
   sessionsApi,
   catalogueRoutes,
   interestRoutes,
+  contractsApi,
   directoryRoutes,
   importRoutes,
   mergeRoutes,

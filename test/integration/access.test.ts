@@ -37,6 +37,11 @@ describe('route access', () => {
     expect(access('/policy/change', 'POST')).toEqual(['admin'])
     expect(access('/api/v1/policy', 'PATCH')).toEqual(['admin'])
     expect(access('/courses/:id/interest')).toEqual(['admin'])
+    for (const [url, method] of [
+      ['/api/v1/contracts', 'GET'],
+      ['/api/v1/contracts/:id', 'PATCH'],
+    ] as const)
+      expect({ url, method, access: access(url, method) }).toEqual({ url, method, access: ['admin'] })
   })
 
   it('sends someone who is not signed in to sign in, from every page that needs it', async () => {

@@ -84,6 +84,20 @@ async function jerseySession(app: TestApp): Promise<string> {
   return row.id
 }
 
+async function jerseyContract(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
+    sql.one<{ id: string }>(
+      `INSERT INTO training_contracts (partnership_id, provider_name, training_type, expected_outcomes, impact_measures,
+         delivery_format, venue_paid_by, trainer_paid_by, starts_on, review_on)
+       VALUES ($1, 'Jersey provider', 'Briefing', 'Outcomes', 'Audit', 'online', 'partnership', 'provider',
+               '2026-01-01', '2027-01-01') RETURNING id`,
+      [jersey.id],
+    ),
+  )
+  return row.id
+}
+
 const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/api/v1/agencies/:id': jerseyAgency,
   '/api/v1/people/:id': jerseyPerson,
@@ -93,6 +107,7 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/courses/:id/edit': jerseyCourse,
   '/courses/:id/publish': jerseyCourse,
   '/courses/:id/interest': jerseyCourse,
+  '/api/v1/contracts/:id': jerseyContract,
   '/agencies/:id': jerseyAgency,
   '/agencies/:id/edit': jerseyAgency,
   '/people/:id': jerseyPerson,
@@ -112,6 +127,7 @@ const validChanges: Record<string, object> = {
   '/api/v1/people/:id': { role: 'Renamed' },
   '/api/v1/courses/:id': { title: 'Renamed' },
   '/api/v1/sessions/:id': { capacity: 10 },
+  '/api/v1/contracts/:id': { providerName: 'Renamed' },
 }
 
 /** Routes whose parameter is not a record of a partnership. */
