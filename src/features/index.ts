@@ -4,6 +4,7 @@ import accountRoutes from './account/routes.ts'
 import auditRoutes from './audit/routes.ts'
 import catalogueRoutes from './catalogue/routes.ts'
 import contractsApi from './contracts/api.ts'
+import contractRoutes from './contracts/routes.ts'
 import coursesApi from './courses/api.ts'
 import courseRoutes from './courses/routes.ts'
 import developmentRoutes from './development/routes.ts'
@@ -34,6 +35,7 @@ export const features: FeaturePlugin[] = [
   catalogueRoutes,
   interestRoutes,
   contractsApi,
+  contractRoutes,
   directoryRoutes,
   importRoutes,
   mergeRoutes,

@@ -49,6 +49,8 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     '/courses',
     '/courses/new',
     '/themes',
+    '/contracts',
+    '/contracts/new',
     '/my-record',
     '/account',
     '/no-such-page',

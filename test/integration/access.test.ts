@@ -38,6 +38,9 @@ describe('route access', () => {
     expect(access('/api/v1/policy', 'PATCH')).toEqual(['admin'])
     expect(access('/courses/:id/interest')).toEqual(['admin'])
     for (const [url, method] of [
+      ['/contracts', 'GET'],
+      ['/contracts/new', 'POST'],
+      ['/contracts/:id/edit', 'POST'],
       ['/api/v1/contracts', 'GET'],
       ['/api/v1/contracts/:id', 'PATCH'],
     ] as const)

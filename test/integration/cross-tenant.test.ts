@@ -108,6 +108,8 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/courses/:id/publish': jerseyCourse,
   '/courses/:id/interest': jerseyCourse,
   '/api/v1/contracts/:id': jerseyContract,
+  '/contracts/:id': jerseyContract,
+  '/contracts/:id/edit': jerseyContract,
   '/agencies/:id': jerseyAgency,
   '/agencies/:id/edit': jerseyAgency,
   '/people/:id': jerseyPerson,

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 
 /** The start page, the signed-in home page and the statements every service publishes. */
@@ -9,9 +10,12 @@ export default async function homeRoutes(app: FastifyInstance, { services }: { s
     return reply.view('home/views/start.njk', { title: 'Multi-agency safeguarding learning', partnerships })
   })
 
-  app.get('/dashboard', { config: { access: 'signed-in' } }, (_request, reply) =>
-    reply.view('home/views/dashboard.njk', { title: 'Home' }),
-  )
+  app.get('/dashboard', { config: { access: 'signed-in' } }, async (request, reply) => {
+    const ctx = contextOf(request)
+    // An admin manages the contracts, so their home page says when one needs reviewing.
+    const contractsDue = ctx.actor.roles.includes('admin') ? await services.contracts.dueForReview(ctx) : []
+    return reply.view('home/views/dashboard.njk', { title: 'Home', contractsDue })
+  })
 
   app.get('/accessibility', { config: { access: 'public' } }, (_request, reply) =>
     reply.view('home/views/accessibility.njk', { title: 'Accessibility statement' }),

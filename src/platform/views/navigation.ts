@@ -10,6 +10,7 @@ const items: NavigationItem[] = [
   { href: '/registrations', text: 'Registrations', access: ['admin', 'agency-lead'] },
   { href: '/agencies', text: 'Agencies', access: ['admin', 'agency-lead', 'subgroup', 'executive'] },
   { href: '/courses', text: 'Courses', access: ['admin', 'subgroup', 'executive', 'trainer'] },
+  { href: '/contracts', text: 'Contracts', access: ['admin'] },
   { href: '/policy', text: 'Policy', access: ['admin', 'subgroup', 'executive'] },
   { href: '/audit', text: 'Audit trail', access: ['admin'] },
   { href: '/my-record', text: 'Your record', access: 'signed-in' },
