@@ -76,6 +76,7 @@ describe('registering interest from the public catalogue', () => {
       { from },
     )
     expect(first.statusCode).toBe(200)
+    t.clock.advance(60_000)
     const again = await t
       .browser()
       .submit(`${from}/interest`, { name: 'P. Sharma', email: 'Priya.Sharma@Example.org' }, { from })
@@ -159,6 +160,7 @@ describe('registering interest from the public catalogue', () => {
 
   it('links the request to the directory’s record of someone signed in', async () => {
     // The demo registrant has a record in the directory, waiting for their lead to confirm it.
+    t.clock.advance(60_000)
     const registrant = await t.signIn('registrant@norfolk.example.org')
     const [person] = await t.db.tenant({ partnershipId: norfolk.partnership.id, userId: null }, (sql) =>
       sql.query<{ id: string }>(`SELECT id FROM people WHERE email = 'registrant@norfolk.example.org'`),

@@ -66,7 +66,7 @@ export function interestsIn(sql: Sql, courseId: string): Promise<InterestRequest
             s.starts_at AS "invitedSessionStartsAt"
        FROM course_interests i LEFT JOIN sessions s ON s.id = i.invited_session_id
       WHERE i.course_id = $1
-      ORDER BY (i.invited_at IS NOT NULL), i.created_at, i.id`,
+      ORDER BY (i.invited_at IS NOT NULL), i.created_at, lower(i.name), i.id`,
     [courseId],
   )
 }
