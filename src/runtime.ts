@@ -1,5 +1,6 @@
 import type { Config } from './config.ts'
 import { hasDemoData, seedDemo } from './demo/seed.ts'
+import { defineInterestJobs } from './features/interest/jobs.ts'
 import type { Clock } from './platform/clock.ts'
 import { fixedClock, systemClock } from './platform/clock.ts'
 import type { Connection } from './platform/db/connect.ts'
@@ -60,6 +61,7 @@ export async function startRuntime(config: Config, options: { work: boolean; log
   })
   const mail = defineMailJobs(jobs, sender)
   const services = createServices({ config, db, clock, mailQueued: () => mail.sendNow() })
+  defineInterestJobs(jobs, services.interest)
 
   return {
     connection,

@@ -3,11 +3,13 @@ import { createAccountService } from './features/account/service.ts'
 import { createAuditService } from './features/audit/service.ts'
 import { createBookingService } from './features/booking/service.ts'
 import { createCatalogueService } from './features/catalogue/service.ts'
+import { createContractService } from './features/contracts/service.ts'
 import { createCourseService } from './features/courses/service.ts'
 import { createImportService } from './features/directory/import/service.ts'
 import { createMergeService } from './features/directory/merge/service.ts'
 import { createRegistrationService } from './features/directory/registration/service.ts'
 import { createDirectoryService } from './features/directory/service.ts'
+import { createInterestService } from './features/interest/service.ts'
 import { createNeedService } from './features/needs/service.ts'
 import { createPolicyService } from './features/policy/service.ts'
 import { createProgrammeService } from './features/programme/service.ts'
@@ -64,6 +66,15 @@ export function createServices(deps: ServiceDeps) {
     programme: createProgrammeService({ db, clock, policy, needs }),
     booking: createBookingService({ db, clock, policy, mailQueued }),
     catalogue: createCatalogueService({ db, clock, partnerships, policy }),
+    contracts: createContractService({ db, clock }),
+    interest: createInterestService({
+      db,
+      clock,
+      partnerships,
+      policy,
+      publicUrl: config.publicUrl,
+      mailQueued,
+    }),
   }
 }
 

@@ -4,6 +4,8 @@ import accountRoutes from './account/routes.ts'
 import auditRoutes from './audit/routes.ts'
 import bookingApi from './booking/api.ts'
 import catalogueRoutes from './catalogue/routes.ts'
+import contractsApi from './contracts/api.ts'
+import contractRoutes from './contracts/routes.ts'
 import coursesApi from './courses/api.ts'
 import courseRoutes from './courses/routes.ts'
 import developmentRoutes from './development/routes.ts'
@@ -13,6 +15,7 @@ import mergeRoutes from './directory/merge/routes.ts'
 import registrationRoutes from './directory/registration/routes.ts'
 import directoryRoutes from './directory/routes.ts'
 import homeRoutes from './home/routes.ts'
+import interestRoutes from './interest/routes.ts'
 import needsApi from './needs/api.ts'
 import needRoutes from './needs/routes.ts'
 import policyApi from './policy/api.ts'
@@ -44,6 +47,9 @@ export const features: FeaturePlugin[] = [
   needsApi,
   needRoutes,
   catalogueRoutes,
+  interestRoutes,
+  contractsApi,
+  contractRoutes,
   directoryRoutes,
   importRoutes,
   mergeRoutes,

@@ -54,6 +54,8 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     '/programme',
     '/needs',
     '/needs/new',
+    '/contracts',
+    '/contracts/new',
     '/my-record',
     '/account',
     '/no-such-page',

@@ -36,6 +36,15 @@ describe('route access', () => {
     expect(access('/audit')).toEqual(['admin'])
     expect(access('/policy/change', 'POST')).toEqual(['admin'])
     expect(access('/api/v1/policy', 'PATCH')).toEqual(['admin'])
+    expect(access('/courses/:id/interest')).toEqual(['admin'])
+    for (const [url, method] of [
+      ['/contracts', 'GET'],
+      ['/contracts/new', 'POST'],
+      ['/contracts/:id/edit', 'POST'],
+      ['/api/v1/contracts', 'GET'],
+      ['/api/v1/contracts/:id', 'PATCH'],
+    ] as const)
+      expect({ url, method, access: access(url, method) }).toEqual({ url, method, access: ['admin'] })
   })
 
   it('keeps each move of a training need to the roles that make it, on pages and the API', () => {

@@ -108,6 +108,20 @@ async function jerseyNeed(app: TestApp): Promise<string> {
   return row.id
 }
 
+async function jerseyContract(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
+    sql.one<{ id: string }>(
+      `INSERT INTO training_contracts (partnership_id, provider_name, training_type, expected_outcomes, impact_measures,
+         delivery_format, venue_paid_by, trainer_paid_by, starts_on, review_on)
+       VALUES ($1, 'Jersey provider', 'Briefing', 'Outcomes', 'Audit', 'online', 'partnership', 'provider',
+               '2026-01-01', '2027-01-01') RETURNING id`,
+      [jersey.id],
+    ),
+  )
+  return row.id
+}
+
 const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/api/v1/agencies/:id': jerseyAgency,
   '/api/v1/people/:id': jerseyPerson,
@@ -132,6 +146,10 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/trainers/:id': jerseyTrainerApproval,
   '/trainers/:id/cpd': jerseyTrainerApproval,
   '/trainers/:id/withdraw': jerseyTrainerApproval,
+  '/courses/:id/interest': jerseyCourse,
+  '/api/v1/contracts/:id': jerseyContract,
+  '/contracts/:id': jerseyContract,
+  '/contracts/:id/edit': jerseyContract,
   '/agencies/:id': jerseyAgency,
   '/agencies/:id/edit': jerseyAgency,
   '/people/:id': jerseyPerson,
@@ -163,17 +181,20 @@ const validChanges: Record<string, object> = {
     financialYear: 2027,
   },
   '/api/v1/needs/:id/decision': { decision: 'decline', reason: 'Not ours to decide' },
+  '/api/v1/contracts/:id': { providerName: 'Renamed' },
 }
 
 /** Routes whose parameter is not a record of a partnership. */
 // A partnership's slug is public: its registration page is for anyone.
-// The public catalogue's course route is proved in the catalogue tests, under both slugs.
+// The public catalogue's course route is proved in the catalogue tests, under both slugs, and
+// its register-interest form in the interest tests.
 const notRecords = new Set([
   '/sign-in/link/:token',
   '/assets/*',
   '/p/:slug/register',
   '/p/:slug/courses',
   '/p/:slug/courses/:id',
+  '/p/:slug/courses/:id/interest',
 ])
 
 describe('one partnership never reaches another’s data through the app', () => {

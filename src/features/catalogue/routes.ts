@@ -76,6 +76,9 @@ export default async function catalogueRoutes(app: FastifyInstance, { services }
         partnership,
         course: { ...course, sessions: course.sessions.map((s) => describe(s, leadWeeks, now)) },
         deliveryMethodNames,
+        // With no date open for applications, people can ask to hear when there is one.
+        interestOpen: !course.sessions.some((s) => s.status === 'open'),
+        values: {},
         backLink: `/p/${partnership.slug}/courses`,
       })
     },

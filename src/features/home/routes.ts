@@ -12,9 +12,11 @@ export default async function homeRoutes(app: FastifyInstance, { services }: { s
 
   app.get('/dashboard', { config: { access: 'signed-in' } }, async (request, reply) => {
     const ctx = contextOf(request)
-    // What waits for an admin's decision comes first on their home page.
-    const belowMinimum = ctx.actor.roles.includes('admin') ? await services.booking.belowMinimum(ctx) : []
-    return reply.view('home/views/dashboard.njk', { title: 'Home', belowMinimum })
+    // What waits for an admin comes first on their home page: sessions to decide on, contracts to review.
+    const isAdmin = ctx.actor.roles.includes('admin')
+    const belowMinimum = isAdmin ? await services.booking.belowMinimum(ctx) : []
+    const contractsDue = isAdmin ? await services.contracts.dueForReview(ctx) : []
+    return reply.view('home/views/dashboard.njk', { title: 'Home', belowMinimum, contractsDue })
   })
 
   app.get('/accessibility', { config: { access: 'public' } }, (_request, reply) =>

@@ -18,6 +18,7 @@ const items: NavigationItem[] = [
     text: 'Needs analysis',
     access: ['admin', 'subgroup', 'executive', 'agency-lead', 'trainer', 'practitioner'],
   },
+  { href: '/contracts', text: 'Contracts', access: ['admin'] },
   { href: '/policy', text: 'Policy', access: ['admin', 'subgroup', 'executive'] },
   { href: '/audit', text: 'Audit trail', access: ['admin'] },
   { href: '/my-record', text: 'Your record', access: 'signed-in' },
