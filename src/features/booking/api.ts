@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { problemSchema } from '#platform/http/openapi.ts'
+import { problemResponses } from '#platform/http/openapi.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 import { applicationSchema, applicationStatuses } from './forms.ts'
@@ -36,13 +36,6 @@ const present = (a: Application): z.infer<typeof applicationResponse> => ({
 })
 
 const idParams = z.object({ id: z.string().describe('The session’s id') })
-const errors = {
-  400: problemSchema,
-  401: problemSchema,
-  403: problemSchema,
-  404: problemSchema,
-  409: problemSchema,
-}
 
 /** Applying for sessions through the API. */
 export default async function bookingApi(app: FastifyInstance, { services }: { services: Services }) {
@@ -60,7 +53,7 @@ export default async function bookingApi(app: FastifyInstance, { services }: { s
         summary: 'Apply for a place: for yourself, or as an agency lead for your staff',
         params: idParams,
         body: applicationSchema,
-        response: { 201: applicationResponse, ...errors },
+        response: { 201: applicationResponse, ...problemResponses },
       },
     },
     async (request, reply) =>
@@ -77,7 +70,7 @@ export default async function bookingApi(app: FastifyInstance, { services }: { s
         ...common,
         summary: 'A session’s applications with their status (an agency lead sees their agencies’ only)',
         params: idParams,
-        response: { 200: z.object({ items: z.array(applicationResponse) }), ...errors },
+        response: { 200: z.object({ items: z.array(applicationResponse) }), ...problemResponses },
       },
     },
     async (request) => ({

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { systemContext } from '#platform/context.ts'
 import type { TestApp } from '#test/support/app.ts'
 import { page, testApp } from '#test/support/app.ts'
+import { aCourse } from '#test/support/builders.ts'
 
 let t: TestApp
 const ids = { published: '', draft: '', jersey: '' }
@@ -11,21 +12,7 @@ beforeAll(async () => {
   const norfolk = systemContext(await t.partnership('norfolk'), 'test')
   const jersey = systemContext(await t.partnership('jersey'), 'test')
   const course = async (ctx: typeof norfolk, title: string, status: 'draft' | 'published') =>
-    (
-      await t.services.courses.create(ctx, {
-        title,
-        summary: '',
-        objectives: ['Recognise neglect'],
-        tier: null,
-        audience: { sectors: [] },
-        deliveryMethod: 'multi_agency_training',
-        durationMinutes: 180,
-        themes: [],
-        evaluationPlan: { impact: 'Confidence at follow-up' },
-        materials: '',
-        status,
-      })
-    ).id
+    (await t.services.courses.create(ctx, aCourse({ title, status }))).id
   ids.published = await course(norfolk, 'Neglect <b>matters</b>', 'published')
   ids.draft = await course(norfolk, 'Secret draft', 'draft')
   ids.jersey = await course(jersey, 'Jersey only', 'published')

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { londonDateOf } from '#platform/clock.ts'
-import { problemSchema } from '#platform/http/openapi.ts'
+import { problemResponses } from '#platform/http/openapi.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 import { contractPatchSchema, contractSchema, contractStatuses, deliveryFormats, payers } from './forms.ts'
@@ -41,7 +41,6 @@ const listQuery = z.object({
     .optional()
     .describe('true: only contracts due for review; false: only those not due'),
 })
-const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema }
 
 /** The contracts API: commissioned training, admins only, amounts in whole pence. */
 export default async function contractsApi(app: FastifyInstance, { services }: { services: Services }) {
@@ -62,7 +61,7 @@ export default async function contractsApi(app: FastifyInstance, { services }: {
         ...common,
         summary: 'List training contracts, those due for review first',
         querystring: listQuery,
-        response: { 200: z.object({ items: z.array(contractResponse) }), ...errors },
+        response: { 200: z.object({ items: z.array(contractResponse) }), ...problemResponses },
       },
     },
     async (request) => {
@@ -81,7 +80,7 @@ export default async function contractsApi(app: FastifyInstance, { services }: {
         ...common,
         summary: 'Record a training contract (the review date defaults to a year after the start)',
         body: contractSchema,
-        response: { 201: contractResponse, ...errors },
+        response: { 201: contractResponse, ...problemResponses },
       },
     },
     async (request, reply) =>
@@ -96,7 +95,7 @@ export default async function contractsApi(app: FastifyInstance, { services }: {
         ...common,
         summary: 'One training contract',
         params: idParams,
-        response: { 200: contractResponse, ...errors },
+        response: { 200: contractResponse, ...problemResponses },
       },
     },
     async (request) => present(await contracts.contract(contextOf(request), request.params.id)),
@@ -111,7 +110,7 @@ export default async function contractsApi(app: FastifyInstance, { services }: {
         summary: 'Change a training contract: after a review, move its review date on',
         params: idParams,
         body: contractPatchSchema,
-        response: { 200: contractResponse, ...errors },
+        response: { 200: contractResponse, ...problemResponses },
       },
     },
     async (request) => present(await contracts.change(contextOf(request), request.params.id, request.body)),

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { problemSchema } from '#platform/http/openapi.ts'
+import { problemResponses } from '#platform/http/openapi.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 import {
@@ -39,7 +39,6 @@ const themeResponse = z.object({
 })
 
 const idParams = z.object({ id: z.string().describe('The record’s id') })
-const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema }
 
 const present = ({ updatedAt: _updated, ...course }: Course): z.infer<typeof courseResponse> => course
 
@@ -60,7 +59,7 @@ export default async function coursesApi(app: FastifyInstance, { services }: { s
       schema: {
         ...common,
         summary: 'The partnership’s themes',
-        response: { 200: z.array(themeResponse), ...errors },
+        response: { 200: z.array(themeResponse), ...problemResponses },
       },
     },
     async (request) => courses.themes(contextOf(request), true),
@@ -81,7 +80,7 @@ export default async function coursesApi(app: FastifyInstance, { services }: { s
             page: z.number().int(),
             pageSize: z.number().int(),
           }),
-          ...errors,
+          ...problemResponses,
         },
       },
     },
@@ -99,7 +98,7 @@ export default async function coursesApi(app: FastifyInstance, { services }: { s
         ...common,
         summary: 'Add a course (publishing needs objectives and an evaluation plan)',
         body: courseSchema,
-        response: { 201: courseResponse, ...errors },
+        response: { 201: courseResponse, ...problemResponses },
       },
     },
     async (request, reply) =>
@@ -114,7 +113,7 @@ export default async function coursesApi(app: FastifyInstance, { services }: { s
         ...common,
         summary: 'One course',
         params: idParams,
-        response: { 200: courseResponse, ...errors },
+        response: { 200: courseResponse, ...problemResponses },
       },
     },
     async (request) => present(await courses.course(contextOf(request), request.params.id)),
@@ -129,7 +128,7 @@ export default async function coursesApi(app: FastifyInstance, { services }: { s
         summary: 'Change a course; a change of content makes a new version, kept with its reason',
         params: idParams,
         body: coursePatchSchema,
-        response: { 200: courseResponse, ...errors },
+        response: { 200: courseResponse, ...problemResponses },
       },
     },
     async (request) => present(await courses.change(contextOf(request), request.params.id, request.body)),

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { problemSchema } from '#platform/http/openapi.ts'
+import { problemResponses } from '#platform/http/openapi.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 import { agencyCategories, agencySectors, workforces } from './agency.ts'
@@ -51,7 +51,6 @@ const page = <T extends z.ZodType>(item: T) =>
   })
 
 const idParams = z.object({ id: z.string().describe('The record’s id') })
-const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema }
 
 const presentAgency = (a: Agency): z.infer<typeof agencyResponse> => a
 const presentPerson = (p: Person): z.infer<typeof personResponse> => ({
@@ -82,7 +81,7 @@ export default async function directoryApi(app: FastifyInstance, { services }: {
         tags: ['directory'],
         summary: 'List agencies',
         querystring: agencyFilterSchema,
-        response: { 200: page(agencyResponse), ...errors },
+        response: { 200: page(agencyResponse), ...problemResponses },
       },
     },
     async (request) => {
@@ -105,7 +104,7 @@ export default async function directoryApi(app: FastifyInstance, { services }: {
         tags: ['directory'],
         summary: 'Add an agency',
         body: agencySchema,
-        response: { 201: agencyResponse, ...errors },
+        response: { 201: agencyResponse, ...problemResponses },
       },
     },
     async (request, reply) =>
@@ -121,7 +120,7 @@ export default async function directoryApi(app: FastifyInstance, { services }: {
         tags: ['directory'],
         summary: 'One agency',
         params: idParams,
-        response: { 200: agencyResponse, ...errors },
+        response: { 200: agencyResponse, ...problemResponses },
       },
     },
     async (request) => presentAgency(await directory.agency(contextOf(request), request.params.id)),
@@ -137,7 +136,7 @@ export default async function directoryApi(app: FastifyInstance, { services }: {
         summary: 'Change an agency',
         params: idParams,
         body: agencyPatchSchema,
-        response: { 200: agencyResponse, ...errors },
+        response: { 200: agencyResponse, ...problemResponses },
       },
     },
     async (request) =>
@@ -154,7 +153,7 @@ export default async function directoryApi(app: FastifyInstance, { services }: {
         summary:
           'Find people by name, email, agency, role, tier or status (an agency lead sees only their agencies’ people)',
         querystring: peopleFilterSchema,
-        response: { 200: page(personResponse), ...errors },
+        response: { 200: page(personResponse), ...problemResponses },
       },
     },
     async (request) => {
@@ -177,7 +176,7 @@ export default async function directoryApi(app: FastifyInstance, { services }: {
         tags: ['directory'],
         summary: 'Add a person',
         body: personSchema,
-        response: { 201: personResponse, ...errors },
+        response: { 201: personResponse, ...problemResponses },
       },
     },
     async (request, reply) =>
@@ -193,7 +192,7 @@ export default async function directoryApi(app: FastifyInstance, { services }: {
         tags: ['directory'],
         summary: 'One person',
         params: idParams,
-        response: { 200: personResponse, ...errors },
+        response: { 200: personResponse, ...problemResponses },
       },
     },
     async (request) => presentPerson(await directory.person(contextOf(request), request.params.id)),
@@ -209,7 +208,7 @@ export default async function directoryApi(app: FastifyInstance, { services }: {
         summary: 'Change a person; a change of agency keeps the history',
         params: idParams,
         body: personPatchSchema,
-        response: { 200: personResponse, ...errors },
+        response: { 200: personResponse, ...problemResponses },
       },
     },
     async (request) =>

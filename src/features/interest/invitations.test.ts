@@ -3,27 +3,14 @@ import type { Context } from '#platform/context.ts'
 import { systemContext } from '#platform/context.ts'
 import type { TestApp } from '#test/support/app.ts'
 import { testApp } from '#test/support/app.ts'
+import { aCourse } from '#test/support/builders.ts'
 
 let t: TestApp
 let norfolk: Context
 let jersey: Context
 
 const addCourse = async (ctx: Context, title: string) =>
-  (
-    await t.services.courses.create(ctx, {
-      title,
-      summary: '',
-      objectives: ['Recognise neglect'],
-      tier: null,
-      audience: { sectors: [] },
-      deliveryMethod: 'multi_agency_training',
-      durationMinutes: 180,
-      themes: [],
-      evaluationPlan: { impact: 'Confidence at follow-up' },
-      materials: '',
-      status: 'published',
-    })
-  ).id
+  (await t.services.courses.create(ctx, aCourse({ title }))).id
 
 const addSession = (ctx: Context, courseId: string, startsAt: string, status?: 'draft' | 'open') =>
   t.services.courseSessions.create(ctx, {
@@ -109,7 +96,10 @@ describe('inviting those who registered interest', () => {
     const session = await addSession(norfolk, courseId, '2027-05-12T09:00:00Z')
     expect(await t.services.interest.inviteWaiting()).toBe(1)
     // The date did not suit: she asks again, and waits for the next one.
-    await t.services.courseSessions.change(norfolk, session.id, { status: 'cancelled', cancellationReason: 'No trainer' })
+    await t.services.courseSessions.change(norfolk, session.id, {
+      status: 'cancelled',
+      cancellationReason: 'No trainer',
+    })
     await register('norfolk', courseId, 'Ann', 'ann@example.org')
     expect(await t.services.interest.waiting(norfolk, courseId)).toBe(1)
     expect(await t.services.interest.inviteWaiting()).toBe(0)

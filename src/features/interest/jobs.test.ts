@@ -3,6 +3,7 @@ import { systemContext } from '#platform/context.ts'
 import { createJobs } from '#platform/jobs.ts'
 import type { TestApp } from '#test/support/app.ts'
 import { testApp } from '#test/support/app.ts'
+import { aCourse } from '#test/support/builders.ts'
 import { defineInterestJobs, INVITE_JOB } from './jobs.ts'
 
 let t: TestApp
@@ -17,19 +18,7 @@ describe('the invitation job', () => {
   it('is scheduled every minute, and invites when it runs', async () => {
     const jobs = createJobs({ db: t.db, embedded: t.kind === 'pglite', log: quiet })
     const norfolk = systemContext(await t.partnership('norfolk'), 'test')
-    const course = await t.services.courses.create(norfolk, {
-      title: 'Neglect',
-      summary: '',
-      objectives: ['Recognise neglect'],
-      tier: null,
-      audience: { sectors: [] },
-      deliveryMethod: 'multi_agency_training',
-      durationMinutes: 180,
-      themes: [],
-      evaluationPlan: { impact: 'Confidence at follow-up' },
-      materials: '',
-      status: 'published',
-    })
+    const course = await t.services.courses.create(norfolk, aCourse({ title: 'Neglect' }))
     await t.services.interest.register('norfolk', course.id, { name: 'Priya', email: 'priya@example.org' })
     await t.services.courseSessions.create(norfolk, {
       courseId: course.id,

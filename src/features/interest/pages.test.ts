@@ -3,25 +3,14 @@ import type { Context } from '#platform/context.ts'
 import { systemContext } from '#platform/context.ts'
 import type { TestApp } from '#test/support/app.ts'
 import { page, testApp } from '#test/support/app.ts'
+import { aCourse } from '#test/support/builders.ts'
 
 let t: TestApp
 let norfolk: Context
 const ids = { waiting: '', dated: '', draft: '', jersey: '' }
 
 const course = (ctx: Context, title: string, status: 'draft' | 'published') =>
-  t.services.courses.create(ctx, {
-    title,
-    summary: '',
-    objectives: ['Recognise neglect'],
-    tier: null,
-    audience: { sectors: [] },
-    deliveryMethod: 'multi_agency_training',
-    durationMinutes: 180,
-    themes: [],
-    evaluationPlan: { impact: 'Confidence at follow-up' },
-    materials: '',
-    status,
-  })
+  t.services.courses.create(ctx, aCourse({ title, status }))
 
 beforeAll(async () => {
   t = await testApp()

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { deliveryMethods } from '#features/courses/forms.ts'
-import { problemSchema } from '#platform/http/openapi.ts'
+import { problemResponses } from '#platform/http/openapi.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 import {
@@ -56,13 +56,6 @@ const transitionResponse = z.object({
 const needWithHistory = needResponse.extend({ history: z.array(transitionResponse) })
 
 const idParams = z.object({ id: z.string().describe('The need’s id') })
-const errors = {
-  400: problemSchema,
-  401: problemSchema,
-  403: problemSchema,
-  404: problemSchema,
-  409: problemSchema,
-}
 
 const presentProposal = (p: NeedProposal | null): z.infer<typeof proposalResponse> | null =>
   p && {
@@ -126,7 +119,7 @@ export default async function needsApi(app: FastifyInstance, { services }: { ser
             page: z.number().int(),
             pageSize: z.number().int(),
           }),
-          ...errors,
+          ...problemResponses,
         },
       },
     },
@@ -145,7 +138,7 @@ export default async function needsApi(app: FastifyInstance, { services }: { ser
         summary:
           'Request learning: a training needs analysis request (the requester is emailed at each step)',
         body: needSchema,
-        response: { 201: needResponse, ...errors },
+        response: { 201: needResponse, ...problemResponses },
       },
     },
     async (request, reply) =>
@@ -160,7 +153,7 @@ export default async function needsApi(app: FastifyInstance, { services }: { ser
         ...common,
         summary: 'One need, with the history of every step it has taken',
         params: idParams,
-        response: { 200: needWithHistory, ...errors },
+        response: { 200: needWithHistory, ...problemResponses },
       },
     },
     async (request) => {
@@ -178,7 +171,7 @@ export default async function needsApi(app: FastifyInstance, { services }: { ser
         summary: 'Propose how to meet a requested need, or change the proposal until the executive decides',
         params: idParams,
         body: proposalSchema,
-        response: { 200: needResponse, ...errors },
+        response: { 200: needResponse, ...problemResponses },
       },
     },
     async (request) => present(await needs.propose(contextOf(request), request.params.id, request.body)),
@@ -194,7 +187,7 @@ export default async function needsApi(app: FastifyInstance, { services }: { ser
         summary: 'Endorse or decline a proposal (declining needs a reason); the decision is final',
         params: idParams,
         body: decisionSchema,
-        response: { 200: needResponse, ...errors },
+        response: { 200: needResponse, ...problemResponses },
       },
     },
     async (request) => present(await needs.decide(contextOf(request), request.params.id, request.body)),

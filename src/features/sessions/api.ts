@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { problemSchema } from '#platform/http/openapi.ts'
+import { problemResponses } from '#platform/http/openapi.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 import {
@@ -53,13 +53,6 @@ const present = (s: Session & { warnings?: string[] }): z.infer<typeof sessionRe
 })
 
 const idParams = z.object({ id: z.string().describe('The record’s id') })
-const errors = {
-  400: problemSchema,
-  401: problemSchema,
-  403: problemSchema,
-  404: problemSchema,
-  409: problemSchema,
-}
 const planners = ['admin', 'subgroup', 'executive', 'trainer'] as const
 
 /** The sessions API: scheduling the programme's courses. */
@@ -83,7 +76,7 @@ export default async function sessionsApi(app: FastifyInstance, { services }: { 
             page: z.number().int(),
             pageSize: z.number().int(),
           }),
-          ...errors,
+          ...problemResponses,
         },
       },
     },
@@ -102,7 +95,7 @@ export default async function sessionsApi(app: FastifyInstance, { services }: { 
         summary:
           'Schedule a session (open for applications when its course is published, unless status is draft)',
         body: sessionSchema,
-        response: { 201: sessionResponse, ...errors },
+        response: { 201: sessionResponse, ...problemResponses },
       },
     },
     async (request, reply) =>
@@ -117,7 +110,7 @@ export default async function sessionsApi(app: FastifyInstance, { services }: { 
         ...common,
         summary: 'One session',
         params: idParams,
-        response: { 200: sessionResponse, ...errors },
+        response: { 200: sessionResponse, ...problemResponses },
       },
     },
     async (request) => present(await sessions.session(contextOf(request), request.params.id)),
@@ -132,7 +125,7 @@ export default async function sessionsApi(app: FastifyInstance, { services }: { 
         summary: 'Change a session, or cancel it with a reason (its trainers are told)',
         params: idParams,
         body: sessionPatchSchema,
-        response: { 200: sessionResponse, ...errors },
+        response: { 200: sessionResponse, ...problemResponses },
       },
     },
     async (request) => present(await sessions.change(contextOf(request), request.params.id, request.body)),

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { systemContext } from '#platform/context.ts'
 import type { Browser, TestApp } from '#test/support/app.ts'
 import { page, testApp } from '#test/support/app.ts'
+import { aCourse } from '#test/support/builders.ts'
 
 let t: TestApp
 let admin: Browser
@@ -20,19 +21,10 @@ beforeAll(async () => {
   t = await testApp()
   const norfolk = await t.partnership('norfolk')
   const ctx = systemContext(norfolk, 'test')
-  const course = await t.services.courses.create(ctx, {
-    title: 'Neglect: seeing the child',
-    summary: '',
-    objectives: ['Recognise neglect early'],
-    tier: null,
-    audience: { sectors: [] },
-    deliveryMethod: 'multi_agency_training',
-    durationMinutes: 180,
-    themes: [],
-    evaluationPlan: { impact: 'Confidence at follow-up' },
-    materials: '',
-    status: 'published',
-  })
+  const course = await t.services.courses.create(
+    ctx,
+    aCourse({ title: 'Neglect: seeing the child', objectives: ['Recognise neglect early'] }),
+  )
   courseId = course.id
   const person = await t.db.tenant({ partnershipId: norfolk.id, userId: null }, (sql) =>
     sql.one<{ id: string }>(

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { problemSchema } from '#platform/http/openapi.ts'
+import { problemResponses } from '#platform/http/openapi.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 import { approvalFilterSchema, approvalPatchSchema, approvalSchema } from './forms.ts'
@@ -34,7 +34,6 @@ const present = (m: PoolMember): z.infer<typeof approvalResponse> => ({
 })
 
 const idParams = z.object({ id: z.string().describe('The approval’s id') })
-const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema }
 const planners = ['admin', 'subgroup', 'executive', 'trainer'] as const
 
 /** The trainer pool through the API. */
@@ -51,7 +50,7 @@ export default async function trainersApi(app: FastifyInstance, { services }: { 
         ...common,
         summary: 'The trainer pool: who may deliver which course, and until when',
         querystring: approvalFilterSchema,
-        response: { 200: z.object({ items: z.array(approvalResponse) }), ...errors },
+        response: { 200: z.object({ items: z.array(approvalResponse) }), ...problemResponses },
       },
     },
     async (request) => ({ items: (await trainers.pool(contextOf(request), request.query)).map(present) }),
@@ -65,7 +64,7 @@ export default async function trainersApi(app: FastifyInstance, { services }: { 
         ...common,
         summary: 'Approve a person who completed train-the-trainer to deliver a course',
         body: approvalSchema,
-        response: { 201: approvalResponse, 409: problemSchema, ...errors },
+        response: { 201: approvalResponse, ...problemResponses },
       },
     },
     async (request, reply) =>
@@ -80,7 +79,7 @@ export default async function trainersApi(app: FastifyInstance, { services }: { 
         ...common,
         summary: 'One approval',
         params: idParams,
-        response: { 200: approvalResponse, ...errors },
+        response: { 200: approvalResponse, ...problemResponses },
       },
     },
     async (request) => present(await trainers.approval(contextOf(request), request.params.id)),
@@ -95,7 +94,7 @@ export default async function trainersApi(app: FastifyInstance, { services }: { 
         summary: 'Record the annual CPD questionnaire, or withdraw the approval with a reason',
         params: idParams,
         body: approvalPatchSchema,
-        response: { 200: approvalResponse, ...errors },
+        response: { 200: approvalResponse, ...problemResponses },
       },
     },
     async (request) => present(await trainers.change(contextOf(request), request.params.id, request.body)),

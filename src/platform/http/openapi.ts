@@ -13,6 +13,15 @@ export const problemSchema = z.object({
   errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
 })
 
+/** The problems any API route may answer with, for its response schema. */
+export const problemResponses = {
+  400: problemSchema,
+  401: problemSchema,
+  403: problemSchema,
+  404: problemSchema,
+  409: problemSchema,
+}
+
 /**
  * The API validates with the same Zod schemas its OpenAPI document is generated from, so
  * the document cannot drift from what the code accepts. Only /api/v1 routes are described.
