@@ -53,7 +53,7 @@ describe('needs analysis pages', () => {
     const form = page((await practitioner.get('/needs/new')).body)
     expect(form('input[name="preferredMethods"]').length).toBe(9)
     expect(form(`input[name="themes"][value="${themeId}"]`).length).toBe(1)
-    expect(form('label[for="identifiedOther"]').text().trim()).toBe('How was it identified?')
+    expect(form('label[for="identifiedOther"]').text().trim()).toBe('If other, how was it identified?')
 
     const url = await requested({ ...request, themes: themeId })
     expect(url).toMatch(/^\/needs\/[0-9a-f-]{36}$/)
