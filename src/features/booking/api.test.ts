@@ -168,6 +168,27 @@ describe('applying for a session', () => {
   })
 })
 
+describe('cancelling a session', () => {
+  it('ends its applications without charge and tells each applicant and their manager', async () => {
+    const sessionId = await session('2027-05-04T09:30:00Z', '2027-05-04T12:30:00Z')
+    await call('admin', 'POST', `/api/v1/sessions/${sessionId}/applications`, application(otherStaff))
+    const cancelled = await call('admin', 'PATCH', `/api/v1/sessions/${sessionId}`, {
+      status: 'cancelled',
+      cancellationReason: 'The trainer is unwell',
+    })
+    expect(cancelled.statusCode).toBe(200)
+    const [ended] = (await call('admin', 'GET', `/api/v1/sessions/${sessionId}/applications`)).json().items
+    expect(ended).toMatchObject({ status: 'cancelled', reason: 'The session was cancelled' })
+    const mail = await t.db.platform((sql) =>
+      sql.query<{ to_address: string; text_body: string }>(
+        `SELECT to_address, text_body FROM outbox WHERE subject LIKE 'Cancelled: Information sharing%' ORDER BY to_address`,
+      ),
+    )
+    expect(mail.map((m) => m.to_address)).toEqual(['manager@example.org', 'oli@example.org'])
+    expect(mail[1]?.text_body).toContain('Why: The trainer is unwell')
+  })
+})
+
 describe('a session below its minimum places', () => {
   it('asks an admin to run or cancel it once applications close', async () => {
     const sessionId = await session('2027-02-16T09:30:00Z', '2027-02-16T12:30:00Z', { minimumPlaces: 3 })

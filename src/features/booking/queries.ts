@@ -118,3 +118,25 @@ export async function insertApplication(
   )
   return id
 }
+
+/**
+ * Ends every live application of a cancelled session, with no charge, and returns who held
+ * them (and their managers) to tell.
+ */
+export function endApplicationsOfCancelled(
+  sql: Sql,
+  sessionId: string,
+  now: Date,
+): Promise<{ name: string; email: string; managerEmail: string; status: ApplicationStatus }[]> {
+  return sql.query(
+    `WITH live AS (SELECT a.id, a.person_id, a.manager_email, a.status FROM applications a
+                    WHERE a.session_id = $1 AND ${LIVE}),
+          ended AS (UPDATE applications SET status = 'cancelled', reason = 'The session was cancelled',
+                           waiting_position = NULL, updated_at = $2
+                      FROM live WHERE applications.id = live.id
+                    RETURNING live.person_id, live.manager_email, live.status)
+     SELECT p.first_name || ' ' || p.last_name AS name, p.email, e.manager_email AS "managerEmail", e.status
+       FROM ended e JOIN people p ON p.id = e.person_id ORDER BY p.last_name, p.first_name`,
+    [sessionId, now],
+  )
+}

@@ -1,3 +1,4 @@
+import { endApplicationsOfCancelled } from '#features/booking/queries.ts'
 import { londonDateText, londonTimeText } from '#platform/clock.ts'
 import type { Sql } from '#platform/db/database.ts'
 import { enqueueEmail } from '#platform/mail/outbox.ts'
@@ -11,14 +12,16 @@ export function whenText(session: Pick<Session, 'parts'>): string {
 }
 
 /**
- * Tells the session's trainers it is cancelled, in the cancelling transaction. Applicants and
- * confirmed delegates are told by booking, which owns who holds a place.
+ * Tells everyone on a session that it is cancelled, in the cancelling transaction: its
+ * trainers, and each applicant or delegate and their line manager, whose applications end
+ * without charge.
  */
 export async function cancellationEmails(
   sql: Sql,
   partnershipId: string,
-  session: Pick<Session, 'courseTitle' | 'parts' | 'trainers'>,
+  session: Pick<Session, 'id' | 'courseTitle' | 'parts' | 'trainers'>,
   reason: string,
+  now: Date,
 ): Promise<number> {
   for (const trainer of session.trainers) {
     await enqueueEmail(sql, partnershipId, {
@@ -37,5 +40,28 @@ export async function cancellationEmails(
       ].join('\n'),
     })
   }
-  return session.trainers.length
+  const applicants = await endApplicationsOfCancelled(sql, session.id, now)
+  for (const applicant of applicants) {
+    const lines = [
+      `The session of ${session.courseTitle} has been cancelled:`,
+      '',
+      whenText(session),
+      '',
+      `Why: ${reason}`,
+      '',
+      `${applicant.status === 'confirmed' ? 'The place' : 'The application'} for ${applicant.name} has ended, with no charge. Other dates of the course are in the partnership’s catalogue.`,
+    ]
+    await enqueueEmail(sql, partnershipId, {
+      to: applicant.email,
+      subject: `Cancelled: ${session.courseTitle}`,
+      text: [`Dear ${applicant.name},`, '', ...lines].join('\n'),
+    })
+    if (applicant.managerEmail.toLowerCase() !== applicant.email.toLowerCase())
+      await enqueueEmail(sql, partnershipId, {
+        to: applicant.managerEmail,
+        subject: `Cancelled: ${session.courseTitle}, for ${applicant.name}`,
+        text: ['Hello,', '', ...lines].join('\n'),
+      })
+  }
+  return session.trainers.length + applicants.length
 }

@@ -296,7 +296,7 @@ export function createSessionService(deps: {
         )
         await recordOverride(sql, ctx, current.id, override, patch.capacityOverrideReason)
         if (cancelling)
-          await cancellationEmails(sql, ctx.partnership.id, current, row.cancellationReason ?? '')
+          await cancellationEmails(sql, ctx.partnership.id, current, row.cancellationReason ?? '', now)
       })
       if (cancelling) deps.mailQueued?.()
       return session(ctx, current.id)
