@@ -10,6 +10,7 @@ import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 import { courseFilterSchema, deliveryMethodNames, deliveryMethods, themeSchema } from './forms.ts'
 import { courseFromForm, formValuesOf } from './page-forms.ts'
+import type { Course } from './queries.ts'
 
 const planners = ['admin', 'subgroup', 'executive', 'trainer'] as const
 
@@ -46,6 +47,26 @@ export default async function courseRoutes(app: FastifyInstance, { services }: {
       sectorNames,
       workforces,
       workforceNames,
+    }
+  }
+
+  /** What the course's page shows: its content, versions, sessions from today and who waits for a date. */
+  async function coursePage(request: FastifyRequest, course: Course) {
+    const ctx = contextOf(request)
+    const themes = await courses.themes(ctx, true)
+    return {
+      title: course.title,
+      course,
+      themeNames: themes.filter((t) => course.themes.includes(t.id)).map((t) => t.name),
+      versions: await courses.versions(ctx, course.id),
+      sessions: await sessionsOf(request, course.id),
+      sessionStatusNames,
+      waiting: await services.interest.waiting(ctx, course.id),
+      deliveryMethodNames,
+      sectorNames,
+      workforceNames,
+      canChange: ctx.actor.roles.includes('admin'),
+      backLink: '/courses',
     }
   }
 
@@ -189,23 +210,8 @@ export default async function courseRoutes(app: FastifyInstance, { services }: {
     '/courses/:id',
     { config: { access: planners } },
     async (request, reply) => {
-      const ctx = contextOf(request)
-      const course = await courses.course(ctx, request.params.id)
-      const themes = await courses.themes(ctx, true)
-      return reply.view('courses/views/course.njk', {
-        title: course.title,
-        course,
-        themeNames: themes.filter((t) => course.themes.includes(t.id)).map((t) => t.name),
-        versions: await courses.versions(ctx, course.id),
-        sessions: await sessionsOf(request, course.id),
-        sessionStatusNames,
-        waiting: await services.interest.waiting(ctx, course.id),
-        deliveryMethodNames,
-        sectorNames,
-        workforceNames,
-        canChange: ctx.actor.roles.includes('admin'),
-        backLink: '/courses',
-      })
+      const course = await courses.course(contextOf(request), request.params.id)
+      return reply.view('courses/views/course.njk', await coursePage(request, course))
     },
   )
 
@@ -264,20 +270,8 @@ export default async function courseRoutes(app: FastifyInstance, { services }: {
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
         // Shown on the course, each problem linking to the field to fill in.
-        const themes = await courses.themes(ctx, true)
         return reply.status(400).view('courses/views/course.njk', {
-          title: course.title,
-          course,
-          themeNames: themes.filter((t) => course.themes.includes(t.id)).map((t) => t.name),
-          versions: await courses.versions(ctx, course.id),
-          sessions: await sessionsOf(request, course.id),
-          sessionStatusNames,
-          waiting: await services.interest.waiting(ctx, course.id),
-          deliveryMethodNames,
-          sectorNames,
-          workforceNames,
-          canChange: true,
-          backLink: '/courses',
+          ...(await coursePage(request, course)),
           errors: onPage(error.errors).map((e) => ({
             text: e.text,
             href: `/courses/${course.id}/edit#${e.field}`,
