@@ -1,5 +1,6 @@
 import type { Config } from './config.ts'
 import { hasDemoData, seedDemo } from './demo/seed.ts'
+import { defineBookingJobs } from './features/booking/jobs.ts'
 import { defineInterestJobs } from './features/interest/jobs.ts'
 import type { Clock } from './platform/clock.ts'
 import { fixedClock, systemClock } from './platform/clock.ts'
@@ -62,6 +63,7 @@ export async function startRuntime(config: Config, options: { work: boolean; log
   const mail = defineMailJobs(jobs, sender)
   const services = createServices({ config, db, clock, mailQueued: () => mail.sendNow() })
   defineInterestJobs(jobs, services.interest)
+  defineBookingJobs(jobs, services.partnerships, services.booking)
 
   return {
     connection,

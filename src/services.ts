@@ -64,7 +64,14 @@ export function createServices(deps: ServiceDeps) {
     courseSessions: createSessionService({ db, clock, policy, mailQueued }),
     trainers: createTrainerService({ db, clock }),
     programme: createProgrammeService({ db, clock, policy, needs }),
-    booking: createBookingService({ db, clock, policy, mailQueued }),
+    booking: createBookingService({
+      db,
+      clock,
+      policy,
+      publicUrl: config.publicUrl,
+      mailFrom: config.mailFrom,
+      mailQueued,
+    }),
     catalogue: createCatalogueService({ db, clock, partnerships, policy }),
     contracts: createContractService({ db, clock }),
     interest: createInterestService({

@@ -3,6 +3,7 @@ import type { Services } from '#src/services.ts'
 import accountRoutes from './account/routes.ts'
 import auditRoutes from './audit/routes.ts'
 import bookingApi from './booking/api.ts'
+import placesApi from './booking/places-api.ts'
 import catalogueRoutes from './catalogue/routes.ts'
 import contractsApi from './contracts/api.ts'
 import contractRoutes from './contracts/routes.ts'
@@ -41,6 +42,7 @@ export const features: FeaturePlugin[] = [
   sessionsApi,
   sessionRoutes,
   bookingApi,
+  placesApi,
   programmeRoutes,
   trainersApi,
   trainerRoutes,

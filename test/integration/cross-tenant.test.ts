@@ -122,6 +122,20 @@ async function jerseyContract(app: TestApp): Promise<string> {
   return row.id
 }
 
+async function jerseyApplication(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const [sessionId, agencyId] = [await jerseySession(app), await jerseyAgency(app)]
+  const personId = await jerseyPerson(app)
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
+    sql.one<{ id: string }>(
+      `INSERT INTO applications (partnership_id, session_id, person_id, agency_id, manager_email)
+       VALUES ($1, $2, $3, $4, 'manager@example.org') RETURNING id`,
+      [jersey.id, sessionId, personId, agencyId],
+    ),
+  )
+  return row.id
+}
+
 const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/api/v1/agencies/:id': jerseyAgency,
   '/api/v1/people/:id': jerseyPerson,
@@ -142,6 +156,14 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/sessions/:id/cancel': jerseySession,
   '/sessions/:id/run-below-minimum': jerseySession,
   '/api/v1/sessions/:id/applications': jerseySession,
+  '/api/v1/sessions/:id/shortlist': jerseySession,
+  '/api/v1/sessions/:id/allocation': jerseySession,
+  '/api/v1/bookings/:id': jerseyApplication,
+  '/api/v1/bookings/:id/cancel': jerseyApplication,
+  '/api/v1/bookings/:id/substitute': jerseyApplication,
+  '/api/v1/bookings/:id/accept': jerseyApplication,
+  '/api/v1/applications/:id/move': jerseyApplication,
+  '/api/v1/applications/:id/waiting-position': jerseyApplication,
   '/api/v1/trainers/:id': jerseyTrainerApproval,
   '/trainers/:id': jerseyTrainerApproval,
   '/trainers/:id/cpd': jerseyTrainerApproval,
@@ -182,6 +204,11 @@ const validChanges: Record<string, object> = {
   },
   '/api/v1/needs/:id/decision': { decision: 'decline', reason: 'Not ours to decide' },
   '/api/v1/contracts/:id': { providerName: 'Renamed' },
+  '/api/v1/sessions/:id/shortlist': {},
+  '/api/v1/bookings/:id/cancel': {},
+  '/api/v1/bookings/:id/substitute': { personId: '00000000-0000-4000-8000-000000000001' },
+  '/api/v1/applications/:id/move': { sessionId: '00000000-0000-4000-8000-000000000001' },
+  '/api/v1/applications/:id/waiting-position': { position: 1, reason: 'A reason' },
 }
 
 /** Routes whose parameter is not a record of a partnership. */

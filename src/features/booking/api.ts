@@ -7,7 +7,7 @@ import type { Services } from '#src/services.ts'
 import { applicationSchema, applicationStatuses } from './forms.ts'
 import type { Application } from './queries.ts'
 
-const applicationResponse = z.object({
+export const applicationResponse = z.object({
   id: z.uuid(),
   sessionId: z.uuid(),
   personId: z.uuid(),
@@ -21,7 +21,7 @@ const applicationResponse = z.object({
   appliedAt: z.string(),
 })
 
-const present = (a: Application): z.infer<typeof applicationResponse> => ({
+export const present = (a: Application): z.infer<typeof applicationResponse> => ({
   id: a.id,
   sessionId: a.sessionId,
   personId: a.personId,

@@ -61,13 +61,25 @@ export async function liveApplicationCounts(
   return new Map(rows.map((r) => [r.sessionId, r.n]))
 }
 
-export type Applicant = { id: string; name: string; email: string; agencyId: string; userId: string | null }
+export type Applicant = {
+  id: string
+  name: string
+  email: string
+  agencyId: string
+  userId: string | null
+  /** Registered themselves and not yet confirmed by their agency's lead. */
+  pending: boolean
+}
 
-/** A live, active person who may apply. */
+/**
+ * A live person who may apply: active, or registered and waiting for their agency's lead, whose
+ * application is held (not given a place) until the lead confirms them.
+ */
 export function applicantById(sql: Sql, id: string): Promise<Applicant | undefined> {
   return sql.maybeOne<Applicant>(
-    `SELECT id, first_name || ' ' || last_name AS name, email, agency_id AS "agencyId", user_id AS "userId"
-       FROM people WHERE id = $1 AND merged_into IS NULL AND status = 'active'`,
+    `SELECT id, first_name || ' ' || last_name AS name, email, agency_id AS "agencyId", user_id AS "userId",
+            status = 'pending' AS pending
+       FROM people WHERE id = $1 AND merged_into IS NULL AND status IN ('active', 'pending')`,
     [id],
   )
 }
@@ -138,5 +150,15 @@ export function endApplicationsOfCancelled(
      SELECT p.first_name || ' ' || p.last_name AS name, p.email, e.manager_email AS "managerEmail", e.status
        FROM ended e JOIN people p ON p.id = e.person_id ORDER BY p.last_name, p.first_name`,
     [sessionId, now],
+  )
+}
+
+/** A rejected registrant's applications were held, never given a place: they end without charge. */
+export async function withdrawHeldApplications(sql: Sql, personId: string, now: Date): Promise<void> {
+  await sql.query(
+    `UPDATE applications SET status = 'withdrawn', reason = 'their registration was not confirmed',
+            waiting_position = NULL, ended_at = $2, updated_at = $2
+      WHERE person_id = $1 AND ${LIVE}`,
+    [personId, now],
   )
 }

@@ -12,7 +12,7 @@ export function shortlistingTime(session: Pick<Session, 'startsAt'>, leadWeeks: 
 
 /** Why no one can apply for a session now, or null when they can. */
 export function applyingRefusal(
-  session: Pick<Session, 'status' | 'startsAt'>,
+  session: Pick<Session, 'status' | 'startsAt'> & Partial<Pick<Session, 'shortlistProposedAt'>>,
   now: Date,
   leadWeeks: number,
 ): string | null {
@@ -31,6 +31,8 @@ export function applyingRefusal(
       return 'This session has already taken place'
   }
   if (now >= new Date(session.startsAt)) return 'This session has already taken place'
+  if (session.shortlistProposedAt)
+    return 'Places for this session are being allocated, so applications have closed'
   if (now >= shortlistingTime(session, leadWeeks)) return 'Applications for this session have closed'
   return null
 }

@@ -12,6 +12,7 @@ import { isUniqueViolation, isUuid } from '#platform/db/database.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#platform/errors.ts'
 import { enqueueEmail } from '#platform/mail/outbox.ts'
 import type { ApplicationInput } from './forms.ts'
+import { createPlaces } from './places.ts'
 import type { Applicant, Application } from './queries.ts'
 import {
   applicantById,
@@ -22,6 +23,7 @@ import {
   liveApplicationsOf,
 } from './queries.ts'
 import { applyingRefusal, belowMinimum, shortlistingTime } from './rules.ts'
+import { createShortlisting } from './shortlisting.ts'
 
 /** Who may apply for a person: an admin for anyone, a lead for their agencies' staff, a person for themselves. */
 function mayApplyFor(ctx: Context, person: Applicant): boolean {
@@ -36,11 +38,16 @@ export function createBookingService(deps: {
   db: Database
   clock: Clock
   policy: PolicyService
+  publicUrl: string
+  mailFrom: string
   mailQueued?: () => void
 }) {
   const { db, clock, policy } = deps
 
   return {
+    ...createShortlisting(deps),
+    ...createPlaces(deps),
+
     /**
      * Applies for a session's place. Refused when the session is not open or its applications
      * have closed, for the same session twice, or for a session at the same time as another
@@ -90,6 +97,9 @@ export function createBookingService(deps: {
               `Places are not given in the order people apply. They are allocated on ${londonDateText(
                 shortlistingTime(session, shortlistingLeadWeeks),
               )} to give the session a mix of agencies, and you will hear then whether you have a place.`,
+              ...(person.pending
+                ? ['', 'Your application is held until your agency confirms your registration.']
+                : []),
             ].join('\n'),
           })
           return id

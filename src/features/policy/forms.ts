@@ -21,6 +21,8 @@ export const policyChangeSchema = z
     cancellationNoticeDays: policyRulesSchema.shape.cancellationNoticeDays.optional(),
     cancellationNoticeBasis: policyRulesSchema.shape.cancellationNoticeBasis.optional(),
     substituteWaivesCharge: z.boolean().optional(),
+    offerResponseHours: policyRulesSchema.shape.offerResponseHours.optional(),
+    reminderDaysBefore: policyRulesSchema.shape.reminderDaysBefore.optional(),
     fees: policyRulesSchema.shape.fees.partial().strict().optional(),
     noShowCharge: policyRulesSchema.shape.noShowCharge.optional(),
     noShowFixedPence: policyRulesSchema.shape.noShowFixedPence.optional(),
@@ -74,6 +76,10 @@ export const policyForm = z
     cancellationNoticeDays: wholeNumber('Enter the notice as a whole number of days, like 7'),
     cancellationNoticeBasis: z.enum(noticeBases, { message: 'Select working days or calendar days' }),
     substituteWaivesCharge: yesNo,
+    offerResponseHours: wholeNumber(
+      'Enter the time to accept an offered place as a whole number of hours, like 48',
+    ),
+    reminderDaysBefore: wholeNumber('Enter the reminder as a whole number of days, like 3'),
     'fees.fundingPartnerPence': pounds('Enter the fee for funding partners in pounds, like 0 or 40.00'),
     'fees.statutoryPence': pounds('Enter the fee for statutory agencies in pounds, like 0 or 40.00'),
     'fees.privatePence': pounds('Enter the fee for private agencies in pounds, like 100.00'),
@@ -117,6 +123,8 @@ export const policyForm = z
       cancellationNoticeDays: form.cancellationNoticeDays,
       cancellationNoticeBasis: form.cancellationNoticeBasis,
       substituteWaivesCharge: form.substituteWaivesCharge,
+      offerResponseHours: form.offerResponseHours,
+      reminderDaysBefore: form.reminderDaysBefore,
       fees: {
         fundingPartnerPence: form['fees.fundingPartnerPence'],
         statutoryPence: form['fees.statutoryPence'],

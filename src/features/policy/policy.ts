@@ -50,6 +50,17 @@ export const policyRulesSchema = z.object({
     .max(90, { message: 'The notice must be 90 days or fewer' }),
   cancellationNoticeBasis: z.enum(noticeBases, { message: 'Select working days or calendar days' }),
   substituteWaivesCharge: z.boolean(),
+  // A place freed from the waiting list must be accepted within this time, else it passes on.
+  offerResponseHours: z
+    .number({ message: 'Enter the time to accept an offered place in hours' })
+    .int({ message: 'Enter a whole number of hours' })
+    .min(1, { message: 'Allow at least 1 hour to accept an offered place' })
+    .max(336, { message: 'The time to accept an offered place must be 336 hours (2 weeks) or fewer' }),
+  reminderDaysBefore: z
+    .number({ message: 'Enter how many days before the course to send a reminder' })
+    .int({ message: 'Enter a whole number of days' })
+    .min(0, { message: 'The reminder cannot be sent after the course starts' })
+    .max(30, { message: 'The reminder must be sent 30 days or fewer before the course' }),
   fees: z.object({
     fundingPartnerPence: pence,
     statutoryPence: pence,
@@ -108,6 +119,8 @@ export const defaultPolicy: PolicyRules = {
   cancellationNoticeDays: 7,
   cancellationNoticeBasis: 'working',
   substituteWaivesCharge: true,
+  offerResponseHours: 48,
+  reminderDaysBefore: 3,
   fees: {
     fundingPartnerPence: 0,
     statutoryPence: 0,

@@ -36,6 +36,8 @@ function formValues(rules: PolicyRules, effectiveFrom: string): Record<string, s
     cancellationNoticeDays: String(rules.cancellationNoticeDays),
     cancellationNoticeBasis: rules.cancellationNoticeBasis,
     substituteWaivesCharge: rules.substituteWaivesCharge ? 'yes' : 'no',
+    offerResponseHours: String(rules.offerResponseHours),
+    reminderDaysBefore: String(rules.reminderDaysBefore),
     'fees.fundingPartnerPence': poundsText(rules.fees.fundingPartnerPence),
     'fees.statutoryPence': poundsText(rules.fees.statutoryPence),
     'fees.privatePence': poundsText(rules.fees.privatePence),

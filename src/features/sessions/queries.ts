@@ -28,12 +28,20 @@ export type Session = {
   cancelledAt: Date | null
   /** When an admin chose to run the session below its minimum places. */
   belowMinimumConfirmedAt: Date | null
+  /** When places were last proposed, and the seed of that allocation's random draw. */
+  shortlistProposedAt: Date | null
+  shortlistSeed: number | null
+  /** When an admin confirmed the allocation. */
+  shortlistedAt: Date | null
+  waitingListReorderedAt: Date | null
 }
 
 const sessionColumns = `s.id, s.course_id AS "courseId", c.title AS "courseTitle", s.starts_at AS "startsAt",
   s.ends_at AS "endsAt", s.capacity, s.minimum_places AS "minimumPlaces", s.format, s.venue,
   s.joining_url AS "joiningUrl", s.status, s.cancellation_reason AS "cancellationReason",
   s.cancelled_at AS "cancelledAt", s.below_minimum_confirmed_at AS "belowMinimumConfirmedAt",
+  s.shortlist_proposed_at AS "shortlistProposedAt", s.shortlist_seed::int8::float8 AS "shortlistSeed",
+  s.shortlisted_at AS "shortlistedAt", s.waiting_list_reordered_at AS "waitingListReorderedAt",
   (SELECT coalesce(json_agg(json_build_object('personId', p.id, 'name', p.first_name || ' ' || p.last_name,
      'email', p.email) ORDER BY p.last_name, p.first_name), '[]')
      FROM session_trainers t JOIN people p ON p.id = t.person_id WHERE t.session_id = s.id) AS trainers,

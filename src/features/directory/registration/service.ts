@@ -1,3 +1,4 @@
+import { withdrawHeldApplications } from '#features/booking/queries.ts'
 import type { Clock } from '#platform/clock.ts'
 import type { Context } from '#platform/context.ts'
 import { scopeOf } from '#platform/context.ts'
@@ -225,6 +226,7 @@ export function createRegistrationService(deps: {
         )
         if (r.userId)
           await sql.query(`DELETE FROM memberships WHERE user_id = $1 AND role = 'registrant'`, [r.userId])
+        await withdrawHeldApplications(sql, r.id, clock.now())
         const about = {
           name: `${r.firstName} ${r.lastName}`,
           agency: r.agencyName,

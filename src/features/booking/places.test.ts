@@ -1,0 +1,202 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { TestApp } from '#test/support/app.ts'
+import { TEST_NOW, testApp } from '#test/support/app.ts'
+import type { BookingWorld } from '#test/support/booking.ts'
+import { bookingWorld } from '#test/support/booking.ts'
+
+let t: TestApp
+let w: BookingWorld
+let adminToken: string
+let leadToken: string
+let police: string
+let privateFirm: string
+let course: string
+
+function call(method: 'GET' | 'POST', url: string, payload?: object, token = adminToken) {
+  return t.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, payload })
+}
+
+/** A shortlisted session with the given people: the first `capacity` of them hold places. */
+async function shortlisted(startsAt: string, people: string[], capacity = 1) {
+  const session = await w.session(course, startsAt, { capacity })
+  for (const p of people) await w.apply(session, p)
+  const allocation = await t.services.booking.shortlistNow(w.admin, session, { seed: 1 })
+  return { session, allocation }
+}
+
+async function statusOf(id: string) {
+  return (await call('GET', `/api/v1/bookings/${id}`)).json()
+}
+
+beforeAll(async () => {
+  t = await testApp()
+  w = await bookingWorld(t)
+  adminToken = await w.token('admin@norfolk.example.org')
+  leadToken = await w.token('agency-lead@norfolk.example.org')
+  police = await w.agency('Shire Constabulary', 'police')
+  // Norfolk charges private agencies £100 a place.
+  privateFirm = await w.agency('Careful Homes Ltd', 'adult_social_care', 'private')
+  course = await w.course('Places after shortlisting')
+})
+afterAll(() => t?.close())
+afterEach(() => t.clock.set(TEST_NOW))
+
+describe('cancelling', () => {
+  it('with enough notice costs nothing and offers the place to the waiting list', async () => {
+    const [a, b] = [await w.person(police), await w.person(police)]
+    const { allocation } = await shortlisted('2027-03-01T09:30:00Z', [a, b])
+    const [holder] = allocation.allocated
+    const [waiting] = allocation.waiting
+    const cancelled = await call('POST', `/api/v1/bookings/${holder?.id}/cancel`, { note: 'Off sick' })
+    expect(cancelled.statusCode).toBe(200)
+    expect(cancelled.json()).toMatchObject({
+      sufficientNotice: true,
+      chargePence: 0,
+      booking: { status: 'cancelled' },
+    })
+    expect((await call('POST', `/api/v1/bookings/${holder?.id}/cancel`, {})).statusCode).toBe(409)
+    expect(await statusOf(waiting?.id ?? '')).toMatchObject({ status: 'offered' })
+    const offer = await w.mailAbout(
+      await w.emailOf(waiting?.personId ?? ''),
+      'A place is free: Places after shortlisting',
+    )
+    expect(offer?.text_body).toContain(`/bookings/${waiting?.id}`)
+
+    const accepted = await call('POST', `/api/v1/bookings/${waiting?.id}/accept`)
+    expect(accepted.statusCode).toBe(200)
+    expect(accepted.json().status).toBe('confirmed')
+    expect((await call('POST', `/api/v1/bookings/${waiting?.id}/accept`)).statusCode).toBe(409)
+  })
+
+  it('without enough notice charges the agency’s fee; on the last day of notice it does not', async () => {
+    // Wednesday 10 March 2027: seven working days before is Monday 1 March.
+    const [late, onTime] = [await w.person(privateFirm), await w.person(privateFirm)]
+    const { allocation } = await shortlisted('2027-03-10T09:30:00Z', [late, onTime], 2)
+    const byPerson = new Map(allocation.allocated.map((a) => [a.personId, a.id]))
+    t.clock.set('2027-03-01T17:00:00Z')
+    const inTime = await call('POST', `/api/v1/bookings/${byPerson.get(onTime)}/cancel`)
+    expect(inTime.json()).toMatchObject({ sufficientNotice: true, chargePence: 0 })
+    t.clock.set('2027-03-02T08:00:00Z')
+    const tooLate = await call('POST', `/api/v1/bookings/${byPerson.get(late)}/cancel`)
+    expect(tooLate.json()).toMatchObject({ sufficientNotice: false, chargePence: 10_000 })
+    const charges = await t.db.tenant(w.scope, (sql) =>
+      sql.query<{ reason: string; amount_pence: number }>(
+        'SELECT reason, amount_pence FROM charges WHERE application_id = $1',
+        [byPerson.get(late)],
+      ),
+    )
+    expect(charges).toEqual([{ reason: 'late_cancellation', amount_pence: 10_000 }])
+    const told = await w.mailAbout(await w.emailOf(late), 'Cancelled:')
+    expect(told?.text_body).toContain('the agency will be charged £100')
+  })
+
+  it('is refused once the session has started, and to someone with no say over the place', async () => {
+    const { allocation } = await shortlisted('2027-03-03T09:30:00Z', [await w.person(police)])
+    const id = allocation.allocated[0]?.id
+    // The demo lead leads other agencies, not the constabulary made for this test.
+    expect((await call('POST', `/api/v1/bookings/${id}/cancel`, {}, leadToken)).statusCode).toBe(403)
+    t.clock.set('2027-03-03T10:00:00Z')
+    const after = await call('POST', `/api/v1/bookings/${id}/cancel`)
+    expect(after.statusCode).toBe(409)
+    expect(after.json().detail ?? after.json().title).toBeDefined()
+    expect(await statusOf(id ?? '')).toMatchObject({ status: 'confirmed' })
+  })
+})
+
+describe('the waiting list', () => {
+  it('passes an offer on when it is not accepted in time', async () => {
+    const people = [await w.person(police), await w.person(police), await w.person(police)]
+    const { allocation } = await shortlisted('2027-03-15T09:30:00Z', people)
+    const [first, second] = allocation.waiting
+    await call('POST', `/api/v1/bookings/${allocation.allocated[0]?.id}/cancel`)
+    expect(await statusOf(first?.id ?? '')).toMatchObject({ status: 'offered' })
+    t.clock.set('2026-11-26T09:59:00Z')
+    expect(await t.services.booking.lapseOffers(w.partnership)).toBe(0)
+    t.clock.set('2026-11-26T10:01:00Z')
+    expect(await t.services.booking.lapseOffers(w.partnership)).toBe(1)
+    expect(await statusOf(first?.id ?? '')).toMatchObject({ status: 'withdrawn' })
+    expect(await statusOf(second?.id ?? '')).toMatchObject({ status: 'offered' })
+    const late = await call('POST', `/api/v1/bookings/${first?.id}/accept`)
+    expect(late.statusCode).toBe(409)
+  })
+
+  it('lets an admin reorder it with a reason, and then offers in their order', async () => {
+    const people = [await w.person(police), await w.person(police), await w.person(police)]
+    const { allocation } = await shortlisted('2027-03-16T09:30:00Z', people)
+    const last = allocation.waiting[1]
+    const moved = await call('POST', `/api/v1/applications/${last?.id}/waiting-position`, {
+      position: 1,
+      reason: 'Safeguarding lead for their team',
+    })
+    expect(moved.statusCode).toBe(200)
+    expect(moved.json()).toMatchObject({
+      position: 1,
+      reason: 'waiting list 1: moved by an admin (Safeguarding lead for their team)',
+    })
+    expect((await statusOf(allocation.waiting[0]?.id ?? '')).position).toBe(2)
+    await call('POST', `/api/v1/bookings/${allocation.allocated[0]?.id}/cancel`)
+    expect(await statusOf(last?.id ?? '')).toMatchObject({ status: 'offered' })
+  })
+})
+
+describe('substitution', () => {
+  it('passes the place to a colleague from the same agency without charge or shortlisting', async () => {
+    const holder = await w.person(privateFirm)
+    const colleague = await w.person(privateFirm)
+    const outsider = await w.person(police)
+    const { allocation } = await shortlisted('2027-03-17T09:30:00Z', [holder], 1)
+    const id = allocation.allocated[0]?.id
+    t.clock.set('2027-03-16T09:00:00Z')
+    const wrongAgency = await call('POST', `/api/v1/bookings/${id}/substitute`, { personId: outsider })
+    expect(wrongAgency.statusCode).toBe(400)
+    expect(wrongAgency.json().errors[0].message).toContain('not in the agency the place was booked for')
+    const passed = await call('POST', `/api/v1/bookings/${id}/substitute`, { personId: colleague })
+    expect(passed.statusCode).toBe(200)
+    expect(passed.json()).toMatchObject({
+      booking: { personId: colleague, status: 'confirmed' },
+      replaced: { id, status: 'cancelled' },
+    })
+    const again = await call('POST', `/api/v1/bookings/${passed.json().booking.id}/substitute`, {
+      personId: colleague,
+    })
+    expect(again.statusCode).toBe(400)
+    const charges = await t.db.tenant(w.scope, (sql) =>
+      sql.query('SELECT 1 FROM charges WHERE session_id = $1', [allocation.sessionId]),
+    )
+    expect(charges).toEqual([])
+    expect(
+      await w.mailAbout(await w.emailOf(holder), 'Place passed on: Places after shortlisting'),
+    ).toBeDefined()
+    expect(
+      await w.mailAbout(await w.emailOf(colleague), 'Place confirmed: Places after shortlisting'),
+    ).toBeDefined()
+  })
+})
+
+describe('moving date', () => {
+  it('moves an application before shortlisting, and not after', async () => {
+    const person = await w.person(police)
+    const first = await w.session(course, '2027-04-05T09:30:00Z')
+    const second = await w.session(course, '2027-04-12T09:30:00Z')
+    const id = await w.apply(first, person)
+    const moved = await call('POST', `/api/v1/applications/${id}/move`, { sessionId: second })
+    expect(moved.statusCode).toBe(200)
+    expect(moved.json()).toMatchObject({ sessionId: second, status: 'applied' })
+    await t.services.booking.shortlistNow(w.admin, second)
+    const after = await call('POST', `/api/v1/applications/${id}/move`, { sessionId: first })
+    expect(after.statusCode).toBe(409)
+  })
+})
+
+describe('reminders', () => {
+  it('reminds each person with a place a few days before, once', async () => {
+    const person = await w.person(police)
+    await shortlisted('2027-04-20T09:30:00Z', [person])
+    t.clock.set('2027-04-16T10:00:00Z')
+    expect(await t.services.booking.sendReminders(w.partnership)).toBe(0)
+    t.clock.set('2027-04-17T10:00:00Z')
+    expect(await t.services.booking.sendReminders(w.partnership)).toBeGreaterThanOrEqual(1)
+    expect(await w.mailAbout(await w.emailOf(person), 'Reminder: Places after shortlisting')).toBeDefined()
+    expect(await t.services.booking.sendReminders(w.partnership)).toBe(0)
+  })
+})

@@ -1,0 +1,544 @@
+import type { PolicyRules } from '#features/policy/policy.ts'
+import type { PolicyService } from '#features/policy/service.ts'
+import type { Session } from '#features/sessions/queries.ts'
+import { sessionById } from '#features/sessions/queries.ts'
+import { overlaps } from '#features/sessions/rules.ts'
+import type { PartnershipRef } from '#platform/auth/identity.ts'
+import type { Clock } from '#platform/clock.ts'
+import { londonDateOf, londonDateText } from '#platform/clock.ts'
+import type { Context } from '#platform/context.ts'
+import { requireRole, scopeOf, systemContext } from '#platform/context.ts'
+import type { Database, Sql } from '#platform/db/database.ts'
+import { isUniqueViolation, isUuid } from '#platform/db/database.ts'
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#platform/errors.ts'
+import { rankWaiting } from './allocation.ts'
+import { lateCancellationPence, recordCharge } from './charges.ts'
+import type { Addressee } from './emails.ts'
+import {
+  cancellationReceived,
+  offerLapsed,
+  placeConfirmed,
+  placeOffered,
+  placePassedOn,
+  reminder,
+  tellPersonAndManager,
+} from './emails.ts'
+import { noticeDeadline } from './notice.ts'
+import type { PlaceHolder } from './places-queries.ts'
+import {
+  confirmPlace,
+  dueReminders,
+  endApplication,
+  insertSubstitute,
+  lapsedOffers,
+  lockApplication,
+  offerPlace,
+  placesTaken,
+  sessionOfApplication,
+  waitingList,
+} from './places-queries.ts'
+import type { Application } from './queries.ts'
+import { applicantById, applicationById, liveApplicationsOf } from './queries.ts'
+import { applyingRefusal } from './rules.ts'
+import { candidatesFor, holdersOf, lockSession, renumberWaiting } from './shortlisting-queries.ts'
+
+const HOUR = 3_600_000
+const DAY = 24 * HOUR
+
+/** The outcome of a cancellation: the booking as it now stands, whether notice was enough, and any charge. */
+export type Cancellation = { booking: Application; sufficientNotice: boolean; chargePence: number }
+
+/** Who may change a place: an admin, a lead of the agency it was booked for, or the person themselves. */
+function mayActFor(ctx: Context, holder: Pick<PlaceHolder, 'agencyId' | 'userId'>): boolean {
+  const { roles, agencyIds, userId } = ctx.actor
+  if (roles.includes('admin')) return true
+  if (roles.includes('agency-lead') && agencyIds.includes(holder.agencyId)) return true
+  return holder.userId !== null && holder.userId === userId
+}
+
+const addressee = (h: Pick<PlaceHolder, 'name' | 'email' | 'managerEmail'>): Addressee => ({
+  name: h.name,
+  email: h.email,
+  managerEmail: h.managerEmail,
+})
+
+/**
+ * Places after shortlisting: cancelling, passing a place to a colleague, the waiting list's
+ * offers and their deadlines, moving to another date, and reminders. Every change to who holds
+ * a session's places locks the session's row first, so two requests can never both take the
+ * last place.
+ */
+export function createPlaces(deps: {
+  db: Database
+  clock: Clock
+  policy: PolicyService
+  publicUrl: string
+  mailFrom: string
+  mailQueued?: () => void
+}) {
+  const { db, clock } = deps
+  const organiserEmail = /<([^>]+)>/.exec(deps.mailFrom)?.[1] ?? deps.mailFrom
+  const bookingUrl = (id: string) => `${deps.publicUrl}/bookings/${id}`
+
+  /** Locks the application's session, then the application: the one order every change takes. */
+  async function lockPlace(
+    sql: Sql,
+    ctx: Context,
+    id: string,
+  ): Promise<{ holder: PlaceHolder; session: Session }> {
+    const sessionId = isUuid(id) ? await sessionOfApplication(sql, id) : undefined
+    if (!sessionId) throw new NotFoundError('Booking')
+    await lockSession(sql, sessionId)
+    const holder = await lockApplication(sql, id)
+    const session = await sessionById(sql, sessionId)
+    if (!holder || !session) throw new NotFoundError('Booking')
+    if (!mayActFor(ctx, holder)) throw new ForbiddenError()
+    return { holder, session }
+  }
+
+  /**
+   * Offers each free place of a shortlisted session to the next person on its waiting list:
+   * whom the aims choose against who now holds places, or the head of the list once an admin
+   * has ordered it by hand. People whose registration is unconfirmed are passed over.
+   */
+  async function offerFreePlaces(sql: Sql, partnershipId: string, session: Session, rules: PolicyRules) {
+    const now = clock.now()
+    if (!session.shortlistedAt || session.status === 'cancelled' || session.startsAt <= now) return
+    const taken = await placesTaken(sql, session.id)
+    let free = session.capacity - taken.confirmed - taken.offered
+    while (free > 0) {
+      const list = await waitingList(sql, session.id)
+      const eligible = list.filter((w) => !w.held)
+      if (!eligible.length) return
+      let order = list.map((w) => w.id)
+      let reasons: (string | null)[] | null = null
+      if (!session.waitingListReorderedAt) {
+        const ids = new Set(eligible.map((w) => w.id))
+        const candidates = (await candidatesFor(sql, session, now)).filter(
+          (c) => ids.has(c.id) && !c.otherDate,
+        )
+        const ranked = rankWaiting({
+          waiting: candidates,
+          holders: await holdersOf(sql, session.id),
+          seed: session.shortlistSeed ?? 0,
+        })
+        const held = list.filter((w) => w.held).map((w) => w.id)
+        order = [...ranked.map((d) => d.id), ...held]
+        reasons = [...ranked.map((d) => d.reason), ...held.map(() => null)]
+      }
+      const next = order.find((id) => eligible.some((w) => w.id === id))
+      if (!next) return
+      const expiresAt = new Date(
+        Math.min(now.getTime() + rules.offerResponseHours * HOUR, session.startsAt.getTime()),
+      )
+      await offerPlace(
+        sql,
+        next,
+        `offered a freed place on ${londonDateText(now)}, to accept by ${londonDateText(expiresAt)}`,
+        expiresAt,
+        now,
+      )
+      const rest = order.map((id, i) => ({ id, reason: reasons?.[i] ?? null })).filter((r) => r.id !== next)
+      await renumberWaiting(
+        sql,
+        rest.map((r) => r.id),
+        reasons ? rest.map((r) => r.reason) : null,
+        now,
+      )
+      const offered = await lockApplication(sql, next)
+      if (offered)
+        await tellPersonAndManager(
+          sql,
+          partnershipId,
+          addressee(offered),
+          placeOffered(session, addressee(offered), expiresAt, bookingUrl(next)),
+        )
+      free--
+    }
+  }
+
+  async function rulesNow(ctx: Context): Promise<PolicyRules> {
+    return deps.policy.rulesOn(ctx, londonDateOf(clock.now()))
+  }
+
+  async function done<T>(work: Promise<T>): Promise<T> {
+    const result = await work
+    deps.mailQueued?.()
+    return result
+  }
+
+  async function bookingOf(sql: Sql, id: string): Promise<Application> {
+    const booking = await applicationById(sql, id)
+    if (!booking) throw new NotFoundError('Booking')
+    return booking
+  }
+
+  return {
+    /** One booking or application, for whoever may act on it. */
+    async booking(ctx: Context, id: string): Promise<Application & { session: Session }> {
+      return db.tenant(scopeOf(ctx), async (sql) => {
+        const holder = isUuid(id) ? await lockApplication(sql, id) : undefined
+        if (!holder || !mayActFor(ctx, holder)) throw new NotFoundError('Booking')
+        const session = await sessionById(sql, holder.sessionId)
+        if (!session) throw new NotFoundError('Booking')
+        return { ...(await bookingOf(sql, id)), session }
+      })
+    },
+
+    /**
+     * Cancels a place (or withdraws an application) in writing. A place cancelled after the
+     * last day of notice is charged at the agency's fee under the policy of the day it was
+     * received; a freed place is offered to the waiting list.
+     */
+    async cancel(ctx: Context, id: string, note: string | null): Promise<Cancellation> {
+      const rules = await rulesNow(ctx)
+      return done(
+        db.tenant(scopeOf(ctx), async (sql) => {
+          const { holder, session } = await lockPlace(sql, ctx, id)
+          const now = clock.now()
+          if (holder.status === 'cancelled' || holder.status === 'withdrawn')
+            throw new ConflictError('This has already been cancelled')
+          if (session.startsAt <= now)
+            throw new ConflictError('The session has started, so the place can no longer be cancelled')
+          const heldPlace = holder.status === 'confirmed'
+          const deadline = noticeDeadline(londonDateOf(session.startsAt), rules)
+          const sufficientNotice = londonDateOf(now) <= deadline
+          const chargePence = heldPlace && !sufficientNotice ? lateCancellationPence(holder, rules) : 0
+          await sql.auditAs(heldPlace ? 'booking.cancel' : 'application.withdraw')
+          await endApplication(sql, holder.id, {
+            status: heldPlace ? 'cancelled' : 'withdrawn',
+            reason: `${heldPlace ? 'cancelled' : 'withdrawn'} on ${londonDateText(now)}${
+              heldPlace ? (sufficientNotice ? ' with enough notice' : ' without enough notice') : ''
+            }`,
+            by: ctx.actor.userId,
+            note,
+            now,
+          })
+          await recordCharge(sql, {
+            partnershipId: ctx.partnership.id,
+            agencyId: holder.agencyId,
+            personId: holder.personId,
+            sessionId: session.id,
+            applicationId: holder.id,
+            reason: 'late_cancellation',
+            amountPence: chargePence,
+          })
+          await tellPersonAndManager(
+            sql,
+            ctx.partnership.id,
+            addressee(holder),
+            cancellationReceived(session, addressee(holder), {
+              heldPlace,
+              sufficientNotice,
+              chargePence,
+              deadline,
+            }),
+          )
+          if (holder.status === 'waiting') {
+            const list = await waitingList(sql, session.id)
+            await renumberWaiting(
+              sql,
+              list.map((w) => w.id),
+              null,
+              now,
+            )
+          }
+          if (heldPlace || holder.status === 'offered')
+            await offerFreePlaces(sql, ctx.partnership.id, session, rules)
+          return { booking: await bookingOf(sql, holder.id), sufficientNotice, chargePence }
+        }),
+      )
+    },
+
+    /** Accepts a place offered from the waiting list, if it is still free and the deadline has not passed. */
+    async accept(ctx: Context, id: string): Promise<Application> {
+      return done(
+        db.tenant(scopeOf(ctx), async (sql) => {
+          const { holder, session } = await lockPlace(sql, ctx, id)
+          const now = clock.now()
+          if (holder.status === 'confirmed') throw new ConflictError('This place is already confirmed')
+          if (holder.status !== 'offered')
+            throw new ConflictError('No place is on offer for this application')
+          if (!holder.offerExpiresAt || holder.offerExpiresAt <= now)
+            throw new ConflictError('The time to accept this place has passed')
+          const { confirmed } = await placesTaken(sql, session.id)
+          if (confirmed >= session.capacity)
+            throw new ConflictError('Every place on this session has been taken')
+          await sql.auditAs('booking.accept')
+          await confirmPlace(
+            sql,
+            holder.id,
+            `accepted a place from the waiting list on ${londonDateText(now)}`,
+            now,
+          )
+          await tellPersonAndManager(
+            sql,
+            ctx.partnership.id,
+            addressee(holder),
+            placeConfirmed(
+              session,
+              addressee(holder),
+              { name: ctx.partnership.name, email: organiserEmail },
+              bookingUrl(holder.id),
+              now,
+            ),
+          )
+          return bookingOf(sql, holder.id)
+        }),
+      )
+    },
+
+    /**
+     * Passes a confirmed place to a colleague from the same agency before the session: no
+     * shortlisting and no charge. Both people and the manager are told.
+     */
+    async substitute(
+      ctx: Context,
+      id: string,
+      input: { personId: string; managerEmail?: string | null },
+    ): Promise<{ booking: Application; replaced: Application }> {
+      try {
+        return await done(
+          db.tenant(scopeOf(ctx), async (sql) => {
+            const { holder, session } = await lockPlace(sql, ctx, id)
+            const now = clock.now()
+            if (holder.status !== 'confirmed')
+              throw new ConflictError(
+                holder.status === 'cancelled'
+                  ? 'This place has already been cancelled or passed on'
+                  : 'Only a confirmed place can be passed on',
+              )
+            if (session.startsAt <= now)
+              throw new ConflictError('The session has started, so the place cannot be passed on')
+            const person = await applicantById(sql, input.personId)
+            if (!person || person.id === holder.personId)
+              throw new ValidationError([
+                { field: 'personId', text: `Select a colleague of ${holder.name} to go instead` },
+              ])
+            if (person.pending)
+              throw new ValidationError([
+                {
+                  field: 'personId',
+                  text: `${person.name}’s registration has not been confirmed by their agency yet`,
+                },
+              ])
+            if (person.agencyId !== holder.agencyId)
+              throw new ValidationError([
+                { field: 'personId', text: `${person.name} is not in the agency the place was booked for` },
+              ])
+            const live = await liveApplicationsOf(sql, person.id)
+            if (live.some((a) => a.sessionId === session.id))
+              throw new ConflictError(`${person.name} already has a place or an application for this session`)
+            const clash = live.find((a) => overlaps(a.parts, session.parts))
+            if (clash)
+              throw new ValidationError([
+                {
+                  field: 'personId',
+                  text: `${person.name} has applied for ${clash.courseTitle} at the same time`,
+                },
+              ])
+            await sql.auditAs('booking.substitute')
+            await endApplication(sql, holder.id, {
+              status: 'cancelled',
+              reason: `passed to ${person.name} on ${londonDateText(now)}, without charge`,
+              by: ctx.actor.userId,
+              note: null,
+              now,
+            })
+            const managerEmail = input.managerEmail ?? holder.managerEmail
+            const newId = await insertSubstitute(
+              sql,
+              ctx.partnership.id,
+              {
+                sessionId: session.id,
+                personId: person.id,
+                agencyId: holder.agencyId,
+                managerEmail,
+                managerName: input.managerEmail ? null : holder.managerName,
+                replaces: holder.id,
+                reason: `took over the place of ${holder.name} on ${londonDateText(now)}`,
+                by: ctx.actor.userId,
+              },
+              now,
+            )
+            const incoming = { name: person.name, email: person.email, managerEmail }
+            await tellPersonAndManager(
+              sql,
+              ctx.partnership.id,
+              addressee(holder),
+              placePassedOn(session, addressee(holder), incoming),
+            )
+            await tellPersonAndManager(
+              sql,
+              ctx.partnership.id,
+              incoming,
+              placeConfirmed(
+                session,
+                incoming,
+                { name: ctx.partnership.name, email: organiserEmail },
+                bookingUrl(newId),
+                now,
+              ),
+            )
+            return { booking: await bookingOf(sql, newId), replaced: await bookingOf(sql, holder.id) }
+          }),
+        )
+      } catch (error) {
+        if (isUniqueViolation(error))
+          throw new ConflictError('That person already has a place or an application for this session')
+        throw error
+      }
+    },
+
+    /**
+     * Moves an application to another date of the same course. Only before its session's
+     * places are allocated: after that, the waiting list (and "another date would do") decide.
+     */
+    async move(ctx: Context, id: string, toSessionId: string): Promise<Application> {
+      const { shortlistingLeadWeeks } = await rulesNow(ctx)
+      try {
+        return await db.tenant(scopeOf(ctx), async (sql) => {
+          const { holder, session } = await lockPlace(sql, ctx, id)
+          if (holder.status !== 'applied' || session.shortlistProposedAt)
+            throw new ConflictError(
+              'Places for this session have been allocated, so the application can no longer be moved: it stays on the waiting list',
+            )
+          const target = isUuid(toSessionId) ? await sessionById(sql, toSessionId) : undefined
+          if (!target || target.courseId !== session.courseId || target.id === session.id)
+            throw new ValidationError([
+              { field: 'sessionId', text: 'Select another date of the same course' },
+            ])
+          const refusal = applyingRefusal(target, clock.now(), shortlistingLeadWeeks)
+          if (refusal) throw new ValidationError([{ field: 'sessionId', text: refusal }])
+          const clash = (await liveApplicationsOf(sql, holder.personId)).find(
+            (other) => other.sessionId !== session.id && overlaps(other.parts, target.parts),
+          )
+          if (clash)
+            throw new ValidationError([
+              {
+                field: 'sessionId',
+                text: `${holder.name} has applied for ${clash.courseTitle} at the same time`,
+              },
+            ])
+          await sql.auditAs('application.move')
+          await sql.query(
+            'UPDATE applications SET session_id = $2, reason = $3, updated_at = $4 WHERE id = $1',
+            [holder.id, target.id, `moved from ${londonDateText(session.startsAt)}`, clock.now()],
+          )
+          return bookingOf(sql, holder.id)
+        })
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new ConflictError('This person has already applied for that date')
+        throw error
+      }
+    },
+
+    /** An admin puts someone at a place on the waiting list, with a reason; their order then stands. */
+    async reorderWaiting(ctx: Context, id: string, position: number, reason: string): Promise<Application> {
+      requireRole(ctx, 'admin')
+      const why = reason.trim()
+      if (!why || why.length > 300)
+        throw new ValidationError([
+          { field: 'reason', text: 'Enter why you are moving them, in 300 characters or fewer' },
+        ])
+      return db.tenant(scopeOf(ctx), async (sql) => {
+        const { holder, session } = await lockPlace(sql, ctx, id)
+        if (holder.status !== 'waiting') throw new ConflictError('They are not on the waiting list')
+        const list = (await waitingList(sql, session.id)).map((w) => w.id).filter((w) => w !== holder.id)
+        if (!Number.isInteger(position) || position < 1 || position > list.length + 1)
+          throw new ValidationError([
+            { field: 'position', text: `Enter a position from 1 to ${list.length + 1}` },
+          ])
+        list.splice(position - 1, 0, holder.id)
+        const now = clock.now()
+        await sql.auditAs('waiting-list.reorder')
+        await renumberWaiting(
+          sql,
+          list,
+          list.map((w, i) => (w === holder.id ? `waiting list ${i + 1}: moved by an admin (${why})` : null)),
+          now,
+        )
+        await sql.query('UPDATE sessions SET waiting_list_reordered_at = $2, updated_at = $2 WHERE id = $1', [
+          session.id,
+          now,
+        ])
+        return bookingOf(sql, holder.id)
+      })
+    },
+
+    /** The scheduled pass: offers that were not accepted in time pass on to the next person. */
+    async lapseOffers(partnership: PartnershipRef): Promise<number> {
+      const ctx = systemContext(partnership, 'job:booking.offers')
+      const rules = await rulesNow(ctx)
+      const due = await db.tenant(scopeOf(ctx), (sql) => lapsedOffers(sql, clock.now()))
+      let lapsed = 0
+      for (const offer of due) {
+        await db.tenant(scopeOf(ctx), async (sql) => {
+          await lockSession(sql, offer.sessionId)
+          const holder = await lockApplication(sql, offer.id)
+          const session = await sessionById(sql, offer.sessionId)
+          const now = clock.now()
+          if (
+            !holder ||
+            !session ||
+            holder.status !== 'offered' ||
+            !holder.offerExpiresAt ||
+            holder.offerExpiresAt > now
+          )
+            return
+          await sql.auditAs('booking.offer-lapse')
+          await endApplication(sql, holder.id, {
+            status: 'withdrawn',
+            reason: `did not accept the offered place by ${londonDateText(holder.offerExpiresAt)}`,
+            by: null,
+            note: null,
+            now,
+          })
+          await tellPersonAndManager(
+            sql,
+            partnership.id,
+            addressee(holder),
+            offerLapsed(session, addressee(holder)),
+          )
+          await offerFreePlaces(sql, partnership.id, session, rules)
+          lapsed++
+        })
+      }
+      if (lapsed) deps.mailQueued?.()
+      return lapsed
+    },
+
+    /** The scheduled pass: reminds each confirmed person (and their manager) a few days before, once. */
+    async sendReminders(partnership: PartnershipRef): Promise<number> {
+      const ctx = systemContext(partnership, 'job:booking.reminders')
+      const { reminderDaysBefore } = await rulesNow(ctx)
+      const now = clock.now()
+      const sent = await db.tenant(scopeOf(ctx), async (sql) => {
+        const due = await dueReminders(sql, now, new Date(now.getTime() + reminderDaysBefore * DAY))
+        await sql.auditAs('booking.remind')
+        const sessions = new Map<string, Session | undefined>()
+        for (const place of due) {
+          if (!sessions.has(place.sessionId))
+            sessions.set(place.sessionId, await sessionById(sql, place.sessionId))
+          const session = sessions.get(place.sessionId)
+          const holder = await lockApplication(sql, place.id)
+          if (!session || !holder) continue
+          await tellPersonAndManager(
+            sql,
+            partnership.id,
+            addressee(holder),
+            reminder(session, addressee(holder)),
+          )
+          await sql.query('UPDATE applications SET reminded_at = $2 WHERE id = $1', [place.id, now])
+        }
+        return due.length
+      })
+      if (sent) deps.mailQueued?.()
+      return sent
+    },
+
+    offerFreePlaces,
+  }
+}
+
+export type Places = ReturnType<typeof createPlaces>
