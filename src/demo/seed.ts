@@ -92,6 +92,16 @@ export async function seedDemo(db: Database): Promise<{ created: string[] }> {
         agencyIds: led,
         actor: 'demo-seed',
       })
+      // The demo practitioner works at an agency the demo lead leads, so both can book their places.
+      if (role === 'practitioner' && agencyIds[10]) {
+        await db.tenant({ partnershipId: partnership.id, userId: null, actor: 'demo-seed' }, (sql) =>
+          sql.query(
+            `INSERT INTO people (partnership_id, first_name, last_name, email, agency_id, role, status, user_id)
+             VALUES ($1, 'Pat', 'Practitioner', $2, $3, 'Early help worker', 'active', $4)`,
+            [partnership.id, `practitioner@${demo.slug}.example.org`, agencyIds[10], user.id],
+          ),
+        )
+      }
       // The demo registrant waits for the demo agency lead to confirm them.
       if (role === 'registrant' && agencyIds[10]) {
         await db.tenant({ partnershipId: partnership.id, userId: null, actor: 'demo-seed' }, (sql) =>

@@ -4,6 +4,8 @@ import accountRoutes from './account/routes.ts'
 import auditRoutes from './audit/routes.ts'
 import bookingApi from './booking/api.ts'
 import placesApi from './booking/places-api.ts'
+import placesRoutes from './booking/places-routes.ts'
+import bookingRoutes from './booking/routes.ts'
 import catalogueRoutes from './catalogue/routes.ts'
 import contractsApi from './contracts/api.ts'
 import contractRoutes from './contracts/routes.ts'
@@ -43,6 +45,8 @@ export const features: FeaturePlugin[] = [
   sessionRoutes,
   bookingApi,
   placesApi,
+  placesRoutes,
+  bookingRoutes,
   programmeRoutes,
   trainersApi,
   trainerRoutes,

@@ -75,9 +75,10 @@ describe('pages', () => {
   it('pages and filters the audit trail for an admin', async () => {
     const admin = await t.signIn('admin@norfolk.example.org')
     const all = page((await admin.get('/audit')).body)
-    // The demo load: one policy, fifteen agencies, seven memberships, the demo registrant,
-    // a course with two sessions of one part each, and a training need with its first step.
-    expect(all('tbody tr').length).toBe(31)
+    // The demo load: one policy, fifteen agencies, seven memberships, the demo practitioner's and
+    // registrant's records, a course with two sessions of one part each, and a training need
+    // with its first step.
+    expect(all('tbody tr').length).toBe(32)
     expect(all('main').text()).toMatch(/31 changes/)
     const policies = page((await admin.get('/audit?entityType=policies')).body)
     expect(policies('tbody tr').length).toBe(1)

@@ -156,7 +156,7 @@ export function endApplicationsOfCancelled(
 /** A rejected registrant's applications were held, never given a place: they end without charge. */
 export async function withdrawHeldApplications(sql: Sql, personId: string, now: Date): Promise<void> {
   await sql.query(
-    `UPDATE applications SET status = 'withdrawn', reason = 'their registration was not confirmed',
+    `UPDATE applications a SET status = 'withdrawn', reason = 'their registration was not confirmed',
             waiting_position = NULL, ended_at = $2, updated_at = $2
       WHERE person_id = $1 AND ${LIVE}`,
     [personId, now],

@@ -12,6 +12,7 @@ import { isUniqueViolation, isUuid } from '#platform/db/database.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#platform/errors.ts'
 import { enqueueEmail } from '#platform/mail/outbox.ts'
 import type { ApplicationInput } from './forms.ts'
+import { createBookingLookups } from './on-screen.ts'
 import { createPlaces } from './places.ts'
 import type { Applicant, Application } from './queries.ts'
 import {
@@ -47,6 +48,7 @@ export function createBookingService(deps: {
   return {
     ...createShortlisting(deps),
     ...createPlaces(deps),
+    ...createBookingLookups(deps),
 
     /**
      * Applies for a session's place. Refused when the session is not open or its applications

@@ -19,8 +19,8 @@ const filterSchema = z.object({
 
 /** Where a session stands, in words a practitioner can act on. */
 function stateOf(session: CatalogueSession, leadWeeks: number, now: Date): string {
-  if (session.status === 'full') return 'Full: you can join the waiting list'
-  if (session.status === 'shortlisted') return 'Places have been allocated: you can join the waiting list'
+  if (session.status === 'full') return 'Full'
+  if (session.status === 'shortlisted') return 'Places have been allocated'
   const allocation = shortlistingTime(session, leadWeeks)
   return allocation > now
     ? `Applications close on ${londonDateText(allocation)}, and places are allocated then`
@@ -36,6 +36,7 @@ function describe(session: CatalogueSession, leadWeeks: number, now: Date) {
     time: `${londonTimeText(starts)} to ${londonTimeText(ends)}`,
     where: session.format === 'online' ? 'Online' : (session.venueName ?? 'In person'),
     state: stateOf(session, leadWeeks, now),
+    applying: session.status === 'open' && shortlistingTime(session, leadWeeks) > now,
   }
 }
 

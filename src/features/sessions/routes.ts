@@ -127,6 +127,7 @@ export default async function sessionRoutes(app: FastifyInstance, { services }: 
         belowMinimum: waiting,
         statusNames: sessionStatusNames,
         canChange: ctx.actor.roles.includes('admin') && session.status !== 'cancelled',
+        isAdmin,
         backLink: `/courses/${session.courseId}`,
       })
     },

@@ -1,0 +1,122 @@
+import type { PolicyService } from '#features/policy/service.ts'
+import type { Session } from '#features/sessions/queries.ts'
+import { sessionById } from '#features/sessions/queries.ts'
+import type { Clock } from '#platform/clock.ts'
+import { londonDateOf } from '#platform/clock.ts'
+import type { Context } from '#platform/context.ts'
+import { scopeOf } from '#platform/context.ts'
+import type { Database } from '#platform/db/database.ts'
+import { isUuid } from '#platform/db/database.ts'
+import { NotFoundError, ValidationError } from '#platform/errors.ts'
+import type { ApplicationStatus } from './forms.ts'
+import type { Applicant } from './queries.ts'
+import { applyingRefusal } from './rules.ts'
+
+/** One of a person's applications or places, with its session, for their own list. */
+export type MyPlace = {
+  id: string
+  status: ApplicationStatus
+  reason: string | null
+  waitingPosition: number | null
+  offerExpiresAt: Date | null
+  courseTitle: string
+  startsAt: Date
+  name: string
+}
+
+/** What the booking pages need to read beyond the API's operations. */
+export function createBookingLookups(deps: { db: Database; clock: Clock; policy: PolicyService }) {
+  const { db, clock } = deps
+
+  return {
+    /**
+     * A session as someone about to apply sees it, whether applying is open, and the signed-in
+     * user's own record to apply with (none for an admin or lead without one).
+     */
+    async applyingFor(
+      ctx: Context,
+      sessionId: string,
+    ): Promise<{ session: Session; refusal: string | null; self: Applicant | null }> {
+      const { shortlistingLeadWeeks } = await deps.policy.rulesOn(ctx, londonDateOf(clock.now()))
+      return db.tenant(scopeOf(ctx), async (sql) => {
+        const session = isUuid(sessionId) ? await sessionById(sql, sessionId) : undefined
+        if (!session || session.status === 'draft') throw new NotFoundError('Session')
+        const self = ctx.actor.userId
+          ? await sql.maybeOne<Applicant>(
+              `SELECT id, first_name || ' ' || last_name AS name, email, agency_id AS "agencyId", user_id AS "userId",
+                      status = 'pending' AS pending
+                 FROM people WHERE user_id = $1 AND merged_into IS NULL AND status IN ('active', 'pending')`,
+              [ctx.actor.userId],
+            )
+          : undefined
+        return {
+          session,
+          refusal: applyingRefusal(session, clock.now(), shortlistingLeadWeeks),
+          self: self ?? null,
+        }
+      })
+    },
+
+    /**
+     * The person with a work email, among those the actor may act for: anyone for an admin,
+     * their agencies' staff for a lead. Refused with the same words when there is no such
+     * person and when there is one outside the actor's agencies.
+     */
+    async personByEmail(ctx: Context, email: string, field: string, agencyId?: string): Promise<string> {
+      const { roles, agencyIds } = ctx.actor
+      const scope = agencyId ? [agencyId] : roles.includes('admin') ? null : agencyIds
+      const found = await db.tenant(scopeOf(ctx), (sql) =>
+        sql.maybeOne<{ id: string }>(
+          `SELECT id FROM people WHERE lower(email) = lower($1) AND merged_into IS NULL AND status = 'active'
+              AND ($2::uuid[] IS NULL OR agency_id = ANY($2))`,
+          [email.trim(), scope],
+        ),
+      )
+      if (!found)
+        throw new ValidationError([
+          {
+            field,
+            text: agencyId
+              ? 'No one with that email address works at the agency the place was booked for'
+              : 'No one with that email address is in your agencies’ staff',
+          },
+        ])
+      return found.id
+    },
+
+    /** The signed-in user's own applications and places, soonest first. */
+    async mine(ctx: Context): Promise<MyPlace[]> {
+      if (!ctx.actor.userId) return []
+      return db.tenant(scopeOf(ctx), (sql) =>
+        sql.query<MyPlace>(
+          `SELECT a.id, a.status, a.reason, a.waiting_position AS "waitingPosition",
+                  a.offer_expires_at AS "offerExpiresAt", c.title AS "courseTitle", s.starts_at AS "startsAt",
+                  p.first_name || ' ' || p.last_name AS name
+             FROM applications a JOIN people p ON p.id = a.person_id
+             JOIN sessions s ON s.id = a.session_id JOIN courses c ON c.id = s.course_id
+            WHERE p.user_id = $1 AND (s.ends_at > $2 OR a.status = 'confirmed')
+            ORDER BY s.starts_at DESC LIMIT 200`,
+          [ctx.actor.userId, clock.now()],
+        ),
+      )
+    },
+
+    /** Other dates of the same course an application could move to. */
+    async otherDatesOf(ctx: Context, session: Pick<Session, 'id' | 'courseId'>): Promise<Session[]> {
+      const { shortlistingLeadWeeks } = await deps.policy.rulesOn(ctx, londonDateOf(clock.now()))
+      return db.tenant(scopeOf(ctx), async (sql) => {
+        const rows = await sql.query<{ id: string }>(
+          `SELECT id FROM sessions WHERE course_id = $1 AND id <> $2 AND status = 'open' AND starts_at > $3
+            ORDER BY starts_at LIMIT 20`,
+          [session.courseId, session.id, clock.now()],
+        )
+        const sessions: Session[] = []
+        for (const { id } of rows) {
+          const found = await sessionById(sql, id)
+          if (found && !applyingRefusal(found, clock.now(), shortlistingLeadWeeks)) sessions.push(found)
+        }
+        return sessions
+      })
+    },
+  }
+}

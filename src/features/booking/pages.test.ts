@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { TestApp } from '#test/support/app.ts'
+import { page, testApp } from '#test/support/app.ts'
+import type { BookingWorld } from '#test/support/booking.ts'
+import { bookingWorld } from '#test/support/booking.ts'
+
+let t: TestApp
+let w: BookingWorld
+let course: string
+let police: string
+
+beforeAll(async () => {
+  t = await testApp()
+  w = await bookingWorld(t)
+  course = await w.course('Booking on screen')
+  police = await w.agency('Shire Constabulary', 'police')
+})
+afterAll(() => t?.close())
+
+const statusOf = (id: string) =>
+  t.db.tenant(
+    w.scope,
+    async (sql) =>
+      (await sql.one<{ status: string }>('SELECT status FROM applications WHERE id = $1', [id])).status,
+  )
+
+describe('applying on screen', () => {
+  it('lets a practitioner apply for themselves, shows what is wrong, and lists the application', async () => {
+    const session = await w.session(course, '2027-03-08T09:30:00Z')
+    const practitioner = await t.signIn('practitioner@norfolk.example.org')
+    const form = page((await practitioner.get(`/sessions/${session}/apply`)).body)
+    expect(form('main').text()).toContain('Applying for: Pat Practitioner')
+
+    const wrong = await practitioner.post(`/sessions/${session}/apply`, {
+      forWhom: 'self',
+      managerEmail: 'not an email',
+    })
+    expect(wrong.statusCode).toBe(400)
+    const errors = page(wrong.body)('.govuk-error-summary').text()
+    expect(errors).toContain('Say whether another date of the course would do')
+
+    const applied = await practitioner.post(`/sessions/${session}/apply`, {
+      forWhom: 'self',
+      managerEmail: 'manager@example.org',
+      acceptsOtherDates: 'yes',
+    })
+    expect(applied.statusCode).toBe(303)
+    const bookingUrl = String(applied.headers.location)
+    expect(page((await practitioner.get(bookingUrl)).body)('main').text()).toContain('Applied')
+    const mine = page((await practitioner.get('/bookings')).body)
+    expect(mine('main a').text()).toContain('Booking on screen')
+    // A second application for the same session is refused on the page.
+    const twice = await practitioner.post(`/sessions/${session}/apply`, {
+      forWhom: 'self',
+      managerEmail: 'manager@example.org',
+      acceptsOtherDates: 'no',
+    })
+    expect(twice.statusCode).toBe(400)
+  })
+
+  it('lets an agency lead apply for their staff by email, and no one else', async () => {
+    const session = await w.session(course, '2027-03-09T09:30:00Z')
+    const lead = await t.signIn('agency-lead@norfolk.example.org')
+    const outsider = await w.person(police)
+    const refused = await lead.submit(`/sessions/${session}/apply`, {
+      forWhom: 'other',
+      personEmail: await w.emailOf(outsider),
+      managerEmail: 'manager@example.org',
+      acceptsOtherDates: 'no',
+    })
+    expect(refused.statusCode).toBe(400)
+    expect(page(refused.body)('.govuk-error-summary').text()).toContain('is in your agencies’ staff')
+    const applied = await lead.submit(`/sessions/${session}/apply`, {
+      forWhom: 'other',
+      personEmail: 'practitioner@norfolk.example.org',
+      managerEmail: 'manager@example.org',
+      acceptsOtherDates: 'no',
+    })
+    expect(applied.statusCode).toBe(303)
+  })
+})
+
+describe('an admin’s places page', () => {
+  it('allocates, shows reasons, moves someone with a reason and confirms', async () => {
+    const session = await w.session(course, '2027-03-10T09:30:00Z', { capacity: 1 })
+    const [a, b] = [
+      await w.apply(session, await w.person(police)),
+      await w.apply(session, await w.person(police)),
+    ]
+    const admin = await t.signIn('admin@norfolk.example.org')
+    const url = `/sessions/${session}/places`
+    expect(page((await admin.get(url)).body)('main').text()).toContain('No places have been allocated yet')
+    expect((await admin.submit(`${url}/propose`, {}, { from: url })).statusCode).toBe(303)
+    const proposed = page((await admin.get(url)).body)
+    expect(proposed('main').text()).toContain('place 1 of 1: first applicant from the police')
+    expect(proposed('button:contains("Confirm and tell everyone")').length).toBe(1)
+
+    const placed = (await statusOf(a)) === 'allocated' ? a : b
+    const other = placed === a ? b : a
+    const noReason = await admin.submit(
+      `${url}/move`,
+      { applicationId: placed, to: 'waiting', reason: '' },
+      { from: url },
+    )
+    expect(noReason.statusCode).toBe(400)
+    await admin.submit(
+      `${url}/move`,
+      { applicationId: placed, to: 'waiting', reason: 'Came last time' },
+      { from: url },
+    )
+    await admin.submit(
+      `${url}/move`,
+      { applicationId: other, to: 'allocated', reason: 'New in post' },
+      { from: url },
+    )
+    expect((await admin.submit(`${url}/confirm`, {}, { from: url })).statusCode).toBe(303)
+    expect(await statusOf(other)).toBe('confirmed')
+    expect(await statusOf(placed)).toBe('waiting')
+    expect(page((await admin.get(url)).body)('main').text()).toContain('Reorder the waiting list')
+  })
+})
+
+describe('changing a place on screen', () => {
+  it('lets the person cancel their place in writing', async () => {
+    const session = await w.session(course, '2027-03-11T09:30:00Z')
+    const practitioner = await t.signIn('practitioner@norfolk.example.org')
+    const applied = await practitioner.submit(`/sessions/${session}/apply`, {
+      forWhom: 'self',
+      managerEmail: 'manager@example.org',
+      acceptsOtherDates: 'no',
+    })
+    const id = String(applied.headers.location).split('/').at(-1) ?? ''
+    await t.services.booking.shortlistNow(w.admin, session)
+    expect(await statusOf(id)).toBe('confirmed')
+    const cancelled = await practitioner.submit(`/bookings/${id}/cancel`, { note: 'Court date clash' })
+    expect(cancelled.statusCode).toBe(303)
+    expect(await statusOf(id)).toBe('cancelled')
+  })
+
+  it('refuses a colleague from another agency as a substitute, with a clear message', async () => {
+    const session = await w.session(course, '2027-03-12T09:30:00Z')
+    const holder = await w.person(police)
+    const id = await w.apply(session, holder)
+    await t.services.booking.shortlistNow(w.admin, session)
+    const admin = await t.signIn('admin@norfolk.example.org')
+    const refused = await admin.submit(`/bookings/${id}/substitute`, {
+      personEmail: 'practitioner@norfolk.example.org',
+    })
+    expect(refused.statusCode).toBe(400)
+    expect(page(refused.body)('.govuk-error-summary').text()).toContain(
+      'works at the agency the place was booked for',
+    )
+    expect(await statusOf(id)).toBe('confirmed')
+  })
+})

@@ -1,0 +1,203 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { whenText } from '#features/sessions/messages.ts'
+import type { FieldError } from '#platform/errors.ts'
+import { ConflictError, ValidationError } from '#platform/errors.ts'
+import { errorFor, errorSummary } from '#platform/http/forms.ts'
+import { contextOf } from '#platform/http/request-context.ts'
+import type { Services } from '#src/services.ts'
+import { whereText } from './emails.ts'
+import { applicationFromForm, statusNames, text } from './page-forms.ts'
+
+type Body = Record<string, unknown>
+type IdRequest = FastifyRequest<{ Params: { id: string }; Body: Body }>
+
+const appliers = ['practitioner', 'registrant', 'agency-lead', 'admin'] as const
+
+/** A form's errors, or a refusal shown as one, on the page it came from. */
+function problemsOf(error: unknown, field: string): FieldError[] | null {
+  if (error instanceof ValidationError) return error.errors
+  if (error instanceof ConflictError) return [{ field, text: error.message }]
+  return null
+}
+
+/**
+ * The booking pages: applying on screen, a person's own applications and places, and what
+ * they (or their lead, or an admin) can do with one: accept an offer, cancel, pass it to a
+ * colleague, move to another date.
+ */
+export default async function bookingRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  const { booking } = services
+
+  async function applyPage(request: IdRequest, reply: FastifyReply, values: Body, errors: FieldError[] = []) {
+    const ctx = contextOf(request)
+    const { session, refusal, self } = await booking.applyingFor(ctx, request.params.id)
+    const forOthers = ctx.actor.roles.some((r) => r === 'admin' || r === 'agency-lead')
+    return reply.status(errors.length ? 400 : 200).view('booking/views/apply.njk', {
+      title: `Apply for ${session.courseTitle}`,
+      session,
+      when: whenText(session).split('\n'),
+      where: whereText(session),
+      refusal,
+      self,
+      forOthers,
+      values: { forWhom: self ? 'self' : 'other', ...values },
+      errors: errorSummary(errors),
+      fieldErrors: errorFor(errors),
+    })
+  }
+
+  app.get<{ Params: { id: string } }>(
+    '/sessions/:id/apply',
+    { config: { access: appliers } },
+    (request, reply) => applyPage(request as IdRequest, reply, {}),
+  )
+
+  app.post<{ Params: { id: string }; Body: Body }>(
+    '/sessions/:id/apply',
+    { config: { access: appliers } },
+    async (request, reply) => {
+      const ctx = contextOf(request)
+      const body = request.body ?? {}
+      try {
+        const { self } = await booking.applyingFor(ctx, request.params.id)
+        const personId =
+          body.forWhom === 'other' || !self
+            ? await booking.personByEmail(ctx, text(body.personEmail), 'personEmail')
+            : self.id
+        const parsed = applicationFromForm(body, personId)
+        if (!parsed.ok) return applyPage(request, reply, body, parsed.errors)
+        const application = await booking.apply(ctx, request.params.id, parsed.data)
+        return reply.redirect(`/bookings/${application.id}`, 303)
+      } catch (error) {
+        const problems = problemsOf(error, 'sessionId')
+        if (problems) return applyPage(request, reply, body, problems)
+        throw error
+      }
+    },
+  )
+
+  app.get('/bookings', { config: { access: 'signed-in' } }, async (request, reply) =>
+    reply.view('booking/views/mine.njk', {
+      title: 'Your applications and places',
+      places: await booking.mine(contextOf(request)),
+      statusNames,
+    }),
+  )
+
+  async function bookingPage(request: IdRequest, reply: FastifyReply, view: string, extra: Body = {}) {
+    const ctx = contextOf(request)
+    const place = await booking.booking(ctx, request.params.id)
+    const errors = (extra.errorList as FieldError[] | undefined) ?? []
+    return reply.status(errors.length ? 400 : 200).view(`booking/views/${view}.njk`, {
+      title: place.session.courseTitle,
+      place,
+      when: whenText(place.session).split('\n'),
+      where: whereText(place.session),
+      statusNames,
+      isAdmin: ctx.actor.roles.includes('admin'),
+      values: {},
+      ...extra,
+      errors: errorSummary(errors),
+      fieldErrors: errorFor(errors),
+      backLink: `/bookings/${place.id}`,
+    })
+  }
+
+  app.get<{ Params: { id: string } }>(
+    '/bookings/:id',
+    { config: { access: 'signed-in' } },
+    (request, reply) => bookingPage(request as IdRequest, reply, 'booking', { backLink: '/bookings' }),
+  )
+
+  app.post<{ Params: { id: string } }>(
+    '/bookings/:id/accept',
+    { config: { access: 'signed-in' } },
+    async (request, reply) => {
+      try {
+        await booking.accept(contextOf(request), request.params.id)
+      } catch (error) {
+        const problems = problemsOf(error, 'accept')
+        if (problems) return bookingPage(request as IdRequest, reply, 'booking', { errorList: problems })
+        throw error
+      }
+      return reply.redirect(`/bookings/${request.params.id}`, 303)
+    },
+  )
+
+  /** A form page about one place, whose POST does one thing and comes back to the place. */
+  function placeForm(
+    path: string,
+    view: string,
+    field: string,
+    act: (request: IdRequest, body: Body) => Promise<string | undefined>,
+    extra: (request: IdRequest) => Promise<Body> = async () => ({}),
+  ) {
+    app.get<{ Params: { id: string } }>(path, { config: { access: 'signed-in' } }, async (request, reply) =>
+      bookingPage(request as IdRequest, reply, view, await extra(request as IdRequest)),
+    )
+    app.post<{ Params: { id: string }; Body: Body }>(
+      path,
+      { config: { access: 'signed-in' } },
+      async (request, reply) => {
+        const body = request.body ?? {}
+        try {
+          const next = await act(request, body)
+          return reply.redirect(next ?? `/bookings/${request.params.id}`, 303)
+        } catch (error) {
+          const problems = problemsOf(error, field)
+          if (problems)
+            return bookingPage(request, reply, view, {
+              ...(await extra(request)),
+              values: body,
+              errorList: problems,
+            })
+          throw error
+        }
+      },
+    )
+  }
+
+  placeForm('/bookings/:id/cancel', 'cancel', 'note', async (request, body) => {
+    const note = text(body.note)
+    if (note.length > 2000)
+      throw new ValidationError([{ field: 'note', text: 'The note must be 2,000 characters or fewer' }])
+    await booking.cancel(contextOf(request), request.params.id, note || null)
+    return undefined
+  })
+
+  placeForm('/bookings/:id/substitute', 'substitute', 'personEmail', async (request, body) => {
+    const ctx = contextOf(request)
+    const place = await booking.booking(ctx, request.params.id)
+    const personId = await booking.personByEmail(ctx, text(body.personEmail), 'personEmail', place.agencyId)
+    const managerEmail = text(body.managerEmail)
+    if (managerEmail && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(managerEmail))
+      throw new ValidationError([
+        {
+          field: 'managerEmail',
+          text: 'Enter the line manager’s email address in the correct format, like name@example.com',
+        },
+      ])
+    const { booking: passed } = await booking.substitute(ctx, request.params.id, {
+      personId,
+      managerEmail: managerEmail || null,
+    })
+    return `/bookings/${passed.id}`
+  })
+
+  placeForm(
+    '/bookings/:id/move',
+    'move',
+    'sessionId',
+    async (request, body) => {
+      if (!text(body.sessionId))
+        throw new ValidationError([{ field: 'sessionId', text: 'Select another date' }])
+      await booking.move(contextOf(request), request.params.id, text(body.sessionId))
+      return undefined
+    },
+    async (request) => {
+      const ctx = contextOf(request)
+      const place = await booking.booking(ctx, request.params.id)
+      return { dates: await booking.otherDatesOf(ctx, place.session) }
+    },
+  )
+}
