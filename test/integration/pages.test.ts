@@ -79,7 +79,7 @@ describe('pages', () => {
     // registrant's records, a course with two sessions of one part each, and a training need
     // with its first step.
     expect(all('tbody tr').length).toBe(32)
-    expect(all('main').text()).toMatch(/31 changes/)
+    expect(all('main').text()).toMatch(/32 changes/)
     const policies = page((await admin.get('/audit?entityType=policies')).body)
     expect(policies('tbody tr').length).toBe(1)
     const bad = await admin.get('/audit?from=yesterday')
