@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cataloguePage } from './catalogue.ts'
 import { importPeople } from './import.ts'
+import { shortlistingDatabase } from './shortlisting-db.ts'
 import { startup } from './startup.ts'
 
 export type Figure = {
@@ -18,7 +19,12 @@ export type Figure = {
  * both rather than as a false regression.
  */
 async function main() {
-  const figures: Figure[] = [...(await startup()), ...(await importPeople()), ...(await cataloguePage())]
+  const figures: Figure[] = [
+    ...(await startup()),
+    ...(await importPeople()),
+    ...(await cataloguePage()),
+    ...(await shortlistingDatabase()),
+  ]
   mkdirSync('var/bench', { recursive: true })
   writeFileSync('var/bench/latest.json', `${JSON.stringify(figures, null, 2)}\n`)
   console.table(

@@ -4,7 +4,7 @@ import { loadConfig } from '#src/config.ts'
 import { seedDemo } from '#src/demo/seed.ts'
 import { createServices } from '#src/services.ts'
 import { freshDatabase } from '#test/support/database.ts'
-import { medianTime } from './measure.ts'
+import { median, medianTime } from './measure.ts'
 import type { Figure } from './run.ts'
 
 const SESSIONS = 200
@@ -26,9 +26,9 @@ const SECTORS = [
 ]
 
 /**
- * Shortlisting 5,000 applications across 200 sessions (issue target: under 2 seconds), through
- * the service: reading each session's applicants with their priorities, allocating, and
- * writing every decision with its reason. The baseline is the bare SQL that reads the same
+ * Shortlisting 5,000 applications across 200 sessions (issue target: under 2 seconds), as the
+ * scheduled job does it when their applications close: reading each session's applicants with
+ * their priorities, allocating, and writing every decision with its reason. The baseline is the bare SQL that reads the same
  * applications and writes a status to each.
  */
 export async function shortlistingDatabase(): Promise<Figure[]> {
@@ -107,10 +107,21 @@ export async function shortlistingDatabase(): Promise<Figure[]> {
     if (first.allocated.length !== 10 || first.waiting.length !== PER_SESSION - 10)
       throw new Error('the shortlisting did not allocate the places')
 
-    // A proposal can be run again until it is confirmed, so every round does the whole work.
-    const value = await medianTime(3, async () => {
-      for (const id of sessionIds) await services.booking.propose(admin, id)
-    })
+    // The scheduled shortlisting, once every session's applications have closed. Between
+    // rounds the proposals are cleared (untimed), so each round does the whole work.
+    clock.set('2027-02-01T10:00:00Z')
+    const rounds: number[] = []
+    for (let round = 0; round < 4; round++) {
+      await database.db.tenant(scope, (sql) =>
+        sql.query('UPDATE sessions SET shortlist_proposed_at = NULL WHERE id = ANY($1::uuid[])', [sessionIds]),
+      )
+      const started = performance.now()
+      const proposed = await services.booking.proposeDue(norfolk)
+      rounds.push(performance.now() - started)
+      if (proposed !== SESSIONS) throw new Error(`the shortlisting proposed ${proposed} sessions, not ${SESSIONS}`)
+    }
+    // The first round warms up.
+    const value = Math.round(median(rounds.slice(1)) * 10) / 10
     const baseline = await medianTime(3, () =>
       database.db.tenant(scope, async (sql) => {
         await sql.query(

@@ -23,7 +23,10 @@ describe('booking a place, without JavaScript, every page passing axe', () => {
     const page = await signedIn('practitioner@norfolk.example.org')
     await page.goto('/p/norfolk/courses')
     await page.getByRole('link', { name: 'Working together to safeguard children and adults' }).click()
-    await page.getByRole('link', { name: /^Apply/ }).first().click()
+    await page
+      .getByRole('link', { name: /^Apply/ })
+      .first()
+      .click()
     sessionPath = new URL(page.url()).pathname.replace(/\/apply$/, '')
     expect(await page.locator('h1').textContent()).toBe('Working together to safeguard children and adults')
     await expectAccessible(page)

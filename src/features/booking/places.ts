@@ -114,12 +114,12 @@ export function createPlaces(deps: {
       let reasons: (string | null)[] | null = null
       if (!session.waitingListReorderedAt) {
         const ids = new Set(eligible.map((w) => w.id))
-        const candidates = (await candidatesFor(sql, session, now)).filter(
+        const candidates = (await candidatesFor(sql, [session], now)).filter(
           (c) => ids.has(c.id) && !c.otherDate,
         )
         const ranked = rankWaiting({
           waiting: candidates,
-          holders: await holdersOf(sql, session.id),
+          holders: await holdersOf(sql, [session.id]),
           seed: session.shortlistSeed ?? 0,
         })
         const held = list.filter((w) => w.held).map((w) => w.id)

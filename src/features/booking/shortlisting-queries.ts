@@ -2,49 +2,80 @@ import type { Session } from '#features/sessions/queries.ts'
 import type { Sql } from '#platform/db/database.ts'
 import type { Candidate, Holder } from './allocation.ts'
 
-export type CandidateRow = Candidate & { held: boolean }
+export type CandidateRow = Candidate & { sessionId: string; held: boolean }
+
+/** What shortlisting needs of a session. */
+export type ShortlistTarget = Pick<Session, 'id' | 'courseId' | 'capacity' | 'startsAt'>
 
 /**
- * Everyone to consider for a session's places: its own live, undecided applications, and
- * those left waiting at an earlier date of the same course who said another date would do
- * (and have no application for this one). Each comes with the facts the aims need.
+ * Everyone to consider for the places of some sessions, each row naming the session it is
+ * considered for: each session's own live, undecided applications, and those left waiting
+ * at an earlier date of the same course who said another date would do (and have no
+ * application for this one). Each comes with the facts the aims need.
  */
-export function candidatesFor(sql: Sql, session: Pick<Session, 'id' | 'courseId'>, now: Date) {
+export function candidatesFor(sql: Sql, sessions: readonly ShortlistTarget[], now: Date) {
+  // Two arms rather than one OR, so each finds its rows by index.
   return sql.query<CandidateRow>(
-    `SELECT a.id, a.agency_id AS "agencyId", g.name AS "agencyName", g.sector,
+    `WITH targets AS (SELECT * FROM unnest($1::uuid[], $2::uuid[]) AS t(id, course_id)),
+     pool AS (
+       SELECT t.id AS target, a.id FROM targets t
+         JOIN applications a ON a.session_id = t.id AND a.status IN ('applied', 'allocated', 'waiting')
+       UNION ALL
+       SELECT t.id, a.id FROM targets t
+         JOIN sessions o ON o.course_id = t.course_id AND o.id <> t.id AND o.status = 'shortlisted' AND o.starts_at > $3
+         JOIN applications a ON a.session_id = o.id AND a.status = 'waiting' AND a.accepts_other_dates
+        WHERE NOT EXISTS (SELECT 1 FROM applications x
+                           WHERE x.session_id = t.id AND x.person_id = a.person_id
+                             AND x.status NOT IN ('cancelled', 'withdrawn')))
+     SELECT pool.target AS "sessionId", a.id, a.agency_id AS "agencyId", g.name AS "agencyName", g.sector,
             (c.tier IS NOT NULL AND p.tier = c.tier) AS required,
             (a.missed_at IS NOT NULL OR EXISTS (
                SELECT 1 FROM applications e JOIN sessions es ON es.id = e.session_id
-                WHERE e.person_id = a.person_id AND es.course_id = $2 AND e.missed_at IS NOT NULL AND e.id <> a.id
+                WHERE e.person_id = a.person_id AND e.missed_at IS NOT NULL AND e.id <> a.id
+                  AND es.course_id = t.course_id
             )) AS "missedEarlier",
             EXISTS (
               SELECT 1 FROM applications d JOIN sessions ds ON ds.id = d.session_id
-               WHERE d.person_id = a.person_id AND ds.course_id = $2 AND d.status = 'confirmed'
-                 AND ds.ends_at < $3 AND d.id <> a.id
+               WHERE d.person_id = a.person_id AND d.status = 'confirmed' AND d.id <> a.id
+                 AND ds.course_id = t.course_id AND ds.ends_at < $3
             ) AS "doneBefore",
-            (a.session_id <> $1) AS "otherDate",
+            (a.session_id <> pool.target) AS "otherDate",
             (p.status = 'pending') AS held
-       FROM applications a
+       FROM pool
+       JOIN targets t ON t.id = pool.target
+       JOIN applications a ON a.id = pool.id
        JOIN people p ON p.id = a.person_id
        JOIN agencies g ON g.id = a.agency_id
-       JOIN courses c ON c.id = $2
-      WHERE (a.session_id = $1 AND a.status IN ('applied', 'allocated', 'waiting'))
-         OR (a.status = 'waiting' AND a.accepts_other_dates AND p.status = 'active'
-             AND a.session_id IN (SELECT id FROM sessions
-                                   WHERE course_id = $2 AND id <> $1 AND status = 'shortlisted' AND starts_at > $3)
-             AND NOT EXISTS (SELECT 1 FROM applications x
-                              WHERE x.session_id = $1 AND x.person_id = a.person_id
-                                AND x.status NOT IN ('cancelled', 'withdrawn')))`,
-    [session.id, session.courseId, now],
+       JOIN courses c ON c.id = t.course_id
+      WHERE a.session_id = pool.target OR p.status = 'active'`,
+    [sessions.map((s) => s.id), sessions.map((s) => s.courseId), now],
   )
 }
 
-/** Who already holds a place (or has one offered) on a session, for the aims to count. */
-export function holdersOf(sql: Sql, sessionId: string): Promise<(Holder & { status: string })[]> {
+/** Who already holds a place (or has one offered) on some sessions, for the aims to count. */
+export function holdersOf(
+  sql: Sql,
+  sessionIds: readonly string[],
+): Promise<(Holder & { sessionId: string; status: string })[]> {
   return sql.query(
-    `SELECT a.agency_id AS "agencyId", g.sector, a.status FROM applications a JOIN agencies g ON g.id = a.agency_id
-      WHERE a.session_id = $1 AND a.status IN ('confirmed', 'offered')`,
-    [sessionId],
+    `SELECT a.session_id AS "sessionId", a.agency_id AS "agencyId", g.sector, a.status
+       FROM applications a JOIN agencies g ON g.id = a.agency_id
+      WHERE a.session_id = ANY($1::uuid[]) AND a.status IN ('confirmed', 'offered')`,
+    [sessionIds],
+  )
+}
+
+/**
+ * Locks the sessions still waiting for an allocation among those given, starting by a time,
+ * and returns them in date order: the scheduled shortlisting takes them a batch at a time.
+ */
+export function lockUnallocated(sql: Sql, ids: readonly string[], now: Date): Promise<ShortlistTarget[]> {
+  return sql.query(
+    `SELECT id, course_id AS "courseId", capacity, starts_at AS "startsAt" FROM sessions
+      WHERE id = ANY($1::uuid[]) AND status = 'open' AND shortlist_proposed_at IS NULL AND shortlisted_at IS NULL
+        AND starts_at > $2
+      ORDER BY starts_at, id FOR UPDATE`,
+    [ids, now],
   )
 }
 
@@ -53,12 +84,12 @@ export async function lockSession(sql: Sql, sessionId: string): Promise<void> {
   await sql.query('SELECT 1 FROM sessions WHERE id = $1 FOR UPDATE', [sessionId])
 }
 
-/** Writes decisions in one statement; an application from another date moves to this session. */
+/** Writes decisions in one statement; an application from another date moves to the session it is decided for. */
 export async function writeDecisions(
   sql: Sql,
-  sessionId: string,
   decisions: {
     id: string
+    sessionId: string
     status: 'allocated' | 'waiting' | 'applied'
     reason: string
     position: number | null
@@ -68,13 +99,14 @@ export async function writeDecisions(
   if (!decisions.length) return
   await sql.query(
     `UPDATE applications a
-        SET status = d.status, reason = d.reason, waiting_position = d.position, session_id = $1, updated_at = $2
-       FROM unnest($3::uuid[], $4::text[], $5::text[], $6::int[]) AS d(id, status, reason, position)
+        SET status = d.status, reason = d.reason, waiting_position = d.position, session_id = d.session_id,
+            updated_at = $1
+       FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::int[]) AS d(id, session_id, status, reason, position)
       WHERE a.id = d.id`,
     [
-      sessionId,
       now,
       decisions.map((d) => d.id),
+      decisions.map((d) => d.sessionId),
       decisions.map((d) => d.status),
       decisions.map((d) => d.reason),
       decisions.map((d) => d.position),
@@ -82,11 +114,13 @@ export async function writeDecisions(
   )
 }
 
-export async function recordProposal(sql: Sql, sessionId: string, seed: number, now: Date): Promise<void> {
+export async function recordProposals(sql: Sql, proposals: { id: string; seed: number }[], now: Date) {
+  if (!proposals.length) return
   await sql.query(
-    `UPDATE sessions SET shortlist_seed = $2, shortlist_proposed_at = $3, waiting_list_reordered_at = NULL,
-            updated_at = $3 WHERE id = $1`,
-    [sessionId, seed, now],
+    `UPDATE sessions s SET shortlist_seed = d.seed, shortlist_proposed_at = $1, waiting_list_reordered_at = NULL,
+            updated_at = $1
+       FROM unnest($2::uuid[], $3::bigint[]) AS d(id, seed) WHERE s.id = d.id`,
+    [now, proposals.map((p) => p.id), proposals.map((p) => p.seed)],
   )
 }
 

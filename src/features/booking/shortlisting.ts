@@ -14,14 +14,15 @@ import { allocate } from './allocation.ts'
 import { notSuccessful, placeConfirmed, tellPersonAndManager } from './emails.ts'
 import type { Application } from './queries.ts'
 import { applicationById, applicationsFor } from './queries.ts'
-import { shortlistingTime } from './rules.ts'
+import type { ShortlistTarget } from './shortlisting-queries.ts'
 import {
   candidatesFor,
   confirmProposal,
   holdersOf,
   lockSession,
+  lockUnallocated,
   otherDates,
-  recordProposal,
+  recordProposals,
   renumberWaiting,
   writeDecisions,
 } from './shortlisting-queries.ts'
@@ -40,6 +41,9 @@ export type Allocation = {
 }
 
 const JOB_ACTOR = 'job:booking.shortlist'
+const WEEK = 7 * 86_400_000
+// Sessions allocated in one transaction by the scheduled shortlisting.
+const BATCH = 100
 const HELD = 'held until their agency confirms their registration'
 
 export function createShortlisting(deps: {
@@ -92,54 +96,81 @@ export function createShortlisting(deps: {
   }
 
   /**
-   * Proposes an allocation of a session's free places by the aims (see allocation.ts), from a
-   * recorded seed. Nothing is confirmed and no one is told until an admin confirms it.
+   * Proposes an allocation of the free places of some sessions by the aims (see
+   * allocation.ts), each from a recorded seed, in a handful of statements however many there
+   * are. Sessions go in date order, so someone waiting at an earlier date who would take
+   * another is offered the first with room. Nothing is confirmed and no one is told until an
+   * admin confirms. Returns the sessions that had anyone to allocate.
    */
-  async function proposeIn(sql: Sql, session: Session, seed: number): Promise<Allocation> {
+  async function proposeIn(
+    sql: Sql,
+    sessions: readonly ShortlistTarget[],
+    seedOf: () => number,
+  ): Promise<string[]> {
     const now = clock.now()
-    const candidates = await candidatesFor(sql, session, now)
-    if (!candidates.length)
+    const rows = await candidatesFor(sql, sessions, now)
+    const holders = await holdersOf(
+      sql,
+      sessions.map((s) => s.id),
+    )
+    const placedElsewhere = new Set<string>()
+    const decisions: Parameters<typeof writeDecisions>[1] = []
+    const proposals: { id: string; seed: number }[] = []
+    for (const session of [...sessions].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime())) {
+      const candidates = rows.filter((c) => c.sessionId === session.id && !placedElsewhere.has(c.id))
+      if (!candidates.length) continue
+      const held = holders.filter((h) => h.sessionId === session.id)
+      const eligible = candidates.filter((c) => !c.held)
+      const seed = seedOf()
+      const decided = allocate({
+        candidates: eligible,
+        places: session.capacity - held.length,
+        seed,
+        holders: held,
+      })
+      const otherDate = new Set(eligible.filter((c) => c.otherDate).map((c) => c.id))
+      // Someone from another date who gets no place here stays on their first choice's list.
+      const kept = decided.filter((d) => d.outcome === 'allocated' || !otherDate.has(d.id))
+      const lastPosition = kept.filter((d) => d.outcome === 'waiting').length
+      for (const d of kept) {
+        if (otherDate.has(d.id)) placedElsewhere.add(d.id)
+        decisions.push({
+          id: d.id,
+          sessionId: session.id,
+          status: d.outcome,
+          reason: d.reason,
+          position: d.outcome === 'waiting' ? d.position : null,
+        })
+      }
+      candidates
+        .filter((c) => c.held)
+        .forEach((c, i) => {
+          decisions.push({
+            id: c.id,
+            sessionId: session.id,
+            status: 'waiting',
+            reason: `waiting list ${lastPosition + i + 1}: ${HELD}`,
+            position: lastPosition + i + 1,
+          })
+        })
+      proposals.push({ id: session.id, seed })
+    }
+    await sql.auditAs('session.shortlist-propose')
+    await writeDecisions(sql, decisions, now)
+    await recordProposals(sql, proposals, now)
+    return proposals.map((p) => p.id)
+  }
+
+  /** Proposes one session's allocation and shows it, or says there was no one to allocate. */
+  async function proposeOne(sql: Sql, session: Session, seed: number): Promise<Allocation> {
+    const proposed = await proposeIn(sql, [session], () => seed)
+    if (!proposed.length)
       return allocationOf(
         sql,
         session,
         'No one has applied for this session, so there are no places to allocate',
       )
-    const holders = await holdersOf(sql, session.id)
-    const eligible = candidates.filter((c) => !c.held)
-    const decisions = allocate({
-      candidates: eligible,
-      places: session.capacity - holders.length,
-      seed,
-      holders,
-    })
-    const otherDate = new Set(eligible.filter((c) => c.otherDate).map((c) => c.id))
-    // Someone from another date who does not get a place here stays on their first choice's list.
-    const kept = decisions.filter((d) => d.outcome === 'allocated' || !otherDate.has(d.id))
-    const lastPosition = kept.filter((d) => d.outcome === 'waiting').length
-    const held = candidates.filter((c) => c.held)
-    await sql.auditAs('session.shortlist-propose')
-    await writeDecisions(
-      sql,
-      session.id,
-      [
-        ...kept.map((d) => ({
-          id: d.id,
-          status: d.outcome,
-          reason: d.reason,
-          position: d.outcome === 'waiting' ? d.position : null,
-        })),
-        ...held.map((c, i) => ({
-          id: c.id,
-          status: 'waiting' as const,
-          reason: `waiting list ${lastPosition + i + 1}: ${HELD}`,
-          position: lastPosition + i + 1,
-        })),
-      ],
-      now,
-    )
-    await recordProposal(sql, session.id, seed, now)
-    const proposed = await sessionById(sql, session.id)
-    return allocationOf(sql, proposed ?? session)
+    return allocationOf(sql, (await sessionById(sql, session.id)) ?? session)
   }
 
   /** Confirms the proposal: places are taken, and everyone and their manager are told in one go. */
@@ -179,7 +210,7 @@ export function createShortlisting(deps: {
     async propose(ctx: Context, sessionId: string, options: { seed?: number } = {}): Promise<Allocation> {
       requireRole(ctx, 'admin')
       return db.tenant(scopeOf(ctx), async (sql) =>
-        proposeIn(sql, await sessionToShortlist(sql, sessionId), options.seed ?? newSeed()),
+        proposeOne(sql, await sessionToShortlist(sql, sessionId), options.seed ?? newSeed()),
       )
     },
 
@@ -204,7 +235,7 @@ export function createShortlisting(deps: {
       requireRole(ctx, 'admin')
       const allocation = await db.tenant(scopeOf(ctx), async (sql) => {
         const session = await sessionToShortlist(sql, sessionId)
-        const proposed = await proposeIn(sql, session, options.seed ?? newSeed())
+        const proposed = await proposeOne(sql, session, options.seed ?? newSeed())
         if (proposed.message) return proposed
         const current = await sessionById(sql, session.id)
         return confirmIn(sql, ctx, current ?? session)
@@ -246,10 +277,10 @@ export function createShortlisting(deps: {
         if (to === 'waiting') waitingIds.unshift(application.id)
         await writeDecisions(
           sql,
-          session.id,
           [
             {
               id: application.id,
+              sessionId: session.id,
               status: to,
               reason:
                 to === 'allocated'
@@ -267,27 +298,29 @@ export function createShortlisting(deps: {
 
     /**
      * The scheduled shortlisting: proposes an allocation for each open session of a
-     * partnership whose applications have closed, for an admin to review and confirm.
+     * partnership whose applications have closed, for an admin to review and confirm. Sessions
+     * go a batch at a time, each batch in one transaction that locks its sessions, so two
+     * workers never allocate the same session.
      */
     async proposeDue(partnership: PartnershipRef): Promise<number> {
       const ctx = systemContext(partnership, JOB_ACTOR)
       const now = clock.now()
       const { shortlistingLeadWeeks } = await deps.policy.rulesOn(ctx, londonDateOf(now))
+      const closedBy = new Date(now.getTime() + shortlistingLeadWeeks * WEEK)
       const due = await db.tenant(scopeOf(ctx), (sql) =>
-        sql.query<{ id: string; startsAt: Date }>(
-          `SELECT id, starts_at AS "startsAt" FROM sessions
-            WHERE status = 'open' AND shortlist_proposed_at IS NULL AND starts_at > $1 ORDER BY starts_at`,
-          [now],
+        sql.query<{ id: string }>(
+          `SELECT id FROM sessions
+            WHERE status = 'open' AND shortlist_proposed_at IS NULL AND starts_at > $1 AND starts_at <= $2
+            ORDER BY starts_at, id`,
+          [now, closedBy],
         ),
       )
       let proposed = 0
-      for (const session of due.filter((s) => shortlistingTime(s, shortlistingLeadWeeks) <= now)) {
-        // One transaction per session: a session that fails does not hold back the others.
-        await db.tenant(scopeOf(ctx), async (sql) => {
-          const current = await sessionToShortlist(sql, session.id)
-          if (current.shortlistProposedAt) return
-          const allocation = await proposeIn(sql, current, newSeed())
-          if (!allocation.message) proposed++
+      for (let i = 0; i < due.length; i += BATCH) {
+        const ids = due.slice(i, i + BATCH).map((s) => s.id)
+        proposed += await db.tenant(scopeOf(ctx), async (sql) => {
+          const sessions = await lockUnallocated(sql, ids, now)
+          return (await proposeIn(sql, sessions, newSeed)).length
         })
       }
       return proposed
