@@ -4,7 +4,7 @@ import { sessionById } from '#features/sessions/queries.ts'
 import type { Clock } from '#platform/clock.ts'
 import { londonDateOf } from '#platform/clock.ts'
 import type { Context } from '#platform/context.ts'
-import { scopeOf } from '#platform/context.ts'
+import { requireRole, scopeOf } from '#platform/context.ts'
 import type { Database } from '#platform/db/database.ts'
 import { isUuid } from '#platform/db/database.ts'
 import { NotFoundError, ValidationError } from '#platform/errors.ts'
@@ -97,6 +97,26 @@ export function createBookingLookups(deps: { db: Database; clock: Clock; policy:
             WHERE p.user_id = $1 AND (s.ends_at > $2 OR a.status = 'confirmed')
             ORDER BY s.starts_at DESC LIMIT 200`,
           [ctx.actor.userId, clock.now()],
+        ),
+      )
+    },
+
+    /** Sessions whose places have been proposed and wait for an admin to confirm them. */
+    async proposalsToConfirm(
+      ctx: Context,
+    ): Promise<{ id: string; courseTitle: string; startsAt: Date; allocated: number; waiting: number }[]> {
+      requireRole(ctx, 'admin')
+      return db.tenant(scopeOf(ctx), (sql) =>
+        sql.query(
+          `SELECT s.id, c.title AS "courseTitle", s.starts_at AS "startsAt",
+                  count(*) FILTER (WHERE a.status = 'allocated')::int AS allocated,
+                  count(*) FILTER (WHERE a.status = 'waiting')::int AS waiting
+             FROM sessions s JOIN courses c ON c.id = s.course_id
+             LEFT JOIN applications a ON a.session_id = s.id
+            WHERE s.status = 'open' AND s.shortlist_proposed_at IS NOT NULL AND s.shortlisted_at IS NULL
+              AND s.starts_at > $1
+            GROUP BY s.id, c.title ORDER BY s.starts_at LIMIT 50`,
+          [clock.now()],
         ),
       )
     },

@@ -94,6 +94,8 @@ describe('an admin’s places page', () => {
     const proposed = page((await admin.get(url)).body)
     expect(proposed('main').text()).toContain('place 1 of 1: first applicant from the police')
     expect(proposed('button:contains("Confirm and tell everyone")').length).toBe(1)
+    const home = page((await admin.get('/dashboard')).body)
+    expect(home(`a[href="${url}"]`).text()).toContain('Booking on screen')
 
     const placed = (await statusOf(a)) === 'allocated' ? a : b
     const other = placed === a ? b : a
@@ -117,6 +119,24 @@ describe('an admin’s places page', () => {
     expect(await statusOf(other)).toBe('confirmed')
     expect(await statusOf(placed)).toBe('waiting')
     expect(page((await admin.get(url)).body)('main').text()).toContain('Reorder the waiting list')
+  })
+})
+
+describe('the home page', () => {
+  it('shows a practitioner a place offered to them, with the time to accept it by', async () => {
+    const session = await w.session(course, '2027-03-15T09:30:00Z')
+    await t.db.tenant(w.scope, (sql) =>
+      sql.query(
+        `INSERT INTO applications (partnership_id, session_id, person_id, agency_id, manager_email, status, offer_expires_at)
+         SELECT $1, $2, id, agency_id, 'manager@example.org', 'offered', '2026-11-26T10:00:00Z' FROM people
+          WHERE email = 'practitioner@norfolk.example.org'`,
+        [w.partnership.id, session],
+      ),
+    )
+    const practitioner = await t.signIn('practitioner@norfolk.example.org')
+    const home = page((await practitioner.get('/dashboard')).body)
+    expect(home('#offers-title').text()).toBe('A place is waiting for you')
+    expect(home('main').text()).toContain('accept by 10am on 26 November 2026')
   })
 })
 

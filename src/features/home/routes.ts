@@ -16,7 +16,16 @@ export default async function homeRoutes(app: FastifyInstance, { services }: { s
     const isAdmin = ctx.actor.roles.includes('admin')
     const belowMinimum = isAdmin ? await services.booking.belowMinimum(ctx) : []
     const contractsDue = isAdmin ? await services.contracts.dueForReview(ctx) : []
-    return reply.view('home/views/dashboard.njk', { title: 'Home', belowMinimum, contractsDue })
+    const toConfirm = isAdmin ? await services.booking.proposalsToConfirm(ctx) : []
+    // Anyone may have a place offered from a waiting list, with a deadline to accept it.
+    const offers = (await services.booking.mine(ctx)).filter((p) => p.status === 'offered')
+    return reply.view('home/views/dashboard.njk', {
+      title: 'Home',
+      belowMinimum,
+      contractsDue,
+      toConfirm,
+      offers,
+    })
   })
 
   app.get('/accessibility', { config: { access: 'public' } }, (_request, reply) =>
