@@ -113,12 +113,15 @@ export async function shortlistingDatabase(): Promise<Figure[]> {
     const rounds: number[] = []
     for (let round = 0; round < 4; round++) {
       await database.db.tenant(scope, (sql) =>
-        sql.query('UPDATE sessions SET shortlist_proposed_at = NULL WHERE id = ANY($1::uuid[])', [sessionIds]),
+        sql.query('UPDATE sessions SET shortlist_proposed_at = NULL WHERE id = ANY($1::uuid[])', [
+          sessionIds,
+        ]),
       )
       const started = performance.now()
       const proposed = await services.booking.proposeDue(norfolk)
       rounds.push(performance.now() - started)
-      if (proposed !== SESSIONS) throw new Error(`the shortlisting proposed ${proposed} sessions, not ${SESSIONS}`)
+      if (proposed !== SESSIONS)
+        throw new Error(`the shortlisting proposed ${proposed} sessions, not ${SESSIONS}`)
     }
     // The first round warms up.
     const value = Math.round(median(rounds.slice(1)) * 10) / 10
