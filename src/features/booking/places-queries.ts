@@ -162,3 +162,18 @@ export async function insertSubstitute(
   )
   return id
 }
+
+/** Shortlisted sessions yet to start with a free place and someone waiting who could be offered it. */
+export async function sessionsWithUnclaimedPlaces(sql: Sql, now: Date): Promise<string[]> {
+  const rows = await sql.query<{ id: string }>(
+    `SELECT s.id FROM sessions s
+      WHERE s.status = 'shortlisted' AND s.starts_at > $1
+        AND s.capacity > (SELECT count(*) FROM applications a
+                           WHERE a.session_id = s.id AND a.status IN ('confirmed', 'offered'))
+        AND EXISTS (SELECT 1 FROM applications w JOIN people p ON p.id = w.person_id
+                     WHERE w.session_id = s.id AND w.status = 'waiting' AND p.status = 'active')
+      ORDER BY s.starts_at LIMIT 100`,
+    [now],
+  )
+  return rows.map((r) => r.id)
+}

@@ -137,6 +137,16 @@ describe('the waiting list', () => {
     await call('POST', `/api/v1/bookings/${allocation.allocated[0]?.id}/cancel`)
     expect(await statusOf(last?.id ?? '')).toMatchObject({ status: 'offered' })
   })
+
+  it('offers places an admin adds after shortlisting, on the scheduled pass', async () => {
+    const people = [await w.person(police), await w.person(police)]
+    const { session, allocation } = await shortlisted('2027-03-18T09:30:00Z', people)
+    expect(await t.services.booking.offerUnclaimedPlaces(w.partnership)).toBe(0)
+    await t.services.courseSessions.change(w.admin, session, { capacity: 2 })
+    expect(await t.services.booking.offerUnclaimedPlaces(w.partnership)).toBe(1)
+    expect(await statusOf(allocation.waiting[0]?.id ?? '')).toMatchObject({ status: 'offered' })
+    expect(await t.services.booking.offerUnclaimedPlaces(w.partnership)).toBe(0)
+  })
 })
 
 describe('substitution', () => {

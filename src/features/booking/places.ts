@@ -35,6 +35,7 @@ import {
   offerPlace,
   placesTaken,
   sessionOfApplication,
+  sessionsWithUnclaimedPlaces,
   waitingList,
 } from './places-queries.ts'
 import type { Application } from './queries.ts'
@@ -464,6 +465,28 @@ export function createPlaces(deps: {
         ])
         return bookingOf(sql, holder.id)
       })
+    },
+
+    /**
+     * The scheduled pass: offers free places of shortlisted sessions that nothing else has
+     * offered, such as places added when an admin raised a session's capacity.
+     */
+    async offerUnclaimedPlaces(partnership: PartnershipRef): Promise<number> {
+      const ctx = systemContext(partnership, 'job:booking.offers')
+      const rules = await rulesNow(ctx)
+      const now = clock.now()
+      const sessions = await db.tenant(scopeOf(ctx), (sql) => sessionsWithUnclaimedPlaces(sql, now))
+      for (const id of sessions) {
+        await db.tenant(scopeOf(ctx), async (sql) => {
+          await lockSession(sql, id)
+          const session = await sessionById(sql, id)
+          if (!session) return
+          await sql.auditAs('booking.offer')
+          await offerFreePlaces(sql, partnership.id, session, rules)
+        })
+      }
+      if (sessions.length) deps.mailQueued?.()
+      return sessions.length
     },
 
     /** The scheduled pass: offers that were not accepted in time pass on to the next person. */
