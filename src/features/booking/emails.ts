@@ -10,6 +10,13 @@ import { money } from '#platform/views/nunjucks.ts'
 /** Who an email about a place is for: the person, with their line manager in copy. */
 export type Addressee = { name: string; email: string; managerEmail: string }
 
+/** The addressee of a letter about someone's place. */
+export const addressee = (h: Addressee): Addressee => ({
+  name: h.name,
+  email: h.email,
+  managerEmail: h.managerEmail,
+})
+
 type Letter = { subject: string; lines: string[]; attachments?: Email['attachments'] }
 
 type SessionDetails = Pick<Session, 'id' | 'courseTitle' | 'parts' | 'format' | 'venue' | 'joiningUrl'>

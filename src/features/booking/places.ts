@@ -3,48 +3,37 @@ import type { PolicyService } from '#features/policy/service.ts'
 import type { Session } from '#features/sessions/queries.ts'
 import { sessionById } from '#features/sessions/queries.ts'
 import { overlaps } from '#features/sessions/rules.ts'
-import type { PartnershipRef } from '#platform/auth/identity.ts'
 import type { Clock } from '#platform/clock.ts'
 import { londonDateOf, londonDateText } from '#platform/clock.ts'
 import type { Context } from '#platform/context.ts'
-import { requireRole, scopeOf, systemContext } from '#platform/context.ts'
+import { requireRole, scopeOf } from '#platform/context.ts'
 import type { Database, Sql } from '#platform/db/database.ts'
 import { isUniqueViolation, isUuid } from '#platform/db/database.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#platform/errors.ts'
-import { rankWaiting } from './allocation.ts'
 import { lateCancellationPence, recordCharge } from './charges.ts'
-import type { Addressee } from './emails.ts'
 import {
+  addressee,
   cancellationReceived,
-  offerLapsed,
   placeConfirmed,
-  placeOffered,
   placePassedOn,
-  reminder,
   tellPersonAndManager,
 } from './emails.ts'
 import { noticeDeadline } from './notice.ts'
+import { createOfferer } from './offers.ts'
 import type { PlaceHolder } from './places-queries.ts'
 import {
   confirmPlace,
-  dueReminders,
   endApplication,
   insertSubstitute,
-  lapsedOffers,
   lockApplication,
-  offerPlace,
   placesTaken,
   sessionOfApplication,
-  sessionsWithUnclaimedPlaces,
   waitingList,
 } from './places-queries.ts'
 import type { Application } from './queries.ts'
 import { applicantById, applicationById, liveApplicationsOf } from './queries.ts'
 import { applyingRefusal } from './rules.ts'
-import { candidatesFor, holdersOf, lockSession, renumberWaiting } from './shortlisting-queries.ts'
-
-const HOUR = 3_600_000
-const DAY = 24 * HOUR
+import { lockSession, renumberWaiting } from './shortlisting-queries.ts'
 
 /** The outcome of a cancellation: the booking as it now stands, whether notice was enough, and any charge. */
 export type Cancellation = { booking: Application; sufficientNotice: boolean; chargePence: number }
@@ -56,12 +45,6 @@ function mayActFor(ctx: Context, holder: Pick<PlaceHolder, 'agencyId' | 'userId'
   if (roles.includes('agency-lead') && agencyIds.includes(holder.agencyId)) return true
   return holder.userId !== null && holder.userId === userId
 }
-
-const addressee = (h: Pick<PlaceHolder, 'name' | 'email' | 'managerEmail'>): Addressee => ({
-  name: h.name,
-  email: h.email,
-  managerEmail: h.managerEmail,
-})
 
 /**
  * Places after shortlisting: cancelling, passing a place to a colleague, the waiting list's
@@ -80,6 +63,7 @@ export function createPlaces(deps: {
   const { db, clock } = deps
   const organiserEmail = /<([^>]+)>/.exec(deps.mailFrom)?.[1] ?? deps.mailFrom
   const bookingUrl = (id: string) => `${deps.publicUrl}/bookings/${id}`
+  const offerFreePlaces = createOfferer(deps)
 
   /** Locks the application's session, then the application: the one order every change takes. */
   async function lockPlace(
@@ -95,67 +79,6 @@ export function createPlaces(deps: {
     if (!holder || !session) throw new NotFoundError('Booking')
     if (!mayActFor(ctx, holder)) throw new ForbiddenError()
     return { holder, session }
-  }
-
-  /**
-   * Offers each free place of a shortlisted session to the next person on its waiting list:
-   * whom the aims choose against who now holds places, or the head of the list once an admin
-   * has ordered it by hand. People whose registration is unconfirmed are passed over.
-   */
-  async function offerFreePlaces(sql: Sql, partnershipId: string, session: Session, rules: PolicyRules) {
-    const now = clock.now()
-    if (!session.shortlistedAt || session.status === 'cancelled' || session.startsAt <= now) return
-    const taken = await placesTaken(sql, session.id)
-    let free = session.capacity - taken.confirmed - taken.offered
-    while (free > 0) {
-      const list = await waitingList(sql, session.id)
-      const eligible = list.filter((w) => !w.held)
-      if (!eligible.length) return
-      let order = list.map((w) => w.id)
-      let reasons: (string | null)[] | null = null
-      if (!session.waitingListReorderedAt) {
-        const ids = new Set(eligible.map((w) => w.id))
-        const candidates = (await candidatesFor(sql, [session], now)).filter(
-          (c) => ids.has(c.id) && !c.otherDate,
-        )
-        const ranked = rankWaiting({
-          waiting: candidates,
-          holders: await holdersOf(sql, [session.id]),
-          seed: session.shortlistSeed ?? 0,
-        })
-        const held = list.filter((w) => w.held).map((w) => w.id)
-        order = [...ranked.map((d) => d.id), ...held]
-        reasons = [...ranked.map((d) => d.reason), ...held.map(() => null)]
-      }
-      const next = order.find((id) => eligible.some((w) => w.id === id))
-      if (!next) return
-      const expiresAt = new Date(
-        Math.min(now.getTime() + rules.offerResponseHours * HOUR, session.startsAt.getTime()),
-      )
-      await offerPlace(
-        sql,
-        next,
-        `offered a freed place on ${londonDateText(now)}, to accept by ${londonDateText(expiresAt)}`,
-        expiresAt,
-        now,
-      )
-      const rest = order.map((id, i) => ({ id, reason: reasons?.[i] ?? null })).filter((r) => r.id !== next)
-      await renumberWaiting(
-        sql,
-        rest.map((r) => r.id),
-        reasons ? rest.map((r) => r.reason) : null,
-        now,
-      )
-      const offered = await lockApplication(sql, next)
-      if (offered)
-        await tellPersonAndManager(
-          sql,
-          partnershipId,
-          addressee(offered),
-          placeOffered(session, addressee(offered), expiresAt, bookingUrl(next)),
-        )
-      free--
-    }
   }
 
   async function rulesNow(ctx: Context): Promise<PolicyRules> {
@@ -466,101 +389,6 @@ export function createPlaces(deps: {
         return bookingOf(sql, holder.id)
       })
     },
-
-    /**
-     * The scheduled pass: offers free places of shortlisted sessions that nothing else has
-     * offered, such as places added when an admin raised a session's capacity.
-     */
-    async offerUnclaimedPlaces(partnership: PartnershipRef): Promise<number> {
-      const ctx = systemContext(partnership, 'job:booking.offers')
-      const rules = await rulesNow(ctx)
-      const now = clock.now()
-      const sessions = await db.tenant(scopeOf(ctx), (sql) => sessionsWithUnclaimedPlaces(sql, now))
-      for (const id of sessions) {
-        await db.tenant(scopeOf(ctx), async (sql) => {
-          await lockSession(sql, id)
-          const session = await sessionById(sql, id)
-          if (!session) return
-          await sql.auditAs('booking.offer')
-          await offerFreePlaces(sql, partnership.id, session, rules)
-        })
-      }
-      if (sessions.length) deps.mailQueued?.()
-      return sessions.length
-    },
-
-    /** The scheduled pass: offers that were not accepted in time pass on to the next person. */
-    async lapseOffers(partnership: PartnershipRef): Promise<number> {
-      const ctx = systemContext(partnership, 'job:booking.offers')
-      const rules = await rulesNow(ctx)
-      const due = await db.tenant(scopeOf(ctx), (sql) => lapsedOffers(sql, clock.now()))
-      let lapsed = 0
-      for (const offer of due) {
-        await db.tenant(scopeOf(ctx), async (sql) => {
-          await lockSession(sql, offer.sessionId)
-          const holder = await lockApplication(sql, offer.id)
-          const session = await sessionById(sql, offer.sessionId)
-          const now = clock.now()
-          if (
-            !holder ||
-            !session ||
-            holder.status !== 'offered' ||
-            !holder.offerExpiresAt ||
-            holder.offerExpiresAt > now
-          )
-            return
-          await sql.auditAs('booking.offer-lapse')
-          await endApplication(sql, holder.id, {
-            status: 'withdrawn',
-            reason: `did not accept the offered place by ${londonDateText(holder.offerExpiresAt)}`,
-            by: null,
-            note: null,
-            now,
-          })
-          await tellPersonAndManager(
-            sql,
-            partnership.id,
-            addressee(holder),
-            offerLapsed(session, addressee(holder)),
-          )
-          await offerFreePlaces(sql, partnership.id, session, rules)
-          lapsed++
-        })
-      }
-      if (lapsed) deps.mailQueued?.()
-      return lapsed
-    },
-
-    /** The scheduled pass: reminds each confirmed person (and their manager) a few days before, once. */
-    async sendReminders(partnership: PartnershipRef): Promise<number> {
-      const ctx = systemContext(partnership, 'job:booking.reminders')
-      const { reminderDaysBefore } = await rulesNow(ctx)
-      const now = clock.now()
-      const sent = await db.tenant(scopeOf(ctx), async (sql) => {
-        const due = await dueReminders(sql, now, new Date(now.getTime() + reminderDaysBefore * DAY))
-        await sql.auditAs('booking.remind')
-        const sessions = new Map<string, Session | undefined>()
-        for (const place of due) {
-          if (!sessions.has(place.sessionId))
-            sessions.set(place.sessionId, await sessionById(sql, place.sessionId))
-          const session = sessions.get(place.sessionId)
-          const holder = await lockApplication(sql, place.id)
-          if (!session || !holder) continue
-          await tellPersonAndManager(
-            sql,
-            partnership.id,
-            addressee(holder),
-            reminder(session, addressee(holder)),
-          )
-          await sql.query('UPDATE applications SET reminded_at = $2 WHERE id = $1', [place.id, now])
-        }
-        return due.length
-      })
-      if (sent) deps.mailQueued?.()
-      return sent
-    },
-
-    offerFreePlaces,
   }
 }
 

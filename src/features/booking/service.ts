@@ -13,6 +13,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#
 import { enqueueEmail } from '#platform/mail/outbox.ts'
 import type { ApplicationInput } from './forms.ts'
 import { createBookingLookups } from './on-screen.ts'
+import { createScheduledPasses } from './passes.ts'
 import { createPlaces } from './places.ts'
 import type { Applicant, Application } from './queries.ts'
 import {
@@ -48,6 +49,7 @@ export function createBookingService(deps: {
   return {
     ...createShortlisting(deps),
     ...createPlaces(deps),
+    ...createScheduledPasses(deps),
     ...createBookingLookups(deps),
 
     /**
