@@ -10,15 +10,17 @@ beforeAll(async () => {
 })
 afterAll(() => browser?.close())
 
-/** A browser with scripts off: every step here must work without JavaScript. */
-async function signedIn(email: string): Promise<Page> {
-  const context = await newContext(browser, { javaScript: false })
+/** A signed-in browser; axe needs scripts, so the checks without them only submit forms. */
+async function signedIn(email: string, javaScript = true): Promise<Page> {
+  const context = await newContext(browser, { javaScript })
   const page = await context.newPage()
+  // A step that cannot find its element fails in seconds, naming it, rather than at the test's limit.
+  page.setDefaultTimeout(10_000)
   await signIn(page, email)
   return page
 }
 
-describe('booking a place, without JavaScript, every page passing axe', () => {
+describe('booking a place, every page passing axe', () => {
   it('a practitioner finds a date in the catalogue, applies, and sees the application', async () => {
     const page = await signedIn('practitioner@norfolk.example.org')
     await page.goto('/p/norfolk/courses')
@@ -45,6 +47,20 @@ describe('booking a place, without JavaScript, every page passing axe', () => {
     await expectAccessible(page)
     await page.goto('/bookings')
     await expectAccessible(page)
+    await page.context().close()
+  })
+
+  it('an agency lead applies for one of their staff without JavaScript', async () => {
+    const page = await signedIn('agency-lead@norfolk.example.org', false)
+    await page.goto('/p/norfolk/courses')
+    await page.getByRole('link', { name: 'Working together to safeguard children and adults' }).click()
+    await page.getByRole('link', { name: /^Apply/ }).last().click()
+    await page.getByLabel('Their work email address').fill('practitioner@norfolk.example.org')
+    await page.getByLabel('Line manager’s email address').fill('manager@example.org')
+    await page.getByRole('radio', { name: 'No' }).check()
+    await page.getByRole('button', { name: 'Apply' }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Working together to safeguard children and adults')
+    expect(await page.locator('main').textContent()).toContain('Pat Practitioner')
     await page.context().close()
   })
 
