@@ -3,6 +3,7 @@ import { createAccountService } from './features/account/service.ts'
 import { createAuditService } from './features/audit/service.ts'
 import { createBookingService } from './features/booking/service.ts'
 import { createCatalogueService } from './features/catalogue/service.ts'
+import { createCertificateService } from './features/certificates/service.ts'
 import { createContractService } from './features/contracts/service.ts'
 import { createCourseService } from './features/courses/service.ts'
 import { createImportService } from './features/directory/import/service.ts'
@@ -13,6 +14,7 @@ import { createInterestService } from './features/interest/service.ts'
 import { createNeedService } from './features/needs/service.ts'
 import { createPolicyService } from './features/policy/service.ts'
 import { createProgrammeService } from './features/programme/service.ts'
+import { createRegisterService } from './features/register/service.ts'
 import { createSessionService } from './features/sessions/service.ts'
 import { createTrainerService } from './features/trainers/service.ts'
 import { createApiTokens, createSessions } from './platform/auth/identity.ts'
@@ -72,6 +74,8 @@ export function createServices(deps: ServiceDeps) {
       mailFrom: config.mailFrom,
       mailQueued,
     }),
+    register: createRegisterService({ db, clock, policy, publicUrl: config.publicUrl, mailQueued }),
+    certificates: createCertificateService({ db, clock, publicUrl: config.publicUrl }),
     catalogue: createCatalogueService({ db, clock, partnerships, policy }),
     contracts: createContractService({ db, clock }),
     interest: createInterestService({

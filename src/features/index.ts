@@ -7,6 +7,7 @@ import placesApi from './booking/places-api.ts'
 import placesRoutes from './booking/places-routes.ts'
 import bookingRoutes from './booking/routes.ts'
 import catalogueRoutes from './catalogue/routes.ts'
+import certificatesApi from './certificates/api.ts'
 import contractsApi from './contracts/api.ts'
 import contractRoutes from './contracts/routes.ts'
 import coursesApi from './courses/api.ts'
@@ -24,6 +25,7 @@ import needRoutes from './needs/routes.ts'
 import policyApi from './policy/api.ts'
 import policyRoutes from './policy/routes.ts'
 import programmeRoutes from './programme/routes.ts'
+import registerApi from './register/api.ts'
 import sessionsApi from './sessions/api.ts'
 import sessionRoutes from './sessions/routes.ts'
 import trainersApi from './trainers/api.ts'
@@ -47,6 +49,8 @@ export const features: FeaturePlugin[] = [
   placesApi,
   placesRoutes,
   bookingRoutes,
+  registerApi,
+  certificatesApi,
   programmeRoutes,
   trainersApi,
   trainerRoutes,

@@ -175,6 +175,8 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/bookings/:id/cancel': jerseyApplication,
   '/bookings/:id/substitute': jerseyApplication,
   '/bookings/:id/move': jerseyApplication,
+  '/api/v1/sessions/:id/register': jerseySession,
+  '/api/v1/people/:id/certificates': jerseyPerson,
   '/api/v1/trainers/:id': jerseyTrainerApproval,
   '/trainers/:id': jerseyTrainerApproval,
   '/trainers/:id/cpd': jerseyTrainerApproval,
@@ -220,13 +222,19 @@ const validChanges: Record<string, object> = {
   '/api/v1/bookings/:id/substitute': { personId: '00000000-0000-4000-8000-000000000001' },
   '/api/v1/applications/:id/move': { sessionId: '00000000-0000-4000-8000-000000000001' },
   '/api/v1/applications/:id/waiting-position': { position: 1, reason: 'A reason' },
+  '/api/v1/sessions/:id/register': {
+    marks: [{ personId: '00000000-0000-4000-8000-000000000001', part: 1, mark: 'attended' }],
+  },
 }
 
 /** Routes whose parameter is not a record of a partnership. */
 // A partnership's slug is public: its registration page is for anyone.
 // The public catalogue's course route is proved in the catalogue tests, under both slugs, and
 // its register-interest form in the interest tests.
+// A certificate's code is checked by anyone, from any partnership or none: that is its purpose,
+// and what it shows is what the certificate itself says (proved in the register tests).
 const notRecords = new Set([
+  '/api/v1/certificates/:code',
   '/sign-in/link/:token',
   '/assets/*',
   '/p/:slug/register',

@@ -1,3 +1,5 @@
+import { recordCharge } from '#features/charges/queries.ts'
+import { noShowChargePence } from '#features/charges/rules.ts'
 import type { PolicyRules } from '#features/policy/policy.ts'
 import type { PolicyService } from '#features/policy/service.ts'
 import type { Session } from '#features/sessions/queries.ts'
@@ -10,7 +12,6 @@ import { requireRole, scopeOf } from '#platform/context.ts'
 import type { Database, Sql } from '#platform/db/database.ts'
 import { isUniqueViolation, isUuid } from '#platform/db/database.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#platform/errors.ts'
-import { lateCancellationPence, recordCharge } from './charges.ts'
 import {
   addressee,
   cancellationReceived,
@@ -127,7 +128,8 @@ export function createPlaces(deps: {
           const heldPlace = holder.status === 'confirmed'
           const deadline = noticeDeadline(londonDateOf(session.startsAt), rules)
           const sufficientNotice = londonDateOf(now) <= deadline
-          const chargePence = heldPlace && !sufficientNotice ? lateCancellationPence(holder, rules) : 0
+          const chargePence =
+            heldPlace && !sufficientNotice ? noShowChargePence(holder, session.parts, rules) : 0
           await sql.auditAs(heldPlace ? 'booking.cancel' : 'application.withdraw')
           await endApplication(sql, holder.id, {
             status: heldPlace ? 'cancelled' : 'withdrawn',
@@ -144,6 +146,7 @@ export function createPlaces(deps: {
             personId: holder.personId,
             sessionId: session.id,
             applicationId: holder.id,
+            chargedOn: londonDateOf(now),
             reason: 'late_cancellation',
             amountPence: chargePence,
           })

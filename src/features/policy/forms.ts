@@ -1,5 +1,12 @@
 import { z } from 'zod'
-import { certificateRules, jurisdictions, noShowCharges, noticeBases, policyRulesSchema } from './policy.ts'
+import {
+  certificateRules,
+  chargeBases,
+  jurisdictions,
+  noShowCharges,
+  noticeBases,
+  policyRulesSchema,
+} from './policy.ts'
 
 const isoDate = z
   .string()
@@ -24,6 +31,12 @@ export const policyChangeSchema = z
     offerResponseHours: policyRulesSchema.shape.offerResponseHours.optional(),
     reminderDaysBefore: policyRulesSchema.shape.reminderDaysBefore.optional(),
     fees: policyRulesSchema.shape.fees.partial().strict().optional(),
+    chargeBasis: policyRulesSchema.shape.chargeBasis.optional(),
+    dayFeePence: policyRulesSchema.shape.dayFeePence.optional(),
+    halfDayFeePence: policyRulesSchema.shape.halfDayFeePence.optional(),
+    fixedFeePence: policyRulesSchema.shape.fixedFeePence.optional(),
+    noShowsBeforeApproval: policyRulesSchema.shape.noShowsBeforeApproval.optional(),
+    noShowWindowMonths: policyRulesSchema.shape.noShowWindowMonths.optional(),
     noShowCharge: policyRulesSchema.shape.noShowCharge.optional(),
     noShowFixedPence: policyRulesSchema.shape.noShowFixedPence.optional(),
     chargeFundingPartnersForNoShow: z.boolean().optional(),
@@ -87,6 +100,14 @@ export const policyForm = z
       'Enter the fee for Safer Programme members in pounds, like 40.00',
     ),
     'fees.voluntaryPence': pounds('Enter the fee for other voluntary agencies in pounds, like 50.00'),
+    chargeBasis: z.enum(chargeBases, { message: 'Select how a place is charged' }),
+    dayFeePence: pounds('Enter the fee for a day in pounds, like 75.00'),
+    halfDayFeePence: pounds('Enter the fee for a half day in pounds, like 50.00'),
+    fixedFeePence: pounds('Enter the fixed fee in pounds, like 40.00'),
+    noShowsBeforeApproval: wholeNumber(
+      'Enter how many no-shows lead to approval as a whole number, like 2, or 0',
+    ),
+    noShowWindowMonths: wholeNumber('Enter the months as a whole number, like 12'),
     noShowCharge: z.enum(noShowCharges, { message: 'Select how non-attendance is charged' }),
     noShowFixedPence: pounds('Enter the fixed charge for non-attendance in pounds, like 50.00'),
     chargeFundingPartnersForNoShow: yesNo,
@@ -132,6 +153,12 @@ export const policyForm = z
         voluntarySaferProgrammePence: form['fees.voluntarySaferProgrammePence'],
         voluntaryPence: form['fees.voluntaryPence'],
       },
+      chargeBasis: form.chargeBasis,
+      dayFeePence: form.dayFeePence,
+      halfDayFeePence: form.halfDayFeePence,
+      fixedFeePence: form.fixedFeePence,
+      noShowsBeforeApproval: form.noShowsBeforeApproval,
+      noShowWindowMonths: form.noShowWindowMonths,
       noShowCharge: form.noShowCharge,
       noShowFixedPence: form.noShowFixedPence,
       chargeFundingPartnersForNoShow: form.chargeFundingPartnersForNoShow,

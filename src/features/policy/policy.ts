@@ -22,6 +22,7 @@ export const jurisdictionNames: Record<Jurisdiction, string> = {
 export const certificateRules = ['attendance_and_evaluation', 'attendance_only'] as const
 export const noticeBases = ['working', 'calendar'] as const
 export const noShowCharges = ['full_fee', 'fixed', 'none'] as const
+export const chargeBases = ['per_place', 'per_day', 'fixed'] as const
 
 const pence = z
   .number({ message: 'Enter an amount in pence, like 4000 for £40' })
@@ -68,6 +69,24 @@ export const policyRulesSchema = z.object({
     voluntarySaferProgrammePence: pence,
     voluntaryPence: pence,
   }),
+  // What a place costs an agency whose category is charged: its category's fee per place; a
+  // fee per day and half day of the course (North Somerset: £75 and £50); or a fixed sum.
+  chargeBasis: z.enum(chargeBases, { message: 'Select how a place is charged' }),
+  dayFeePence: pence,
+  halfDayFeePence: pence,
+  fixedFeePence: pence,
+  // Repeated no-shows (for example two in twelve months) mean later applications wait for the
+  // agency lead's approval; 0 turns this off.
+  noShowsBeforeApproval: z
+    .number({ message: 'Enter how many no-shows lead to approval' })
+    .int({ message: 'Enter a whole number' })
+    .min(0, { message: 'The number cannot be negative' })
+    .max(20, { message: 'Enter 20 or fewer' }),
+  noShowWindowMonths: z
+    .number({ message: 'Enter the months no-shows are counted over' })
+    .int({ message: 'Enter a whole number of months' })
+    .min(1, { message: 'Count no-shows over at least 1 month' })
+    .max(60, { message: 'Count no-shows over 60 months or fewer' }),
   noShowCharge: z.enum(noShowCharges, { message: 'Select how non-attendance is charged' }),
   noShowFixedPence: pence,
   // North Somerset charges funded partners for non-attendance too.
@@ -128,6 +147,12 @@ export const defaultPolicy: PolicyRules = {
     voluntarySaferProgrammePence: 4_000,
     voluntaryPence: 5_000,
   },
+  chargeBasis: 'per_place',
+  dayFeePence: 0,
+  halfDayFeePence: 0,
+  fixedFeePence: 0,
+  noShowsBeforeApproval: 0,
+  noShowWindowMonths: 12,
   noShowCharge: 'full_fee',
   noShowFixedPence: 0,
   chargeFundingPartnersForNoShow: false,
@@ -151,6 +176,11 @@ export const policyPresets: Record<
   // even to funded partners; impact questionnaires four months on; two days a week.
   'north-somerset': {
     ...defaultPolicy,
+    chargeBasis: 'per_day',
+    dayFeePence: 7_500,
+    halfDayFeePence: 5_000,
+    noShowsBeforeApproval: 2,
+    noShowWindowMonths: 12,
     noShowCharge: 'fixed',
     noShowFixedPence: 5_000,
     chargeFundingPartnersForNoShow: true,
