@@ -8,6 +8,7 @@ import placesRoutes from './booking/places-routes.ts'
 import bookingRoutes from './booking/routes.ts'
 import catalogueRoutes from './catalogue/routes.ts'
 import certificatesApi from './certificates/api.ts'
+import certificateRoutes from './certificates/routes.ts'
 import contractsApi from './contracts/api.ts'
 import contractRoutes from './contracts/routes.ts'
 import coursesApi from './courses/api.ts'
@@ -26,6 +27,7 @@ import policyApi from './policy/api.ts'
 import policyRoutes from './policy/routes.ts'
 import programmeRoutes from './programme/routes.ts'
 import registerApi from './register/api.ts'
+import registerRoutes from './register/routes.ts'
 import sessionsApi from './sessions/api.ts'
 import sessionRoutes from './sessions/routes.ts'
 import trainersApi from './trainers/api.ts'
@@ -50,7 +52,9 @@ export const features: FeaturePlugin[] = [
   placesRoutes,
   bookingRoutes,
   registerApi,
+  registerRoutes,
   certificatesApi,
+  certificateRoutes,
   programmeRoutes,
   trainersApi,
   trainerRoutes,

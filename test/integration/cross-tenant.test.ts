@@ -136,6 +136,20 @@ async function jerseyApplication(app: TestApp): Promise<string> {
   return row.id
 }
 
+async function jerseyCertificate(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const applicationId = await jerseyApplication(app)
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
+    sql.one<{ id: string }>(
+      `INSERT INTO certificates (partnership_id, application_id, person_id, session_id, code)
+       SELECT partnership_id, id, person_id, session_id, 'JRSY-' || translate(upper(substr(md5(random()::text), 1, 4)), '01', '23') || '-2222'
+         FROM applications WHERE id = $1 RETURNING id`,
+      [applicationId],
+    ),
+  )
+  return row.id
+}
+
 const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/api/v1/agencies/:id': jerseyAgency,
   '/api/v1/people/:id': jerseyPerson,
@@ -177,6 +191,9 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/bookings/:id/move': jerseyApplication,
   '/api/v1/sessions/:id/register': jerseySession,
   '/api/v1/people/:id/certificates': jerseyPerson,
+  '/sessions/:id/register': jerseySession,
+  '/sessions/:id/register/walk-in': jerseySession,
+  '/certificates/:id': jerseyCertificate,
   '/api/v1/trainers/:id': jerseyTrainerApproval,
   '/trainers/:id': jerseyTrainerApproval,
   '/trainers/:id/cpd': jerseyTrainerApproval,
@@ -235,6 +252,7 @@ const validChanges: Record<string, object> = {
 // and what it shows is what the certificate itself says (proved in the register tests).
 const notRecords = new Set([
   '/api/v1/certificates/:code',
+  '/verify/:code',
   '/sign-in/link/:token',
   '/assets/*',
   '/p/:slug/register',

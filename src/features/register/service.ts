@@ -214,6 +214,27 @@ export function createRegisterService(deps: {
       }
     },
 
+    /** Someone who came, found by their work email, for the trainer to add to the register. */
+    async walkInByEmail(
+      ctx: Context,
+      sessionId: string,
+      email: string,
+      insteadOf: string | null,
+    ): Promise<string> {
+      const person = await db.tenant(scopeOf(ctx), async (sql) => {
+        await sessionToMark(sql, ctx, sessionId)
+        return sql.maybeOne<{ id: string }>(
+          `SELECT id FROM people WHERE lower(email) = lower($1) AND merged_into IS NULL AND status = 'active'`,
+          [email.trim()],
+        )
+      })
+      if (!person)
+        throw new ValidationError([
+          { field: 'email', text: 'No one with that email address is in the partnership’s directory' },
+        ])
+      return this.addWalkIn(ctx, sessionId, { personId: person.id, insteadOf })
+    },
+
     /**
      * Records that a person completed the after-course evaluation, and issues their
      * certificate if they attended in full. The evaluation feature calls this.

@@ -22,6 +22,7 @@ const items: NavigationItem[] = [
   { href: '/policy', text: 'Policy', access: ['admin', 'subgroup', 'executive'] },
   { href: '/audit', text: 'Audit trail', access: ['admin'] },
   { href: '/bookings', text: 'Your learning', access: 'signed-in' },
+  { href: '/certificates', text: 'Certificates', access: 'signed-in' },
   { href: '/my-record', text: 'Your record', access: 'signed-in' },
   { href: '/account', text: 'Your account', access: 'signed-in' },
 ]

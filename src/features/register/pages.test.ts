@@ -1,0 +1,81 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { TestApp } from '#test/support/app.ts'
+import { page, TEST_NOW, testApp } from '#test/support/app.ts'
+import type { BookingWorld } from '#test/support/booking.ts'
+import { bookingWorld } from '#test/support/booking.ts'
+
+let t: TestApp
+let w: BookingWorld
+let session: string
+let people: string[]
+
+beforeAll(async () => {
+  t = await testApp()
+  w = await bookingWorld(t)
+  const agency = await w.agency('Shire Constabulary', 'police')
+  people = [await w.person(agency, { first: 'Ada' }), await w.person(agency, { first: 'Bo' })]
+  session = await w.session(await w.course('On the day'), '2027-02-01T09:30:00Z', { capacity: 5 })
+  for (const p of people) await w.apply(session, p)
+  await t.services.booking.shortlistNow(w.admin, session)
+})
+afterAll(() => t?.close())
+afterEach(() => t.clock.set(TEST_NOW))
+
+describe('the register page', () => {
+  it('takes one tap per person, keeps each mark, and adds someone who came instead', async () => {
+    const url = `/sessions/${session}/register`
+    const early = await t.signIn('admin@norfolk.example.org')
+    expect(page((await early.get(url)).body)('main').text()).toContain(
+      'The register can be taken once the session starts.',
+    )
+    t.clock.set('2027-02-01T09:40:00Z')
+    // Signed in again on the day: a sign-in does not last from November.
+    const admin = await t.signIn('admin@norfolk.example.org')
+    const sheet = page((await admin.get(url)).body)
+    expect(sheet(`#person-${people[0]} button`).length).toBe(5)
+    const tapped = await admin.post(url, { personId: people[0] ?? '', part: '1', mark: 'attended' })
+    expect(tapped.statusCode).toBe(303)
+    expect(tapped.headers.location).toBe(`${url}#person-${people[0]}`)
+    const after = page((await admin.get(url)).body)
+    expect(after(`#person-${people[0]} strong`).text()).toBe('Attended in full')
+    expect(after(`#person-${people[0]} button[aria-pressed="true"]`).text()).toContain('Attended in full')
+
+    const colleague = await w.person(
+      (
+        await t.db.tenant(w.scope, (sql) =>
+          sql.one<{ agency_id: string }>('SELECT agency_id FROM people WHERE id = $1', [people[1]]),
+        )
+      ).agency_id,
+    )
+    const bookingOfBo = await t.db.tenant(w.scope, (sql) =>
+      sql.one<{ id: string }>('SELECT id FROM applications WHERE person_id = $1 AND session_id = $2', [
+        people[1],
+        session,
+      ]),
+    )
+    const added = await admin.post(`${url}/walk-in`, {
+      email: await w.emailOf(colleague),
+      insteadOf: bookingOfBo.id,
+    })
+    expect(added.statusCode).toBe(303)
+    const names = page((await admin.get(url)).body)('section h2')
+      .map((_, el) => page(el).text())
+      .get()
+    expect(names).toHaveLength(2)
+    const unknown = await admin.post(`${url}/walk-in`, { email: 'nobody@example.org', insteadOf: '' })
+    expect(unknown.statusCode).toBe(400)
+    expect(page(unknown.body)('.govuk-error-summary').text()).toContain('No one with that email address')
+  })
+})
+
+describe('certificates on screen', () => {
+  it('lets anyone check a code, and says plainly when it is not found', async () => {
+    const visitor = t.browser()
+    const missing = await visitor.get('/verify?code=AAAA-BBBB-CCCC')
+    expect(missing.statusCode).toBe(404)
+    expect(page(missing.body)('main').text()).toContain(
+      'We could not find a certificate with the code AAAA-BBBB-CCCC',
+    )
+    expect((await visitor.get('/verify')).statusCode).toBe(200)
+  })
+})
