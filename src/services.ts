@@ -4,6 +4,7 @@ import { createAuditService } from './features/audit/service.ts'
 import { createBookingService } from './features/booking/service.ts'
 import { createCatalogueService } from './features/catalogue/service.ts'
 import { createCertificateService } from './features/certificates/service.ts'
+import { createChargeService } from './features/charges/service.ts'
 import { createContractService } from './features/contracts/service.ts'
 import { createCourseService } from './features/courses/service.ts'
 import { createImportService } from './features/directory/import/service.ts'
@@ -11,6 +12,7 @@ import { createMergeService } from './features/directory/merge/service.ts'
 import { createRegistrationService } from './features/directory/registration/service.ts'
 import { createDirectoryService } from './features/directory/service.ts'
 import { createInterestService } from './features/interest/service.ts'
+import { createInvoiceService } from './features/invoices/service.ts'
 import { createNeedService } from './features/needs/service.ts'
 import { createPolicyService } from './features/policy/service.ts'
 import { createProgrammeService } from './features/programme/service.ts'
@@ -75,6 +77,8 @@ export function createServices(deps: ServiceDeps) {
       mailQueued,
     }),
     register: createRegisterService({ db, clock, policy, publicUrl: config.publicUrl, mailQueued }),
+    charges: createChargeService({ db, clock }),
+    invoices: createInvoiceService({ db, clock, mailQueued }),
     certificates: createCertificateService({ db, clock, publicUrl: config.publicUrl }),
     catalogue: createCatalogueService({ db, clock, partnerships, policy }),
     contracts: createContractService({ db, clock }),

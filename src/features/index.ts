@@ -21,6 +21,7 @@ import registrationRoutes from './directory/registration/routes.ts'
 import directoryRoutes from './directory/routes.ts'
 import homeRoutes from './home/routes.ts'
 import interestRoutes from './interest/routes.ts'
+import invoicesApi from './invoices/api.ts'
 import needsApi from './needs/api.ts'
 import needRoutes from './needs/routes.ts'
 import policyApi from './policy/api.ts'
@@ -55,6 +56,7 @@ export const features: FeaturePlugin[] = [
   registerRoutes,
   certificatesApi,
   certificateRoutes,
+  invoicesApi,
   programmeRoutes,
   trainersApi,
   trainerRoutes,

@@ -150,6 +150,33 @@ async function jerseyCertificate(app: TestApp): Promise<string> {
   return row.id
 }
 
+async function jerseyCharge(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const applicationId = await jerseyApplication(app)
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
+    sql.one<{ id: string }>(
+      `INSERT INTO charges (partnership_id, agency_id, person_id, session_id, application_id, reason, amount_pence, charged_on)
+       SELECT partnership_id, agency_id, person_id, session_id, id, 'place', 5000, '2027-03-01' FROM applications
+        WHERE id = $1 RETURNING id`,
+      [applicationId],
+    ),
+  )
+  return row.id
+}
+
+async function jerseyInvoice(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const [agencyId, number] = [await jerseyAgency(app), Math.floor(Math.random() * 1e9) + 1]
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
+    sql.one<{ id: string }>(
+      `INSERT INTO invoices (partnership_id, number, kind, agency_id, period_from, period_to, total_pence)
+       VALUES ($1, $2, 'invoice', $3, '2027-01-01', '2027-01-31', 0) RETURNING id`,
+      [jersey.id, number, agencyId],
+    ),
+  )
+  return row.id
+}
+
 const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/api/v1/agencies/:id': jerseyAgency,
   '/api/v1/people/:id': jerseyPerson,
@@ -194,6 +221,11 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/sessions/:id/register': jerseySession,
   '/sessions/:id/register/walk-in': jerseySession,
   '/certificates/:id': jerseyCertificate,
+  '/api/v1/charges/:id/waive': jerseyCharge,
+  '/api/v1/charges/:id/credit': jerseyCharge,
+  '/api/v1/invoices/:id': jerseyInvoice,
+  '/api/v1/invoices/:id/pdf': jerseyInvoice,
+  '/api/v1/invoices/:id/csv': jerseyInvoice,
   '/api/v1/trainers/:id': jerseyTrainerApproval,
   '/trainers/:id': jerseyTrainerApproval,
   '/trainers/:id/cpd': jerseyTrainerApproval,
@@ -239,6 +271,8 @@ const validChanges: Record<string, object> = {
   '/api/v1/bookings/:id/substitute': { personId: '00000000-0000-4000-8000-000000000001' },
   '/api/v1/applications/:id/move': { sessionId: '00000000-0000-4000-8000-000000000001' },
   '/api/v1/applications/:id/waiting-position': { position: 1, reason: 'A reason' },
+  '/api/v1/charges/:id/waive': { reason: 'A reason' },
+  '/api/v1/charges/:id/credit': { reason: 'A reason' },
   '/api/v1/sessions/:id/register': {
     marks: [{ personId: '00000000-0000-4000-8000-000000000001', part: 1, mark: 'attended' }],
   },
