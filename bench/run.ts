@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cataloguePage } from './catalogue.ts'
+import { certificates } from './certificates.ts'
 import { importPeople } from './import.ts'
 import { shortlistingDatabase } from './shortlisting-db.ts'
 import { startup } from './startup.ts'
@@ -24,6 +25,7 @@ async function main() {
     ...(await importPeople()),
     ...(await cataloguePage()),
     ...(await shortlistingDatabase()),
+    ...(await certificates()),
   ]
   mkdirSync('var/bench', { recursive: true })
   writeFileSync('var/bench/latest.json', `${JSON.stringify(figures, null, 2)}\n`)

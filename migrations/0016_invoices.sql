@@ -12,6 +12,8 @@ ALTER TABLE invoice_counters ENABLE ROW LEVEL SECURITY;
 CREATE POLICY tenant ON invoice_counters
   USING (partnership_id = cascade_partnership_id())
   WITH CHECK (partnership_id = cascade_partnership_id());
+CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON invoice_counters
+  FOR EACH ROW EXECUTE FUNCTION cascade_audit();
 
 CREATE TABLE invoices (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

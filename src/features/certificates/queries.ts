@@ -24,41 +24,15 @@ const columns = `c.id, c.code, c.application_id AS "applicationId", c.person_id 
 const from = `certificates c JOIN people p ON p.id = c.person_id JOIN sessions s ON s.id = c.session_id
   JOIN courses co ON co.id = s.course_id`
 
-/** Issues a booking's certificate, once; returns it when this call issued it. */
-export async function issueCertificate(
-  sql: Sql,
-  certificate: {
-    partnershipId: string
-    applicationId: string
-    personId: string
-    sessionId: string
-    code: string
-  },
-): Promise<string | undefined> {
-  const row = await sql.maybeOne<{ id: string }>(
-    `INSERT INTO certificates (partnership_id, application_id, person_id, session_id, code)
-     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (application_id) DO NOTHING RETURNING id`,
-    [
-      certificate.partnershipId,
-      certificate.applicationId,
-      certificate.personId,
-      certificate.sessionId,
-      certificate.code,
-    ],
-  )
-  return row?.id
-}
-
-/** Withdraws a certificate a corrected register no longer supports. */
-export async function withdrawCertificate(sql: Sql, applicationId: string): Promise<void> {
-  await sql.query('DELETE FROM certificates WHERE application_id = $1', [applicationId])
-}
-
 export function certificatesOfPerson(sql: Sql, personId: string): Promise<Certificate[]> {
   return sql.query<Certificate>(
     `SELECT ${columns} FROM ${from} WHERE c.person_id = $1 ORDER BY s.starts_at DESC`,
     [personId],
   )
+}
+
+export function certificatesByIds(sql: Sql, ids: readonly string[]): Promise<Certificate[]> {
+  return sql.query<Certificate>(`SELECT ${columns} FROM ${from} WHERE c.id = ANY($1::uuid[])`, [ids])
 }
 
 export function certificateById(sql: Sql, id: string): Promise<Certificate | undefined> {

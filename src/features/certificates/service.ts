@@ -1,7 +1,7 @@
 import type { Clock } from '#platform/clock.ts'
 import type { Context } from '#platform/context.ts'
 import { scopeOf } from '#platform/context.ts'
-import type { Database } from '#platform/db/database.ts'
+import type { Database, Sql } from '#platform/db/database.ts'
 import { isUuid } from '#platform/db/database.ts'
 import { NotFoundError } from '#platform/errors.ts'
 import { normaliseCode } from './code.ts'
@@ -17,23 +17,24 @@ export function createCertificateService(deps: { db: Database; clock: Clock; pub
   const { db, clock } = deps
 
   /** Whether the actor may see a person's certificates: their own, their agencies' staff's, or any for an admin. */
-  async function mayRead(ctx: Context, personId: string): Promise<boolean> {
-    return db.tenant(scopeOf(ctx), async (sql) => {
-      const person = await sql.maybeOne<{ userId: string | null; agencyId: string }>(
-        'SELECT user_id AS "userId", agency_id AS "agencyId" FROM people WHERE id = $1',
-        [personId],
-      )
-      if (!person) return false
-      if (ctx.actor.roles.includes('admin')) return true
-      if (person.userId !== null && person.userId === ctx.actor.userId) return true
-      return ctx.actor.roles.includes('agency-lead') && ctx.actor.agencyIds.includes(person.agencyId)
-    })
+  async function mayRead(sql: Sql, ctx: Context, personId: string): Promise<boolean> {
+    const person = await sql.maybeOne<{ userId: string | null; agencyId: string }>(
+      'SELECT user_id AS "userId", agency_id AS "agencyId" FROM people WHERE id = $1',
+      [personId],
+    )
+    if (!person) return false
+    if (ctx.actor.roles.includes('admin')) return true
+    if (person.userId !== null && person.userId === ctx.actor.userId) return true
+    return ctx.actor.roles.includes('agency-lead') && ctx.actor.agencyIds.includes(person.agencyId)
   }
 
   return {
     async ofPerson(ctx: Context, personId: string): Promise<Certificate[]> {
-      if (!isUuid(personId) || !(await mayRead(ctx, personId))) throw new NotFoundError('Person')
-      return db.tenant(scopeOf(ctx), (sql) => certificatesOfPerson(sql, personId))
+      if (!isUuid(personId)) throw new NotFoundError('Person')
+      return db.tenant(scopeOf(ctx), async (sql) => {
+        if (!(await mayRead(sql, ctx, personId))) throw new NotFoundError('Person')
+        return certificatesOfPerson(sql, personId)
+      })
     },
 
     /** The signed-in user's own certificates. */
@@ -51,9 +52,12 @@ export function createCertificateService(deps: { db: Database; clock: Clock; pub
     /** A certificate as a PDF, for whoever may read it. */
     async pdf(ctx: Context, id: string): Promise<{ certificate: Certificate; pdf: Buffer }> {
       const certificate = isUuid(id)
-        ? await db.tenant(scopeOf(ctx), (sql) => certificateById(sql, id))
+        ? await db.tenant(scopeOf(ctx), async (sql) => {
+            const found = await certificateById(sql, id)
+            return found && (await mayRead(sql, ctx, found.personId)) ? found : undefined
+          })
         : undefined
-      if (!certificate || !(await mayRead(ctx, certificate.personId))) throw new NotFoundError('Certificate')
+      if (!certificate) throw new NotFoundError('Certificate')
       const pdf = await certificatePdf(
         certificate,
         ctx.partnership.name,

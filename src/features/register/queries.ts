@@ -32,17 +32,24 @@ export function registerOf(sql: Sql, sessionId: string): Promise<RegisterRow[]> 
   )
 }
 
-export function registerRow(sql: Sql, applicationId: string): Promise<RegisterRow | undefined> {
-  return sql.maybeOne<RegisterRow>(`SELECT ${rowColumns} FROM ${rowFrom} WHERE a.id = $1`, [applicationId])
+export function registerRows(sql: Sql, applicationIds: readonly string[]): Promise<RegisterRow[]> {
+  return sql.query<RegisterRow>(`SELECT ${rowColumns} FROM ${rowFrom} WHERE a.id = ANY($1::uuid[])`, [
+    applicationIds,
+  ])
 }
 
-/** A person's confirmed place on a session, if they have one. */
-export async function placeOf(sql: Sql, sessionId: string, personId: string): Promise<string | undefined> {
-  const row = await sql.maybeOne<{ id: string }>(
-    `SELECT id FROM applications WHERE session_id = $1 AND person_id = $2 AND status = 'confirmed'`,
-    [sessionId, personId],
+/** The confirmed places on a session of some people: person to booking. */
+export async function placesOf(
+  sql: Sql,
+  sessionId: string,
+  personIds: readonly string[],
+): Promise<Map<string, string>> {
+  const rows = await sql.query<{ id: string; personId: string }>(
+    `SELECT id, person_id AS "personId" FROM applications
+      WHERE session_id = $1 AND person_id = ANY($2::uuid[]) AND status = 'confirmed'`,
+    [sessionId, personIds],
   )
-  return row?.id
+  return new Map(rows.map((r) => [r.personId, r.id]))
 }
 
 /** Whether the signed-in user trains on the session. */
@@ -55,63 +62,37 @@ export async function trainsOn(sql: Sql, sessionId: string, userId: string | nul
   return row !== undefined
 }
 
-/** Writes a mark, replacing any earlier one for the part, and returns the earlier one. */
-export async function writeMark(
+/** The marks already taken for some bookings, keyed "booking:part". */
+export async function marksOf(sql: Sql, applicationIds: readonly string[]): Promise<Map<string, Mark>> {
+  const rows = await sql.query<{ applicationId: string; part: number; mark: Mark }>(
+    `SELECT application_id AS "applicationId", part, mark FROM attendance WHERE application_id = ANY($1::uuid[])`,
+    [applicationIds],
+  )
+  return new Map(rows.map((r) => [`${r.applicationId}:${r.part}`, r.mark]))
+}
+
+/** Writes marks, each replacing any earlier one for its booking and part (the audit trail keeps both). */
+export async function writeMarks(
   sql: Sql,
-  mark: {
-    partnershipId: string
-    sessionId: string
-    applicationId: string
-    part: number
-    mark: Mark
-    reason: string | null
-    by: string | null
-    now: Date
-  },
-): Promise<Mark | null> {
-  const row = await sql.one<{ previous: Mark | null }>(
-    `WITH old AS (SELECT mark FROM attendance WHERE application_id = $3 AND part = $4)
-     INSERT INTO attendance (partnership_id, session_id, application_id, part, mark, correction_reason, marked_by, marked_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+  context: { partnershipId: string; sessionId: string; by: string | null; now: Date },
+  marks: readonly { applicationId: string; part: number; mark: Mark; reason: string | null }[],
+): Promise<void> {
+  if (!marks.length) return
+  await sql.query(
+    `INSERT INTO attendance (partnership_id, session_id, application_id, part, mark, correction_reason, marked_by, marked_at)
+     SELECT $1, $2, m.application_id, m.part, m.mark, m.reason, $3, $4
+       FROM unnest($5::uuid[], $6::int[], $7::text[], $8::text[]) AS m(application_id, part, mark, reason)
      ON CONFLICT (application_id, part) DO UPDATE SET mark = excluded.mark,
-       correction_reason = excluded.correction_reason, marked_by = excluded.marked_by, marked_at = excluded.marked_at
-     RETURNING (SELECT mark FROM old) AS previous`,
+       correction_reason = excluded.correction_reason, marked_by = excluded.marked_by, marked_at = excluded.marked_at`,
     [
-      mark.partnershipId,
-      mark.sessionId,
-      mark.applicationId,
-      mark.part,
-      mark.mark,
-      mark.reason,
-      mark.by,
-      mark.now,
+      context.partnershipId,
+      context.sessionId,
+      context.by,
+      context.now,
+      marks.map((m) => m.applicationId),
+      marks.map((m) => m.part),
+      marks.map((m) => m.mark),
+      marks.map((m) => m.reason),
     ],
   )
-  return row.previous
-}
-
-export async function previousMark(sql: Sql, applicationId: string, part: number): Promise<Mark | null> {
-  const row = await sql.maybeOne<{ mark: Mark }>(
-    'SELECT mark FROM attendance WHERE application_id = $1 AND part = $2',
-    [applicationId, part],
-  )
-  return row?.mark ?? null
-}
-
-/** Whether the person has completed the course's after-course evaluation for this booking. */
-export async function evaluatedAfterCourse(sql: Sql, applicationId: string): Promise<boolean> {
-  const row = await sql.maybeOne(
-    `SELECT 1 FROM evaluation_completions WHERE application_id = $1 AND stage = 'after_course'`,
-    [applicationId],
-  )
-  return row !== undefined
-}
-
-/** Marks that the person has been told why they get no certificate; true only the first time. */
-export async function markToldNoCertificate(sql: Sql, applicationId: string, now: Date): Promise<boolean> {
-  const rows = await sql.query(
-    `UPDATE applications SET no_certificate_told_at = $2 WHERE id = $1 AND no_certificate_told_at IS NULL RETURNING id`,
-    [applicationId, now],
-  )
-  return rows.length > 0
 }

@@ -123,7 +123,8 @@ describe('the register', () => {
     await t.services.register.evaluationCompleted(norfolk.admin, booking.statutory)
     const certificates = await issued()
     expect(certificates.map((c) => c.application_id)).toEqual([booking.private])
-    expect(await norfolk.mailAbout(await norfolk.emailOf(people.private), 'Your certificate')).toBeDefined()
+    const sent = await norfolk.mailAbout(await norfolk.emailOf(people.private), 'Your certificate')
+    expect(sent?.attachments[0]?.filename).toBe(`certificate-${certificates[0]?.code}.pdf`)
     const told = await norfolk.mailAbout(await norfolk.emailOf(people.statutory), 'No certificate')
     expect(told?.text_body).toContain('The register shows you arrived late on part 1.')
 

@@ -10,9 +10,10 @@ import type { Database, Sql } from '#platform/db/database.ts'
 import { isUniqueViolation, isUuid } from '#platform/db/database.ts'
 import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#platform/errors.ts'
-import { issueIfEvaluated, settleBooking } from './consequences.ts'
+import { enqueueEmails } from '#platform/mail/outbox.ts'
+import { issueCertificates, settleBookings } from './consequences.ts'
 import type { RegisterRow } from './queries.ts'
-import { placeOf, registerOf, registerRow, trainsOn, writeMark } from './queries.ts'
+import { marksOf, placesOf, registerOf, registerRows, trainsOn, writeMarks } from './queries.ts'
 import type { Mark } from './rules.ts'
 import { isCorrection, markingRefusal } from './rules.ts'
 
@@ -82,49 +83,44 @@ export function createRegisterService(deps: {
         // One register change at a time per session, so charges and certificates follow the last.
         await sql.query('SELECT 1 FROM sessions WHERE id = $1 FOR UPDATE', [session.id])
         const now = clock.now()
+        const places = await placesOf(sql, session.id, marks.map((m) => m.personId).filter(isUuid))
+        const earlier = await marksOf(sql, [...places.values()])
+        const correcting = isCorrection(session.parts, now)
         const problems: FieldError[] = []
-        const touched = new Set<string>()
-        await sql.auditAs('register.mark')
+        const writes: { applicationId: string; part: number; mark: Mark; reason: string | null }[] = []
         for (const [i, m] of marks.entries()) {
           const refusal = markingRefusal(session.parts, m.part, now)
-          const place = isUuid(m.personId) ? await placeOf(sql, session.id, m.personId) : undefined
+          const place = places.get(m.personId)
+          const reason = m.reason?.trim() || null
           if (refusal) problems.push({ field: `marks.${i}.part`, text: refusal })
           else if (!place)
             problems.push({
               field: `marks.${i}.personId`,
               text: 'This person does not have a place on this session',
             })
-          if (refusal || !place) continue
-          const reason = m.reason?.trim() || null
-          const previous = await writeMark(sql, {
-            partnershipId: ctx.partnership.id,
-            sessionId: session.id,
-            applicationId: place,
-            part: m.part,
-            mark: m.mark,
-            reason,
-            by: ctx.actor.userId,
-            now,
-          })
-          if (previous !== null && previous !== m.mark && isCorrection(session.parts, now) && !reason)
-            problems.push({
-              field: `marks.${i}.reason`,
-              text: 'Give a reason for correcting the register after the session',
-            })
-          touched.add(place)
+          else {
+            const previous = earlier.get(`${place}:${m.part}`)
+            if (correcting && previous !== undefined && previous !== m.mark && !reason)
+              problems.push({
+                field: `marks.${i}.reason`,
+                text: 'Give a reason for correcting the register after the session',
+              })
+            writes.push({ applicationId: place, part: m.part, mark: m.mark, reason })
+          }
         }
         if (problems.length) throw new ValidationError(problems)
-        const settled: RegisterRow[] = []
-        for (const applicationId of touched) {
-          const row = await registerRow(sql, applicationId)
-          if (!row) continue
-          await settleBooking(
-            sql,
-            { partnershipId: ctx.partnership.id, session, rules, publicUrl: deps.publicUrl, now },
-            row,
-          )
-          settled.push(row)
-        }
+        await sql.auditAs('register.mark')
+        await writeMarks(
+          sql,
+          { partnershipId: ctx.partnership.id, sessionId: session.id, by: ctx.actor.userId, now },
+          writes,
+        )
+        const settled = await registerRows(sql, [...new Set(writes.map((w) => w.applicationId))])
+        await settleBookings(
+          sql,
+          { partnership: ctx.partnership, session, rules, publicUrl: deps.publicUrl, now },
+          settled,
+        )
         return settled
       })
       deps.mailQueued?.()
@@ -260,16 +256,17 @@ export function createRegisterService(deps: {
           [ctx.partnership.id, applicationId],
         )
         const session = await sessionById(sql, sessionId)
-        const row = await registerRow(sql, applicationId)
+        const [row] = await registerRows(sql, [applicationId])
         if (!session || !row) return
         const complete =
           row.marks.length === session.parts.length && row.marks.every((m) => m.mark === 'attended')
-        if (complete)
-          await issueIfEvaluated(
-            sql,
-            { partnershipId: ctx.partnership.id, session, rules, publicUrl: deps.publicUrl },
-            row,
-          )
+        if (!complete) return
+        const emails = await issueCertificates(
+          sql,
+          { partnership: ctx.partnership, session, rules, publicUrl: deps.publicUrl, now: clock.now() },
+          [row],
+        )
+        await enqueueEmails(sql, ctx.partnership.id, emails)
       })
       deps.mailQueued?.()
     },

@@ -34,3 +34,29 @@ export async function enqueueEmail(sql: Sql, partnershipId: string | null, email
   )
   return row.id
 }
+
+/** Writes many emails to the outbox in one statement, as enqueueEmail does one. */
+export async function enqueueEmails(
+  sql: Sql,
+  partnershipId: string | null,
+  emails: readonly Email[],
+): Promise<void> {
+  if (!emails.length) return
+  for (const email of emails)
+    if (!address.safeParse(email.to).success) throw new Error('An email needs a valid address to send to')
+  await sql.query(
+    `INSERT INTO outbox (partnership_id, to_address, subject, text_body, html_body, attachments, message_id)
+     SELECT $1, e.to_address, e.subject, e.text_body, e.html_body, e.attachments::jsonb, e.message_id
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+            AS e(to_address, subject, text_body, html_body, attachments, message_id)`,
+    [
+      partnershipId,
+      emails.map((e) => e.to),
+      emails.map((e) => e.subject),
+      emails.map((e) => e.text),
+      emails.map((e) => e.html ?? null),
+      emails.map((e) => JSON.stringify(e.attachments ?? [])),
+      emails.map(() => `<${randomUUID()}@cascade.local>`),
+    ],
+  )
+}
