@@ -22,8 +22,13 @@ const cast = [
 // A three-hour session. Most presets follow Norfolk: private £100, VCS £50 (Safer Programme
 // £40), funding partners and statutory agencies free, a no-show the full fee. North Somerset
 // charges by the half day (£50) and £50 for any no-show, funded partners included.
-const byDefault = { private: ['place', 10_000], safer: ['no_show', 4_000], voluntary: ['place', 5_000] }
-const expected: Record<string, Record<string, [string, number]>> = {
+type Charged = Record<string, [string, number]>
+const byDefault: Charged = {
+  private: ['place', 10_000],
+  safer: ['no_show', 4_000],
+  voluntary: ['place', 5_000],
+}
+const expected: Record<string, Charged> = {
   norfolk: byDefault,
   jersey: byDefault,
   'south-gloucestershire': byDefault,
@@ -33,8 +38,8 @@ const expected: Record<string, Record<string, [string, number]>> = {
     partner: ['no_show', 5_000],
     safer: ['no_show', 5_000],
     voluntary: ['place', 5_000],
-  } as Record<string, [string, number]>,
-} as Record<string, Record<string, [string, number]>>
+  },
+}
 
 describe('a delivered session’s charges and certificates, for each partnership', () => {
   for (const [slug, charges] of Object.entries(expected)) {
