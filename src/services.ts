@@ -5,6 +5,7 @@ import { createBookingService } from './features/booking/service.ts'
 import { createCatalogueService } from './features/catalogue/service.ts'
 import { createCertificateService } from './features/certificates/service.ts'
 import { createChargeService } from './features/charges/service.ts'
+import { createConcernService } from './features/concerns/service.ts'
 import { createContractService } from './features/contracts/service.ts'
 import { createCourseService } from './features/courses/service.ts'
 import { createImportService } from './features/directory/import/service.ts'
@@ -78,6 +79,7 @@ export function createServices(deps: ServiceDeps) {
     }),
     register: createRegisterService({ db, clock, policy, publicUrl: config.publicUrl, mailQueued }),
     charges: createChargeService({ db, clock }),
+    concerns: createConcernService({ db, clock, mailQueued }),
     invoices: createInvoiceService({ db, clock, mailQueued }),
     certificates: createCertificateService({ db, clock, publicUrl: config.publicUrl }),
     catalogue: createCatalogueService({ db, clock, partnerships, policy }),

@@ -9,6 +9,7 @@ import bookingRoutes from './booking/routes.ts'
 import catalogueRoutes from './catalogue/routes.ts'
 import certificatesApi from './certificates/api.ts'
 import certificateRoutes from './certificates/routes.ts'
+import concernRoutes from './concerns/routes.ts'
 import contractsApi from './contracts/api.ts'
 import contractRoutes from './contracts/routes.ts'
 import coursesApi from './courses/api.ts'
@@ -57,6 +58,7 @@ export const features: FeaturePlugin[] = [
   certificatesApi,
   certificateRoutes,
   invoicesApi,
+  concernRoutes,
   programmeRoutes,
   trainersApi,
   trainerRoutes,

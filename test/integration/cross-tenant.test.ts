@@ -177,6 +177,18 @@ async function jerseyInvoice(app: TestApp): Promise<string> {
   return row.id
 }
 
+async function jerseyComplaint(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
+    sql.one<{ id: string }>(
+      `INSERT INTO complaints (partnership_id, complainant_name, complainant_email, details)
+       VALUES ($1, 'Jo Jersey', 'jo@example.org', 'Too cold') RETURNING id`,
+      [jersey.id],
+    ),
+  )
+  return row.id
+}
+
 const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/api/v1/agencies/:id': jerseyAgency,
   '/api/v1/people/:id': jerseyPerson,
@@ -221,6 +233,8 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/sessions/:id/register': jerseySession,
   '/sessions/:id/register/walk-in': jerseySession,
   '/certificates/:id': jerseyCertificate,
+  '/sessions/:id/concerns/new': jerseySession,
+  '/complaints/:id': jerseyComplaint,
   '/api/v1/charges/:id/waive': jerseyCharge,
   '/api/v1/charges/:id/credit': jerseyCharge,
   '/api/v1/invoices/:id': jerseyInvoice,

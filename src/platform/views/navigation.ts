@@ -20,6 +20,7 @@ const items: NavigationItem[] = [
   },
   { href: '/contracts', text: 'Contracts', access: ['admin'] },
   { href: '/policy', text: 'Policy', access: ['admin', 'subgroup', 'executive'] },
+  { href: '/complaints', text: 'Complaints', access: ['admin'] },
   { href: '/audit', text: 'Audit trail', access: ['admin'] },
   { href: '/bookings', text: 'Your learning', access: 'signed-in' },
   { href: '/certificates', text: 'Certificates', access: 'signed-in' },
