@@ -217,6 +217,8 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/api/v1/bookings/:id/accept': jerseyApplication,
   '/api/v1/applications/:id/move': jerseyApplication,
   '/api/v1/applications/:id/waiting-position': jerseyApplication,
+  '/api/v1/applications/:id/approve': jerseyApplication,
+  '/bookings/:id/approve': jerseyApplication,
   '/sessions/:id/apply': jerseySession,
   '/sessions/:id/places': jerseySession,
   '/sessions/:id/places/propose': jerseySession,

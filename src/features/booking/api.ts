@@ -18,6 +18,7 @@ export const applicationResponse = z.object({
   status: z.enum(applicationStatuses),
   reason: z.string().nullable().describe('The plain reason for the latest decision'),
   position: z.number().int().nullable().describe('The place on the waiting list, when waiting'),
+  awaitingApproval: z.boolean().describe('Held for the agency lead’s approval after repeated no-shows'),
   appliedAt: z.string(),
 })
 
@@ -32,6 +33,7 @@ export const present = (a: Application): z.infer<typeof applicationResponse> => 
   status: a.status,
   reason: a.reason,
   position: a.status === 'waiting' ? a.waitingPosition : null,
+  awaitingApproval: a.awaitingApproval,
   appliedAt: a.appliedAt.toISOString(),
 })
 

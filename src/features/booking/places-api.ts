@@ -193,6 +193,20 @@ export default async function placesApi(app: FastifyInstance, { services }: { se
   )
 
   api.post(
+    '/api/v1/applications/:id/approve',
+    {
+      config: { access: ['admin', 'agency-lead'], api: true },
+      schema: {
+        ...common,
+        summary: 'Approve an application held after repeated no-shows (a lead of their agency, or an admin)',
+        params: bookingParams,
+        response: { 200: applicationResponse, ...problemResponses },
+      },
+    },
+    async (request) => present(await booking.approve(contextOf(request), request.params.id)),
+  )
+
+  api.post(
     '/api/v1/applications/:id/waiting-position',
     {
       config: { access: ['admin'], api: true },

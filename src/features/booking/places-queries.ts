@@ -100,7 +100,8 @@ export async function offerPlace(
 /** A session's waiting list in order, with whether each person may be offered a place yet. */
 export function waitingList(sql: Sql, sessionId: string) {
   return sql.query<{ id: string; held: boolean; waitingPosition: number | null }>(
-    `SELECT a.id, p.status <> 'active' AS held, a.waiting_position AS "waitingPosition"
+    `SELECT a.id, (p.status <> 'active' OR (a.approval_needed_at IS NOT NULL AND a.approved_at IS NULL)) AS held,
+            a.waiting_position AS "waitingPosition"
        FROM applications a JOIN people p ON p.id = a.person_id
       WHERE a.session_id = $1 AND a.status = 'waiting'
       ORDER BY a.waiting_position NULLS LAST, a.applied_at, a.id`,
@@ -171,7 +172,8 @@ export async function sessionsWithUnclaimedPlaces(sql: Sql, now: Date): Promise<
         AND s.capacity > (SELECT count(*) FROM applications a
                            WHERE a.session_id = s.id AND a.status IN ('confirmed', 'offered'))
         AND EXISTS (SELECT 1 FROM applications w JOIN people p ON p.id = w.person_id
-                     WHERE w.session_id = s.id AND w.status = 'waiting' AND p.status = 'active')
+                     WHERE w.session_id = s.id AND w.status = 'waiting' AND p.status = 'active'
+                       AND (w.approval_needed_at IS NULL OR w.approved_at IS NOT NULL))
       ORDER BY s.starts_at LIMIT 100`,
     [now],
   )

@@ -17,6 +17,8 @@ export type Application = {
   status: ApplicationStatus
   reason: string | null
   waitingPosition: number | null
+  /** Held for the agency lead's approval after repeated no-shows. */
+  awaitingApproval: boolean
   appliedAt: Date
 }
 
@@ -25,7 +27,8 @@ const LIVE = `a.status NOT IN ('cancelled', 'withdrawn')`
 const applicationColumns = `a.id, a.session_id AS "sessionId", a.person_id AS "personId",
   p.first_name || ' ' || p.last_name AS name, p.email, a.agency_id AS "agencyId", g.name AS "agencyName",
   a.manager_name AS "managerName", a.manager_email AS "managerEmail", a.accepts_other_dates AS "acceptsOtherDates",
-  a.access_needs AS "accessNeeds", a.status, a.reason, a.waiting_position AS "waitingPosition", a.applied_at AS "appliedAt"`
+  a.access_needs AS "accessNeeds", a.status, a.reason, a.waiting_position AS "waitingPosition",
+  (a.approval_needed_at IS NOT NULL AND a.approved_at IS NULL) AS "awaitingApproval", a.applied_at AS "appliedAt"`
 const applicationFrom = `applications a JOIN people p ON p.id = a.person_id JOIN agencies g ON g.id = a.agency_id`
 
 /** A session's applications, oldest first; only those of some agencies when given. */

@@ -95,6 +95,10 @@ export default async function bookingRoutes(app: FastifyInstance, { services }: 
       where: whereText(place.session),
       statusNames,
       isAdmin: ctx.actor.roles.includes('admin'),
+      mayApprove:
+        place.awaitingApproval &&
+        (ctx.actor.roles.includes('admin') ||
+          (ctx.actor.roles.includes('agency-lead') && ctx.actor.agencyIds.includes(place.agencyId))),
       values: {},
       ...extra,
       errors: errorSummary(errors),
@@ -117,6 +121,21 @@ export default async function bookingRoutes(app: FastifyInstance, { services }: 
         await booking.accept(contextOf(request), request.params.id)
       } catch (error) {
         const problems = problemsOf(error, 'accept')
+        if (problems) return bookingPage(request as IdRequest, reply, 'booking', { errorList: problems })
+        throw error
+      }
+      return reply.redirect(`/bookings/${request.params.id}`, 303)
+    },
+  )
+
+  app.post<{ Params: { id: string } }>(
+    '/bookings/:id/approve',
+    { config: { access: ['admin', 'agency-lead'] } },
+    async (request, reply) => {
+      try {
+        await booking.approve(contextOf(request), request.params.id)
+      } catch (error) {
+        const problems = problemsOf(error, 'approve')
         if (problems) return bookingPage(request as IdRequest, reply, 'booking', { errorList: problems })
         throw error
       }

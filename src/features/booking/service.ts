@@ -11,6 +11,7 @@ import type { Database } from '#platform/db/database.ts'
 import { isUniqueViolation, isUuid } from '#platform/db/database.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#platform/errors.ts'
 import { enqueueEmail } from '#platform/mail/outbox.ts'
+import { askForApproval, createApproval, recentNoShows } from './approval.ts'
 import type { ApplicationInput } from './forms.ts'
 import { createBookingLookups } from './on-screen.ts'
 import { createScheduledPasses } from './passes.ts'
@@ -51,6 +52,7 @@ export function createBookingService(deps: {
     ...createPlaces(deps),
     ...createScheduledPasses(deps),
     ...createBookingLookups(deps),
+    ...createApproval(deps),
 
     /**
      * Applies for a session's place. Refused when the session is not open or its applications
@@ -58,7 +60,8 @@ export function createBookingService(deps: {
      * the person applied for.
      */
     async apply(ctx: Context, sessionId: string, input: ApplicationInput): Promise<Application> {
-      const { shortlistingLeadWeeks } = await policy.rulesOn(ctx, londonDateOf(clock.now()))
+      const rules = await policy.rulesOn(ctx, londonDateOf(clock.now()))
+      const { shortlistingLeadWeeks } = rules
       try {
         const id = await db.tenant(scopeOf(ctx), async (sql) => {
           const session = isUuid(sessionId) ? await sessionById(sql, sessionId) : undefined
@@ -88,6 +91,23 @@ export function createBookingService(deps: {
             agencyId: person.agencyId,
             appliedBy: ctx.actor.userId,
           })
+          const missed = await recentNoShows(sql, person.id, rules, clock.now())
+          const needsApproval = rules.noShowsBeforeApproval > 0 && missed >= rules.noShowsBeforeApproval
+          if (needsApproval)
+            await askForApproval(
+              sql,
+              ctx.partnership.id,
+              {
+                id,
+                name: person.name,
+                agencyId: person.agencyId,
+                courseTitle: session.courseTitle,
+                startsAt: session.startsAt,
+              },
+              missed,
+              deps.publicUrl,
+              clock.now(),
+            )
           await enqueueEmail(sql, ctx.partnership.id, {
             to: person.email,
             subject: `Application received: ${session.courseTitle}`,
@@ -103,6 +123,12 @@ export function createBookingService(deps: {
               )} to give the session a mix of agencies, and you will hear then whether you have a place.`,
               ...(person.pending
                 ? ['', 'Your application is held until your agency confirms your registration.']
+                : []),
+              ...(needsApproval
+                ? [
+                    '',
+                    'As you missed courses recently, your agency’s lead must approve the application first.',
+                  ]
                 : []),
             ].join('\n'),
           })

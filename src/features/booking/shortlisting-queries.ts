@@ -2,7 +2,10 @@ import type { Session } from '#features/sessions/queries.ts'
 import type { Sql } from '#platform/db/database.ts'
 import type { Candidate, Holder } from './allocation.ts'
 
-export type CandidateRow = Candidate & { sessionId: string; held: boolean }
+/** Why someone cannot be given a place yet: their registration or their lead's approval is awaited. */
+export type HeldFor = 'registration' | 'approval'
+
+export type CandidateRow = Candidate & { sessionId: string; heldFor: HeldFor | null }
 
 /** What shortlisting needs of a session. */
 export type ShortlistTarget = Pick<Session, 'id' | 'courseId' | 'capacity' | 'startsAt'>
@@ -40,7 +43,8 @@ export function candidatesFor(sql: Sql, sessions: readonly ShortlistTarget[], no
                  AND ds.course_id = t.course_id AND ds.ends_at < $3
             ) AS "doneBefore",
             (a.session_id <> pool.target) AS "otherDate",
-            (p.status = 'pending') AS held
+            CASE WHEN p.status = 'pending' THEN 'registration'
+                 WHEN a.approval_needed_at IS NOT NULL AND a.approved_at IS NULL THEN 'approval' END AS "heldFor"
        FROM pool
        JOIN targets t ON t.id = pool.target
        JOIN applications a ON a.id = pool.id

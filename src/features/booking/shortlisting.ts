@@ -14,7 +14,7 @@ import { allocate } from './allocation.ts'
 import { notSuccessful, placeConfirmed, tellPersonAndManager } from './emails.ts'
 import type { Application } from './queries.ts'
 import { applicationById, applicationsFor } from './queries.ts'
-import type { ShortlistTarget } from './shortlisting-queries.ts'
+import type { HeldFor, ShortlistTarget } from './shortlisting-queries.ts'
 import {
   candidatesFor,
   confirmProposal,
@@ -44,7 +44,10 @@ const JOB_ACTOR = 'job:booking.shortlist'
 const WEEK = 7 * 86_400_000
 // Sessions allocated in one transaction by the scheduled shortlisting.
 const BATCH = 100
-const HELD = 'held until their agency confirms their registration'
+const HELD: Record<HeldFor, string> = {
+  registration: 'held until their agency confirms their registration',
+  approval: 'held until their agency lead approves it, after missed courses',
+}
 
 export function createShortlisting(deps: {
   db: Database
@@ -120,7 +123,7 @@ export function createShortlisting(deps: {
       const candidates = rows.filter((c) => c.sessionId === session.id && !placedElsewhere.has(c.id))
       if (!candidates.length) continue
       const held = holders.filter((h) => h.sessionId === session.id)
-      const eligible = candidates.filter((c) => !c.held)
+      const eligible = candidates.filter((c) => !c.heldFor)
       const seed = seedOf()
       const decided = allocate({
         candidates: eligible,
@@ -143,13 +146,13 @@ export function createShortlisting(deps: {
         })
       }
       candidates
-        .filter((c) => c.held)
+        .filter((c) => c.heldFor)
         .forEach((c, i) => {
           decisions.push({
             id: c.id,
             sessionId: session.id,
             status: 'waiting',
-            reason: `waiting list ${lastPosition + i + 1}: ${HELD}`,
+            reason: `waiting list ${lastPosition + i + 1}: ${HELD[c.heldFor ?? 'registration']}`,
             position: lastPosition + i + 1,
           })
         })
