@@ -25,26 +25,44 @@ function utc(at: Date): string {
     .replace(/\.\d{3}/, '')
 }
 
-/** Text values escape backslashes, semicolons, commas and line breaks. */
+/**
+ * Text values escape backslashes, semicolons, commas and line breaks (RFC 5545 3.3.11); a
+ * bare line break would end the content line and corrupt the rest of the invitation. Other
+ * control characters (tabs apart) are not allowed in text at all, so are dropped.
+ */
 function text(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n')
-}
-
-/** A parameter value (a name) is quoted, and may not hold quotes itself. */
-function quoted(value: string): string {
-  return `"${value.replace(/"/g, "'")}"`
+  return (
+    value
+      .replace(/\\/g, '\\\\')
+      .replace(/;/g, '\\;')
+      .replace(/,/g, '\\,')
+      .replace(/\r\n|\r|\n/g, '\\n')
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes
+      .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
+  )
 }
 
 /**
- * Folds a content line at 75 octets, continuing with a space, never splitting a character's
- * UTF-8 bytes.
+ * A parameter value (a person's name) is quoted so that commas, colons and semicolons in it
+ * are safe; a quoted value cannot hold double quotes or control characters at all, so those
+ * are replaced rather than escaped.
  */
-export function fold(line: string): string {
+function quoted(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes
+  return `"${value.replace(/"/g, "'").replace(/[\u0000-\u001f\u007f]+/g, ' ')}"`
+}
+
+/**
+ * Folds a content line at 75 octets (RFC 5545 3.1), continuing with a space, never splitting
+ * a character's UTF-8 bytes, since some readers decode each physical line before unfolding.
+ */
+function fold(line: string): string {
   const parts: string[] = []
   let current = ''
   let octets = 0
   for (const char of line) {
     const size = Buffer.byteLength(char)
+    // A continuation line's leading space is one of its 75 octets.
     const limit = parts.length === 0 ? 75 : 74
     if (octets + size > limit) {
       parts.push(current)
@@ -58,6 +76,12 @@ export function fold(line: string): string {
   return parts.join('\r\n ')
 }
 
+/**
+ * An invitation for a confirmation or cancellation email, one event per day of a session.
+ * Outlook and Google match a later invitation to the earlier one by each event's UID, so a
+ * change or cancellation must reuse the UIDs and raise the sequence. The stamp is taken from
+ * `now` rather than the system clock so the same booking always gives the same text.
+ */
 export function calendarInvitation(input: {
   events: CalendarEvent[]
   organiser: Person
