@@ -23,6 +23,7 @@ import directoryRoutes from './directory/routes.ts'
 import homeRoutes from './home/routes.ts'
 import interestRoutes from './interest/routes.ts'
 import invoicesApi from './invoices/api.ts'
+import invoiceRoutes from './invoices/routes.ts'
 import needsApi from './needs/api.ts'
 import needRoutes from './needs/routes.ts'
 import policyApi from './policy/api.ts'
@@ -58,6 +59,7 @@ export const features: FeaturePlugin[] = [
   certificatesApi,
   certificateRoutes,
   invoicesApi,
+  invoiceRoutes,
   concernRoutes,
   programmeRoutes,
   trainersApi,

@@ -28,6 +28,13 @@ export function createChargeService(deps: { db: Database; clock: Clock }) {
       )
     },
 
+    async charge(ctx: Context, id: string): Promise<Charge> {
+      requireRole(ctx, 'admin')
+      const found = isUuid(id) ? await db.tenant(scopeOf(ctx), (sql) => chargeById(sql, id)) : undefined
+      if (!found) throw new NotFoundError('Charge')
+      return found
+    },
+
     /** Waives a charge not yet invoiced; an invoiced one is put right by a credit note. */
     async waive(ctx: Context, id: string, reason: string): Promise<Charge> {
       requireRole(ctx, 'admin')

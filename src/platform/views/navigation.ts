@@ -19,6 +19,7 @@ const items: NavigationItem[] = [
     access: ['admin', 'subgroup', 'executive', 'agency-lead', 'trainer', 'practitioner'],
   },
   { href: '/contracts', text: 'Contracts', access: ['admin'] },
+  { href: '/charges', text: 'Charges', access: ['admin'] },
   { href: '/policy', text: 'Policy', access: ['admin', 'subgroup', 'executive'] },
   { href: '/complaints', text: 'Complaints', access: ['admin'] },
   { href: '/audit', text: 'Audit trail', access: ['admin'] },
