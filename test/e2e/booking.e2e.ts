@@ -77,6 +77,13 @@ describe('booking a place, every page passing axe', () => {
     await expect.poll(() => page.locator('caption').first().textContent()).toContain('With a place')
     expect(await page.locator('main').textContent()).toContain('place 1 of 24: first applicant from')
     await expectAccessible(page)
+    // The register, before the session starts, and the form for a concern about a delegate.
+    await page.goto(`${sessionPath}/register`)
+    await expectAccessible(page)
+    await page.goto(`${sessionPath}/concerns/new`)
+    await page.getByRole('button', { name: 'Record the concern' }).click()
+    await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(page)
     await page.context().close()
   })
 })

@@ -27,6 +27,8 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     '/privacy',
     '/p/norfolk/courses',
     '/p/norfolk/register',
+    '/verify',
+    '/verify?code=AAAA-BBBB-CCCC',
     '/no-such-page',
   ]
   for (const path of publicPages) {
@@ -56,6 +58,13 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     '/needs/new',
     '/contracts',
     '/contracts/new',
+    '/charges',
+    '/invoices',
+    '/invoices/new',
+    '/complaints',
+    '/complaints/new',
+    '/certificates',
+    '/bookings',
     '/my-record',
     '/account',
     '/no-such-page',
