@@ -181,6 +181,50 @@ describe('the register', () => {
   })
 })
 
+describe('the register over time', () => {
+  it('keeps the fee of the session’s date when the policy changes later', async () => {
+    const { session, people } = await delivered(norfolk, '2027-01-18T09:30:00Z')
+    t.clock.set('2027-01-25T13:00:00Z')
+    await t.services.policy.change(norfolk.admin, {
+      fees: { privatePence: 12_000 },
+      effectiveFrom: '2027-02-01',
+      reason: 'The annual review of charges',
+    })
+    t.clock.set('2027-02-02T10:00:00Z')
+    const marked = await put(
+      session,
+      [1, 2].map((part) => ({ personId: people.private, part, mark: 'attended', reason: 'Marked late' })),
+    )
+    expect(marked.statusCode).toBe(200)
+    expect(await chargesOf(norfolk, session)).toEqual([
+      { personId: people.private, reason: 'place', amountPence: 10_000 },
+    ])
+  })
+
+  it('takes the later of two different marks made at once, and audits both', async () => {
+    const { session, people, booking } = await delivered(norfolk, '2027-01-19T09:30:00Z')
+    t.clock.set('2027-01-19T10:00:00Z')
+    const [first, second] = await Promise.all([
+      put(session, [{ personId: people.statutory, part: 1, mark: 'attended' }]),
+      put(session, [{ personId: people.statutory, part: 1, mark: 'late' }]),
+    ])
+    expect([first?.statusCode, second?.statusCode]).toEqual([200, 200])
+    const kept = await t.db.tenant(norfolk.scope, (sql) =>
+      sql.one<{ mark: string }>('SELECT mark FROM attendance WHERE application_id = $1 AND part = 1', [
+        booking.statutory,
+      ]),
+    )
+    expect(['attended', 'late']).toContain(kept.mark)
+    const audited = await t.db.platform((sql) =>
+      sql.query<{ action: string }>(
+        `SELECT action FROM audit_events WHERE entity_type = 'attendance' AND after ->> 'application_id' = $1`,
+        [booking.statutory],
+      ),
+    )
+    expect(audited).toHaveLength(2)
+  })
+})
+
 describe('North Somerset’s charges', () => {
   it('charge by the day and half day, and charge funded partners for not coming', async () => {
     const ns = await bookingWorld(t, 'north-somerset')
