@@ -1,6 +1,5 @@
 import { chargeById, chargesToInvoice, waiveCharge } from '#features/charges/queries.ts'
 import type { Clock } from '#platform/clock.ts'
-import { londonDateOf } from '#platform/clock.ts'
 import type { Context } from '#platform/context.ts'
 import { requireRole, scopeOf } from '#platform/context.ts'
 import type { Database } from '#platform/db/database.ts'
@@ -141,14 +140,13 @@ export function createInvoiceService(deps: { db: Database; clock: Clock; mailQue
         const original = await invoiceById(sql, charge.invoiceId)
         if (!original) throw new NotFoundError('Invoice')
         await sql.auditAs('invoice.credit')
-        const today = londonDateOf(clock.now())
         const id = await insertInvoice(sql, {
           partnershipId: ctx.partnership.id,
           number: await takeNumber(sql, ctx.partnership.id),
           kind: 'credit_note',
           agencyId: charge.agencyId,
           periodFrom: original.periodFrom,
-          periodTo: original.periodTo > today ? original.periodTo : today,
+          periodTo: original.periodTo,
           credits: original.id,
           reason: why,
           lines: [
