@@ -1,4 +1,4 @@
-import Holidays from 'date-holidays'
+import { createRequire } from 'node:module'
 import type { Jurisdiction } from '#features/policy/policy.ts'
 
 // The date-holidays country and region for each jurisdiction a partnership can be in.
@@ -11,6 +11,16 @@ const regions: Record<Jurisdiction, [string, string?]> = {
   'isle-of-man': ['IM'],
 }
 
+type HolidaysClass = typeof import('date-holidays').default
+
+// The holiday data is large: it is loaded the first time a date is checked, not at start-up,
+// so a process is ready sooner and only pays when a rule needs it.
+let loaded: HolidaysClass | undefined
+function holidaysClass(): HolidaysClass {
+  loaded ??= createRequire(import.meta.url)('date-holidays') as HolidaysClass
+  return loaded
+}
+
 const calendars = new Map<string, Map<string, string>>()
 
 /** The bank holidays of a jurisdiction in a calendar year, date (YYYY-MM-DD) to name. Kept once read. */
@@ -19,6 +29,7 @@ function bankHolidaysIn(jurisdiction: Jurisdiction, year: number): Map<string, s
   let found = calendars.get(key)
   if (!found) {
     const [country, region] = regions[jurisdiction]
+    const Holidays = holidaysClass()
     const holidays = region ? new Holidays(country, region) : new Holidays(country)
     found = new Map()
     for (const holiday of holidays.getHolidays(year)) {

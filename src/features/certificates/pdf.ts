@@ -1,5 +1,5 @@
-import PDFDocument from 'pdfkit'
 import { londonDateText } from '#platform/clock.ts'
+import { pdfKit } from '#platform/pdf.ts'
 import type { Certificate } from './queries.ts'
 
 /** Minutes as words: "3 hours", "1 hour 30 minutes". */
@@ -27,12 +27,13 @@ function minutesOf(certificate: Certificate): number | null {
  * learning objectives, when and for how long, and the code that proves it genuine. It is CPD
  * evidence, so it says what was learned, not only that someone was there.
  */
-export function certificatePdf(
+export async function certificatePdf(
   certificate: Certificate,
   partnership: string,
   verifyUrl: string,
   now: Date,
 ): Promise<Buffer> {
+  const PDFDocument = await pdfKit()
   const doc = new PDFDocument({
     size: 'A4',
     margin: 56,

@@ -1,6 +1,6 @@
-import PDFDocument from 'pdfkit'
 import { neutraliseFormula } from '#features/directory/rules.ts'
 import { londonDateText } from '#platform/clock.ts'
+import { pdfKit } from '#platform/pdf.ts'
 import { money } from '#platform/views/nunjucks.ts'
 import type { Invoice } from './queries.ts'
 
@@ -37,7 +37,8 @@ export function invoiceCsv(invoice: Invoice): string {
 }
 
 /** The invoice as a PDF: who from, who to, the period, a line per charge and the total. */
-export function invoicePdf(invoice: Invoice, partnership: string, now: Date): Promise<Buffer> {
+export async function invoicePdf(invoice: Invoice, partnership: string, now: Date): Promise<Buffer> {
+  const PDFDocument = await pdfKit()
   const doc = new PDFDocument({
     size: 'A4',
     margin: 50,
