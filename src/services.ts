@@ -12,6 +12,7 @@ import { createImportService } from './features/directory/import/service.ts'
 import { createMergeService } from './features/directory/merge/service.ts'
 import { createRegistrationService } from './features/directory/registration/service.ts'
 import { createDirectoryService } from './features/directory/service.ts'
+import { createEvaluationService } from './features/evaluation/service.ts'
 import { createInterestService } from './features/interest/service.ts'
 import { createInvoiceService } from './features/invoices/service.ts'
 import { createNeedService } from './features/needs/service.ts'
@@ -40,6 +41,7 @@ export function createServices(deps: ServiceDeps) {
   const policy = createPolicyService({ db, clock })
   const partnerships = createPartnerships(db)
   const courses = createCourseService({ db, clock, policy })
+  const register = createRegisterService({ db, clock, policy, publicUrl: config.publicUrl, mailQueued })
   const needs = createNeedService({ db, clock, policy, courses, publicUrl: config.publicUrl, mailQueued })
   return {
     config,
@@ -77,7 +79,8 @@ export function createServices(deps: ServiceDeps) {
       mailFrom: config.mailFrom,
       mailQueued,
     }),
-    register: createRegisterService({ db, clock, policy, publicUrl: config.publicUrl, mailQueued }),
+    register,
+    evaluations: createEvaluationService({ db, clock, register }),
     charges: createChargeService({ db, clock }),
     concerns: createConcernService({ db, clock, mailQueued }),
     invoices: createInvoiceService({ db, clock, mailQueued }),

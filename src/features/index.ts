@@ -20,6 +20,7 @@ import importRoutes from './directory/import/routes.ts'
 import mergeRoutes from './directory/merge/routes.ts'
 import registrationRoutes from './directory/registration/routes.ts'
 import directoryRoutes from './directory/routes.ts'
+import evaluationApi from './evaluation/api.ts'
 import homeRoutes from './home/routes.ts'
 import interestRoutes from './interest/routes.ts'
 import invoicesApi from './invoices/api.ts'
@@ -61,6 +62,7 @@ export const features: FeaturePlugin[] = [
   invoicesApi,
   invoiceRoutes,
   concernRoutes,
+  evaluationApi,
   programmeRoutes,
   trainersApi,
   trainerRoutes,

@@ -189,6 +189,24 @@ async function jerseyComplaint(app: TestApp): Promise<string> {
   return row.id
 }
 
+async function jerseyQuestionnaire(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, async (sql) => {
+    const q = await sql.one<{ id: string }>(
+      `INSERT INTO questionnaires (partnership_id, title, questions)
+       VALUES ($1, 'Jersey feedback', '[{"id": "useful", "kind": "agreement", "prompt": "Useful", "required": true}]') RETURNING id`,
+      [jersey.id],
+    )
+    await sql.query(
+      `INSERT INTO questionnaire_versions (partnership_id, questionnaire_id, version, questions)
+       SELECT partnership_id, id, 1, questions FROM questionnaires WHERE id = $1`,
+      [q.id],
+    )
+    return q
+  })
+  return row.id
+}
+
 const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/api/v1/agencies/:id': jerseyAgency,
   '/api/v1/people/:id': jerseyPerson,
@@ -237,6 +255,9 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/certificates/:id': jerseyCertificate,
   '/sessions/:id/concerns/new': jerseySession,
   '/complaints/:id': jerseyComplaint,
+  '/api/v1/evaluations/:id': jerseyQuestionnaire,
+  '/api/v1/evaluations/:id/publish': jerseyQuestionnaire,
+  '/api/v1/evaluations/:id/responses': jerseyQuestionnaire,
   '/charges/:id/waive': jerseyCharge,
   '/charges/:id/credit': jerseyCharge,
   '/invoices/:id': jerseyInvoice,
@@ -292,6 +313,11 @@ const validChanges: Record<string, object> = {
   '/api/v1/bookings/:id/substitute': { personId: '00000000-0000-4000-8000-000000000001' },
   '/api/v1/applications/:id/move': { sessionId: '00000000-0000-4000-8000-000000000001' },
   '/api/v1/applications/:id/waiting-position': { position: 1, reason: 'A reason' },
+  '/api/v1/evaluations/:id/responses': {
+    bookingId: '00000000-0000-4000-8000-000000000001',
+    stage: 'after_course',
+    answers: { useful: 5 },
+  },
   '/api/v1/charges/:id/waive': { reason: 'A reason' },
   '/api/v1/charges/:id/credit': { reason: 'A reason' },
   '/api/v1/sessions/:id/register': {
