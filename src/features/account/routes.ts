@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { partnershipsOf } from '#platform/auth/identity.ts'
 import { clearSessionCookie, setSessionCookie } from '#platform/http/authentication.ts'
 import { errorFor, errorSummary, parseForm } from '#platform/http/forms.ts'
+import { openToAnyoneLimit } from '#platform/http/rate-limit.ts'
 import type { Services } from '#src/services.ts'
 import { choosePartnershipForm, safeReturnPath, signInForm, signInLinkForm } from './forms.ts'
 import type { SignInOutcome } from './service.ts'
@@ -17,7 +18,7 @@ const signInFailed = [
 export default async function accountRoutes(app: FastifyInstance, { services }: { services: Services }) {
   const cookieOptions = { production: services.config.production, maxHours: services.config.sessionMaxHours }
   // Sign-in is rate-limited per address as well as paused per account after repeated failures.
-  const signInRateLimit = { max: services.config.signInAttemptsPerMinute, timeWindow: '1 minute' }
+  const signInRateLimit = openToAnyoneLimit(services.config)
 
   async function startSession(
     request: FastifyRequest,

@@ -1,9 +1,6 @@
-import { fieldErrors } from '#platform/http/forms.ts'
+import { fieldErrors, formText as text } from '#platform/http/forms.ts'
 import type { ApplicationInput, ApplicationStatus } from './forms.ts'
 import { applicationSchema } from './forms.ts'
-
-/** A form field as trimmed text; anything else as empty. */
-export const text = (value: unknown): string => (typeof value === 'string' ? value.trim() : '')
 
 export const statusNames: Record<ApplicationStatus, string> = {
   applied: 'Applied',

@@ -1,13 +1,11 @@
 import type { PolicyRules } from '#features/policy/policy.ts'
-import type { PolicyService } from '#features/policy/service.ts'
 import type { Session } from '#features/sessions/queries.ts'
 import { sessionById } from '#features/sessions/queries.ts'
 import type { PartnershipRef } from '#platform/auth/identity.ts'
-import type { Clock } from '#platform/clock.ts'
 import { londonDateOf, londonDateText } from '#platform/clock.ts'
 import type { Context } from '#platform/context.ts'
 import { scopeOf, systemContext } from '#platform/context.ts'
-import type { Database } from '#platform/db/database.ts'
+import type { BookingDeps } from './deps.ts'
 import { addressee, offerLapsed, reminder, tellPersonAndManager } from './emails.ts'
 import { createOfferer } from './offers.ts'
 import {
@@ -26,13 +24,7 @@ const DAY = 86_400_000
  * offered, reminders. Each finds what is due from the data, so running one twice changes
  * nothing more.
  */
-export function createScheduledPasses(deps: {
-  db: Database
-  clock: Clock
-  policy: PolicyService
-  publicUrl: string
-  mailQueued?: () => void
-}) {
+export function createScheduledPasses(deps: BookingDeps) {
   const { db, clock } = deps
   const offerFreePlaces = createOfferer(deps)
   const rulesNow = (ctx: Context): Promise<PolicyRules> => deps.policy.rulesOn(ctx, londonDateOf(clock.now()))

@@ -19,17 +19,21 @@ export type PlaceHolder = {
   offerExpiresAt: Date | null
 }
 
+const placeHolderQuery = `SELECT a.id, a.session_id AS "sessionId", a.person_id AS "personId",
+    p.first_name || ' ' || p.last_name AS name, p.email, p.user_id AS "userId", a.agency_id AS "agencyId", g.category,
+    g.safer_programme_member AS "saferProgrammeMember", a.manager_name AS "managerName",
+    a.manager_email AS "managerEmail", a.status, a.offer_expires_at AS "offerExpiresAt"
+  FROM applications a JOIN people p ON p.id = a.person_id JOIN agencies g ON g.id = a.agency_id
+  WHERE a.id = $1`
+
+/** Reads an application to show it. */
+export function placeHolderById(sql: Sql, id: string): Promise<PlaceHolder | undefined> {
+  return sql.maybeOne<PlaceHolder>(placeHolderQuery, [id])
+}
+
 /** Reads an application and locks it until the transaction ends, so two changes to it queue. */
 export function lockApplication(sql: Sql, id: string): Promise<PlaceHolder | undefined> {
-  return sql.maybeOne<PlaceHolder>(
-    `SELECT a.id, a.session_id AS "sessionId", a.person_id AS "personId", p.first_name || ' ' || p.last_name AS name,
-            p.email, p.user_id AS "userId", a.agency_id AS "agencyId", g.category,
-            g.safer_programme_member AS "saferProgrammeMember", a.manager_name AS "managerName",
-            a.manager_email AS "managerEmail", a.status, a.offer_expires_at AS "offerExpiresAt"
-       FROM applications a JOIN people p ON p.id = a.person_id JOIN agencies g ON g.id = a.agency_id
-      WHERE a.id = $1 FOR UPDATE OF a`,
-    [id],
-  )
+  return sql.maybeOne<PlaceHolder>(`${placeHolderQuery} FOR UPDATE OF a`, [id])
 }
 
 /** The session an application is for, read after locking the session's row. */

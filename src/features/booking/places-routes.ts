@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, NotFoundError, ValidationError } from '#platform/errors.ts'
-import { errorFor, errorSummary } from '#platform/http/forms.ts'
+import { errorFor, errorSummary, formText as text } from '#platform/http/forms.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
-import { statusNames, text } from './page-forms.ts'
+import { statusNames } from './page-forms.ts'
 
 type Body = Record<string, unknown>
 type IdRequest = FastifyRequest<{ Params: { id: string }; Body: Body }>

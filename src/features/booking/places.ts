@@ -1,17 +1,17 @@
 import { recordCharge } from '#features/charges/queries.ts'
 import { noShowChargePence } from '#features/charges/rules.ts'
 import type { PolicyRules } from '#features/policy/policy.ts'
-import type { PolicyService } from '#features/policy/service.ts'
 import type { Session } from '#features/sessions/queries.ts'
 import { sessionById } from '#features/sessions/queries.ts'
 import { overlaps } from '#features/sessions/rules.ts'
-import type { Clock } from '#platform/clock.ts'
 import { londonDateOf, londonDateText } from '#platform/clock.ts'
 import type { Context } from '#platform/context.ts'
 import { requireRole, scopeOf } from '#platform/context.ts'
-import type { Database, Sql } from '#platform/db/database.ts'
+import type { Sql } from '#platform/db/database.ts'
 import { isUniqueViolation, isUuid } from '#platform/db/database.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#platform/errors.ts'
+import type { BookingDeps } from './deps.ts'
+import { mayActFor, organiserOf } from './deps.ts'
 import {
   addressee,
   cancellationReceived,
@@ -27,6 +27,7 @@ import {
   endApplication,
   insertSubstitute,
   lockApplication,
+  placeHolderById,
   placesTaken,
   sessionOfApplication,
   waitingList,
@@ -39,30 +40,14 @@ import { lockSession, renumberWaiting } from './shortlisting-queries.ts'
 /** The outcome of a cancellation: the booking as it now stands, whether notice was enough, and any charge. */
 export type Cancellation = { booking: Application; sufficientNotice: boolean; chargePence: number }
 
-/** Who may change a place: an admin, a lead of the agency it was booked for, or the person themselves. */
-function mayActFor(ctx: Context, holder: Pick<PlaceHolder, 'agencyId' | 'userId'>): boolean {
-  const { roles, agencyIds, userId } = ctx.actor
-  if (roles.includes('admin')) return true
-  if (roles.includes('agency-lead') && agencyIds.includes(holder.agencyId)) return true
-  return holder.userId !== null && holder.userId === userId
-}
-
 /**
  * Places after shortlisting: cancelling, passing a place to a colleague, the waiting list's
  * offers and their deadlines, moving to another date, and reminders. Every change to who holds
  * a session's places locks the session's row first, so two requests can never both take the
  * last place.
  */
-export function createPlaces(deps: {
-  db: Database
-  clock: Clock
-  policy: PolicyService
-  publicUrl: string
-  mailFrom: string
-  mailQueued?: () => void
-}) {
+export function createPlaces(deps: BookingDeps) {
   const { db, clock } = deps
-  const organiserEmail = /<([^>]+)>/.exec(deps.mailFrom)?.[1] ?? deps.mailFrom
   const bookingUrl = (id: string) => `${deps.publicUrl}/bookings/${id}`
   const offerFreePlaces = createOfferer(deps)
 
@@ -102,7 +87,7 @@ export function createPlaces(deps: {
     /** One booking or application, for whoever may act on it. */
     async booking(ctx: Context, id: string): Promise<Application & { session: Session }> {
       return db.tenant(scopeOf(ctx), async (sql) => {
-        const holder = isUuid(id) ? await lockApplication(sql, id) : undefined
+        const holder = isUuid(id) ? await placeHolderById(sql, id) : undefined
         if (!holder || !mayActFor(ctx, holder)) throw new NotFoundError('Booking')
         const session = await sessionById(sql, holder.sessionId)
         if (!session) throw new NotFoundError('Booking')
@@ -205,7 +190,7 @@ export function createPlaces(deps: {
             placeConfirmed(
               session,
               addressee(holder),
-              { name: ctx.partnership.name, email: organiserEmail },
+              organiserOf(ctx, deps.mailFrom),
               bookingUrl(holder.id),
               now,
             ),
@@ -299,13 +284,7 @@ export function createPlaces(deps: {
               sql,
               ctx.partnership.id,
               incoming,
-              placeConfirmed(
-                session,
-                incoming,
-                { name: ctx.partnership.name, email: organiserEmail },
-                bookingUrl(newId),
-                now,
-              ),
+              placeConfirmed(session, incoming, organiserOf(ctx, deps.mailFrom), bookingUrl(newId), now),
             )
             return { booking: await bookingOf(sql, newId), replaced: await bookingOf(sql, holder.id) }
           }),

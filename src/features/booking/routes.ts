@@ -2,11 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { whenText } from '#features/sessions/messages.ts'
 import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, ValidationError } from '#platform/errors.ts'
-import { errorFor, errorSummary } from '#platform/http/forms.ts'
+import { errorFor, errorSummary, formText as text } from '#platform/http/forms.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 import { whereText } from './emails.ts'
-import { applicationFromForm, statusNames, text } from './page-forms.ts'
+import { applicationFromForm, statusNames } from './page-forms.ts'
 
 type Body = Record<string, unknown>
 type IdRequest = FastifyRequest<{ Params: { id: string }; Body: Body }>

@@ -1,22 +1,21 @@
-import type { PolicyService } from '#features/policy/service.ts'
 import { whenText } from '#features/sessions/messages.ts'
 import type { Session } from '#features/sessions/queries.ts'
 import { confirmBelowMinimum, openSessionsWithMinimum, sessionById } from '#features/sessions/queries.ts'
 import { overlaps } from '#features/sessions/rules.ts'
-import type { Clock } from '#platform/clock.ts'
 import { londonDateOf, londonDateText } from '#platform/clock.ts'
 import type { Context } from '#platform/context.ts'
 import { requireRole, scopeOf } from '#platform/context.ts'
-import type { Database } from '#platform/db/database.ts'
 import { isUniqueViolation, isUuid } from '#platform/db/database.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#platform/errors.ts'
 import { enqueueEmail } from '#platform/mail/outbox.ts'
 import { askForApproval, createApproval, recentNoShows } from './approval.ts'
+import type { BookingDeps } from './deps.ts'
+import { mayActFor } from './deps.ts'
 import type { ApplicationInput } from './forms.ts'
 import { createBookingLookups } from './on-screen.ts'
 import { createScheduledPasses } from './passes.ts'
 import { createPlaces } from './places.ts'
-import type { Applicant, Application } from './queries.ts'
+import type { Application } from './queries.ts'
 import {
   applicantById,
   applicationById,
@@ -28,23 +27,8 @@ import {
 import { applyingRefusal, belowMinimum, shortlistingTime } from './rules.ts'
 import { createShortlisting } from './shortlisting.ts'
 
-/** Who may apply for a person: an admin for anyone, a lead for their agencies' staff, a person for themselves. */
-function mayApplyFor(ctx: Context, person: Applicant): boolean {
-  const { roles, agencyIds, userId } = ctx.actor
-  if (roles.includes('admin')) return true
-  if (roles.includes('agency-lead') && agencyIds.includes(person.agencyId)) return true
-  return person.userId !== null && person.userId === userId
-}
-
 /** Applications for sessions' places, collected until the session's shortlisting time. */
-export function createBookingService(deps: {
-  db: Database
-  clock: Clock
-  policy: PolicyService
-  publicUrl: string
-  mailFrom: string
-  mailQueued?: () => void
-}) {
+export function createBookingService(deps: BookingDeps) {
   const { db, clock, policy } = deps
 
   return {
@@ -67,7 +51,7 @@ export function createBookingService(deps: {
           const session = isUuid(sessionId) ? await sessionById(sql, sessionId) : undefined
           if (!session) throw new NotFoundError('Session')
           const person = await applicantById(sql, input.personId)
-          if (!person || !mayApplyFor(ctx, person)) {
+          if (!person || !mayActFor(ctx, person)) {
             if (!ctx.actor.roles.some((r) => r === 'admin' || r === 'agency-lead'))
               throw new ForbiddenError('You can apply only for yourself')
             throw new ValidationError([{ field: 'personId', text: 'Select someone in your agency’s staff' }])

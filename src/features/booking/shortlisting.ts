@@ -1,16 +1,16 @@
 import { randomInt } from 'node:crypto'
-import type { PolicyService } from '#features/policy/service.ts'
 import type { Session } from '#features/sessions/queries.ts'
 import { sessionById } from '#features/sessions/queries.ts'
 import type { PartnershipRef } from '#platform/auth/identity.ts'
-import type { Clock } from '#platform/clock.ts'
 import { londonDateOf } from '#platform/clock.ts'
 import type { Context } from '#platform/context.ts'
 import { requireRole, scopeOf, systemContext } from '#platform/context.ts'
-import type { Database, Sql } from '#platform/db/database.ts'
+import type { Sql } from '#platform/db/database.ts'
 import { isUuid } from '#platform/db/database.ts'
 import { ConflictError, NotFoundError, ValidationError } from '#platform/errors.ts'
 import { allocate } from './allocation.ts'
+import type { BookingDeps } from './deps.ts'
+import { organiserOf } from './deps.ts'
 import { notSuccessful, placeConfirmed, tellPersonAndManager } from './emails.ts'
 import type { Application } from './queries.ts'
 import { applicationById, applicationsFor } from './queries.ts'
@@ -49,16 +49,8 @@ const HELD: Record<HeldFor, string> = {
   approval: 'held until their agency lead approves it, after missed courses',
 }
 
-export function createShortlisting(deps: {
-  db: Database
-  clock: Clock
-  policy: PolicyService
-  publicUrl: string
-  mailFrom: string
-  mailQueued?: () => void
-}) {
+export function createShortlisting(deps: BookingDeps) {
   const { db, clock } = deps
-  const organiserEmail = /<([^>]+)>/.exec(deps.mailFrom)?.[1] ?? deps.mailFrom
 
   async function sessionToShortlist(sql: Sql, sessionId: string): Promise<Session> {
     const session = isUuid(sessionId) ? await sessionById(sql, sessionId) : undefined
@@ -183,7 +175,7 @@ export function createShortlisting(deps: {
     await sql.auditAs('session.shortlist-confirm')
     const decided = await confirmProposal(sql, session.id, ctx.actor.userId, now)
     const dates = await otherDates(sql, session, now)
-    const organiser = { name: ctx.partnership.name, email: organiserEmail }
+    const organiser = organiserOf(ctx, deps.mailFrom)
     for (const a of decided) {
       const to = { name: a.name, email: a.email, managerEmail: a.managerEmail }
       const letter =

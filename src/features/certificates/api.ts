@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { NotFoundError } from '#platform/errors.ts'
 import { problemResponses } from '#platform/http/openapi.ts'
+import { openToAnyoneLimit } from '#platform/http/rate-limit.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 
@@ -19,8 +20,7 @@ const certificateResponse = z.object({
 export default async function certificatesApi(app: FastifyInstance, { services }: { services: Services }) {
   const api = app.withTypeProvider<ZodTypeProvider>()
   const { certificates } = services
-  // Checking codes is open to anyone, so it is limited like signing in is.
-  const rateLimit = { max: services.config.signInAttemptsPerMinute, timeWindow: '1 minute' }
+  const rateLimit = openToAnyoneLimit(services.config)
 
   api.get(
     '/api/v1/people/:id/certificates',

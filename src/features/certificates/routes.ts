@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
+import { openToAnyoneLimit } from '#platform/http/rate-limit.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 
 /** A person's certificates (their CPD evidence) and the public check of a code. */
 export default async function certificateRoutes(app: FastifyInstance, { services }: { services: Services }) {
   const { certificates } = services
-  // Checking codes is open to anyone, so it is limited like signing in is.
-  const rateLimit = { max: services.config.signInAttemptsPerMinute, timeWindow: '1 minute' }
+  const rateLimit = openToAnyoneLimit(services.config)
 
   app.get('/certificates', { config: { access: 'signed-in' } }, async (request, reply) =>
     reply.view('certificates/views/mine.njk', {

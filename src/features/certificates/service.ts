@@ -1,3 +1,4 @@
+import { mayActFor } from '#features/booking/deps.ts'
 import type { Clock } from '#platform/clock.ts'
 import type { Context } from '#platform/context.ts'
 import { scopeOf } from '#platform/context.ts'
@@ -22,10 +23,7 @@ export function createCertificateService(deps: { db: Database; clock: Clock; pub
       'SELECT user_id AS "userId", agency_id AS "agencyId" FROM people WHERE id = $1',
       [personId],
     )
-    if (!person) return false
-    if (ctx.actor.roles.includes('admin')) return true
-    if (person.userId !== null && person.userId === ctx.actor.userId) return true
-    return ctx.actor.roles.includes('agency-lead') && ctx.actor.agencyIds.includes(person.agencyId)
+    return person !== undefined && mayActFor(ctx, person)
   }
 
   return {

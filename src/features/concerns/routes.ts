@@ -1,12 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, ValidationError } from '#platform/errors.ts'
-import { errorFor, errorSummary } from '#platform/http/forms.ts'
+import { errorFor, errorSummary, formText as text } from '#platform/http/forms.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 
 type Body = Record<string, unknown>
-const text = (value: unknown) => (typeof value === 'string' ? value : '')
 // Anyone confirmed may complain about training; a registrant sees only their own record.
 const complainers = ['admin', 'subgroup', 'executive', 'agency-lead', 'trainer', 'practitioner'] as const
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { FieldError } from '#platform/errors.ts'
 import { errorFor, errorSummary, parseForm } from '#platform/http/forms.ts'
+import { openToAnyoneLimit } from '#platform/http/rate-limit.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 import { interestForm } from './forms.ts'
@@ -12,7 +13,7 @@ import { interestForm } from './forms.ts'
 export default async function interestRoutes(app: FastifyInstance, { services }: { services: Services }) {
   const { interest, catalogue, courses } = services
   // Each request can end in an email, so it is limited per address like registering.
-  const rateLimit = { max: services.config.signInAttemptsPerMinute, timeWindow: '1 minute' }
+  const rateLimit = openToAnyoneLimit(services.config)
 
   async function formPage(
     reply: FastifyReply,

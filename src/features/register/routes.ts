@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { whenText } from '#features/sessions/messages.ts'
 import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, ValidationError } from '#platform/errors.ts'
-import { errorFor } from '#platform/http/forms.ts'
+import { errorFor, formText as text } from '#platform/http/forms.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 import type { Mark } from './rules.ts'
@@ -11,7 +11,6 @@ import { markNames, marks } from './rules.ts'
 type Body = Record<string, unknown>
 type IdRequest = FastifyRequest<{ Params: { id: string }; Body: Body }>
 const markers = ['admin', 'trainer'] as const
-const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '')
 
 /**
  * The register on screen, made for a phone in a training room: one page, one tap per person

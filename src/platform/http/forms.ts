@@ -2,6 +2,11 @@ import type { z } from 'zod'
 import type { FieldError } from '../errors.ts'
 import { ValidationError } from '../errors.ts'
 
+/** A form field as trimmed text; a missing or repeated field as empty. */
+export function formText(value: unknown): string {
+  return typeof value === 'string' ? value.trim() : ''
+}
+
 export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: FieldError[] }
 
 /** Zod issues as field errors: one per field, the first message wins, in form order. */

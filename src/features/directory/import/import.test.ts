@@ -22,7 +22,7 @@ function check(text: string | Buffer) {
 
 describe('reading a staff file', () => {
   it('guesses the columns from usual headings', () => {
-    const table = read(header + 'Jane,Smith,jane@example.org,Norfolk Police,PC,sarge@example.org\n')
+    const table = read(`${header}Jane,Smith,jane@example.org,Norfolk Police,PC,sarge@example.org\n`)
     expect(guessMapping(table.headers)).toEqual({
       firstName: 0,
       lastName: 1,

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { FieldError } from '#platform/errors.ts'
 import { ValidationError } from '#platform/errors.ts'
 import { errorFor, errorSummary, parseForm } from '#platform/http/forms.ts'
+import { openToAnyoneLimit } from '#platform/http/rate-limit.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 import { statusNames } from '../page-forms.ts'
@@ -16,7 +17,7 @@ const deciders = ['admin', 'agency-lead'] as const
 export default async function registrationRoutes(app: FastifyInstance, { services }: { services: Services }) {
   const { registrations } = services
   // Registering sends email, so it is limited per address like signing in.
-  const rateLimit = { max: services.config.signInAttemptsPerMinute, timeWindow: '1 minute' }
+  const rateLimit = openToAnyoneLimit(services.config)
 
   app.get<{ Params: { slug: string } }>(
     '/p/:slug/register',
