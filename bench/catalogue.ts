@@ -1,12 +1,8 @@
 import Fastify from 'fastify'
-import { steppingClock } from '#platform/clock.ts'
 import { buildApp } from '#src/app.ts'
-import { loadConfig } from '#src/config.ts'
-import { seedDemo } from '#src/demo/seed.ts'
-import { createServices } from '#src/services.ts'
-import { freshDatabase } from '#test/support/database.ts'
 import { medianTime } from './measure.ts'
 import type { Figure } from './run.ts'
+import { withDemoPartnership } from './world.ts'
 
 const COURSES = 100
 const SESSIONS = 300
@@ -16,17 +12,7 @@ const SESSIONS = 300
  * target: under 50 ms server time), against a bare Fastify route returning the same bytes.
  */
 export async function cataloguePage(): Promise<Figure[]> {
-  const clock = steppingClock('2026-11-24T10:00:00Z')
-  const database = await freshDatabase(clock)
-  try {
-    await seedDemo(database.db)
-    const services = createServices({
-      config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'warn' }),
-      db: database.db,
-      clock,
-    })
-    const norfolk = await services.partnerships.bySlug('norfolk')
-    if (!norfolk) throw new Error('no demo partnership')
+  return withDemoPartnership(async ({ database, services, partnership: norfolk }) => {
     await database.db.tenant({ partnershipId: norfolk.id, userId: null, actor: 'bench' }, async (sql) => {
       await sql.query(
         `INSERT INTO courses (partnership_id, title, summary, objectives, delivery_method, duration_minutes, evaluation_plan, status)
@@ -73,7 +59,5 @@ export async function cataloguePage(): Promise<Figure[]> {
         ratio: Math.round((value / baseline) * 100) / 100,
       },
     ]
-  } finally {
-    await database.close()
-  }
+  })
 }

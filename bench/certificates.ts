@@ -1,11 +1,7 @@
 import PDFDocument from 'pdfkit'
-import { steppingClock } from '#platform/clock.ts'
 import { systemContext } from '#platform/context.ts'
-import { loadConfig } from '#src/config.ts'
-import { seedDemo } from '#src/demo/seed.ts'
-import { createServices } from '#src/services.ts'
-import { freshDatabase } from '#test/support/database.ts'
 import type { Figure } from './run.ts'
+import { withDemoPartnership } from './world.ts'
 
 const PEOPLE = 1000
 
@@ -26,17 +22,7 @@ function barePdf(): Promise<Buffer> {
  * and writes the email that sends it. The baseline renders 1,000 bare one-line PDFs.
  */
 export async function certificates(): Promise<Figure[]> {
-  const clock = steppingClock('2026-11-24T10:00:00Z')
-  const database = await freshDatabase(clock)
-  try {
-    await seedDemo(database.db)
-    const services = createServices({
-      config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'warn' }),
-      db: database.db,
-      clock,
-    })
-    const partnership = await services.partnerships.bySlug('norfolk')
-    if (!partnership) throw new Error('no demo partnership')
+  return withDemoPartnership(async ({ database, services, clock, partnership }) => {
     const admin = systemContext(partnership, 'bench')
     await services.policy.change(admin, { certificateRule: 'attendance_only', reason: 'bench' })
     const scope = { partnershipId: partnership.id, userId: null, actor: 'bench' }
@@ -109,7 +95,5 @@ export async function certificates(): Promise<Figure[]> {
         ratio: Math.round((value / baseline) * 100) / 100,
       },
     ]
-  } finally {
-    await database.close()
-  }
+  })
 }

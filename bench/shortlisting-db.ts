@@ -1,29 +1,12 @@
-import { steppingClock } from '#platform/clock.ts'
+import { agencySectors } from '#features/directory/agency.ts'
 import { systemContext } from '#platform/context.ts'
-import { loadConfig } from '#src/config.ts'
-import { seedDemo } from '#src/demo/seed.ts'
-import { createServices } from '#src/services.ts'
-import { freshDatabase } from '#test/support/database.ts'
 import { median, medianTime } from './measure.ts'
 import type { Figure } from './run.ts'
+import { withDemoPartnership } from './world.ts'
 
 const SESSIONS = 200
 const PER_SESSION = 25
 const AGENCIES = 300
-const SECTORS = [
-  'children_services',
-  'adult_social_care',
-  'health',
-  'police',
-  'education',
-  'early_years',
-  'probation',
-  'housing',
-  'voluntary',
-  'faith',
-  'sport',
-  'other',
-]
 
 /**
  * Shortlisting 5,000 applications across 200 sessions (issue target: under 2 seconds), as the
@@ -32,23 +15,13 @@ const SECTORS = [
  * applications and writes a status to each.
  */
 export async function shortlistingDatabase(): Promise<Figure[]> {
-  const clock = steppingClock('2026-11-24T10:00:00Z')
-  const database = await freshDatabase(clock)
-  try {
-    await seedDemo(database.db)
-    const services = createServices({
-      config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'warn' }),
-      db: database.db,
-      clock,
-    })
-    const norfolk = await services.partnerships.bySlug('norfolk')
-    if (!norfolk) throw new Error('no demo partnership')
+  return withDemoPartnership(async ({ database, services, clock, partnership: norfolk }) => {
     const scope = { partnershipId: norfolk.id, userId: null, actor: 'bench' }
     await database.db.tenant(scope, async (sql) => {
       await sql.query(
         `INSERT INTO agencies (partnership_id, name, category, sector, workforce)
          SELECT $1, 'Bench agency ' || n, 'statutory', ($3::text[])[1 + n % 12], 'both' FROM generate_series(1, $2) n`,
-        [norfolk.id, AGENCIES, SECTORS],
+        [norfolk.id, AGENCIES, agencySectors],
       )
       await sql.query(
         `INSERT INTO people (partnership_id, first_name, last_name, email, agency_id, tier)
@@ -148,7 +121,5 @@ export async function shortlistingDatabase(): Promise<Figure[]> {
         ratio: Math.round((value / baseline) * 100) / 100,
       },
     ]
-  } finally {
-    await database.close()
-  }
+  })
 }

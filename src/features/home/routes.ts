@@ -18,7 +18,7 @@ export default async function homeRoutes(app: FastifyInstance, { services }: { s
     const contractsDue = isAdmin ? await services.contracts.dueForReview(ctx) : []
     const toConfirm = isAdmin ? await services.booking.proposalsToConfirm(ctx) : []
     // Anyone may have a place offered from a waiting list, with a deadline to accept it.
-    const offers = (await services.booking.mine(ctx)).filter((p) => p.status === 'offered')
+    const offers = await services.booking.mine(ctx, 'offered')
     return reply.view('home/views/dashboard.njk', {
       title: 'Home',
       belowMinimum,
