@@ -1,6 +1,7 @@
 import type { Config } from './config.ts'
 import { hasDemoData, seedDemo } from './demo/seed.ts'
 import { defineBookingJobs } from './features/booking/jobs.ts'
+import { defineEvaluationJobs } from './features/evaluation/jobs.ts'
 import { defineInterestJobs } from './features/interest/jobs.ts'
 import type { Clock } from './platform/clock.ts'
 import { fixedClock, systemClock } from './platform/clock.ts'
@@ -64,6 +65,7 @@ export async function startRuntime(config: Config, options: { work: boolean; log
   const services = createServices({ config, db, clock, mailQueued: () => mail.sendNow() })
   defineInterestJobs(jobs, services.interest)
   defineBookingJobs(jobs, services.partnerships, services.booking)
+  defineEvaluationJobs(jobs, services.partnerships, services.evaluationCycle, services.telephone)
 
   return {
     connection,

@@ -12,7 +12,12 @@ import { createImportService } from './features/directory/import/service.ts'
 import { createMergeService } from './features/directory/merge/service.ts'
 import { createRegistrationService } from './features/directory/registration/service.ts'
 import { createDirectoryService } from './features/directory/service.ts'
-import { createEvaluationService } from './features/evaluation/service.ts'
+import { createEvaluationCycle } from './features/evaluation/cycle.ts'
+import { createImpactService } from './features/evaluation/impact.ts'
+import { createQuestionnaireService } from './features/evaluation/questionnaires.ts'
+import { createResponseService } from './features/evaluation/responses.ts'
+import { createSurveyService } from './features/evaluation/surveys.ts'
+import { createTelephoneService } from './features/evaluation/telephone.ts'
 import { createInterestService } from './features/interest/service.ts'
 import { createInvoiceService } from './features/invoices/service.ts'
 import { createNeedService } from './features/needs/service.ts'
@@ -42,6 +47,14 @@ export function createServices(deps: ServiceDeps) {
   const partnerships = createPartnerships(db)
   const courses = createCourseService({ db, clock, policy })
   const register = createRegisterService({ db, clock, policy, publicUrl: config.publicUrl, mailQueued })
+  const evaluationCycle = createEvaluationCycle({
+    db,
+    clock,
+    policy,
+    publicUrl: config.publicUrl,
+    secret: config.sessionSecret,
+    mailQueued,
+  })
   const needs = createNeedService({ db, clock, policy, courses, publicUrl: config.publicUrl, mailQueued })
   return {
     config,
@@ -80,7 +93,12 @@ export function createServices(deps: ServiceDeps) {
       mailQueued,
     }),
     register,
-    evaluations: createEvaluationService({ db, clock, register }),
+    questionnaires: createQuestionnaireService({ db, clock }),
+    responses: createResponseService({ db, clock, register, partnerships, secret: config.sessionSecret }),
+    evaluationCycle,
+    telephone: createTelephoneService({ db, clock, policy }),
+    surveys: createSurveyService({ db, clock }),
+    impact: createImpactService({ db, clock }),
     charges: createChargeService({ db, clock }),
     concerns: createConcernService({ db, clock, mailQueued }),
     invoices: createInvoiceService({ db, clock, mailQueued }),

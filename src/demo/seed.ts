@@ -2,7 +2,7 @@ import { hashPassword } from '#platform/auth/passwords.ts'
 import type { Role } from '#platform/auth/roles.ts'
 import { roles } from '#platform/auth/roles.ts'
 import { ensureUser, grantRole } from '#platform/auth/users.ts'
-import type { Database } from '#platform/db/database.ts'
+import type { Database, Sql } from '#platform/db/database.ts'
 import { DEMO_PASSWORD, demoAgencies, demoPartnerships } from './partnerships.ts'
 
 const roleLabels: Record<Role, string> = {
@@ -122,15 +122,14 @@ export async function seedDemo(db: Database): Promise<{ created: string[] }> {
 /** One published course with two upcoming sessions, so the public catalogue has something to show. */
 async function seedDemoProgramme(db: Database, partnershipId: string): Promise<void> {
   await db.tenant({ partnershipId, userId: null, actor: 'demo-seed' }, async (sql) => {
+    const plan = await seedDemoQuestionnaires(sql, partnershipId)
     const course = await sql.one<{ id: string }>(
       `INSERT INTO courses (partnership_id, title, summary, objectives, delivery_method, duration_minutes, evaluation_plan, status)
        VALUES ($1, 'Working together to safeguard children and adults',
                'How agencies share information and act together when someone is at risk.',
                '["Share information with other agencies lawfully and in time", "Make a referral that says what was seen and why it matters"]',
-               'multi_agency_training', 180,
-               '{"atBooking": "Confidence on each objective", "afterCourse": "After-course evaluation", "followUp": "Impact questionnaire", "impact": "Confidence at follow-up against at booking"}',
-               'published') RETURNING id`,
-      [partnershipId],
+               'multi_agency_training', 180, $2, 'published') RETURNING id`,
+      [partnershipId, JSON.stringify({ ...plan, impact: 'Confidence at follow-up against at booking' })],
     )
     for (const weeks of [10, 14]) {
       await sql.query(
@@ -171,4 +170,61 @@ async function seedDemoNeed(db: Database, partnershipId: string, practitionerId:
 export async function hasDemoData(db: Database): Promise<boolean> {
   const row = await db.platform((sql) => sql.maybeOne('SELECT 1 FROM partnerships WHERE demo LIMIT 1'))
   return Boolean(row)
+}
+
+/** The three questionnaires of a course's evaluation plan, published, as North Somerset asks them. */
+async function seedDemoQuestionnaires(sql: Sql, partnershipId: string) {
+  const confidence = {
+    id: 'confidence',
+    kind: 'confidence',
+    prompt: 'How confident do you feel about each of the course’s objectives?',
+    perObjective: true,
+    required: true,
+  }
+  const forms = {
+    atBooking: { title: 'Confidence when applying', questions: [confidence] },
+    afterCourse: {
+      title: 'After the course',
+      questions: [
+        confidence,
+        { id: 'useful', kind: 'agreement', prompt: 'The course was relevant to my work', required: true },
+        {
+          id: 'plan',
+          kind: 'action_plan',
+          prompt: 'What will you do differently, and by when?',
+          required: true,
+        },
+        {
+          id: 'comments',
+          kind: 'free_text',
+          prompt: 'Anything else you would like to tell us?',
+          required: false,
+        },
+      ],
+    },
+    followUp: {
+      title: 'Four months on',
+      questions: [
+        confidence,
+        { id: 'changed', kind: 'agreement', prompt: 'The course has changed how I work', required: true },
+        {
+          id: 'example',
+          kind: 'free_text',
+          prompt: 'Tell us about a time you used what you learned',
+          required: false,
+        },
+      ],
+    },
+  }
+  const ids: Record<string, string> = {}
+  for (const [stage, form] of Object.entries(forms)) {
+    const row = await sql.one<{ id: string }>(
+      `WITH q AS (INSERT INTO questionnaires (partnership_id, title, questions) VALUES ($1, $2, $3) RETURNING id)
+       INSERT INTO questionnaire_versions (partnership_id, questionnaire_id, version, questions)
+       SELECT $1, q.id, 1, $3 FROM q RETURNING questionnaire_id AS id`,
+      [partnershipId, form.title, JSON.stringify(form.questions)],
+    )
+    ids[stage] = row.id
+  }
+  return ids
 }

@@ -6,6 +6,7 @@ import { testApp } from '#test/support/app.ts'
 let t: TestApp
 let token: string
 let themeId: string
+let questionnaireId: string
 
 beforeAll(async () => {
   t = await testApp()
@@ -18,6 +19,12 @@ beforeAll(async () => {
     await t.services.courses.addTheme(systemContext(norfolk, 'test'), {
       name: 'Neglect',
       framework: 'Learning from reviews',
+    })
+  ).id
+  questionnaireId = (
+    await t.services.questionnaires.create(systemContext(norfolk, 'test'), {
+      title: 'Four-month impact questionnaire',
+      questions: [{ id: 'q1', kind: 'confidence', prompt: 'How confident are you now?' }],
     })
   ).id
 })
@@ -33,12 +40,10 @@ const draft = {
   durationMinutes: 180,
 }
 
-const plan = {
-  atBooking: 'Confidence on each objective',
-  afterCourse: 'Standard after-course evaluation',
-  followUp: 'Four-month impact questionnaire',
+const plan = () => ({
+  followUp: questionnaireId,
   impact: 'Confidence at follow-up against at booking; referrals quality audit',
-}
+})
 
 describe('the courses API', () => {
   it('adds a draft, refuses to publish it without objectives and an evaluation plan, then publishes it', async () => {
@@ -64,12 +69,25 @@ describe('the courses API', () => {
     ).toEqual(['evaluationPlan', 'objectives'])
     expect((await call('GET', `/api/v1/courses/${course.id}`)).json().status).toBe('draft')
 
+    // A plan names the partnership's own questionnaires, not words or others' ids.
+    const unknown = await call('PATCH', `/api/v1/courses/${course.id}`, {
+      evaluationPlan: { ...plan(), atBooking: '00000000-0000-4000-8000-000000000000' },
+    })
+    expect(unknown.statusCode).toBe(400)
+    expect(unknown.json().errors).toEqual([
+      { field: 'atBooking', message: 'Select a questionnaire from the partnership’s list' },
+    ])
+    const words = await call('PATCH', `/api/v1/courses/${course.id}`, {
+      evaluationPlan: { ...plan(), afterCourse: 'Standard evaluation' },
+    })
+    expect(words.statusCode).toBe(400)
+
     const published = await call('PATCH', `/api/v1/courses/${course.id}`, {
       objectives: [
         'Recognise the signs of neglect in a home visit',
         'Make a referral with the evidence it needs',
       ],
-      evaluationPlan: plan,
+      evaluationPlan: plan(),
       status: 'published',
       reason: 'Ready for the annual programme',
     })

@@ -37,9 +37,13 @@ const text = (max: number, label: string) =>
 
 export const evaluationPlanSchema = z
   .object({
-    atBooking: text(200, 'The at-booking questionnaire').nullable().optional(),
-    afterCourse: text(200, 'The after-course questionnaire').nullable().optional(),
-    followUp: text(200, 'The follow-up questionnaire').nullable().optional(),
+    // Each stage's questionnaire, by id; none means that stage is not asked.
+    atBooking: z.uuid({ message: 'Select the at-booking questionnaire from the list' }).nullable().optional(),
+    afterCourse: z
+      .uuid({ message: 'Select the after-course questionnaire from the list' })
+      .nullable()
+      .optional(),
+    followUp: z.uuid({ message: 'Select the follow-up questionnaire from the list' }).nullable().optional(),
     impact: text(2000, 'How impact will be judged').min(1, { message: 'Say how impact will be judged' }),
   })
   .strict()

@@ -34,7 +34,7 @@ describe('course pages', () => {
     const response = await admin.submit('/courses/new', {
       title: '',
       durationMinutes: 'three hours',
-      afterCourse: 'Standard evaluation',
+      afterCourse: '00000000-0000-4000-8000-000000000000',
       objectives: 'Spot neglect',
     })
     expect(response.statusCode).toBe(400)

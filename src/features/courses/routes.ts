@@ -41,6 +41,7 @@ export default async function courseRoutes(app: FastifyInstance, { services }: {
     return {
       tiers,
       themes: await courses.themes(ctx),
+      questionnaires: await services.questionnaires.titles(ctx),
       deliveryMethods,
       deliveryMethodNames,
       agencySectors,
@@ -58,6 +59,9 @@ export default async function courseRoutes(app: FastifyInstance, { services }: {
       title: course.title,
       course,
       themeNames: themes.filter((t) => course.themes.includes(t.id)).map((t) => t.name),
+      questionnaireTitles: Object.fromEntries(
+        (await services.questionnaires.titles(ctx)).map((q) => [q.id, q.title]),
+      ),
       versions: await courses.versions(ctx, course.id),
       sessions: await sessionsOf(request, course.id),
       sessionStatusNames,

@@ -59,6 +59,24 @@ export function createCourseService(deps: { db: Database; clock: Clock; policy: 
       throw new ValidationError([{ field: 'themes', text: 'Select themes from the partnership’s list' }])
   }
 
+  /** Checks the questionnaires a plan names are the partnership's own. */
+  async function checkPlan(sql: Sql, plan: CourseInput['evaluationPlan']) {
+    if (!plan) return
+    const named = (['atBooking', 'afterCourse', 'followUp'] as const).filter((k) => plan[k])
+    if (!named.length) return
+    const known = new Set(
+      (
+        await sql.query<{ id: string }>('SELECT id FROM questionnaires WHERE id = ANY($1::uuid[])', [
+          named.map((k) => plan[k]),
+        ])
+      ).map((q) => q.id),
+    )
+    const problems = named
+      .filter((k) => !known.has(plan[k] as string))
+      .map((k) => ({ field: k, text: 'Select a questionnaire from the partnership’s list' }))
+    if (problems.length) throw new ValidationError(problems)
+  }
+
   /** Checks the tier against the policy, read before a transaction opens (none may open inside another). */
   async function checkTier(ctx: Context, tier: string | null) {
     if (!tier) return
@@ -111,6 +129,7 @@ export function createCourseService(deps: { db: Database; clock: Clock; policy: 
       await checkTier(ctx, input.tier)
       return db.tenant(scopeOf(ctx), async (sql) => {
         await checkThemes(sql, input.themes)
+        await checkPlan(sql, input.evaluationPlan)
         await sql.auditAs(input.status === 'published' ? 'course.publish' : 'course.add')
         const id = await writeCourse(sql, ctx.partnership.id, input)
         const course = (await courseById(sql, id)) as Course
@@ -134,6 +153,7 @@ export function createCourseService(deps: { db: Database; clock: Clock; policy: 
         const problems = publishingProblems(next)
         if (problems.length) throw new ValidationError(problems)
         await checkThemes(sql, next.themes)
+        await checkPlan(sql, next.evaluationPlan)
         const contentChanged = !isDeepStrictEqual(contentOf(current), contentOf(next))
         if (!contentChanged && next.status === current.status) return current
         const publishing = next.status === 'published' && current.status !== 'published'

@@ -3,10 +3,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { NotFoundError } from '#platform/errors.ts'
 import { problemResponses } from '#platform/http/openapi.ts'
+import { openToAnyoneLimit } from '#platform/http/rate-limit.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
-import type { Questionnaire } from './service.ts'
-import { stages } from './service.ts'
+import { scopeFrom } from './impact.ts'
+import type { Questionnaire } from './questionnaires.ts'
+import { planOutcomes, stages } from './stages.ts'
 
 const questionResponse = z.object({
   id: z.string(),
@@ -33,7 +35,7 @@ const present = (q: Questionnaire, draft = false): z.infer<typeof evaluationResp
 /** Questionnaires and responses through the API. */
 export default async function evaluationApi(app: FastifyInstance, { services }: { services: Services }) {
   const api = app.withTypeProvider<ZodTypeProvider>()
-  const { evaluations } = services
+  const { questionnaires, responses, surveys, impact } = services
   const common = { security: [{ bearer: [] }], tags: ['evaluation'] }
   const idParams = z.object({ id: z.string().describe('The questionnaire’s id') })
 
@@ -49,7 +51,7 @@ export default async function evaluationApi(app: FastifyInstance, { services }: 
       },
     },
     async (request, reply) =>
-      reply.status(201).send(present(await evaluations.create(contextOf(request), request.body), true)),
+      reply.status(201).send(present(await questionnaires.create(contextOf(request), request.body), true)),
   )
 
   api.post(
@@ -63,7 +65,7 @@ export default async function evaluationApi(app: FastifyInstance, { services }: 
         response: { 200: evaluationResponse, ...problemResponses },
       },
     },
-    async (request) => present(await evaluations.publish(contextOf(request), request.params.id)),
+    async (request) => present(await questionnaires.publish(contextOf(request), request.params.id)),
   )
 
   api.get(
@@ -78,7 +80,7 @@ export default async function evaluationApi(app: FastifyInstance, { services }: 
       },
     },
     async (request) => {
-      const questionnaire = await evaluations.questionnaire(contextOf(request), request.params.id)
+      const questionnaire = await questionnaires.questionnaire(contextOf(request), request.params.id)
       if (!questionnaire.published) throw new NotFoundError('Questionnaire')
       return present(questionnaire)
     },
@@ -87,22 +89,72 @@ export default async function evaluationApi(app: FastifyInstance, { services }: 
   api.post(
     '/api/v1/evaluations/:id/responses',
     {
-      config: { access: 'signed-in', api: true },
+      // A signed-in attendee answers for their booking; anyone may answer an anonymous survey.
+      config: { access: 'public', api: true, rateLimit: openToAnyoneLimit(services.config) },
       schema: {
         ...common,
-        summary: 'Answer a questionnaire for a stage of your booking, once',
+        security: [{ bearer: [] }, {}],
+        summary:
+          'Answer a questionnaire: for a stage of your booking (signed in), or for an anonymous survey (no sign-in)',
         params: idParams,
-        body: z
-          .object({
-            bookingId: z.uuid({ message: 'Give the booking the answers are for' }),
-            stage: z.enum(stages, { message: `The stage is one of ${stages.join(', ')}` }),
-            answers: z.record(z.string(), z.unknown()),
-          })
-          .strict(),
-        response: { 201: z.object({ id: z.uuid(), version: z.number().int() }), ...problemResponses },
+        body: z.union([
+          z
+            .object({
+              bookingId: z.uuid({ message: 'Give the booking the answers are for' }),
+              stage: z.enum(stages, { message: `The stage is one of ${stages.join(', ')}` }),
+              answers: z.record(z.string(), z.unknown()),
+              planOutcome: z
+                .enum(planOutcomes)
+                .nullish()
+                .describe('At the follow-up: whether the action plan was done'),
+            })
+            .strict(),
+          z
+            .object({
+              survey: z.string().max(64).describe('The code in the survey’s public link'),
+              answers: z.record(z.string(), z.unknown()),
+            })
+            .strict(),
+        ]),
+        response: {
+          201: z.object({ id: z.uuid().nullable(), version: z.number().int().nullable() }),
+          ...problemResponses,
+        },
       },
     },
-    async (request, reply) =>
-      reply.status(201).send(await evaluations.respond(contextOf(request), request.params.id, request.body)),
+    async (request, reply) => {
+      const body = request.body
+      if ('survey' in body) {
+        await surveys.answer(body.survey, body.answers, request.params.id)
+        // Nothing that could identify the answer is returned either.
+        return reply.status(201).send({ id: null, version: null })
+      }
+      return reply.status(201).send(await responses.respond(contextOf(request), request.params.id, body))
+    },
+  )
+
+  api.get(
+    '/api/v1/courses/:id/impact',
+    {
+      config: { access: ['admin', 'subgroup', 'executive'], api: true },
+      schema: {
+        ...common,
+        summary:
+          'What difference a course made: response rates, confidence per objective at each stage, agreement, action plans',
+        params: z.object({ id: z.string().describe('The course’s id') }),
+        querystring: z.object({
+          from: z.string().optional().describe('Sessions from this date, YYYY-MM-DD'),
+          to: z.string().optional().describe('Sessions to this date, YYYY-MM-DD'),
+          session: z.string().optional(),
+          agency: z.string().optional(),
+        }),
+        response: { 200: z.record(z.string(), z.unknown()), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const ctx = contextOf(request)
+      const course = await services.courses.course(ctx, request.params.id)
+      return impact.impact(ctx, scopeFrom({ ...request.query, course: course.id }))
+    },
   )
 }

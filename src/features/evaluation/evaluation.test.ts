@@ -3,6 +3,7 @@ import type { TestApp } from '#test/support/app.ts'
 import { testApp } from '#test/support/app.ts'
 import type { BookingWorld } from '#test/support/booking.ts'
 import { bookingWorld } from '#test/support/booking.ts'
+import { aCourse } from '#test/support/builders.ts'
 import type { Question } from './questions.ts'
 import { answerProblems } from './questions.ts'
 
@@ -12,6 +13,7 @@ const questions: Question[] = [
     id: 'confidence',
     kind: 'confidence',
     prompt: 'How confident are you to share information?',
+    perObjective: false,
     required: true,
   },
   {
@@ -105,7 +107,11 @@ describe('answering the after-course evaluation', () => {
         ),
     )
     const absent = await w.person(pat.agencyId)
-    const session = await w.session(await w.course('Evaluated'), '2027-01-27T09:30:00Z')
+    const course = await t.services.courses.create(
+      w.admin,
+      aCourse({ title: 'Evaluated', evaluationPlan: { afterCourse: id, impact: 'Confidence' } }),
+    )
+    const session = await w.session(course.id, '2027-01-27T09:30:00Z')
     for (const p of [pat.id, absent]) await w.apply(session, p)
     const { allocated } = await t.services.booking.shortlistNow(w.admin, session)
     t.clock.set('2027-01-27T13:00:00Z')
@@ -131,6 +137,17 @@ describe('answering the after-course evaluation', () => {
     expect(outOfScale.statusCode).toBe(400)
     expect(outOfScale.json().errors).toEqual([
       { field: 'answers.useful', message: 'Choose from 1 (strongly disagree) to 5 (strongly agree)' },
+    ])
+    const other = (await call(admin, 'POST', '/api/v1/evaluations', { title: 'Another', questions })).json()
+      .id
+    await call(admin, 'POST', `/api/v1/evaluations/${other}/publish`)
+    const wrongForm = await call(practitioner, 'POST', `/api/v1/evaluations/${other}/responses`, {
+      bookingId: booking,
+      stage: 'after_course',
+      answers,
+    })
+    expect(wrongForm.json().errors).toEqual([
+      { field: 'stage', message: 'This is not the questionnaire for after the course on this course' },
     ])
     const notMine = await call(practitioner, 'POST', `/api/v1/evaluations/${id}/responses`, {
       bookingId: missed,

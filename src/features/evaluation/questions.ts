@@ -31,7 +31,16 @@ export const questionSchema = z.discriminatedUnion(
   'kind',
   [
     z.object({ id, kind: z.literal('agreement'), prompt, required: z.boolean().default(true) }).strict(),
-    z.object({ id, kind: z.literal('confidence'), prompt, required: z.boolean().default(true) }).strict(),
+    // With `perObjective`, one 0-10 scale for each of the course's learning objectives.
+    z
+      .object({
+        id,
+        kind: z.literal('confidence'),
+        prompt,
+        perObjective: z.boolean().default(false),
+        required: z.boolean().default(true),
+      })
+      .strict(),
     z
       .object({ id, kind: z.literal('single_choice'), prompt, options, required: z.boolean().default(true) })
       .strict(),
@@ -60,20 +69,28 @@ export const questionsSchema = z
 
 const FREE_TEXT = 5_000
 
-/** One answer checked against its question: a message when it is not a valid answer, else null. */
-function answerProblem(question: Question, answer: unknown): string | null {
+const isScore = (answer: unknown, top: number) =>
+  Number.isInteger(answer) && (answer as number) >= 0 && (answer as number) <= top
+
+/**
+ * One answer checked against its question: a message when it is not a valid answer, else null.
+ * A confidence question asked per objective takes one score for each of the course's objectives.
+ */
+function answerProblem(question: Question, answer: unknown, objectives: readonly string[]): string | null {
   const missing =
     answer === undefined || answer === null || answer === '' || (Array.isArray(answer) && !answer.length)
   if (missing) return question.required ? 'Answer this question' : null
+  if (question.kind === 'confidence' && question.perObjective)
+    return Array.isArray(answer) && answer.length === objectives.length && answer.every((a) => isScore(a, 10))
+      ? null
+      : 'Choose from 0 (not at all confident) to 10 (completely confident) for each objective'
   switch (question.kind) {
     case 'agreement':
       return Number.isInteger(answer) && (answer as number) >= 1 && (answer as number) <= 5
         ? null
         : 'Choose from 1 (strongly disagree) to 5 (strongly agree)'
     case 'confidence':
-      return Number.isInteger(answer) && (answer as number) >= 0 && (answer as number) <= 10
-        ? null
-        : 'Choose from 0 (not at all confident) to 10 (completely confident)'
+      return isScore(answer, 10) ? null : 'Choose from 0 (not at all confident) to 10 (completely confident)'
     case 'single_choice':
       return typeof answer === 'string' && question.options.includes(answer)
         ? null
@@ -106,14 +123,24 @@ function answerProblem(question: Question, answer: unknown): string | null {
   }
 }
 
-/** Every problem with a set of answers to these questions, by question id; none when all are fine. */
+/** The questions as put to someone: a per-objective scale is left out when there are no objectives. */
+export function questionsFor(questions: readonly Question[], objectives: readonly string[]): Question[] {
+  return questions.filter((q) => !(q.kind === 'confidence' && q.perObjective && !objectives.length))
+}
+
+/**
+ * Every problem with a set of answers to these questions, by question id; none when all are
+ * fine. `objectives` are the course's, for confidence asked per objective.
+ */
 export function answerProblems(
-  questions: readonly Question[],
+  allQuestions: readonly Question[],
   answers: Record<string, unknown>,
+  objectives: readonly string[] = [],
 ): { field: string; text: string }[] {
+  const questions = questionsFor(allQuestions, objectives)
   const known = new Set(questions.map((q) => q.id))
   const problems = questions.flatMap((q) => {
-    const problem = answerProblem(q, answers[q.id])
+    const problem = answerProblem(q, answers[q.id], objectives)
     return problem ? [{ field: `answers.${q.id}`, text: problem }] : []
   })
   for (const key of Object.keys(answers))
