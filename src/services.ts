@@ -91,6 +91,7 @@ export function createServices(deps: ServiceDeps) {
       publicUrl: config.publicUrl,
       mailFrom: config.mailFrom,
       mailQueued,
+      evaluationLink: evaluationCycle.linkFor,
     }),
     register,
     questionnaires: createQuestionnaireService({ db, clock }),

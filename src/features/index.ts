@@ -20,7 +20,10 @@ import importRoutes from './directory/import/routes.ts'
 import mergeRoutes from './directory/merge/routes.ts'
 import registrationRoutes from './directory/registration/routes.ts'
 import directoryRoutes from './directory/routes.ts'
+import evaluationAdminRoutes from './evaluation/admin-routes.ts'
 import evaluationApi from './evaluation/api.ts'
+import impactRoutes from './evaluation/impact-routes.ts'
+import respondRoutes from './evaluation/respond-routes.ts'
 import homeRoutes from './home/routes.ts'
 import interestRoutes from './interest/routes.ts'
 import invoicesApi from './invoices/api.ts'
@@ -63,6 +66,9 @@ export const features: FeaturePlugin[] = [
   invoiceRoutes,
   concernRoutes,
   evaluationApi,
+  evaluationAdminRoutes,
+  impactRoutes,
+  respondRoutes,
   programmeRoutes,
   trainersApi,
   trainerRoutes,

@@ -1,4 +1,6 @@
+import type { Stage } from '#features/evaluation/stages.ts'
 import type { PolicyService } from '#features/policy/service.ts'
+import type { PartnershipRef } from '#platform/auth/identity.ts'
 import type { Clock } from '#platform/clock.ts'
 import type { Context } from '#platform/context.ts'
 import type { Database } from '#platform/db/database.ts'
@@ -12,6 +14,8 @@ export type BookingDeps = {
   /** The sender, "Name <address>" or an address: calendar invitations come from its address. */
   mailFrom: string
   mailQueued?: () => void
+  /** The signed link to a stage of a booking's evaluation, for someone applied for by a colleague. */
+  evaluationLink: (partnership: PartnershipRef, applicationId: string, stage: Stage, expires: Date) => string
 }
 
 /** Who a calendar invitation is from: the partnership, at the service's sending address. */

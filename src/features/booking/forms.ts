@@ -35,6 +35,8 @@ export const applicationSchema = z
       .max(2000, { message: 'Access needs must be 2,000 characters or fewer' })
       .nullable()
       .default(null),
+    // The at-booking questionnaire of the course's evaluation plan, when the person applies for themselves.
+    answers: z.record(z.string(), z.unknown()).nullish(),
   })
   .strict()
 export type ApplicationInput = z.infer<typeof applicationSchema>

@@ -1,3 +1,4 @@
+import { atBookingQuestions } from '#features/evaluation/queries.ts'
 import type { PolicyService } from '#features/policy/service.ts'
 import type { Session } from '#features/sessions/queries.ts'
 import { sessionById } from '#features/sessions/queries.ts'
@@ -36,7 +37,12 @@ export function createBookingLookups(deps: { db: Database; clock: Clock; policy:
     async applyingFor(
       ctx: Context,
       sessionId: string,
-    ): Promise<{ session: Session; refusal: string | null; self: Applicant | null }> {
+    ): Promise<{
+      session: Session
+      refusal: string | null
+      self: Applicant | null
+      atBooking: Awaited<ReturnType<typeof atBookingQuestions>>
+    }> {
       const { shortlistingLeadWeeks } = await deps.policy.rulesOn(ctx, londonDateOf(clock.now()))
       return db.tenant(scopeOf(ctx), async (sql) => {
         const session = isUuid(sessionId) ? await sessionById(sql, sessionId) : undefined
@@ -53,6 +59,7 @@ export function createBookingLookups(deps: { db: Database; clock: Clock; policy:
           session,
           refusal: applyingRefusal(session, clock.now(), shortlistingLeadWeeks),
           self: self ?? null,
+          atBooking: await atBookingQuestions(sql, session.id),
         }
       })
     },

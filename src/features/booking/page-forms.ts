@@ -16,6 +16,7 @@ export const statusNames: Record<ApplicationStatus, string> = {
 export function applicationFromForm(
   body: Record<string, unknown>,
   personId: string,
+  answers: Record<string, unknown> | null = null,
 ): { ok: true; data: ApplicationInput } | { ok: false; errors: { field: string; text: string }[] } {
   const otherDates = text(body.acceptsOtherDates)
   if (otherDates !== 'yes' && otherDates !== 'no')
@@ -29,6 +30,7 @@ export function applicationFromForm(
     managerName: text(body.managerName) || null,
     acceptsOtherDates: otherDates === 'yes',
     accessNeeds: text(body.accessNeeds) || null,
+    answers,
   })
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) }
   return { ok: true, data: parsed.data }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { answersFromForm } from '#features/evaluation/page-forms.ts'
 import { whenText } from '#features/sessions/messages.ts'
 import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, ValidationError } from '#platform/errors.ts'
@@ -30,7 +31,7 @@ export default async function bookingRoutes(app: FastifyInstance, { services }: 
 
   async function applyPage(request: IdRequest, reply: FastifyReply, values: Body, errors: FieldError[] = []) {
     const ctx = contextOf(request)
-    const { session, refusal, self } = await booking.applyingFor(ctx, request.params.id)
+    const { session, refusal, self, atBooking } = await booking.applyingFor(ctx, request.params.id)
     const forOthers = ctx.actor.roles.some((r) => r === 'admin' || r === 'agency-lead')
     return reply.status(errors.length ? 400 : 200).view('booking/views/apply.njk', {
       title: `Apply for ${session.courseTitle}`,
@@ -40,6 +41,7 @@ export default async function bookingRoutes(app: FastifyInstance, { services }: 
       refusal,
       self,
       forOthers,
+      atBooking,
       values: { forWhom: self ? 'self' : 'other', ...values },
       errors: errorSummary(errors),
       fieldErrors: errorFor(errors),
@@ -59,12 +61,15 @@ export default async function bookingRoutes(app: FastifyInstance, { services }: 
       const ctx = contextOf(request)
       const body = request.body ?? {}
       try {
-        const { self } = await booking.applyingFor(ctx, request.params.id)
-        const personId =
-          body.forWhom === 'other' || !self
-            ? await booking.personByEmail(ctx, text(body.personEmail), 'personEmail')
-            : self.id
-        const parsed = applicationFromForm(body, personId)
+        const { self, atBooking } = await booking.applyingFor(ctx, request.params.id)
+        const forOther = body.forWhom === 'other' || !self
+        const personId = forOther
+          ? await booking.personByEmail(ctx, text(body.personEmail), 'personEmail')
+          : self.id
+        // Someone applied for by a colleague answers for themselves, from an emailed link.
+        const answers =
+          atBooking && !forOther ? answersFromForm(body, atBooking.questions, atBooking.objectives) : null
+        const parsed = applicationFromForm(body, personId, answers)
         if (!parsed.ok) return applyPage(request, reply, body, parsed.errors)
         const application = await booking.apply(ctx, request.params.id, parsed.data)
         return reply.redirect(`/bookings/${application.id}`, 303)

@@ -1,3 +1,6 @@
+import { atBookingEmail } from '#features/evaluation/emails.ts'
+import { saveResponse, stageForm } from '#features/evaluation/queries.ts'
+import { refuseAnswer } from '#features/evaluation/stages.ts'
 import { whenText } from '#features/sessions/messages.ts'
 import type { Session } from '#features/sessions/queries.ts'
 import { confirmBelowMinimum, openSessionsWithMinimum, sessionById } from '#features/sessions/queries.ts'
@@ -5,6 +8,7 @@ import { overlaps } from '#features/sessions/rules.ts'
 import { londonDateOf, londonDateText } from '#platform/clock.ts'
 import type { Context } from '#platform/context.ts'
 import { requireRole, scopeOf } from '#platform/context.ts'
+import type { Sql } from '#platform/db/database.ts'
 import { isUniqueViolation, isUuid } from '#platform/db/database.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#platform/errors.ts'
 import { enqueueEmail } from '#platform/mail/outbox.ts'
@@ -30,6 +34,30 @@ import { createShortlisting } from './shortlisting.ts'
 /** Applications for sessions' places, collected until the session's shortlisting time. */
 export function createBookingService(deps: BookingDeps) {
   const { db, clock, policy } = deps
+
+  /**
+   * The at-booking questions of the course's evaluation plan are part of applying: answered on
+   * the form by someone applying for themselves (or given with the application), otherwise
+   * sent to the person to answer in their own words before the course.
+   */
+  async function answerAtBooking(
+    sql: Sql,
+    ctx: Context,
+    applicationId: string,
+    personUserId: string | null,
+    answers: Record<string, unknown> | null,
+  ) {
+    const form = await stageForm(sql, applicationId, 'at_booking')
+    if (!form?.versionId) return
+    const forThemselves = personUserId !== null && personUserId === ctx.actor.userId
+    if (forThemselves || answers) {
+      refuseAnswer(form, { answers: answers ?? {} })
+      await saveResponse(sql, ctx.partnership.id, form, answers ?? {}, null, clock.now())
+      return
+    }
+    const link = deps.evaluationLink(ctx.partnership, applicationId, 'at_booking', form.startsAt)
+    await enqueueEmail(sql, ctx.partnership.id, atBookingEmail(form, link))
+  }
 
   return {
     ...createShortlisting(deps),
@@ -75,6 +103,7 @@ export function createBookingService(deps: BookingDeps) {
             agencyId: person.agencyId,
             appliedBy: ctx.actor.userId,
           })
+          await answerAtBooking(sql, ctx, id, person.userId, input.answers ?? null)
           const missed = await recentNoShows(sql, person.id, rules, clock.now())
           const needsApproval = rules.noShowsBeforeApproval > 0 && missed >= rules.noShowsBeforeApproval
           if (needsApproval)

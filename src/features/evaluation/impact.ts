@@ -31,14 +31,18 @@ const round = (n: number) => Math.round(n * 10) / 10
 
 /** Turns summed scores into lines, one per objective or question, with an average per stage. */
 function scoreLines(
-  rows: { key: string; label: string; stage: Stage; total: number; n: number }[],
+  rows: { key: string; order: string; label: string; stage: Stage; total: number; n: number }[],
 ): ScoreLine[] {
-  const lines = new Map<string, { label: string; sums: Record<Stage, { total: number; n: number }> }>()
+  const lines = new Map<
+    string,
+    { label: string; order: string; sums: Record<Stage, { total: number; n: number }> }
+  >()
   for (const row of rows) {
     let line = lines.get(row.key)
     if (!line) {
       line = {
         label: row.label,
+        order: row.order,
         sums: {
           at_booking: { total: 0, n: 0 },
           after_course: { total: 0, n: 0 },
@@ -50,7 +54,8 @@ function scoreLines(
     line.sums[row.stage].total += row.total
     line.sums[row.stage].n += row.n
   }
-  return [...lines.values()].map(({ label, sums }) => {
+  const ordered = [...lines.values()].sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0))
+  return ordered.map(({ label, sums }) => {
     const scores = Object.fromEntries(
       stages.map((s) => [s, { average: sums[s].n ? round(sums[s].total / sums[s].n) : null, n: sums[s].n }]),
     ) as Record<Stage, StageScore>
@@ -133,13 +138,25 @@ export function createImpactService(deps: { db: Database; clock: Clock }) {
             confidence.push({
               ...row,
               key: `objective:${row.courseId}:${row.idx}`,
+              // Each course's objectives in their order, before questions asked in the same words.
+              order: `0:${course?.title}:${row.courseId}:${String(row.idx).padStart(3, '0')}`,
               label: oneCourse ? objective : `${course?.title}: ${objective}`,
             })
           } else if (question?.kind === 'confidence') {
             // The same wording at different stages is the same measure, whichever questionnaire asks it.
-            confidence.push({ ...row, key: `prompt:${question.prompt}`, label: question.prompt })
+            confidence.push({
+              ...row,
+              key: `prompt:${question.prompt}`,
+              order: `1:${question.prompt}`,
+              label: question.prompt,
+            })
           } else if (question?.kind === 'agreement') {
-            agreement.push({ ...row, key: `prompt:${question.prompt}`, label: question.prompt })
+            agreement.push({
+              ...row,
+              key: `prompt:${question.prompt}`,
+              order: question.prompt,
+              label: question.prompt,
+            })
           }
         }
         const confidenceLines = scoreLines(confidence)

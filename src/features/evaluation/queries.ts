@@ -87,3 +87,18 @@ export async function saveResponse(
   )
   return row.id
 }
+
+/** The questions a session's course asks when applying, with its objectives; none when its plan asks none. */
+export async function atBookingQuestions(
+  sql: Sql,
+  sessionId: string,
+): Promise<{ questions: Question[]; objectives: string[] } | null> {
+  const row = await sql.maybeOne<{ questions: Question[]; objectives: string[] }>(
+    `SELECT v.questions, c.objectives
+       FROM sessions s JOIN courses c ON c.id = s.course_id
+       JOIN questionnaire_versions v ON v.questionnaire_id::text = c.evaluation_plan ->> 'atBooking'
+      WHERE s.id = $1 ORDER BY v.version DESC LIMIT 1`,
+    [sessionId],
+  )
+  return row ?? null
+}

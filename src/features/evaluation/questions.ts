@@ -79,11 +79,19 @@ const isScore = (answer: unknown, top: number) =>
 function answerProblem(question: Question, answer: unknown, objectives: readonly string[]): string | null {
   const missing =
     answer === undefined || answer === null || answer === '' || (Array.isArray(answer) && !answer.length)
-  if (missing) return question.required ? 'Answer this question' : null
-  if (question.kind === 'confidence' && question.perObjective)
+  const perObjective = question.kind === 'confidence' && question.perObjective
+  const eachObjective = 'Choose from 0 (not at all confident) to 10 (completely confident) for each objective'
+  if (missing && !question.required) return null
+  if (missing)
+    return perObjective
+      ? eachObjective
+      : question.kind === 'action_plan'
+        ? 'Say what you will do differently'
+        : 'Answer this question'
+  if (perObjective)
     return Array.isArray(answer) && answer.length === objectives.length && answer.every((a) => isScore(a, 10))
       ? null
-      : 'Choose from 0 (not at all confident) to 10 (completely confident) for each objective'
+      : eachObjective
   switch (question.kind) {
     case 'agreement':
       return Number.isInteger(answer) && (answer as number) >= 1 && (answer as number) <= 5
@@ -117,7 +125,7 @@ function answerProblem(question: Question, answer: unknown, objectives: readonly
         !/^\d{4}-\d{2}-\d{2}$/.test(plan.by) ||
         Number.isNaN(Date.parse(plan.by))
       )
-        return 'Say by when, as a date like 2027-06-30'
+        return 'Say by when you will do it, as a real date'
       return null
     }
   }

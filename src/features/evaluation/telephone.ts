@@ -149,7 +149,12 @@ export function createTelephoneService(deps: {
     },
 
     /** Records a call's outcome and notes; calling again replaces them, and the audit keeps both. */
-    async record(ctx: Context, callId: string, input: { outcome: unknown; notes: string }): Promise<string> {
+    async record(
+      ctx: Context,
+      sampleId: string,
+      callId: string,
+      input: { outcome: unknown; notes: string },
+    ): Promise<void> {
       requireRole(ctx, 'admin')
       const problems = []
       if (!callOutcomes.includes(input.outcome as CallOutcome))
@@ -157,19 +162,17 @@ export function createTelephoneService(deps: {
       if (input.notes.length > 5000)
         problems.push({ field: 'notes', text: 'Notes must be 5,000 characters or fewer' })
       if (problems.length) throw new ValidationError(problems)
-      const sampleId = await db.tenant(scopeOf(ctx), async (sql) => {
+      const recorded = await db.tenant(scopeOf(ctx), async (sql) => {
         await sql.auditAs('telephone.record')
-        const row = isUuid(callId)
-          ? await sql.maybeOne<{ sampleId: string }>(
-              `UPDATE telephone_calls SET outcome = $2, notes = $3, called_at = $4, called_by = $5
-                WHERE id = $1 RETURNING sample_id AS "sampleId"`,
-              [callId, input.outcome, input.notes || null, clock.now(), ctx.actor.userId],
+        return isUuid(callId) && isUuid(sampleId)
+          ? await sql.maybeOne(
+              `UPDATE telephone_calls SET outcome = $3, notes = $4, called_at = $5, called_by = $6
+                WHERE id = $1 AND sample_id = $2 RETURNING id`,
+              [callId, sampleId, input.outcome, input.notes || null, clock.now(), ctx.actor.userId],
             )
           : undefined
-        return row?.sampleId
       })
-      if (!sampleId) throw new NotFoundError('Call')
-      return sampleId
+      if (!recorded) throw new NotFoundError('Call')
     },
   }
 }

@@ -18,6 +18,7 @@ const items: NavigationItem[] = [
     text: 'Needs analysis',
     access: ['admin', 'subgroup', 'executive', 'agency-lead', 'trainer', 'practitioner'],
   },
+  { href: '/evaluation', text: 'Evaluation', access: ['admin', 'subgroup', 'executive'] },
   { href: '/contracts', text: 'Contracts', access: ['admin'] },
   { href: '/charges', text: 'Charges', access: ['admin'] },
   { href: '/policy', text: 'Policy', access: ['admin', 'subgroup', 'executive'] },

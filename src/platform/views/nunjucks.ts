@@ -26,6 +26,11 @@ const londonDateTime = new Intl.DateTimeFormat('en-GB', {
   minute: '2-digit',
   hour12: true,
 })
+const londonMonth = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  month: 'long',
+  year: 'numeric',
+})
 const pounds = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP' })
 
 /** Formats pence as pounds: 4000 → "£40.00". */
@@ -57,6 +62,12 @@ export function createViews(options: { watch?: boolean } = {}) {
     const date = asDate(value)
     return date ? londonDate.format(date) : ''
   })
+  // A month as its first day (YYYY-MM-01), named: "December 2026".
+  env.addFilter('londonMonth', (value: unknown) =>
+    typeof value === 'string' && /^\d{4}-\d{2}-01$/.test(value)
+      ? londonMonth.format(new Date(`${value}T12:00:00Z`))
+      : '',
+  )
   env.addFilter('londonDateTime', (value: unknown) => {
     const date = asDate(value)
     return date ? londonDateTime.format(date).replace(' am', 'am').replace(' pm', 'pm') : ''

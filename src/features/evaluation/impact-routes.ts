@@ -1,0 +1,91 @@
+import type { FastifyInstance } from 'fastify'
+import { ValidationError } from '#platform/errors.ts'
+import { errorFor, errorSummary } from '#platform/http/forms.ts'
+import { contextOf } from '#platform/http/request-context.ts'
+import type { Services } from '#src/services.ts'
+import { scopeFrom } from './impact.ts'
+import { impactCharts, impactCsv } from './impact-page.ts'
+import type { ImpactScope } from './impact-queries.ts'
+import { planOutcomeNames, stageNames, stages } from './stages.ts'
+
+const readers = ['admin', 'subgroup', 'executive'] as const
+type Query = Record<string, string>
+
+/** The impact view, its filters and its CSV. */
+export default async function impactRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  const { impact } = services
+
+  app.get<{ Querystring: Query }>('/impact', { config: { access: [...readers] } }, async (request, reply) => {
+    const ctx = contextOf(request)
+    const query = request.query ?? {}
+    let scope: ImpactScope
+    try {
+      scope = scopeFrom(query)
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error
+      return reply.status(400).view('evaluation/views/impact.njk', {
+        ...(await filters()),
+        title: 'Impact',
+        values: query,
+        errors: errorSummary(error.errors),
+        fieldErrors: errorFor(error.errors),
+      })
+    }
+    const figures = await impact.impact(ctx, scope)
+    const planned = figures.plans.reduce((sum, p) => sum + p.n, 0)
+    return reply.view('evaluation/views/impact.njk', {
+      ...(await filters()),
+      title: 'Impact',
+      values: query,
+      impact: figures,
+      charts: impactCharts(figures),
+      stages,
+      stageNames,
+      plans: figures.plans.map((p) => ({
+        name: planOutcomeNames[p.outcome],
+        n: p.n,
+        share: planned ? Math.round((p.n / planned) * 100) : 0,
+      })),
+      csv: `/impact.csv?${new URLSearchParams(query).toString()}`,
+      backLink: '/evaluation',
+    })
+
+    async function filters() {
+      const [courses, themes, agencies] = [
+        await services.courses.list(ctx, { page: 1, pageSize: 500 }),
+        await services.courses.themes(ctx, true),
+        await services.directory.currentAgencies(ctx),
+      ]
+      const option = (id: string, text: string, field: string) => ({
+        value: id,
+        text,
+        selected: query[field] === id,
+      })
+      return {
+        courses: [
+          { value: '', text: 'All courses' },
+          ...courses.items.map((c) => option(c.id, c.title, 'course')),
+        ],
+        themes: [{ value: '', text: 'All themes' }, ...themes.map((t) => option(t.id, t.name, 'theme'))],
+        agencies: [
+          { value: '', text: 'All agencies' },
+          ...agencies.map((a) => option(a.id, a.name, 'agency')),
+        ],
+      }
+    }
+  })
+
+  app.get<{ Querystring: Query }>(
+    '/impact.csv',
+    { config: { access: [...readers] } },
+    async (request, reply) => {
+      const figures = await impact.impact(contextOf(request), scopeFrom(request.query ?? {}), {
+        allComments: true,
+      })
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="impact.csv"')
+        .send(impactCsv(figures))
+    },
+  )
+}
