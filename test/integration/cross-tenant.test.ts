@@ -207,7 +207,41 @@ async function jerseyQuestionnaire(app: TestApp): Promise<string> {
   return row.id
 }
 
+async function jerseySurvey(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const questionnaireId = await jerseyQuestionnaire(app)
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
+    sql.one<{ id: string }>(
+      `INSERT INTO surveys (partnership_id, questionnaire_id, title, audience, code, closes_on)
+       VALUES ($1, $2, 'Jersey voice', 'families', $3, '2030-01-01') RETURNING id`,
+      [jersey.id, questionnaireId, `jersey${Math.random().toString(36).slice(2, 14)}aaaaaaaa`],
+    ),
+  )
+  return row.id
+}
+
+async function jerseyTelephoneSample(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const month = `20${10 + Math.floor(Math.random() * 80)}-0${1 + Math.floor(Math.random() * 9)}-01`
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
+    sql.one<{ id: string }>(
+      `INSERT INTO telephone_samples (partnership_id, month, seed, population, drawn_at)
+       VALUES ($1, $2, 'seed', 0, now()) ON CONFLICT (partnership_id, month) DO UPDATE SET seed = 'seed' RETURNING id`,
+      [jersey.id, month],
+    ),
+  )
+  return row.id
+}
+
 const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
+  '/api/v1/courses/:id/impact': jerseyCourse,
+  '/questionnaires/:id': jerseyQuestionnaire,
+  '/questionnaires/:id/questions': jerseyQuestionnaire,
+  '/questionnaires/:id/questions/:questionId/remove': jerseyQuestionnaire,
+  '/questionnaires/:id/publish': jerseyQuestionnaire,
+  '/surveys/:id': jerseySurvey,
+  '/telephone/:id': jerseyTelephoneSample,
+  '/telephone/:id/calls/:callId': jerseyTelephoneSample,
   '/api/v1/agencies/:id': jerseyAgency,
   '/api/v1/people/:id': jerseyPerson,
   '/api/v1/courses/:id': jerseyCourse,
@@ -331,7 +365,12 @@ const validChanges: Record<string, object> = {
 // its register-interest form in the interest tests.
 // A certificate's code is checked by anyone, from any partnership or none: that is its purpose,
 // and what it shows is what the certificate itself says (proved in the register tests).
+// An evaluation link is signed for its partnership and booking (proved in the link tests and
+// the evaluation cycle), and a survey's link is its unguessable code under its partnership's
+// slug (proved in the survey tests).
 const notRecords = new Set([
+  '/p/:slug/evaluate/:token',
+  '/p/:slug/surveys/:code',
   '/api/v1/certificates/:code',
   '/verify/:code',
   '/sign-in/link/:token',

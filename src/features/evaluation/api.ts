@@ -125,7 +125,7 @@ export default async function evaluationApi(app: FastifyInstance, { services }: 
     async (request, reply) => {
       const body = request.body
       if ('survey' in body) {
-        await surveys.answer(body.survey, body.answers, request.params.id)
+        await surveys.answer(body.survey, body.answers, { questionnaireId: request.params.id })
         // Nothing that could identify the answer is returned either.
         return reply.status(201).send({ id: null, version: null })
       }

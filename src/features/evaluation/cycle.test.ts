@@ -254,5 +254,53 @@ describe('the evaluation cycle of a delivered session, on the scheduled jobs', (
     ])
     expect(impact.plans).toEqual([{ outcome: 'done', n: 1 }])
     expect(impact.comments.map((c) => c.text)).toEqual(['Clear and practical'])
+
+    // On screen: the impact view draws each chart beside a table of the same figures, and a CSV.
+    const admin = await t.signIn('admin@north-somerset.example.org')
+    const view = page((await admin.get(`/impact?course=${course.id}`)).body)
+    expect(view('svg[role="img"]').length).toBe(3)
+    expect(view('svg title').first().text()).toBe('Response rate at each stage')
+    expect(view('table').text()).toContain('Make a good referral')
+    expect(view('.govuk-panel__title').text()).toContain('Confidence rose by 4.8')
+    const csv = await admin.get(`/impact.csv?course=${course.id}`)
+    expect(csv.headers['content-type']).toContain('text/csv')
+    expect(csv.body).toContain('confidence,Share information lawfully,follow_up,9,1,')
+    expect(csv.body).toContain('comment,Anything else?,after_course,Clear and practical')
+    const badFilter = await admin.get('/impact?from=last+year')
+    expect(badFilter.statusCode).toBe(400)
+    const token = await w.token('admin@north-somerset.example.org')
+    const api = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/courses/${course.id}/impact?from=2027-01-01&to=2027-12-31`,
+      headers: { authorization: `Bearer ${token}` },
+    })
+    expect(api.statusCode).toBe(200)
+    expect(api.json().headline).toEqual(impact.headline)
+    const outside = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/courses/${course.id}/impact?from=2028-01-01`,
+      headers: { authorization: `Bearer ${token}` },
+    })
+    expect(outside.json().confidence).toEqual([])
+
+    // The telephone calls are recorded against the person and course.
+    const callPage = `/telephone/${sample?.id}`
+    const firstCall = calls[0]?.id
+    const callWithout = await admin.submit(
+      `${callPage}/calls/${firstCall}`,
+      { notes: 'Rang twice' },
+      { from: callPage },
+    )
+    expect(callWithout.statusCode).toBe(400)
+    expect(page(callWithout.body)('.govuk-error-summary').text()).toContain('Select how the call went')
+    const recorded = await admin.submit(
+      `${callPage}/calls/${firstCall}`,
+      { outcome: 'spoke', notes: 'Now checks consent before every referral' },
+      { from: callPage },
+    )
+    expect(recorded.statusCode).toBe(303)
+    expect(page((await admin.get(callPage)).body)('main').text()).toContain(
+      'Now checks consent before every referral',
+    )
   })
 })

@@ -79,8 +79,14 @@ export default async function respondRoutes(app: FastifyInstance, { services }: 
     })
   })
 
-  async function surveyPage(reply: FastifyReply, code: string, values: Body, errors: FieldError[] = []) {
-    const survey = await surveys.open(code)
+  async function surveyPage(
+    reply: FastifyReply,
+    slug: string,
+    code: string,
+    values: Body,
+    errors: FieldError[] = [],
+  ) {
+    const survey = await surveys.open(code, slug)
     if (!survey)
       return reply.status(404).view('evaluation/views/link-problem.njk', { title: 'This link does not work' })
     return reply.status(errors.length ? 400 : survey.closed ? 410 : 200).view('evaluation/views/survey.njk', {
@@ -96,21 +102,21 @@ export default async function respondRoutes(app: FastifyInstance, { services }: 
   app.get<{ Params: { slug: string; code: string } }>(
     '/p/:slug/surveys/:code',
     { config },
-    (request, reply) => surveyPage(reply, request.params.code, {}),
+    (request, reply) => surveyPage(reply, request.params.slug, request.params.code, {}),
   )
 
   app.post<{ Params: { slug: string; code: string }; Body: Body }>(
     '/p/:slug/surveys/:code',
     { config },
     async (request, reply) => {
-      const { code } = request.params
+      const { slug, code } = request.params
       const body = request.body ?? {}
-      const survey = await surveys.open(code)
-      if (!survey || survey.closed) return surveyPage(reply, code, body)
+      const survey = await surveys.open(code, slug)
+      if (!survey || survey.closed) return surveyPage(reply, slug, code, body)
       try {
-        await surveys.answer(code, answersFromForm(body, survey.questions))
+        await surveys.answer(code, answersFromForm(body, survey.questions), { slug })
       } catch (error) {
-        if (error instanceof ValidationError) return surveyPage(reply, code, body, error.errors)
+        if (error instanceof ValidationError) return surveyPage(reply, slug, code, body, error.errors)
         throw error
       }
       return reply.view('evaluation/views/thanks.njk', { title: 'Thank you', anonymous: true })

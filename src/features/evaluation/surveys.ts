@@ -72,7 +72,8 @@ export function createSurveyService(deps: { db: Database; clock: Clock }) {
   const anonymousScope = (partnershipId: string) => ({ partnershipId, userId: null, actor: 'anonymous' })
 
   type Found = OpenSurvey & { id: string; partnershipId: string; questionnaireId: string }
-  async function open(code: string): Promise<Found | undefined> {
+  /** The survey behind a link; under a partnership's address, only that partnership's. */
+  async function open(code: string, slug?: string): Promise<Found | undefined> {
     const partnershipId = await partnershipOf(code)
     if (!partnershipId) return undefined
     return db.tenant(anonymousScope(partnershipId), async (sql) => {
@@ -84,8 +85,8 @@ export function createSurveyService(deps: { db: Database; clock: Clock }) {
            JOIN partnerships pa ON pa.id = s.partnership_id
            JOIN LATERAL (SELECT v.id, v.questions FROM questionnaire_versions v
                           WHERE v.questionnaire_id = s.questionnaire_id ORDER BY v.version DESC LIMIT 1) v ON true
-          WHERE s.code = $1`,
-        [code, clock.now()],
+          WHERE s.code = $1 AND ($3::text IS NULL OR pa.slug = $3)`,
+        [code, clock.now(), slug ?? null],
       )
       return survey ?? undefined
     })
@@ -174,17 +175,24 @@ export function createSurveyService(deps: { db: Database; clock: Clock }) {
     },
 
     /** The survey behind a public link, for anyone. */
-    async open(code: string): Promise<OpenSurvey | undefined> {
-      const survey = await open(code)
+    async open(code: string, slug?: string): Promise<OpenSurvey | undefined> {
+      const survey = await open(code, slug)
       if (!survey) return undefined
       const { id: _id, partnershipId: _p, questionnaireId: _q, ...shown } = survey
       return shown
     },
 
     /** Anonymous answers: refused once the survey has closed or when they do not fit. */
-    async answer(code: string, answers: Record<string, unknown>, questionnaireId?: string): Promise<void> {
-      const survey = await open(code)
-      if (!survey || (questionnaireId !== undefined && questionnaireId !== survey.questionnaireId))
+    async answer(
+      code: string,
+      answers: Record<string, unknown>,
+      match: { slug?: string; questionnaireId?: string } = {},
+    ): Promise<void> {
+      const survey = await open(code, match.slug)
+      if (
+        !survey ||
+        (match.questionnaireId !== undefined && match.questionnaireId !== survey.questionnaireId)
+      )
         throw new NotFoundError('Survey')
       if (survey.closed) throw new ConflictError('This survey has closed')
       const problems = answerProblems(survey.questions, answers)

@@ -156,6 +156,13 @@ export function createTelephoneService(deps: {
       input: { outcome: unknown; notes: string },
     ): Promise<void> {
       requireRole(ctx, 'admin')
+      const known =
+        isUuid(callId) &&
+        isUuid(sampleId) &&
+        (await db.tenant(scopeOf(ctx), (sql) =>
+          sql.maybeOne('SELECT 1 FROM telephone_calls WHERE id = $1 AND sample_id = $2', [callId, sampleId]),
+        ))
+      if (!known) throw new NotFoundError('Call')
       const problems = []
       if (!callOutcomes.includes(input.outcome as CallOutcome))
         problems.push({ field: 'outcome', text: 'Select how the call went' })
