@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cataloguePage } from './catalogue.ts'
 import { certificates } from './certificates.ts'
+import { impactView } from './impact.ts'
 import { importPeople } from './import.ts'
 import { shortlistingDatabase } from './shortlisting-db.ts'
 import { startup } from './startup.ts'
@@ -26,6 +27,7 @@ async function main() {
     ...(await cataloguePage()),
     ...(await shortlistingDatabase()),
     ...(await certificates()),
+    ...(await impactView()),
   ]
   mkdirSync('var/bench', { recursive: true })
   writeFileSync('var/bench/latest.json', `${JSON.stringify(figures, null, 2)}\n`)

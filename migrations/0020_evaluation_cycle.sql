@@ -28,7 +28,6 @@ UPDATE courses c
 -- At the follow-up an attendee says whether they did what their action plan said.
 ALTER TABLE evaluation_responses
   ADD COLUMN plan_outcome text CHECK (plan_outcome IN ('done', 'partly', 'not_done'));
-CREATE INDEX evaluation_responses_partnership ON evaluation_responses (partnership_id, stage);
 
 -- Each after-course and follow-up invitation sent to an attendee: when, how many reminders
 -- have gone, and (at the follow-up) when their line manager was told it was not returned.
@@ -146,3 +145,101 @@ BEGIN
     USING ERRCODE = 'check_violation';
 END
 $$;
+
+-- The impact view's sums, kept as answers arrive so the view reads a few thousand rows rather
+-- than every answer: per session, stage, questionnaire version, question and (for a scale
+-- asked per objective) objective, the sum of the scores and how many gave one. (A view of one
+-- agency sums that agency's few answers directly, with the same facts.) The
+-- question '' counts the responses themselves; ':plan:<outcome>' counts follow-up action
+-- plans by outcome; text answers count with a sum of 0. It is derived from the responses and
+-- rebuilt from them by the triggers below, so it is not audited separately.
+CREATE TABLE evaluation_totals (
+  partnership_id uuid NOT NULL REFERENCES partnerships,
+  session_id uuid NOT NULL REFERENCES sessions,
+  stage text NOT NULL,
+  version_id uuid NOT NULL REFERENCES questionnaire_versions,
+  question_id text NOT NULL,
+  -- The objective's place from 0; -1 for a question not asked per objective.
+  objective integer NOT NULL DEFAULT -1,
+  total numeric NOT NULL,
+  n integer NOT NULL,
+  PRIMARY KEY (session_id, stage, version_id, question_id, objective)
+);
+ALTER TABLE evaluation_totals ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tenant ON evaluation_totals
+  USING (partnership_id = cascade_partnership_id())
+  WITH CHECK (partnership_id = cascade_partnership_id());
+
+-- What one response adds to the sums.
+CREATE FUNCTION cascade_evaluation_facts(answers jsonb, plan_outcome text)
+  RETURNS TABLE (question_id text, objective integer, total numeric, n integer)
+  LANGUAGE sql IMMUTABLE AS $$
+  SELECT '', -1, 0::numeric, 1
+  UNION ALL
+  SELECT ':plan:' || plan_outcome, -1, 0, 1 WHERE plan_outcome IS NOT NULL
+  UNION ALL
+  SELECT e.key, -1, e.value::numeric, 1 FROM jsonb_each(answers) e WHERE jsonb_typeof(e.value) = 'number'
+  UNION ALL
+  SELECT e.key, -1, 0, 1 FROM jsonb_each(answers) e
+   WHERE jsonb_typeof(e.value) = 'string' AND e.value #>> '{}' <> ''
+  UNION ALL
+  SELECT e.key, (x.ord - 1)::integer, x.v::numeric, 1
+    FROM jsonb_each(answers) e,
+         jsonb_array_elements(CASE WHEN jsonb_typeof(e.value) = 'array' THEN e.value ELSE '[]' END)
+           WITH ORDINALITY AS x(v, ord)
+   WHERE jsonb_typeof(x.v) = 'number'
+$$;
+
+-- Adds (sign 1) or takes away (sign -1) responses' facts under their booking's session.
+CREATE FUNCTION cascade_evaluation_add(responses jsonb, sign integer) RETURNS void LANGUAGE sql AS $$
+  INSERT INTO evaluation_totals AS t (partnership_id, session_id, stage, version_id, question_id, objective, total, n)
+  SELECT r.partnership_id, r.session_id, r.stage, r.version_id, f.question_id, f.objective,
+         sum(f.total) * sign, sum(f.n) * sign
+    FROM jsonb_to_recordset(responses) AS r(partnership_id uuid, session_id uuid, stage text,
+                                              version_id uuid, answers jsonb, plan_outcome text)
+    CROSS JOIN LATERAL cascade_evaluation_facts(r.answers, r.plan_outcome) f
+   GROUP BY 1, 2, 3, 4, 5, 6
+  ON CONFLICT (session_id, stage, version_id, question_id, objective)
+    DO UPDATE SET total = t.total + excluded.total, n = t.n + excluded.n
+$$;
+
+CREATE FUNCTION cascade_evaluation_responses_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    PERFORM cascade_evaluation_add(
+      (SELECT coalesce(jsonb_agg(to_jsonb(o) || jsonb_build_object('session_id', a.session_id)), '[]')
+         FROM old_rows o JOIN applications a ON a.id = o.application_id), -1);
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    PERFORM cascade_evaluation_add(
+      (SELECT coalesce(jsonb_agg(to_jsonb(n) || jsonb_build_object('session_id', a.session_id)), '[]')
+         FROM new_rows n JOIN applications a ON a.id = n.application_id), 1);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER totals_insert AFTER INSERT ON evaluation_responses REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION cascade_evaluation_responses_changed();
+CREATE TRIGGER totals_update AFTER UPDATE ON evaluation_responses REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION cascade_evaluation_responses_changed();
+CREATE TRIGGER totals_delete AFTER DELETE ON evaluation_responses REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION cascade_evaluation_responses_changed();
+
+-- A booking moved to another date takes its answers' sums with it.
+CREATE FUNCTION cascade_evaluation_booking_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM cascade_evaluation_add(
+    (SELECT coalesce(jsonb_agg(to_jsonb(r) || jsonb_build_object('session_id', o.session_id)), '[]')
+       FROM old_rows o JOIN new_rows n ON n.id = o.id JOIN evaluation_responses r ON r.application_id = o.id
+      WHERE o.session_id <> n.session_id), -1);
+  PERFORM cascade_evaluation_add(
+    (SELECT coalesce(jsonb_agg(to_jsonb(r) || jsonb_build_object('session_id', n.session_id)), '[]')
+       FROM old_rows o JOIN new_rows n ON n.id = o.id JOIN evaluation_responses r ON r.application_id = n.id
+      WHERE o.session_id <> n.session_id), 1);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER evaluation_totals AFTER UPDATE ON applications REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION cascade_evaluation_booking_moved();
+
+-- The impact view of one agency, and the latest comments first.
+CREATE INDEX applications_agency ON applications (agency_id);
+CREATE INDEX evaluation_responses_latest ON evaluation_responses (partnership_id, submitted_at DESC);

@@ -1,6 +1,6 @@
 import type { Sql } from '#platform/db/database.ts'
 import type { Question } from './questions.ts'
-import type { PlanOutcome, Stage } from './stages.ts'
+import type { Stage } from './stages.ts'
 
 /** What the impact view covers: any of a course, session, theme, agency and period of session dates. */
 export type ImpactScope = {
@@ -12,11 +12,11 @@ export type ImpactScope = {
   to: string | null
 }
 
-// The bookings in scope, as a condition on applications a, sessions s and courses c; its
-// parameters are always $1 to $6.
-const inScope = `($1::uuid IS NULL OR c.id = $1) AND ($2::uuid IS NULL OR s.id = $2)
+// What is in scope, as a condition on sessions s and courses c and the agency column named;
+// its parameters are always $1 to $6.
+const inScope = (agency: string) => `($1::uuid IS NULL OR c.id = $1) AND ($2::uuid IS NULL OR s.id = $2)
   AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM course_themes ct WHERE ct.course_id = c.id AND ct.theme_id = $3))
-  AND ($4::uuid IS NULL OR a.agency_id = $4)
+  AND ($4::uuid IS NULL OR ${agency} = $4)
   AND ($5::date IS NULL OR s.starts_at >= ($5::date::timestamp AT TIME ZONE 'Europe/London'))
   AND ($6::date IS NULL OR s.starts_at < (($6::date + 1)::timestamp AT TIME ZONE 'Europe/London'))`
 
@@ -29,15 +29,11 @@ const scopeParams = (scope: ImpactScope) => [
   scope.to,
 ]
 
-const scopedResponses = `evaluation_responses r
-  JOIN applications a ON a.id = r.application_id
-  JOIN sessions s ON s.id = a.session_id
-  JOIN courses c ON c.id = s.course_id`
-
-export type ScoreRow = {
+export type TotalRow = {
   courseId: string
   stage: Stage
   versionId: string
+  /** The question; '' for the responses themselves, ':plan:<outcome>' for follow-up action plans. */
   key: string
   /** The objective's place (from 0) for a confidence question asked per objective. */
   idx: number | null
@@ -45,60 +41,46 @@ export type ScoreRow = {
   n: number
 }
 
-/** Every numeric answer (scales, and scales per objective) summed by course, stage, version and question. */
-export function scoreTotals(sql: Sql, scope: ImpactScope): Promise<ScoreRow[]> {
-  return sql.query<ScoreRow>(
-    `SELECT c.id AS "courseId", r.stage, r.version_id AS "versionId", e.key, o.idx,
-            sum(o.val)::float8 AS total, count(*)::int AS n
-       FROM ${scopedResponses}
-       CROSS JOIN LATERAL jsonb_each(r.answers) e
-       CROSS JOIN LATERAL (
-         SELECT NULL::int AS idx, e.value::numeric AS val WHERE jsonb_typeof(e.value) = 'number'
-         UNION ALL
-         SELECT (x.ord - 1)::int, x.v::numeric FROM jsonb_array_elements(
-                  CASE WHEN jsonb_typeof(e.value) = 'array' THEN e.value ELSE '[]'::jsonb END) WITH ORDINALITY x(v, ord)
-          WHERE jsonb_typeof(x.v) = 'number') o
-      WHERE ${inScope}
-      GROUP BY 1, 2, 3, 4, 5`,
+/**
+ * Every answer's sums, by course, stage, version, question and objective: from the totals kept
+ * per session as answers arrive (evaluation_totals), so the cost follows the number of
+ * sessions, not of answers; for one agency, from that agency's own answers, with the same facts.
+ */
+export function totals(sql: Sql, scope: ImpactScope): Promise<TotalRow[]> {
+  const sums = scope.agencyId
+    ? `(SELECT a.session_id, r.stage, r.version_id, f.question_id, f.objective, f.total, f.n
+          FROM evaluation_responses r JOIN applications a ON a.id = r.application_id
+          CROSS JOIN LATERAL cascade_evaluation_facts(r.answers, r.plan_outcome) f
+         WHERE a.agency_id = $4)`
+    : 'evaluation_totals'
+  return sql.query<TotalRow>(
+    `SELECT c.id AS "courseId", t.stage, t.version_id AS "versionId", t.question_id AS key,
+            nullif(t.objective, -1) AS idx, sum(t.total)::float8 AS total, sum(t.n)::int AS n
+       FROM ${sums} t
+       JOIN sessions s ON s.id = t.session_id
+       JOIN courses c ON c.id = s.course_id
+      WHERE ${inScope('$4')}
+      GROUP BY 1, 2, 3, 4, 5
+     HAVING sum(t.n) > 0`,
     scopeParams(scope),
   )
 }
 
-export type ReachRow = {
-  applications: number
-  attendees: number
-  followUpsDue: number
-  atBooking: number
-  afterCourse: number
-  followUp: number
-}
+export type ReachRow = { applications: number; attendees: number; followUpsDue: number }
 
-/** How many could answer each stage, and how many did. */
+/** How many could answer each stage: everyone who applied, those the register shows, those sent the follow-up. */
 export async function reach(sql: Sql, scope: ImpactScope): Promise<ReachRow> {
+  // Counted by joining whole sets rather than probing for each booking.
   return sql.one<ReachRow>(
     `WITH scoped AS (
        SELECT a.id FROM applications a JOIN sessions s ON s.id = a.session_id JOIN courses c ON c.id = s.course_id
-        WHERE ${inScope}
+        WHERE ${inScope('a.agency_id')}
      )
      SELECT (SELECT count(*)::int FROM scoped) AS applications,
             (SELECT count(DISTINCT m.application_id)::int FROM attendance m JOIN scoped ON scoped.id = m.application_id
               WHERE m.mark <> 'absent') AS attendees,
             (SELECT count(*)::int FROM evaluation_invitations i JOIN scoped ON scoped.id = i.application_id
-              WHERE i.stage = 'follow_up') AS "followUpsDue",
-            count(*) FILTER (WHERE r.stage = 'at_booking')::int AS "atBooking",
-            count(*) FILTER (WHERE r.stage = 'after_course')::int AS "afterCourse",
-            count(*) FILTER (WHERE r.stage = 'follow_up')::int AS "followUp"
-       FROM evaluation_responses r JOIN scoped ON scoped.id = r.application_id`,
-    scopeParams(scope),
-  )
-}
-
-/** How many said at the follow-up that they had done what they planned. */
-export function planOutcomes(sql: Sql, scope: ImpactScope): Promise<{ outcome: PlanOutcome; n: number }[]> {
-  return sql.query(
-    `SELECT r.plan_outcome AS outcome, count(*)::int AS n FROM ${scopedResponses}
-      WHERE r.stage = 'follow_up' AND r.plan_outcome IS NOT NULL AND ${inScope}
-      GROUP BY 1`,
+              WHERE i.stage = 'follow_up') AS "followUpsDue"`,
     scopeParams(scope),
   )
 }
@@ -110,7 +92,6 @@ export type CommentRow = {
   text: string
   courseTitle: string
   submittedAt: Date
-  total: number
 }
 
 /**
@@ -125,10 +106,13 @@ export function comments(
 ): Promise<CommentRow[]> {
   return sql.query<CommentRow>(
     `SELECT r.stage, r.version_id AS "versionId", k.key, r.answers ->> k.key AS text, c.title AS "courseTitle",
-            r.submitted_at AS "submittedAt", count(*) OVER ()::int AS total
-       FROM ${scopedResponses}
+            r.submitted_at AS "submittedAt"
+       FROM evaluation_responses r
+       JOIN applications a ON a.id = r.application_id
+       JOIN sessions s ON s.id = a.session_id
+       JOIN courses c ON c.id = s.course_id
        CROSS JOIN LATERAL jsonb_array_elements_text($7::jsonb -> r.version_id::text) k(key)
-      WHERE ${inScope} AND coalesce(r.answers ->> k.key, '') <> ''
+      WHERE ${inScope('a.agency_id')} AND coalesce(r.answers ->> k.key, '') <> ''
       ORDER BY r.submitted_at DESC, r.id
       LIMIT $8`,
     [...scopeParams(scope), JSON.stringify(freeText), limit],

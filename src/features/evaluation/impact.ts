@@ -5,10 +5,10 @@ import type { Database } from '#platform/db/database.ts'
 import { isUuid } from '#platform/db/database.ts'
 import type { FieldError } from '#platform/errors.ts'
 import { ValidationError } from '#platform/errors.ts'
-import type { ImpactScope, ScoreRow } from './impact-queries.ts'
-import { comments, objectivesOf, planOutcomes, reach, scoreTotals, versions } from './impact-queries.ts'
+import type { ImpactScope, TotalRow } from './impact-queries.ts'
+import { comments, objectivesOf, reach, totals, versions } from './impact-queries.ts'
 import type { PlanOutcome, Stage } from './stages.ts'
-import { stages } from './stages.ts'
+import { planOutcomes, stages } from './stages.ts'
 
 export type StageScore = { average: number | null; n: number }
 export type ScoreLine = { label: string; scores: Record<Stage, StageScore>; change: number | null }
@@ -116,12 +116,23 @@ export function createImpactService(deps: { db: Database; clock: Clock }) {
         const freeText = Object.fromEntries(
           allVersions.map((v) => [v.id, v.questions.filter((q) => q.kind === 'free_text').map((q) => q.id)]),
         )
-        const [scores, reached, plans, said] = [
-          await scoreTotals(sql, scope),
+        const [sums, reached, said] = [
+          await totals(sql, scope),
           await reach(sql, scope),
-          await planOutcomes(sql, scope),
           await comments(sql, scope, freeText, options.allComments ? null : COMMENTS_SHOWN),
         ]
+        const responded = (stage: Stage) =>
+          sums.filter((t) => t.key === '' && t.stage === stage).reduce((sum, t) => sum + t.n, 0)
+        const plans = planOutcomes
+          .map((outcome) => ({
+            outcome,
+            n: sums.filter((t) => t.key === `:plan:${outcome}`).reduce((sum, t) => sum + t.n, 0),
+          }))
+          .filter((p) => p.n > 0)
+        const commentCount = sums
+          .filter((t) => freeText[t.versionId]?.includes(t.key))
+          .reduce((sum, t) => sum + t.n, 0)
+        const scores = sums.filter((t) => t.key !== '' && !t.key.startsWith(':'))
         const courses = new Map(
           (
             await objectivesOf(sql, [...new Set(scores.filter((s) => s.idx !== null).map((s) => s.courseId))])
@@ -130,9 +141,9 @@ export function createImpactService(deps: { db: Database; clock: Clock }) {
         const oneCourse = new Set(scores.map((s) => s.courseId)).size <= 1
         const confidence: Parameters<typeof scoreLines>[0] = []
         const agreement: Parameters<typeof scoreLines>[0] = []
-        for (const row of scores as ScoreRow[]) {
+        for (const row of scores as TotalRow[]) {
           const question = byVersion.get(row.versionId)?.questions.find((q) => q.id === row.key)
-          if (question?.kind === 'confidence' && row.idx !== null) {
+          if (question?.kind === 'confidence' && question.perObjective && row.idx !== null) {
             const course = courses.get(row.courseId)
             const objective = course?.objectives[row.idx] ?? `Objective ${row.idx + 1}`
             confidence.push({
@@ -142,7 +153,7 @@ export function createImpactService(deps: { db: Database; clock: Clock }) {
               order: `0:${course?.title}:${row.courseId}:${String(row.idx).padStart(3, '0')}`,
               label: oneCourse ? objective : `${course?.title}: ${objective}`,
             })
-          } else if (question?.kind === 'confidence') {
+          } else if (question?.kind === 'confidence' && row.idx === null) {
             // The same wording at different stages is the same measure, whichever questionnaire asks it.
             confidence.push({
               ...row,
@@ -150,7 +161,7 @@ export function createImpactService(deps: { db: Database; clock: Clock }) {
               order: `1:${question.prompt}`,
               label: question.prompt,
             })
-          } else if (question?.kind === 'agreement') {
+          } else if (question?.kind === 'agreement' && row.idx === null) {
             agreement.push({
               ...row,
               key: `prompt:${question.prompt}`,
@@ -182,20 +193,20 @@ export function createImpactService(deps: { db: Database; clock: Clock }) {
             {
               stage: 'at_booking',
               eligible: reached.applications,
-              responded: reached.atBooking,
-              rate: rate(reached.atBooking, reached.applications),
+              responded: responded('at_booking'),
+              rate: rate(responded('at_booking'), reached.applications),
             },
             {
               stage: 'after_course',
               eligible: reached.attendees,
-              responded: reached.afterCourse,
-              rate: rate(reached.afterCourse, reached.attendees),
+              responded: responded('after_course'),
+              rate: rate(responded('after_course'), reached.attendees),
             },
             {
               stage: 'follow_up',
               eligible: reached.followUpsDue,
-              responded: reached.followUp,
-              rate: rate(reached.followUp, reached.followUpsDue),
+              responded: responded('follow_up'),
+              rate: rate(responded('follow_up'), reached.followUpsDue),
             },
           ],
           confidence: confidenceLines,
@@ -209,7 +220,7 @@ export function createImpactService(deps: { db: Database; clock: Clock }) {
             courseTitle: c.courseTitle,
             submittedAt: c.submittedAt,
           })),
-          commentCount: said[0]?.total ?? 0,
+          commentCount,
         }
       })
     },
