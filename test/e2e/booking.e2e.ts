@@ -39,6 +39,15 @@ describe('booking a place, every page passing axe', () => {
 
     await page.getByLabel('Line manager’s email address').fill('manager@example.org')
     await page.getByRole('radio', { name: 'Yes' }).check()
+    // The course asks how confident the applicant is on each objective.
+    for (const [objective, score] of [
+      ['Share information with other agencies lawfully and in time', '4'],
+      ['Make a referral that says what was seen and why it matters', '6'],
+    ] as const)
+      await page
+        .getByRole('group', { name: objective })
+        .getByRole('radio', { name: score, exact: true })
+        .check()
     await page.getByRole('button', { name: 'Apply' }).click()
     await expect.poll(() => page.locator('.govuk-summary-list').last().textContent()).toContain('Applied')
     await expectAccessible(page)
