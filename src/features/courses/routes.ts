@@ -70,6 +70,7 @@ export default async function courseRoutes(app: FastifyInstance, { services }: {
       sectorNames,
       workforceNames,
       canChange: ctx.actor.roles.includes('admin'),
+      canSeeImpact: ctx.actor.roles.some((r) => r === 'admin' || r === 'subgroup' || r === 'executive'),
       backLink: '/courses',
     }
   }
