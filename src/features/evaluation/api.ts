@@ -16,6 +16,10 @@ const questionResponse = z.object({
   prompt: z.string(),
   required: z.boolean(),
   options: z.array(z.string()).optional(),
+  perObjective: z
+    .boolean()
+    .optional()
+    .describe('A confidence scale asked for each of the course’s objectives: answered as a list of scores'),
 })
 
 const evaluationResponse = z.object({

@@ -166,6 +166,9 @@ describe('the evaluation cycle of a delivered session, on the scheduled jobs', (
     expect(patAnswered.statusCode).toBe(200)
     expect(await asked(patEmail, 'Your certificate')).toBe(1)
     expect(page((await browser.get(patLink)).body)('main').text()).toContain('already answered')
+    const twice = await browser.post(patLink, { 'answers.useful': '4' })
+    expect(twice.statusCode).toBe(409)
+    expect(page(twice.body)('main').text()).toContain('already answered')
 
     // On the first of the month the telephone sample: those whose follow-up falls due now.
     t.clock.set('2027-06-01T05:00:00Z')

@@ -36,7 +36,8 @@ export default async function respondRoutes(app: FastifyInstance, { services }: 
     errors: FieldError[] = [],
   ) {
     const { form } = found
-    return reply.status(errors.length ? 400 : 200).view('evaluation/views/respond.njk', {
+    if (errors.length) reply.status(400)
+    return reply.view('evaluation/views/respond.njk', {
       title: `${stageNames[form.stage]}: ${form.courseTitle}`,
       stageName: stageNames[form.stage],
       form,
@@ -71,6 +72,10 @@ export default async function respondRoutes(app: FastifyInstance, { services }: 
     } catch (error) {
       if (error instanceof ValidationError) return formPage(reply, found, body, error.errors)
       if (!(error instanceof ConflictError)) throw error
+      // Answered already (perhaps in another tab): the page says so rather than thanking again.
+      const now = await responses.linkedForm(slug, token)
+      if (!now.ok) return linkProblem(reply, now)
+      return formPage(reply.status(409), now, {})
     }
     return reply.view('evaluation/views/thanks.njk', {
       title: 'Thank you',
