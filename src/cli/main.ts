@@ -22,7 +22,13 @@ program.command('migrate').description('apply the database migrations').action(m
 program
   .command('seed')
   .description('load data')
-  .requiredOption('--demo', 'load the five demo partnerships, their policies, agencies and users')
+  .option('--demo', 'load the five demo partnerships, their policies, agencies and users')
+  .option(
+    '--scale <size>',
+    'build a synthetic partnership at scale: large (800 agencies, 60,000 practitioners, five years)',
+  )
+  .option('--partnership <slug>', 'with --scale: the partnership to build (made if it does not exist)')
+  .option('--seed <n>', 'with --scale: the seed that decides every value (default 1)')
   .action(seedCommand)
 
 const partnerships = program.command('partnerships').description('manage partnerships (tenants)')
