@@ -3,6 +3,7 @@ import { cataloguePage } from './catalogue.ts'
 import { certificates } from './certificates.ts'
 import { impactView } from './impact.ts'
 import { importPeople } from './import.ts'
+import { largePartnership } from './large.ts'
 import { shortlistingDatabase } from './shortlisting-db.ts'
 import { startup } from './startup.ts'
 
@@ -13,7 +14,11 @@ export type Figure = {
   target: number
   baseline: number
   ratio: number
+  /** For a rate (a throughput), the target is a floor rather than a ceiling. */
+  higherIsBetter?: true
 }
+
+const met = (f: Figure) => (f.higherIsBetter ? f.value >= f.target : f.value <= f.target)
 
 /**
  * Runs every benchmark and writes var/bench/latest.json. Each figure is measured beside a
@@ -28,6 +33,7 @@ async function main() {
     ...(await shortlistingDatabase()),
     ...(await certificates()),
     ...(await impactView()),
+    ...(await largePartnership()),
   ]
   mkdirSync('var/bench', { recursive: true })
   writeFileSync('var/bench/latest.json', `${JSON.stringify(figures, null, 2)}\n`)
@@ -38,10 +44,10 @@ async function main() {
       target: `${f.target} ${f.unit}`,
       baseline: `${f.baseline} ${f.unit}`,
       'value / baseline': f.ratio,
-      met: f.value <= f.target ? 'yes' : 'NO',
+      met: met(f) ? 'yes' : 'NO',
     })),
   )
-  if (figures.some((f) => f.value > f.target)) process.exitCode = 1
+  if (!figures.every(met)) process.exitCode = 1
 }
 
 await main()

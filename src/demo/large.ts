@@ -43,8 +43,10 @@ export function largeSteps(
   size: Size = LARGE,
 ): Step[] {
   const key = `${partnership.slug}:${seed}`
-  // A deterministic uuid and a number in [0, 1) for a kind of row and its number.
-  const id = (kind: string, n: string) => `md5('${key}:${kind}:' || ${n})::uuid`
+  // A deterministic uuid (marked version 4, as the API's checks expect) and a number in [0, 1)
+  // for a kind of row and its number.
+  const id = (kind: string, n: string) =>
+    `overlay(overlay(md5('${key}:${kind}:' || ${n}) placing '4' from 13 for 1) placing '8' from 17 for 1)::uuid`
   const chance = (kind: string, n: string) =>
     `(('x' || substr(md5('${key}:${kind}:' || ${n}), 1, 8))::bit(32)::bigint / 4294967296.0)`
   const p = partnership.id
