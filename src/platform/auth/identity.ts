@@ -217,10 +217,17 @@ export function createApiTokens(db: Database, clock: Clock) {
       if (!token.startsWith('cas_') || token.length > 200) return null
       const row = await db.platform((sql) =>
         sql.maybeOne<TokenRow>(
-          `UPDATE api_tokens t SET last_used_at = $2
-             FROM users u
-            WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.id = t.user_id
-            RETURNING t.user_id, t.partnership_id, u.email, u.display_name, u.disabled`,
+          // When a token was last used is kept to the minute: writing it on every request would
+          // make an integration's concurrent requests queue for the token's row.
+          `WITH found AS (
+             SELECT t.id, t.user_id, t.partnership_id, t.last_used_at, u.email, u.display_name, u.disabled
+               FROM api_tokens t JOIN users u ON u.id = t.user_id
+              WHERE t.token_hash = $1 AND t.revoked_at IS NULL
+           ), touched AS (
+             UPDATE api_tokens SET last_used_at = $2
+              WHERE id IN (SELECT id FROM found WHERE last_used_at IS NULL OR last_used_at < $2::timestamptz - interval '1 minute')
+           )
+           SELECT user_id, partnership_id, email, display_name, disabled FROM found`,
           [hashToken(token), clock.now()],
         ),
       )
