@@ -193,6 +193,7 @@ describe('the evaluation cycle of a delivered session, on the scheduled jobs', (
     const samFollowUp = linkIn((await w.mailAbout(samEmail, 'What difference'))?.text_body)
     const shown = page((await t.browser().get(samFollowUp)).body)
     expect(shown('main').text()).toContain('Use the information-sharing flowchart')
+    expect(shown('main').text()).toContain('By 30 April 2027')
     const noOutcome = await t.browser().submit(samFollowUp, {
       'answers.confidence.0': '9',
       'answers.confidence.1': '9',
