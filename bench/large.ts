@@ -177,6 +177,8 @@ export async function largePartnership(): Promise<Figure[]> {
       })),
     )
     const half = applying.length / 2
+    const cpu = process.cpuUsage()
+    const wall = performance.now()
     const applied = await rate(applying.slice(0, half), CONCURRENCY, async ({ session, person }) => {
       const response = await app.inject({
         method: 'POST',
@@ -187,6 +189,15 @@ export async function largePartnership(): Promise<Figure[]> {
       if (response.statusCode !== 201)
         throw new Error(`applying answered ${response.statusCode}: ${response.body}`)
     })
+    if (process.env.BENCH_DETAIL) {
+      const used = process.cpuUsage(cpu)
+      console.error(
+        'apply: node cpu ms',
+        Math.round((used.user + used.system) / 1000),
+        'wall ms',
+        Math.round(performance.now() - wall),
+      )
+    }
     await app.close()
     const bareInserts = await rate(applying.slice(half), CONCURRENCY, ({ session, person }) =>
       db.tenant({ partnershipId: partnership.id, userId: null }, (sql) =>

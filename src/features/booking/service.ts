@@ -1,6 +1,8 @@
 import { atBookingEmail } from '#features/evaluation/emails.ts'
 import { saveResponse, stageForm } from '#features/evaluation/queries.ts'
 import { refuseAnswer } from '#features/evaluation/stages.ts'
+import { defaultPolicy } from '#features/policy/policy.ts'
+import { policyInForceOn } from '#features/policy/queries.ts'
 import { whenText } from '#features/sessions/messages.ts'
 import type { Session } from '#features/sessions/queries.ts'
 import { confirmBelowMinimum, openSessionsWithMinimum, sessionById } from '#features/sessions/queries.ts'
@@ -72,10 +74,12 @@ export function createBookingService(deps: BookingDeps) {
      * the person applied for.
      */
     async apply(ctx: Context, sessionId: string, input: ApplicationInput): Promise<Application> {
-      const rules = await policy.rulesOn(ctx, londonDateOf(clock.now()))
-      const { shortlistingLeadWeeks } = rules
       try {
-        const id = await db.tenant(scopeOf(ctx), async (sql) => {
+        // One transaction reads the rules, makes the application and reads it back: applying is
+        // the busiest thing anyone does, on the morning a programme opens.
+        const application = await db.tenant(scopeOf(ctx), async (sql) => {
+          const rules = (await policyInForceOn(sql, londonDateOf(clock.now())))?.rules ?? defaultPolicy
+          const { shortlistingLeadWeeks } = rules
           const session = isUuid(sessionId) ? await sessionById(sql, sessionId) : undefined
           if (!session) throw new NotFoundError('Session')
           const person = await applicantById(sql, input.personId)
@@ -145,11 +149,11 @@ export function createBookingService(deps: BookingDeps) {
                 : []),
             ].join('\n'),
           })
-          return id
+          const made = await applicationById(sql, id)
+          if (!made) throw new NotFoundError('Application')
+          return made
         })
         deps.mailQueued?.()
-        const application = await db.tenant(scopeOf(ctx), (sql) => applicationById(sql, id))
-        if (!application) throw new NotFoundError('Application')
         return application
       } catch (error) {
         if (isUniqueViolation(error))

@@ -215,8 +215,9 @@ export function createApiTokens(db: Database, clock: Clock) {
 
     async resolve(token: string): Promise<Authenticated | null> {
       if (!token.startsWith('cas_') || token.length > 200) return null
-      const row = await db.platform((sql) =>
-        sql.maybeOne<TokenRow>(
+      // The token and its user's memberships in one transaction: every API request starts here.
+      const found = await db.platform(async (sql) => {
+        const row = await sql.maybeOne<TokenRow>(
           // When a token was last used is kept to the minute: writing it on every request would
           // make an integration's concurrent requests queue for the token's row.
           `WITH found AS (
@@ -229,12 +230,12 @@ export function createApiTokens(db: Database, clock: Clock) {
            )
            SELECT user_id, partnership_id, email, display_name, disabled FROM found`,
           [hashToken(token), clock.now()],
-        ),
-      )
-      if (!row || row.disabled) return null
-      const memberships = await db.anonymous({ userId: row.user_id }, (sql) =>
-        membershipsOf(sql, row.user_id),
-      )
+        )
+        if (!row || row.disabled) return null
+        return { row, memberships: await membershipsOf(sql, row.user_id) }
+      })
+      if (!found) return null
+      const { row, memberships } = found
       return authenticatedIn(
         { id: row.user_id, email: row.email, displayName: row.display_name },
         memberships,
