@@ -29,6 +29,42 @@ const evaluationResponse = z.object({
   questions: z.array(questionResponse),
 })
 
+const score = z.object({
+  average: z.number().nullable().describe('The average, to one decimal place; null when no one answered'),
+  n: z.number().int().describe('How many answered'),
+})
+const scoreLine = z.object({
+  label: z.string().describe('The objective (or the question, where it is not asked per objective)'),
+  scores: z.object({ at_booking: score, after_course: score, follow_up: score }),
+  change: z.number().nullable().describe('The latest stage’s average less the at-booking average'),
+})
+const impactResponse = z.object({
+  rates: z.array(
+    z.object({
+      stage: z.enum(stages),
+      eligible: z.number().int(),
+      responded: z.number().int(),
+      rate: z.number().nullable().describe('Per cent, to one decimal place'),
+    }),
+  ),
+  confidence: z.array(scoreLine).describe('Confidence 0-10 at each stage, per objective'),
+  headline: z
+    .object({ before: z.number(), after: z.number(), change: z.number(), stage: z.enum(stages) })
+    .nullable(),
+  agreement: z.array(scoreLine).describe('Agreement 1-5 at each stage, per statement'),
+  plans: z.array(z.object({ outcome: z.enum(planOutcomes), n: z.number().int() })),
+  comments: z.array(
+    z.object({
+      stage: z.enum(stages),
+      prompt: z.string(),
+      text: z.string(),
+      courseTitle: z.string(),
+      submittedAt: z.string().describe('ISO 8601'),
+    }),
+  ),
+  commentCount: z.number().int().describe('Every comment in scope; the latest 50 are listed'),
+})
+
 const present = (q: Questionnaire, draft = false): z.infer<typeof evaluationResponse> => ({
   id: q.id,
   title: q.title,
@@ -152,13 +188,17 @@ export default async function evaluationApi(app: FastifyInstance, { services }: 
           session: z.string().optional(),
           agency: z.string().optional(),
         }),
-        response: { 200: z.record(z.string(), z.unknown()), ...problemResponses },
+        response: { 200: impactResponse, ...problemResponses },
       },
     },
     async (request) => {
       const ctx = contextOf(request)
       const course = await services.courses.course(ctx, request.params.id)
-      return impact.impact(ctx, scopeFrom({ ...request.query, course: course.id }))
+      const figures = await impact.impact(ctx, scopeFrom({ ...request.query, course: course.id }))
+      return {
+        ...figures,
+        comments: figures.comments.map((c) => ({ ...c, submittedAt: c.submittedAt.toISOString() })),
+      }
     },
   )
 }

@@ -8,7 +8,8 @@ import { enqueueEmails } from '#platform/mail/outbox.ts'
 import { afterCourseEmail, followUpEmail, managerEmail } from './emails.ts'
 import { linkExpiry, linkToken } from './links.ts'
 import { stageForms } from './queries.ts'
-import type { Stage } from './stages.ts'
+import type { Stage, StageForm } from './stages.ts'
+import { planKeys } from './stages.ts'
 
 /** Only sessions this recent are evaluated, so turning a plan on never writes to years of attendees. */
 const WINDOW = `interval '60 days'`
@@ -17,6 +18,39 @@ const attended = `EXISTS (SELECT 1 FROM attendance m WHERE m.application_id = a.
 const unanswered = (stage: Stage) =>
   `NOT EXISTS (SELECT 1 FROM evaluation_responses r WHERE r.application_id = a.id AND r.stage = '${stage}')`
 const published = `EXISTS (SELECT 1 FROM questionnaire_versions v WHERE v.questionnaire_id = q.id)`
+
+/**
+ * Records an invitation to a stage for everyone the register shows whose moment for it (`due`,
+ * an SQL instant over sessions s, with $3 onwards from `params`) came in the last 60 days, on
+ * the questionnaire their course's plan names; gives the forms of those newly invited.
+ */
+async function invite(
+  sql: Sql,
+  partnershipId: string,
+  now: Date,
+  stage: 'after_course' | 'follow_up',
+  due: string,
+  params: unknown[] = [],
+): Promise<StageForm[]> {
+  const invited = await sql.query<{ id: string }>(
+    `INSERT INTO evaluation_invitations (partnership_id, application_id, stage, questionnaire_id, sent_at)
+     SELECT $1, a.id, '${stage}', q.id, $2
+       FROM applications a
+       JOIN sessions s ON s.id = a.session_id
+       JOIN courses c ON c.id = s.course_id
+       JOIN questionnaires q ON q.id::text = c.evaluation_plan ->> '${planKeys[stage]}'
+      WHERE ${due} <= $2 AND ${due} > $2::timestamptz - ${WINDOW}
+        AND ${published} AND ${attended} AND ${unanswered(stage)}
+     ON CONFLICT (application_id, stage) DO NOTHING
+     RETURNING application_id AS id`,
+    [partnershipId, now, ...params],
+  )
+  return stageForms(
+    sql,
+    invited.map((i) => i.id),
+    stage,
+  )
+}
 
 export type CycleDeps = {
   db: Database
@@ -63,24 +97,7 @@ export function createEvaluationCycle(deps: CycleDeps) {
     async inviteAfterCourse(partnership: PartnershipRef): Promise<number> {
       const { certificateRule } = await rulesNow(partnership)
       return pass(partnership, 'evaluation.invite', async (sql, now) => {
-        const invited = await sql.query<{ id: string }>(
-          `INSERT INTO evaluation_invitations (partnership_id, application_id, stage, questionnaire_id, sent_at)
-           SELECT $1, a.id, 'after_course', q.id, $2
-             FROM applications a
-             JOIN sessions s ON s.id = a.session_id
-             JOIN courses c ON c.id = s.course_id
-             JOIN questionnaires q ON q.id::text = c.evaluation_plan ->> 'afterCourse'
-            WHERE s.ends_at <= $2 AND s.ends_at > $2::timestamptz - ${WINDOW}
-              AND ${published} AND ${attended} AND ${unanswered('after_course')}
-           ON CONFLICT (application_id, stage) DO NOTHING
-           RETURNING application_id AS id`,
-          [partnership.id, now],
-        )
-        const forms = await stageForms(
-          sql,
-          invited.map((i) => i.id),
-          'after_course',
-        )
+        const forms = await invite(sql, partnership.id, now, 'after_course', 's.ends_at')
         const expires = linkExpiry(now)
         await enqueueEmails(
           sql,
@@ -139,24 +156,13 @@ export function createEvaluationCycle(deps: CycleDeps) {
     async inviteFollowUp(partnership: PartnershipRef): Promise<number> {
       const { followUpDelayMonths: months } = await rulesNow(partnership)
       return pass(partnership, 'evaluation.follow-up', async (sql, now) => {
-        const invited = await sql.query<{ id: string }>(
-          `INSERT INTO evaluation_invitations (partnership_id, application_id, stage, questionnaire_id, sent_at)
-           SELECT $1, a.id, 'follow_up', q.id, $2
-             FROM applications a
-             JOIN sessions s ON s.id = a.session_id
-             JOIN courses c ON c.id = s.course_id
-             JOIN questionnaires q ON q.id::text = c.evaluation_plan ->> 'followUp'
-            WHERE s.ends_at + make_interval(months => $3) <= $2
-              AND s.ends_at + make_interval(months => $3) > $2::timestamptz - ${WINDOW}
-              AND ${published} AND ${attended} AND ${unanswered('follow_up')}
-           ON CONFLICT (application_id, stage) DO NOTHING
-           RETURNING application_id AS id`,
-          [partnership.id, now, months],
-        )
-        const forms = await stageForms(
+        const forms = await invite(
           sql,
-          invited.map((i) => i.id),
+          partnership.id,
+          now,
           'follow_up',
+          's.ends_at + make_interval(months => $3)',
+          [months],
         )
         const expires = linkExpiry(now)
         await enqueueEmails(

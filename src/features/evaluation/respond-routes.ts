@@ -65,7 +65,7 @@ export default async function respondRoutes(app: FastifyInstance, { services }: 
     if (!found.ok) return linkProblem(reply, found)
     const outcome = text(body.planOutcome)
     try {
-      await responses.respondByLink(slug, token, {
+      await responses.respondByLink(found, {
         answers: answersFromForm(body, found.form.questions, found.form.objectives),
         planOutcome: planOutcomes.includes(outcome as PlanOutcome) ? (outcome as PlanOutcome) : null,
       })

@@ -101,12 +101,9 @@ export function createResponseService(deps: {
     /** The questionnaire an emailed link leads to, or why the link cannot be used. */
     linkedForm: linked,
 
-    /** Answers sent from an emailed link; the link is checked again, as it may have expired since. */
-    async respondByLink(slug: string, token: string, answer: Answer): Promise<LinkedForm> {
-      const found = await linked(slug, token)
-      if (!found.ok) return found
+    /** Answers to the questionnaire a link led to (from `linkedForm`, which checked the link). */
+    async respondByLink(found: Extract<LinkedForm, { ok: true }>, answer: Answer): Promise<void> {
       await save(systemContext(found.partnership, 'evaluation-link'), found.form, answer)
-      return found
     },
   }
 }
