@@ -5,6 +5,7 @@ import { createBookingService } from './features/booking/service.ts'
 import { createCatalogueService } from './features/catalogue/service.ts'
 import { createCertificateService } from './features/certificates/service.ts'
 import { createChargeService } from './features/charges/service.ts'
+import { createComplianceService } from './features/compliance/service.ts'
 import { createConcernService } from './features/concerns/service.ts'
 import { createContractService } from './features/contracts/service.ts'
 import { createCourseService } from './features/courses/service.ts'
@@ -69,6 +70,7 @@ export function createServices(deps: ServiceDeps) {
     accounts: createAccountService({ db, clock, publicUrl: config.publicUrl, mailQueued }),
     policy,
     directory: createDirectoryService({ db, clock, policy }),
+    compliance: createComplianceService({ db, clock }),
     imports: createImportService({ db, clock, policy }),
     merges: createMergeService({ db, clock }),
     registrations: createRegistrationService({

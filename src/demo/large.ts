@@ -50,6 +50,12 @@ export function largeSteps(
   const chance = (kind: string, n: string) =>
     `(('x' || substr(md5('${key}:${kind}:' || ${n}), 1, 8))::bit(32)::bigint / 4294967296.0)`
   const p = partnership.id
+  // Each agency's first person (1 to the number of agencies) manages its staff. Of everyone
+  // after them, one in three works for one of the eight largest agencies (the trusts, the
+  // council, the police), as in a real partnership; the rest are spread evenly.
+  const largest = Math.min(8, size.agencies)
+  const agencyOf = (n: string) =>
+    `(CASE WHEN ${n} > ${size.agencies} AND ${n} % 3 = 0 THEN 1 + (${n} / 3) % ${largest} ELSE 1 + (${n} - 1) % ${size.agencies} END)`
   const totalSessions = size.years * size.sessionsPerYear
   // Sessions run on weekdays through the five financial years that ended before this one.
   const thisYearStart = Number(today.slice(0, 4)) - (Number(today.slice(5, 7)) < 4 ? 1 : 0)
@@ -73,7 +79,6 @@ export function largeSteps(
     },
     {
       name: 'practitioners',
-      // Each agency's staff are a block; the first of each block manages the rest.
       run: (sql) =>
         sql.query(
           `WITH names AS (
@@ -82,15 +87,15 @@ export function largeSteps(
                     ARRAY['Smith', 'Jones', 'Taylor', 'Brown', 'Williams', 'Wilson', 'Johnson', 'Davies', 'Patel',
                           'Khan', 'Evans', 'Thomas', 'Roberts', 'Walker', 'Wright', 'Hughes', 'Green', 'Hall'] AS lasts
            ), staff AS (
-             SELECT n, 1 + (n - 1) % $3 AS agency, (n - 1) / $3 AS place FROM generate_series(1, $2) n
+             SELECT n, ${agencyOf('n')} AS agency, n > $3 AS managed FROM generate_series(1, $2) n
            )
            INSERT INTO people (id, partnership_id, first_name, last_name, email, agency_id, role, manager_name, manager_email, agency_since)
            SELECT ${id('person', 'n')}, $1,
                   firsts[1 + floor(${chance('first', 'n')} * 20)::int], lasts[1 + floor(${chance('last', 'n')} * 18)::int],
                   'person' || n || '@synthetic.example.org', ${id('agency', 'agency')},
                   (ARRAY['Social worker', 'Health visitor', 'Police officer', 'Teacher', 'Support worker', 'Nurse'])[1 + n % 6],
-                  CASE WHEN place > 0 THEN 'Manager of agency ' || agency END,
-                  CASE WHEN place > 0 THEN 'person' || agency || '@synthetic.example.org' END,
+                  CASE WHEN managed THEN 'Manager of agency ' || agency END,
+                  CASE WHEN managed THEN 'person' || agency || '@synthetic.example.org' END,
                   date '2015-01-01' + (n % 3000)
              FROM staff, names`,
           [p, size.people, size.agencies],
@@ -181,7 +186,7 @@ export function largeSteps(
           `INSERT INTO applications (id, partnership_id, session_id, person_id, agency_id, manager_email, status, reason,
                                      applied_at, confirmed_at)
            SELECT ${id('application', "s_n || ':' || k")}, $1, ${id('session', 's_n')}, ${id('person', 'person')},
-                  ${id('agency', `1 + (person - 1) % ${size.agencies}`)}, 'manager@synthetic.example.org',
+                  ${id('agency', agencyOf('person'))}, 'manager@synthetic.example.org',
                   CASE WHEN held THEN 'confirmed' ELSE 'withdrawn' END,
                   CASE WHEN held THEN 'place ' || (k + 1) || ' of ' || $4 ELSE 'not allocated a place' END,
                   s.starts_at - interval '60 days', CASE WHEN held THEN s.starts_at - interval '42 days' END

@@ -9,6 +9,7 @@ import bookingRoutes from './booking/routes.ts'
 import catalogueRoutes from './catalogue/routes.ts'
 import certificatesApi from './certificates/api.ts'
 import certificateRoutes from './certificates/routes.ts'
+import complianceRoutes from './compliance/routes.ts'
 import concernRoutes from './concerns/routes.ts'
 import contractsApi from './contracts/api.ts'
 import contractRoutes from './contracts/routes.ts'
@@ -50,6 +51,7 @@ export const features: FeaturePlugin[] = [
   policyApi,
   auditRoutes,
   directoryApi,
+  complianceRoutes,
   coursesApi,
   courseRoutes,
   sessionsApi,

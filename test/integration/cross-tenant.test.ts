@@ -312,6 +312,8 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/contracts/:id/edit': jerseyContract,
   '/agencies/:id': jerseyAgency,
   '/agencies/:id/edit': jerseyAgency,
+  '/agencies/:id/compliance': jerseyAgency,
+  '/agencies/:id/compliance.csv': jerseyAgency,
   '/people/:id': jerseyPerson,
   '/people/:id/edit': jerseyPerson,
   '/people/import/:id': jerseyImport,

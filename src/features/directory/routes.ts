@@ -140,6 +140,9 @@ export default async function directoryRoutes(app: FastifyInstance, { services }
         agency,
         feePence: placeFeePence(agency, rules),
         canChange: ctx.actor.roles.includes('admin'),
+        canSeeCompliance:
+          ctx.actor.roles.includes('admin') ||
+          (ctx.actor.roles.includes('agency-lead') && ctx.actor.agencyIds.includes(agency.id)),
         backLink: '/agencies',
       })
     },

@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Context } from '#platform/context.ts'
+import type { TestApp } from '#test/support/app.ts'
+import { page, testApp } from '#test/support/app.ts'
+import type { BookingWorld } from '#test/support/booking.ts'
+import { bookingWorld } from '#test/support/booking.ts'
+import { addMonths, addYears, complianceOn } from './rules.ts'
+
+let t: TestApp
+let world: BookingWorld
+let agencyId: string
+let otherAgencyId: string
+const ids: Record<string, string> = {}
+let certificates = 0
+
+/** A certificate from a session of the course that ended on the given day. */
+async function certificate(personId: string, courseId: string, endedOn: string) {
+  certificates++
+  await t.db.tenant(world.scope, async (sql) => {
+    const session = await sql.one<{ id: string }>(
+      `INSERT INTO sessions (partnership_id, course_id, format, joining_url, capacity, status, starts_at, ends_at)
+       VALUES ($1, $2, 'online', 'https://meet.example.org/x', 20, 'delivered', $3::date + time '09:30', $3::date + time '12:30')
+       RETURNING id`,
+      [world.partnership.id, courseId, endedOn],
+    )
+    const application = await sql.one<{ id: string }>(
+      `INSERT INTO applications (partnership_id, session_id, person_id, agency_id, manager_email, status, confirmed_at)
+       SELECT $1, $2, id, agency_id, 'manager@example.org', 'confirmed', $4::date - 30 FROM people WHERE id = $3 RETURNING id`,
+      [world.partnership.id, session.id, personId, endedOn],
+    )
+    await sql.query(
+      `INSERT INTO certificates (partnership_id, application_id, person_id, session_id, code) VALUES ($1, $2, $3, $4, $5)`,
+      [
+        world.partnership.id,
+        application.id,
+        personId,
+        session.id,
+        `CMPL-TEST-AAA${String.fromCharCode(65 + certificates)}`,
+      ],
+    )
+  })
+}
+
+beforeAll(async () => {
+  t = await testApp()
+  world = await bookingWorld(t)
+  agencyId = await world.agency('Compliance Community Trust', 'health')
+  otherAgencyId = await world.agency('Another Trust', 'health')
+  const basics = await world.course('Safeguarding basics')
+  const advanced = await world.course('Advanced safeguarding', 'Advanced')
+  ids.current = await world.person(agencyId, { first: 'Current' })
+  ids.soon = await world.person(agencyId, { first: 'Soon' })
+  ids.lapsed = await world.person(agencyId, { first: 'Lapsed' })
+  ids.never = await world.person(agencyId, { first: 'Never' })
+  ids.tiered = await world.person(agencyId, { first: 'Tiered', tier: 'Advanced' })
+  ids.formula = await world.person(agencyId, { first: '=HYPERLINK' })
+  ids.elsewhere = await world.person(otherAgencyId, { first: 'Elsewhere' })
+  // Today is 24 November 2026 and the refresher is due every three years.
+  await certificate(ids.current, basics, '2022-03-01')
+  await certificate(ids.current, basics, '2025-06-10')
+  await certificate(ids.soon, basics, '2023-12-10')
+  await certificate(ids.lapsed, basics, '2023-11-01')
+  // A course of no tier is not evidence for someone whose tier has its own courses.
+  await certificate(ids.tiered, basics, '2026-01-15')
+  await certificate(ids.elsewhere, advanced, '2026-01-15')
+})
+afterAll(() => t?.close())
+
+const lead = (agencyIds: string[]): Context => ({
+  ...world.admin,
+  actor: { userId: null, label: 'test', roles: ['agency-lead'], agencyIds },
+})
+
+describe('an agency’s staff compliance', () => {
+  it('shows each member of staff as up to date, due soon, overdue or with no training', async () => {
+    const found = await t.services.compliance.ofAgency(world.admin, agencyId)
+    const statusOf = (id: string | undefined) => found.staff.find((p) => p.personId === id)?.status
+    expect(found.refresherYears).toBe(3)
+    expect(statusOf(ids.current)).toBe('up-to-date')
+    expect(found.staff.find((p) => p.personId === ids.current)?.dueOn).toBe('2028-06-10')
+    expect(statusOf(ids.soon)).toBe('due-soon')
+    expect(statusOf(ids.lapsed)).toBe('overdue')
+    expect(statusOf(ids.never)).toBe('none')
+    expect(statusOf(ids.tiered)).toBe('none')
+    expect(found.staff.some((p) => p.personId === ids.elsewhere)).toBe(false)
+    expect(found.counts).toEqual({ overdue: 1, none: 3, 'due-soon': 1, 'up-to-date': 1 })
+  })
+
+  it('leaves out people who have left', async () => {
+    const leaver = await world.person(agencyId, { first: 'Leaver' })
+    await t.db.tenant(world.scope, (sql) =>
+      sql.query(`UPDATE people SET status = 'left' WHERE id = $1`, [leaver]),
+    )
+    const found = await t.services.compliance.ofAgency(world.admin, agencyId)
+    expect(found.staff.some((p) => p.personId === leaver)).toBe(false)
+  })
+
+  it('is for the agency’s own lead and admins only', async () => {
+    await expect(t.services.compliance.ofAgency(lead([agencyId]), agencyId)).resolves.toMatchObject({
+      agency: { id: agencyId },
+    })
+    await expect(t.services.compliance.ofAgency(lead([otherAgencyId]), agencyId)).rejects.toThrow(
+      /not found/i,
+    )
+    await expect(
+      t.services.compliance.ofAgency(
+        { ...world.admin, actor: { ...world.admin.actor, roles: ['trainer'] } },
+        agencyId,
+      ),
+    ).rejects.toThrow()
+    const lead2 = await t.signIn('agency-lead@norfolk.example.org')
+    expect((await lead2.get(`/agencies/${agencyId}/compliance`)).statusCode).toBe(404)
+    expect((await lead2.get(`/agencies/${agencyId}/compliance.csv`)).statusCode).toBe(404)
+    const practitioner = await t.signIn('practitioner@norfolk.example.org')
+    expect((await practitioner.get(`/agencies/${agencyId}/compliance`)).statusCode).toBe(403)
+    expect((await lead2.get('/agencies/not-a-uuid/compliance')).statusCode).toBe(404)
+  })
+
+  it('lists the staff on a page with a filter, and the agency page links to it', async () => {
+    const admin = await t.signIn('admin@norfolk.example.org')
+    const agencyPage = page((await admin.get(`/agencies/${agencyId}`)).body)
+    expect(agencyPage(`a[href="/agencies/${agencyId}/compliance"]`).length).toBe(1)
+    const all = page((await admin.get(`/agencies/${agencyId}/compliance`)).body)
+    expect(all('h1').text()).toBe('Training compliance')
+    expect(all('main').text()).toMatch(/Overdue\s*1/)
+    expect(all('tbody tr').length).toBe(4 + 6)
+    const overdue = page((await admin.get(`/agencies/${agencyId}/compliance?status=overdue`)).body)
+    const rows = overdue('table').last().find('tbody tr')
+    expect(rows.length).toBe(1)
+    expect(rows.text()).toContain('Lapsed Tester')
+    expect(rows.text()).toMatch(/1 November 2026/)
+    // A filter it does not know shows everyone rather than failing.
+    const odd = await admin.get(`/agencies/${agencyId}/compliance?status=<script>&page=-3`)
+    expect(odd.statusCode).toBe(200)
+    expect(odd.body).not.toContain('<script>&')
+  })
+
+  it('downloads the whole list as a spreadsheet that is safe to open', async () => {
+    const admin = await t.signIn('admin@norfolk.example.org')
+    const response = await admin.get(`/agencies/${agencyId}/compliance.csv`)
+    expect(response.statusCode).toBe(200)
+    expect(response.headers['content-type']).toMatch(/text\/csv/)
+    const lines = response.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n')
+    expect(lines[0]).toBe('Name,Email,Role,Tier,Status,Trained on,Course,Refresher due by')
+    expect(lines.length).toBe(1 + 6)
+    expect(response.body).toContain("'=HYPERLINK Tester")
+    expect(lines.find((l) => l.startsWith('Soon'))).toMatch(
+      /Due within 3 months,2023-12-10,Safeguarding basics,2026-12-10/,
+    )
+  })
+})
+
+describe('when a refresher falls due', () => {
+  const person = (trainedOn: string | null) => ({
+    personId: 'p',
+    name: 'A',
+    email: 'a@example.org',
+    role: null,
+    tier: null,
+    trainedOn,
+    courseTitle: null,
+  })
+
+  it('keeps a date within its month when adding years and months', () => {
+    expect(addMonths('2024-02-29', 12)).toBe('2025-02-28')
+    expect(addMonths('2026-05-31', 1)).toBe('2026-06-30')
+    expect(addMonths('2026-11-24', 3)).toBe('2027-02-24')
+    expect(addYears('2024-02-29', 3)).toBe('2027-02-28')
+    expect(addYears('2024-02-29', 4)).toBe('2028-02-29')
+    expect(addYears('2023-12-10', 3)).toBe('2026-12-10')
+  })
+
+  it('is overdue the day after its due date, and due soon up to three months before', () => {
+    const on = complianceOn('2026-11-24', 3)
+    expect(on(person('2023-11-24')).status).toBe('due-soon')
+    expect(on(person('2023-11-23')).status).toBe('overdue')
+    expect(on(person('2024-02-24')).status).toBe('due-soon')
+    expect(on(person('2024-02-25')).status).toBe('up-to-date')
+    expect(on(person(null))).toMatchObject({ status: 'none', dueOn: null })
+  })
+})
