@@ -4,6 +4,7 @@ import { certificates } from './certificates.ts'
 import { impactView } from './impact.ts'
 import { importPeople } from './import.ts'
 import { largePartnership } from './large.ts'
+import { mixedLoad } from './load.ts'
 import { shortlistingDatabase } from './shortlisting-db.ts'
 import { startup } from './startup.ts'
 
@@ -16,9 +17,16 @@ export type Figure = {
   ratio: number
   /** For a rate (a throughput), the target is a floor rather than a ceiling. */
   higherIsBetter?: true
+  /** A target set for PostgreSQL: on the embedded database the figure is shown, not judged. */
+  postgresOnly?: true
 }
 
-const met = (f: Figure) => (f.higherIsBetter ? f.value >= f.target : f.value <= f.target)
+const onPostgres = Boolean(process.env.DATABASE_URL)
+
+function met(f: Figure): 'yes' | 'NO' | 'n/a' {
+  if (f.postgresOnly && !onPostgres) return 'n/a'
+  return (f.higherIsBetter ? f.value >= f.target : f.value <= f.target) ? 'yes' : 'NO'
+}
 
 /**
  * Runs every benchmark and writes var/bench/latest.json. Each figure is measured beside a
@@ -34,6 +42,7 @@ async function main() {
     ...(await certificates()),
     ...(await impactView()),
     ...(await largePartnership()),
+    ...(await mixedLoad()),
   ]
   mkdirSync('var/bench', { recursive: true })
   writeFileSync('var/bench/latest.json', `${JSON.stringify(figures, null, 2)}\n`)
@@ -44,10 +53,10 @@ async function main() {
       target: `${f.target} ${f.unit}`,
       baseline: `${f.baseline} ${f.unit}`,
       'value / baseline': f.ratio,
-      met: met(f) ? 'yes' : 'NO',
+      met: met(f),
     })),
   )
-  if (!figures.every(met)) process.exitCode = 1
+  if (figures.some((f) => met(f) === 'NO')) process.exitCode = 1
 }
 
 await main()

@@ -12,6 +12,7 @@ import { csrfProtection } from './platform/http/csrf.ts'
 import { installErrorHandling } from './platform/http/error-handler.ts'
 import { openApi } from './platform/http/openapi.ts'
 import { operations } from './platform/http/operations.ts'
+import { publicPages } from './platform/http/public-pages.ts'
 import { rendering } from './platform/http/render.ts'
 import { securityHeaders } from './platform/http/security.ts'
 import { uploads } from './platform/http/uploads.ts'
@@ -61,6 +62,7 @@ export async function buildApp(services: Services) {
     maxHours: config.sessionMaxHours,
   })
   await app.register(csrfProtection, { secret: config.sessionSecret, production: config.production })
+  await app.register(publicPages, { seconds: config.publicPageSeconds })
   await app.register(rendering, { views: createViews() })
   await openApi(app, { publicUrl: config.publicUrl })
   installErrorHandling(app)

@@ -40,6 +40,12 @@ const environmentSchema = z
       .max(24 * 7)
       .default(12),
     SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
+    PUBLIC_PAGE_SECONDS: z.coerce
+      .number({ message: 'must be a number of seconds' })
+      .int()
+      .min(0)
+      .max(300)
+      .optional(),
     CASCADE_DEMO: booleanFlag.optional(),
     CASCADE_CLOCK: z.iso
       .datetime({ offset: true, message: 'must be an ISO instant, like 2026-04-01T09:00:00Z' })
@@ -93,6 +99,8 @@ export type Config = Readonly<{
   sessionMaxHours: number
   /** Sign-in attempts allowed from one address a minute, before 429. */
   signInAttemptsPerMinute: number
+  /** How long a public page (the catalogue) is kept for other visitors; 0 renders each one. */
+  publicPageSeconds: number
   demo: boolean
   fixedClock?: string
   jobs: 'inline' | 'off'
@@ -139,6 +147,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionMaxHours: e.SESSION_MAX_HOURS,
     signInAttemptsPerMinute: e.SIGN_IN_ATTEMPTS_PER_MINUTE,
+    // Tests render every page, so a change they make shows at once.
+    publicPageSeconds: e.PUBLIC_PAGE_SECONDS ?? (e.NODE_ENV === 'test' ? 0 : 10),
     demo: e.CASCADE_DEMO ?? !production,
     fixedClock: e.CASCADE_CLOCK,
     jobs: e.CASCADE_JOBS,

@@ -238,7 +238,7 @@ export function createPlaces(deps: BookingDeps) {
               throw new ValidationError([
                 { field: 'personId', text: `${person.name} is not in the agency the place was booked for` },
               ])
-            const live = await liveApplicationsOf(sql, person.id)
+            const { live } = person
             if (live.some((a) => a.sessionId === session.id))
               throw new ConflictError(`${person.name} already has a place or an application for this session`)
             const clash = live.find((a) => overlaps(a.parts, session.parts))

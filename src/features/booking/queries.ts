@@ -72,53 +72,66 @@ export type Applicant = {
   userId: string | null
   /** Registered themselves and not yet confirmed by their agency's lead. */
   pending: boolean
+  /** Their live applications, with their sessions' parts, to refuse applying twice at once. */
+  live: LiveApplication[]
 }
 
-/**
- * A live person who may apply: active, or registered and waiting for their agency's lead, whose
- * application is held (not given a place) until the lead confirms them.
- */
-export function applicantById(sql: Sql, id: string): Promise<Applicant | undefined> {
-  return sql.maybeOne<Applicant>(
-    `SELECT id, first_name || ' ' || last_name AS name, email, agency_id AS "agencyId", user_id AS "userId",
-            status = 'pending' AS pending
-       FROM people WHERE id = $1 AND merged_into IS NULL AND status IN ('active', 'pending')`,
-    [id],
-  )
+export type LiveApplication = { sessionId: string; courseTitle: string; parts: Part[] }
+
+type LiveRow = {
+  sessionId: string
+  courseTitle: string
+  parts: { startsAt: string; endsAt: string }[] | null
 }
 
-/** The person's other live applications, with their sessions' parts, to refuse applying twice at once. */
-export async function liveApplicationsOf(
-  sql: Sql,
-  personId: string,
-): Promise<{ sessionId: string; courseTitle: string; parts: Part[] }[]> {
-  const rows = await sql.query<{
-    sessionId: string
-    courseTitle: string
-    parts: { startsAt: string; endsAt: string }[]
-  }>(
-    `SELECT a.session_id AS "sessionId", c.title AS "courseTitle",
-            (SELECT json_agg(json_build_object('startsAt', sp.starts_at, 'endsAt', sp.ends_at))
-               FROM session_parts sp WHERE sp.session_id = a.session_id) AS parts
-       FROM applications a JOIN sessions s ON s.id = a.session_id JOIN courses c ON c.id = s.course_id
-      WHERE a.person_id = $1 AND ${LIVE} AND s.status <> 'cancelled'`,
-    [personId],
-  )
+const liveApplicationsSql = (person: string) =>
+  `SELECT a.session_id AS "sessionId", c.title AS "courseTitle",
+          (SELECT json_agg(json_build_object('startsAt', sp.starts_at, 'endsAt', sp.ends_at))
+             FROM session_parts sp WHERE sp.session_id = a.session_id) AS parts
+     FROM applications a JOIN sessions s ON s.id = a.session_id JOIN courses c ON c.id = s.course_id
+    WHERE a.person_id = ${person} AND ${LIVE} AND s.status <> 'cancelled'`
+
+function liveFrom(rows: readonly LiveRow[]): LiveApplication[] {
   return rows.map((r) => ({
     ...r,
     parts: (r.parts ?? []).map((p) => ({ startsAt: new Date(p.startsAt), endsAt: new Date(p.endsAt) })),
   }))
 }
 
+/**
+ * A live person who may apply: active, or registered and waiting for their agency's lead, whose
+ * application is held (not given a place) until the lead confirms them. Their live
+ * applications come in the same round trip: applying checks them every time.
+ */
+export async function applicantById(sql: Sql, id: string): Promise<Applicant | undefined> {
+  const row = await sql.maybeOne<Omit<Applicant, 'live'> & { live: LiveRow[] }>(
+    `SELECT p.id, p.first_name || ' ' || p.last_name AS name, p.email, p.agency_id AS "agencyId",
+            p.user_id AS "userId", p.status = 'pending' AS pending,
+            (SELECT coalesce(json_agg(l), '[]') FROM (${liveApplicationsSql('p.id')}) l) AS live
+       FROM people p WHERE p.id = $1 AND p.merged_into IS NULL AND p.status IN ('active', 'pending')`,
+    [id],
+  )
+  return row && { ...row, live: liveFrom(row.live) }
+}
+
+/** The person's live applications, with their sessions' parts, to refuse applying twice at once. */
+export async function liveApplicationsOf(sql: Sql, personId: string): Promise<LiveApplication[]> {
+  return liveFrom(await sql.query<LiveRow>(liveApplicationsSql('$1'), [personId]))
+}
+
 export async function insertApplication(
   sql: Sql,
   partnershipId: string,
   application: ApplicationInput & { sessionId: string; agencyId: string; appliedBy: string | null },
-): Promise<string> {
-  const { id } = await sql.one<{ id: string }>(
-    `INSERT INTO applications (partnership_id, session_id, person_id, agency_id, manager_name, manager_email,
-       accepts_other_dates, access_needs, applied_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+): Promise<Application> {
+  // The new application comes back whole, as applicationById reads it, in the same round trip.
+  return sql.one<Application>(
+    `WITH a AS (
+       INSERT INTO applications (partnership_id, session_id, person_id, agency_id, manager_name, manager_email,
+         accepts_other_dates, access_needs, applied_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *
+     )
+     SELECT ${applicationColumns} FROM a JOIN people p ON p.id = a.person_id JOIN agencies g ON g.id = a.agency_id`,
     [
       partnershipId,
       application.sessionId,
@@ -131,7 +144,6 @@ export async function insertApplication(
       application.appliedBy,
     ],
   )
-  return id
 }
 
 /**

@@ -13,7 +13,8 @@ import { requireRole, scopeOf } from '#platform/context.ts'
 import type { Sql } from '#platform/db/database.ts'
 import { isUniqueViolation, isUuid } from '#platform/db/database.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#platform/errors.ts'
-import { enqueueEmail } from '#platform/mail/outbox.ts'
+import type { Email } from '#platform/mail/outbox.ts'
+import { enqueueEmails } from '#platform/mail/outbox.ts'
 import { askForApproval, createApproval, recentNoShows } from './approval.ts'
 import type { BookingDeps } from './deps.ts'
 import { mayActFor } from './deps.ts'
@@ -28,7 +29,6 @@ import {
   applicationsFor,
   insertApplication,
   liveApplicationCounts,
-  liveApplicationsOf,
 } from './queries.ts'
 import { applyingRefusal, belowMinimum, shortlistingTime } from './rules.ts'
 import { createShortlisting } from './shortlisting.ts'
@@ -40,7 +40,7 @@ export function createBookingService(deps: BookingDeps) {
   /**
    * The at-booking questions of the course's evaluation plan are part of applying: answered on
    * the form by someone applying for themselves (or given with the application), otherwise
-   * sent to the person to answer in their own words before the course.
+   * sent to the person to answer in their own words before the course: the email to send, if any.
    */
   async function answerAtBooking(
     sql: Sql,
@@ -48,17 +48,17 @@ export function createBookingService(deps: BookingDeps) {
     applicationId: string,
     personUserId: string | null,
     answers: Record<string, unknown> | null,
-  ) {
+  ): Promise<Email | null> {
     const form = await stageForm(sql, applicationId, 'at_booking')
-    if (!form?.versionId) return
+    if (!form?.versionId) return null
     const forThemselves = personUserId !== null && personUserId === ctx.actor.userId
     if (forThemselves || answers) {
       refuseAnswer(form, { answers: answers ?? {} })
       await saveResponse(sql, ctx.partnership.id, form, answers ?? {}, null, clock.now())
-      return
+      return null
     }
     const link = deps.evaluationLink(ctx.partnership, applicationId, 'at_booking', form.startsAt)
-    await enqueueEmail(sql, ctx.partnership.id, atBookingEmail(form, link))
+    return atBookingEmail(form, link)
   }
 
   return {
@@ -77,7 +77,8 @@ export function createBookingService(deps: BookingDeps) {
       try {
         // One transaction reads the rules, makes the application and reads it back: applying is
         // the busiest thing anyone does, on the morning a programme opens.
-        const application = await db.tenant(scopeOf(ctx), async (sql) => {
+        const scope = { ...scopeOf(ctx), action: 'application.apply' }
+        const application = await db.tenant(scope, async (sql) => {
           const rules = (await policyInForceOn(sql, londonDateOf(clock.now())))?.rules ?? defaultPolicy
           const { shortlistingLeadWeeks } = rules
           const session = isUuid(sessionId) ? await sessionById(sql, sessionId) : undefined
@@ -90,7 +91,7 @@ export function createBookingService(deps: BookingDeps) {
           }
           const refusal = applyingRefusal(session, clock.now(), shortlistingLeadWeeks)
           if (refusal) throw new ValidationError([{ field: 'sessionId', text: refusal }])
-          const clash = (await liveApplicationsOf(sql, person.id)).find(
+          const clash = person.live.find(
             (other) => other.sessionId !== session.id && overlaps(other.parts, session.parts),
           )
           if (clash)
@@ -100,14 +101,14 @@ export function createBookingService(deps: BookingDeps) {
                 text: `${person.name} has applied for ${clash.courseTitle} at the same time`,
               },
             ])
-          await sql.auditAs('application.apply')
-          const id = await insertApplication(sql, ctx.partnership.id, {
+          const made = await insertApplication(sql, ctx.partnership.id, {
             ...input,
             sessionId: session.id,
             agencyId: person.agencyId,
             appliedBy: ctx.actor.userId,
           })
-          await answerAtBooking(sql, ctx, id, person.userId, input.answers ?? null)
+          const { id } = made
+          const toAnswer = await answerAtBooking(sql, ctx, id, person.userId, input.answers ?? null)
           const missed = await recentNoShows(sql, person.id, rules, clock.now())
           const needsApproval = rules.noShowsBeforeApproval > 0 && missed >= rules.noShowsBeforeApproval
           if (needsApproval)
@@ -125,7 +126,7 @@ export function createBookingService(deps: BookingDeps) {
               deps.publicUrl,
               clock.now(),
             )
-          await enqueueEmail(sql, ctx.partnership.id, {
+          const received: Email = {
             to: person.email,
             subject: `Application received: ${session.courseTitle}`,
             text: [
@@ -148,10 +149,13 @@ export function createBookingService(deps: BookingDeps) {
                   ]
                 : []),
             ].join('\n'),
-          })
-          const made = await applicationById(sql, id)
-          if (!made) throw new NotFoundError('Application')
-          return made
+          }
+          await enqueueEmails(sql, ctx.partnership.id, toAnswer ? [received, toAnswer] : [received])
+          if (!needsApproval) return made
+          // Asking for approval changed it: read it as it now is.
+          const held = await applicationById(sql, id)
+          if (!held) throw new NotFoundError('Application')
+          return held
         })
         deps.mailQueued?.()
         return application

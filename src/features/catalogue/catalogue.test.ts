@@ -93,3 +93,54 @@ describe('the public catalogue', () => {
     }
   })
 })
+
+describe('public pages kept for a few seconds', () => {
+  let kept: TestApp
+  let courseId = ''
+  let ctx: ReturnType<typeof systemContext>
+  beforeAll(async () => {
+    kept = await testApp({ env: { PUBLIC_PAGE_SECONDS: '10' } })
+    ctx = systemContext(await kept.partnership('norfolk'), 'test')
+    courseId = (
+      await kept.services.courses.create(ctx, aCourse({ title: 'Kept course', status: 'published' }))
+    ).id
+  })
+  afterAll(() => kept?.close())
+
+  const retitle = (title: string) => kept.services.courses.change(ctx, courseId, { title })
+
+  it('serves everyone kept content, each with their own form token, and an admin’s change at once', async () => {
+    const url = `/p/norfolk/courses/${courseId}`
+    const first = kept.browser()
+    const firstPage = await first.get(url)
+    expect(page(firstPage.body)('h1').text()).toBe('Kept course')
+    // A change made elsewhere (another process, or straight in the database) waits for the page to go stale.
+    await retitle('Kept course, renamed')
+    const second = kept.browser()
+    const secondPage = await second.get(url)
+    expect(page(secondPage.body)('h1').text()).toBe('Kept course')
+    const token = (body: string) => page(body)('input[name="_csrf"]').val()
+    expect(token(secondPage.body)).toMatch(/^[A-Za-z0-9_-]{20,}$/)
+    expect(token(secondPage.body)).not.toBe(token(firstPage.body))
+    // A signed-in user gets the kept content in a layout of their own, with their own token.
+    const practitioner = await kept.signIn('practitioner@norfolk.example.org')
+    const theirs = page((await practitioner.get(url)).body)
+    expect(theirs('h1').text()).toBe('Kept course')
+    expect(theirs('.cascade-partnership__user').text()).not.toBe('')
+    const tokens = theirs('input[name="_csrf"]')
+      .map((_i, input) => theirs(input).val())
+      .get()
+    expect(new Set(tokens).size).toBe(1)
+    expect(tokens[0]).not.toBe(token(secondPage.body))
+    // The second visitor's own token is accepted; registering interest does not change the page.
+    const registered = await second.post(`${url}/interest`, { name: 'Sam Visitor', email: 'sam@example.org' })
+    expect(registered.statusCode).toBe(200)
+    expect(page((await kept.browser().get(url)).body)('h1').text()).toBe('Kept course')
+    // Anything an admin does through the pages (here, no more than signing out) clears what is
+    // kept, so the change they made shows at once.
+    const admin = await kept.signIn('admin@norfolk.example.org')
+    await retitle('Kept course, renamed again')
+    expect((await admin.post('/sign-out', {})).statusCode).toBe(200)
+    expect(page((await kept.browser().get(url)).body)('h1').text()).toBe('Kept course, renamed again')
+  })
+})

@@ -46,42 +46,44 @@ export default async function catalogueRoutes(app: FastifyInstance, { services }
 
   app.get<{ Params: { slug: string }; Querystring: Record<string, string> }>(
     '/p/:slug/courses',
-    { config: { access: 'public' } },
-    async (request, reply) => {
-      const filter = filterSchema.parse(request.query)
-      const found = await catalogue.courses(request.params.slug, filter)
-      const now = clock.now()
-      return reply.view('catalogue/views/courses.njk', {
-        title: `Courses from ${found.partnership.name}`,
-        ...found,
-        filter,
-        deliveryMethodNames,
-        courses: found.courses.map((c) => ({
-          ...c,
-          sessions: c.sessions.map((s) => describe(s, found.leadWeeks, now)),
-        })),
-      })
-    },
+    { config: { access: 'public', publicPage: true } },
+    (request, reply) =>
+      reply.publicView('catalogue/views/courses.njk', async () => {
+        const filter = filterSchema.parse(request.query)
+        const found = await catalogue.courses(request.params.slug, filter)
+        const now = clock.now()
+        return {
+          title: `Courses from ${found.partnership.name}`,
+          ...found,
+          filter,
+          deliveryMethodNames,
+          courses: found.courses.map((c) => ({
+            ...c,
+            sessions: c.sessions.map((s) => describe(s, found.leadWeeks, now)),
+          })),
+        }
+      }),
   )
 
   app.get<{ Params: { slug: string; id: string } }>(
     '/p/:slug/courses/:id',
-    { config: { access: 'public' } },
-    async (request, reply) => {
-      const { partnership, course, leadWeeks, now } = await catalogue.course(
-        request.params.slug,
-        request.params.id,
-      )
-      return reply.view('catalogue/views/course.njk', {
-        title: course.title,
-        partnership,
-        course: { ...course, sessions: course.sessions.map((s) => describe(s, leadWeeks, now)) },
-        deliveryMethodNames,
-        // With no date open for applications, people can ask to hear when there is one.
-        interestOpen: !course.sessions.some((s) => s.status === 'open'),
-        values: {},
-        backLink: `/p/${partnership.slug}/courses`,
-      })
-    },
+    { config: { access: 'public', publicPage: true } },
+    (request, reply) =>
+      reply.publicView('catalogue/views/course.njk', async () => {
+        const { partnership, course, leadWeeks, now } = await catalogue.course(
+          request.params.slug,
+          request.params.id,
+        )
+        return {
+          title: course.title,
+          partnership,
+          course: { ...course, sessions: course.sessions.map((s) => describe(s, leadWeeks, now)) },
+          deliveryMethodNames,
+          // With no date open for applications, people can ask to hear when there is one.
+          interestOpen: !course.sessions.some((s) => s.status === 'open'),
+          values: {},
+          backLink: `/p/${partnership.slug}/courses`,
+        }
+      }),
   )
 }

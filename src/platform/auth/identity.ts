@@ -188,6 +188,7 @@ type TokenRow = {
   email: string
   display_name: string
   disabled: boolean
+  memberships: { role: Role; agencyIds: string[]; id: string; slug: string; name: string }[]
 }
 
 /** API tokens: shown once, stored hashed, each bound to one user in one partnership. */
@@ -215,30 +216,19 @@ export function createApiTokens(db: Database, clock: Clock) {
 
     async resolve(token: string): Promise<Authenticated | null> {
       if (!token.startsWith('cas_') || token.length > 200) return null
-      // The token and its user's memberships in one transaction: every API request starts here.
-      const found = await db.platform(async (sql) => {
-        const row = await sql.maybeOne<TokenRow>(
-          // When a token was last used is kept to the minute: writing it on every request would
-          // make an integration's concurrent requests queue for the token's row.
-          `WITH found AS (
-             SELECT t.id, t.user_id, t.partnership_id, t.last_used_at, u.email, u.display_name, u.disabled
-               FROM api_tokens t JOIN users u ON u.id = t.user_id
-              WHERE t.token_hash = $1 AND t.revoked_at IS NULL
-           ), touched AS (
-             UPDATE api_tokens SET last_used_at = $2
-              WHERE id IN (SELECT id FROM found WHERE last_used_at IS NULL OR last_used_at < $2::timestamptz - interval '1 minute')
-           )
-           SELECT user_id, partnership_id, email, display_name, disabled FROM found`,
-          [hashToken(token), clock.now()],
-        )
-        if (!row || row.disabled) return null
-        return { row, memberships: await membershipsOf(sql, row.user_id) }
-      })
-      if (!found) return null
-      const { row, memberships } = found
+      // The token, its user and their memberships in one round trip: every API request starts here.
+      const [row] = await db.platformStatement<TokenRow>('SELECT * FROM cascade_api_token($1, $2)', [
+        hashToken(token),
+        clock.now(),
+      ])
+      if (!row || row.disabled) return null
       return authenticatedIn(
         { id: row.user_id, email: row.email, displayName: row.display_name },
-        memberships,
+        row.memberships.map((m) => ({
+          partnership: { id: m.id, slug: m.slug, name: m.name },
+          role: m.role,
+          agencyIds: m.agencyIds,
+        })),
         row.partnership_id,
         'token',
       )

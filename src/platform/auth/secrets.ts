@@ -1,8 +1,27 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 
+// Secure random bytes from the system's generator, fetched 4 KB at a time: the same
+// randomness with one system call for every 128 tokens rather than one each, as the runtime
+// does for its own random UUIDs. A first-time visitor to a public page is given a token.
+const POOL_BYTES = 4096
+let pool = Buffer.alloc(0)
+let used = 0
+
+function secureRandom(bytes: number): Buffer {
+  if (used + bytes > pool.length) {
+    pool = randomBytes(POOL_BYTES)
+    used = 0
+  }
+  const drawn = Buffer.from(pool.subarray(used, used + bytes))
+  // Drawn bytes do not stay behind in the pool.
+  pool.fill(0, used, used + bytes)
+  used += bytes
+  return drawn
+}
+
 /** A random token for a cookie, link or API token: 32 bytes, URL-safe. */
 export function newToken(prefix = ''): string {
-  return prefix + randomBytes(32).toString('base64url')
+  return prefix + secureRandom(32).toString('base64url')
 }
 
 /** Only the hash of a session id, link or API token is stored, so a leaked table grants nothing. */

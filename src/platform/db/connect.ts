@@ -24,6 +24,7 @@ export async function connectDatabase(
         : undefined,
       poolSize: config.database.poolSize,
       clock,
+      prepareStatements: true,
     })
     return { db, embedded: null, close: () => db.close() }
   }

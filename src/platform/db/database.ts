@@ -30,6 +30,11 @@ export type TenantScope = {
   requestId?: string
   /** Who acted when there is no user: 'cli', 'job:…', 'demo-seed'. */
   actor?: string
+  /**
+   * What the transaction does, when it is known before it starts: named with the scope it
+   * costs no round trip of its own (as Sql.auditAs does).
+   */
+  action?: string
 }
 
 export type AnonymousScope = {
@@ -55,9 +60,33 @@ const SAFE_LABEL = /^[A-Za-z0-9:._@-]{1,120}$/
 // Which transaction, if any, the current async call chain is inside.
 const insideTransaction = new AsyncLocalStorage<true>()
 
-function wrap(client: pg.PoolClient): Sql {
-  const query = async <R>(text: string, values?: readonly unknown[]) =>
-    (await client.query(text, values as unknown[] | undefined)).rows as R[]
+/**
+ * Names for the statements a PostgreSQL server keeps prepared on each connection, by their
+ * text. Cascade's statements are written in its code, so there are a few hundred; the cap
+ * keeps a statement built from varying text (a list of placeholders) from growing it for ever.
+ */
+const statementNames = new Map<string, string>()
+const MOST_STATEMENTS = 2_000
+
+function statementName(text: string): string | undefined {
+  let name = statementNames.get(text)
+  if (!name && statementNames.size < MOST_STATEMENTS) {
+    name = `cascade_${statementNames.size}`
+    statementNames.set(text, name)
+  }
+  return name
+}
+
+function wrap(client: pg.PoolClient, prepare: boolean): Sql {
+  // A prepared statement is parsed and planned once per connection rather than on every run:
+  // on the busiest paths that is most of the database's work.
+  const query = async <R>(text: string, values?: readonly unknown[]) => {
+    const name = prepare && values ? statementName(text) : undefined
+    const result = name
+      ? await client.query({ name, text, values: values as unknown[] })
+      : await client.query(text, values as unknown[] | undefined)
+    return result.rows as R[]
+  }
   return {
     query,
     async one<R>(text: string, values?: readonly unknown[]) {
@@ -93,14 +122,22 @@ export class Database {
   readonly pool: pg.Pool
   private readonly ownerPool: pg.Pool
   private readonly clock: Clock
+  private readonly prepare: boolean
 
   constructor(options: {
     target: ConnectionTarget
     ownerTarget?: ConnectionTarget
     poolSize: number
     clock: Clock
+    /**
+     * Keep statements prepared on each connection. Only for a PostgreSQL server: the embedded
+     * database shares one session between its connections, where a second connection
+     * preparing the same name would collide with the first.
+     */
+    prepareStatements?: boolean
   }) {
     this.clock = options.clock
+    this.prepare = options.prepareStatements ?? false
     this.pool = new pg.Pool({ ...options.target, max: options.poolSize, idleTimeoutMillis: 30_000 })
     this.ownerPool = options.ownerTarget
       ? new pg.Pool({ ...options.ownerTarget, max: 4, idleTimeoutMillis: 30_000 })
@@ -115,7 +152,7 @@ export class Database {
     if (!isUuid(scope.partnershipId)) throw new Error('A tenant scope needs a partnership id')
     return this.run(
       this.pool,
-      this.preamble(scope.partnershipId, scope.userId, scope.requestId, scope.actor),
+      this.preamble(scope.partnershipId, scope.userId, scope.requestId, scope.actor, scope.action),
       fn,
     )
   }
@@ -132,6 +169,22 @@ export class Database {
   platform<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
     const now = this.clock.now().toISOString()
     return this.run(this.ownerPool, `BEGIN; SELECT set_config('cascade.now', '${now}', true)`, fn)
+  }
+
+  /**
+   * One statement as the owner, in a transaction of its own: a single round trip, for the
+   * platform's lookup that starts every API request. It sets no clock; a function it calls
+   * that writes must set one itself.
+   */
+  async platformStatement<R = Row>(text: string, values: readonly unknown[]): Promise<R[]> {
+    if (insideTransaction.getStore())
+      throw new Error('A statement was run inside a transaction: pass the transaction’s Sql along')
+    const client = await this.ownerPool.connect()
+    try {
+      return await wrap(client, this.prepare).query<R>(text, values)
+    } finally {
+      client.release()
+    }
   }
 
   /**
@@ -157,6 +210,7 @@ export class Database {
     userId: string | null,
     requestId?: string,
     actor?: string,
+    action?: string,
   ): string {
     const now = this.clock.now().toISOString()
     return [
@@ -166,6 +220,7 @@ export class Database {
         set_config('cascade.user_id', ${literal(userId, UUID)}, true),
         set_config('cascade.request_id', ${literal(requestId, SAFE_LABEL)}, true),
         set_config('cascade.actor', ${literal(actor, SAFE_LABEL)}, true),
+        set_config('cascade.action', ${literal(action, SAFE_LABEL)}, true),
         set_config('cascade.now', '${now}', true)`,
     ].join(';\n')
   }
@@ -185,7 +240,7 @@ export class Database {
     const client = await pool.connect()
     try {
       await client.query(begin)
-      const result = await fn(wrap(client))
+      const result = await fn(wrap(client, this.prepare))
       await client.query('COMMIT')
       return result
     } catch (error) {

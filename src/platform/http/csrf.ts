@@ -16,8 +16,8 @@ export const csrfProtection = fp(
   async (app: FastifyInstance, options: { secret: string; production: boolean }) => {
     app.decorateRequest('csrfToken', '')
 
-    app.addHook('onRequest', async (request, reply) => {
-      if (isApiRequest(request)) return
+    app.addHook('onRequest', (request, reply, done) => {
+      if (isApiRequest(request)) return done()
       let seed = request.cookies[CSRF_COOKIE]
       if (!seed || seed.length < 32 || seed.length > 64) {
         seed = newToken()
@@ -32,6 +32,7 @@ export const csrfProtection = fp(
         }
       }
       request.csrfToken = hmac(options.secret, seed)
+      done()
     })
 
     app.addHook('preValidation', async (request) => {

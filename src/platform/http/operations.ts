@@ -17,7 +17,7 @@ export async function operations(app: FastifyInstance, options: { db: Database }
     registers: [registry],
   })
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     duration.observe(
       {
         method: request.method,
@@ -26,6 +26,7 @@ export async function operations(app: FastifyInstance, options: { db: Database }
       },
       reply.elapsedTime / 1000,
     )
+    done()
   })
 
   app.get('/health/live', { config: { access: 'public' }, logLevel: 'warn' }, () => ({ status: 'ok' }))

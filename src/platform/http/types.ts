@@ -1,5 +1,6 @@
 import type { Authenticated } from '../auth/identity.ts'
 import type { Access } from '../auth/roles.ts'
+import type { PageContent } from './public-pages.ts'
 import type { Upload } from './uploads.ts'
 
 declare module 'fastify' {
@@ -8,6 +9,8 @@ declare module 'fastify' {
     access?: Access
     /** API routes authenticate with Bearer tokens and answer with problem documents. */
     api?: boolean
+    /** A public page the same for every visitor who is not signed in, so it may be kept a few seconds. */
+    publicPage?: boolean
   }
   interface FastifyRequest {
     auth: Authenticated | null
@@ -15,13 +18,27 @@ declare module 'fastify' {
     sessionToken: string | null
     /** Files sent with a multipart form, by field name. */
     uploads: Record<string, Upload> | null
+    /** This page is to be kept for the next visitors (see public-pages.ts). */
+    keepPage: boolean
   }
   interface FastifyInstance {
     /** Every route with the access it declares, in the order added. */
     declaredRoutes: { method: string; url: string; access: Access }[]
+    keptPages: {
+      keep(url: string, html: string): void
+      content(url: string, make: () => Promise<PageContent>): Promise<PageContent>
+    }
   }
   interface FastifyReply {
-    /** Renders a page with the layout's shared values (user, navigation, CSRF token, CSP nonce). */
+    /** Renders a page with the layout's shared values (user, navigation, CSRF token). */
     view(template: string, data?: Record<string, unknown>): FastifyReply
+    /**
+     * Renders a public page whose content is the same for everyone and may be kept a few
+     * seconds (see public-pages.ts): `load` reads what the template needs, when it must.
+     */
+    publicView(
+      template: string,
+      load: () => Promise<Record<string, unknown> & { title: string }>,
+    ): Promise<FastifyReply>
   }
 }

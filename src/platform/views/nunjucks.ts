@@ -78,6 +78,8 @@ export function createViews(options: { watch?: boolean } = {}) {
   })
   env.addFilter('money', (value: unknown) => (typeof value === 'number' ? money(value) : ''))
   env.addGlobal('roleNames', roleNames)
+  // What a page extends: the layout, or only its content for a public page kept for everyone.
+  env.addGlobal('frame', 'layout.njk')
   env.addFilter('json', (value: unknown) => JSON.stringify(value, null, 2))
   return env
 }
