@@ -4,7 +4,7 @@ import { calendarInvitation } from '#platform/calendar/ics.ts'
 import { londonDateText, londonTimeText } from '#platform/clock.ts'
 import type { Sql } from '#platform/db/database.ts'
 import type { Email } from '#platform/mail/outbox.ts'
-import { enqueueEmail } from '#platform/mail/outbox.ts'
+import { enqueueEmails } from '#platform/mail/outbox.ts'
 import { money } from '#platform/views/nunjucks.ts'
 
 /** Who an email about a place is for: the person, with their line manager in copy. */
@@ -31,24 +31,30 @@ export async function tellPersonAndManager(
   to: Addressee,
   letter: Letter,
 ): Promise<void> {
-  await enqueueEmail(sql, partnershipId, {
+  const toPerson: Email = {
     to: to.email,
     subject: letter.subject,
     text: [`Dear ${to.name},`, '', ...letter.lines].join('\n'),
     attachments: letter.attachments,
-  })
-  if (to.managerEmail.toLowerCase() === to.email.toLowerCase()) return
-  await enqueueEmail(sql, partnershipId, {
-    to: to.managerEmail,
-    subject: `${letter.subject}, for ${to.name}`,
-    text: [
-      'Hello,',
-      '',
-      `You are named as ${to.name}’s line manager. This is what we have sent them:`,
-      '',
-      ...letter.lines,
-    ].join('\n'),
-  })
+  }
+  if (to.managerEmail.toLowerCase() === to.email.toLowerCase()) {
+    await enqueueEmails(sql, partnershipId, [toPerson])
+    return
+  }
+  await enqueueEmails(sql, partnershipId, [
+    toPerson,
+    {
+      to: to.managerEmail,
+      subject: `${letter.subject}, for ${to.name}`,
+      text: [
+        'Hello,',
+        '',
+        `You are named as ${to.name}’s line manager. This is what we have sent them:`,
+        '',
+        ...letter.lines,
+      ].join('\n'),
+    },
+  ])
 }
 
 /** Where to go, or how to join. */

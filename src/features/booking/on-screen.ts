@@ -1,4 +1,5 @@
 import { atBookingQuestions } from '#features/evaluation/queries.ts'
+import { rulesInForceOn } from '#features/policy/queries.ts'
 import type { PolicyService } from '#features/policy/service.ts'
 import type { Session } from '#features/sessions/queries.ts'
 import { sessionById } from '#features/sessions/queries.ts'
@@ -43,8 +44,8 @@ export function createBookingLookups(deps: { db: Database; clock: Clock; policy:
       self: Applicant | null
       atBooking: Awaited<ReturnType<typeof atBookingQuestions>>
     }> {
-      const { shortlistingLeadWeeks } = await deps.policy.rulesOn(ctx, londonDateOf(clock.now()))
       return db.tenant(scopeOf(ctx), async (sql) => {
+        const { shortlistingLeadWeeks } = await rulesInForceOn(sql, londonDateOf(clock.now()))
         const session = isUuid(sessionId) ? await sessionById(sql, sessionId) : undefined
         if (!session || session.status === 'draft') throw new NotFoundError('Session')
         const self = ctx.actor.userId

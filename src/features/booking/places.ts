@@ -1,6 +1,6 @@
 import { recordCharge } from '#features/charges/queries.ts'
 import { noShowChargePence } from '#features/charges/rules.ts'
-import type { PolicyRules } from '#features/policy/policy.ts'
+import { rulesInForceOn } from '#features/policy/queries.ts'
 import type { Session } from '#features/sessions/queries.ts'
 import { sessionById } from '#features/sessions/queries.ts'
 import { overlaps } from '#features/sessions/rules.ts'
@@ -67,10 +67,6 @@ export function createPlaces(deps: BookingDeps) {
     return { holder, session }
   }
 
-  async function rulesNow(ctx: Context): Promise<PolicyRules> {
-    return deps.policy.rulesOn(ctx, londonDateOf(clock.now()))
-  }
-
   async function done<T>(work: Promise<T>): Promise<T> {
     const result = await work
     deps.mailQueued?.()
@@ -101,11 +97,11 @@ export function createPlaces(deps: BookingDeps) {
      * received; a freed place is offered to the waiting list.
      */
     async cancel(ctx: Context, id: string, note: string | null): Promise<Cancellation> {
-      const rules = await rulesNow(ctx)
       return done(
         db.tenant(scopeOf(ctx), async (sql) => {
           const { holder, session } = await lockPlace(sql, ctx, id)
           const now = clock.now()
+          const rules = await rulesInForceOn(sql, londonDateOf(now))
           if (holder.status === 'cancelled' || holder.status === 'withdrawn')
             throw new ConflictError('This has already been cancelled')
           if (session.startsAt <= now)
@@ -301,10 +297,10 @@ export function createPlaces(deps: BookingDeps) {
      * places are allocated: after that, the waiting list (and "another date would do") decide.
      */
     async move(ctx: Context, id: string, toSessionId: string): Promise<Application> {
-      const { shortlistingLeadWeeks } = await rulesNow(ctx)
       try {
         return await db.tenant(scopeOf(ctx), async (sql) => {
           const { holder, session } = await lockPlace(sql, ctx, id)
+          const { shortlistingLeadWeeks } = await rulesInForceOn(sql, londonDateOf(clock.now()))
           if (holder.status !== 'applied' || session.shortlistProposedAt)
             throw new ConflictError(
               'Places for this session have been allocated, so the application can no longer be moved: it stays on the waiting list',

@@ -104,12 +104,21 @@ function liveFrom(rows: readonly LiveRow[]): LiveApplication[] {
  * applications come in the same round trip: applying checks them every time.
  */
 export async function applicantById(sql: Sql, id: string): Promise<Applicant | undefined> {
+  return applicantWhere(sql, 'p.id = $1', id)
+}
+
+/** The applicant a signed-in user is, applying for themselves. */
+export async function applicantByUser(sql: Sql, userId: string): Promise<Applicant | undefined> {
+  return applicantWhere(sql, 'p.user_id = $1', userId)
+}
+
+async function applicantWhere(sql: Sql, where: string, value: string): Promise<Applicant | undefined> {
   const row = await sql.maybeOne<Omit<Applicant, 'live'> & { live: LiveRow[] }>(
     `SELECT p.id, p.first_name || ' ' || p.last_name AS name, p.email, p.agency_id AS "agencyId",
             p.user_id AS "userId", p.status = 'pending' AS pending,
             (SELECT coalesce(json_agg(l), '[]') FROM (${liveApplicationsSql('p.id')}) l) AS live
-       FROM people p WHERE p.id = $1 AND p.merged_into IS NULL AND p.status IN ('active', 'pending')`,
-    [id],
+       FROM people p WHERE ${where} AND p.merged_into IS NULL AND p.status IN ('active', 'pending')`,
+    [value],
   )
   return row && { ...row, live: liveFrom(row.live) }
 }

@@ -7,7 +7,7 @@ import { errorFor, errorSummary, formText as text } from '#platform/http/forms.t
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 import { whereText } from './emails.ts'
-import { applicationFromForm, statusNames } from './page-forms.ts'
+import { applicationFromForm, ownApplicationFromForm, statusNames } from './page-forms.ts'
 
 type Body = Record<string, unknown>
 type IdRequest = FastifyRequest<{ Params: { id: string }; Body: Body }>
@@ -61,6 +61,17 @@ export default async function bookingRoutes(app: FastifyInstance, { services }: 
       const ctx = contextOf(request)
       const body = request.body ?? {}
       try {
+        if (body.forWhom === 'self') {
+          // For oneself, as most apply: who and the questions are read with the application.
+          const application = await booking.applyForSelf(ctx, request.params.id, (atBooking) => {
+            const answers = atBooking
+              ? answersFromForm(body, atBooking.questions, atBooking.objectives)
+              : null
+            const parsed = ownApplicationFromForm(body, answers)
+            return parsed.ok ? parsed.data : parsed.errors
+          })
+          return reply.redirect(`/bookings/${application.id}`, 303)
+        }
         const { self, atBooking } = await booking.applyingFor(ctx, request.params.id)
         const forOther = body.forWhom === 'other' || !self
         const personId = forOther

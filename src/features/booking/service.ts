@@ -1,8 +1,8 @@
 import { atBookingEmail } from '#features/evaluation/emails.ts'
-import { saveResponse, stageForm } from '#features/evaluation/queries.ts'
+import type { AtBookingQuestions } from '#features/evaluation/queries.ts'
+import { atBookingQuestions, saveResponse, stageForm } from '#features/evaluation/queries.ts'
 import { refuseAnswer } from '#features/evaluation/stages.ts'
-import { defaultPolicy } from '#features/policy/policy.ts'
-import { policyInForceOn } from '#features/policy/queries.ts'
+import { rulesInForceOn } from '#features/policy/queries.ts'
 import { whenText } from '#features/sessions/messages.ts'
 import type { Session } from '#features/sessions/queries.ts'
 import { confirmBelowMinimum, openSessionsWithMinimum, sessionById } from '#features/sessions/queries.ts'
@@ -12,6 +12,7 @@ import type { Context } from '#platform/context.ts'
 import { requireRole, scopeOf } from '#platform/context.ts'
 import type { Sql } from '#platform/db/database.ts'
 import { isUniqueViolation, isUuid } from '#platform/db/database.ts'
+import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#platform/errors.ts'
 import type { Email } from '#platform/mail/outbox.ts'
 import { enqueueEmails } from '#platform/mail/outbox.ts'
@@ -22,9 +23,10 @@ import type { ApplicationInput } from './forms.ts'
 import { createBookingLookups } from './on-screen.ts'
 import { createScheduledPasses } from './passes.ts'
 import { createPlaces } from './places.ts'
-import type { Application } from './queries.ts'
+import type { Applicant, Application } from './queries.ts'
 import {
   applicantById,
+  applicantByUser,
   applicationById,
   applicationsFor,
   insertApplication,
@@ -61,6 +63,107 @@ export function createBookingService(deps: BookingDeps) {
     return atBookingEmail(form, link)
   }
 
+  /**
+   * Applies for a session's place. Refused when the session is not open or its applications
+   * have closed, for the same session twice, or for a session at the same time as another
+   * the person applied for. One transaction reads the rules, makes the application and reads
+   * it back: applying is the busiest thing anyone does, on the morning a programme opens.
+   */
+  async function applying(
+    ctx: Context,
+    sessionId: string,
+    applicant: (
+      sql: Sql,
+      session: Session,
+    ) => Promise<{ person: Applicant | undefined; input: ApplicationInput }>,
+  ): Promise<Application> {
+    try {
+      const scope = { ...scopeOf(ctx), action: 'application.apply' }
+      const application = await db.tenant(scope, async (sql) => {
+        const rules = await rulesInForceOn(sql, londonDateOf(clock.now()))
+        const { shortlistingLeadWeeks } = rules
+        const session = isUuid(sessionId) ? await sessionById(sql, sessionId) : undefined
+        if (!session) throw new NotFoundError('Session')
+        const { person, input } = await applicant(sql, session)
+        if (!person || !mayActFor(ctx, person)) {
+          if (!ctx.actor.roles.some((r) => r === 'admin' || r === 'agency-lead'))
+            throw new ForbiddenError('You can apply only for yourself')
+          throw new ValidationError([{ field: 'personId', text: 'Select someone in your agency’s staff' }])
+        }
+        const refusal = applyingRefusal(session, clock.now(), shortlistingLeadWeeks)
+        if (refusal) throw new ValidationError([{ field: 'sessionId', text: refusal }])
+        const clash = person.live.find(
+          (other) => other.sessionId !== session.id && overlaps(other.parts, session.parts),
+        )
+        if (clash)
+          throw new ValidationError([
+            {
+              field: 'sessionId',
+              text: `${person.name} has applied for ${clash.courseTitle} at the same time`,
+            },
+          ])
+        const made = await insertApplication(sql, ctx.partnership.id, {
+          ...input,
+          sessionId: session.id,
+          agencyId: person.agencyId,
+          appliedBy: ctx.actor.userId,
+        })
+        const { id } = made
+        const toAnswer = await answerAtBooking(sql, ctx, id, person.userId, input.answers ?? null)
+        const missed = await recentNoShows(sql, person.id, rules, clock.now())
+        const needsApproval = rules.noShowsBeforeApproval > 0 && missed >= rules.noShowsBeforeApproval
+        if (needsApproval)
+          await askForApproval(
+            sql,
+            ctx.partnership.id,
+            {
+              id,
+              name: person.name,
+              agencyId: person.agencyId,
+              courseTitle: session.courseTitle,
+              startsAt: session.startsAt,
+            },
+            missed,
+            deps.publicUrl,
+            clock.now(),
+          )
+        const received: Email = {
+          to: person.email,
+          subject: `Application received: ${session.courseTitle}`,
+          text: [
+            `Dear ${person.name},`,
+            '',
+            `We have your application for ${session.courseTitle}:`,
+            '',
+            whenText(session),
+            '',
+            `Places are not given in the order people apply. They are allocated on ${londonDateText(
+              shortlistingTime(session, shortlistingLeadWeeks),
+            )} to give the session a mix of agencies, and you will hear then whether you have a place.`,
+            ...(person.pending
+              ? ['', 'Your application is held until your agency confirms your registration.']
+              : []),
+            ...(needsApproval
+              ? ['', 'As you missed courses recently, your agency’s lead must approve the application first.']
+              : []),
+          ].join('\n'),
+        }
+        await enqueueEmails(sql, ctx.partnership.id, toAnswer ? [received, toAnswer] : [received])
+        if (!needsApproval) return made
+        // Asking for approval changed it: read it as it now is.
+        const held = await applicationById(sql, id)
+        if (!held) throw new NotFoundError('Application')
+        return held
+      })
+      deps.mailQueued?.()
+      return application
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw new ConflictError('This person has already applied for this session')
+      throw error
+    }
+  }
+
   return {
     ...createShortlisting(deps),
     ...createPlaces(deps),
@@ -68,102 +171,37 @@ export function createBookingService(deps: BookingDeps) {
     ...createBookingLookups(deps),
     ...createApproval(deps),
 
-    /**
-     * Applies for a session's place. Refused when the session is not open or its applications
-     * have closed, for the same session twice, or for a session at the same time as another
-     * the person applied for.
-     */
+    /** Applies for a session's place for someone: see `applying`. */
     async apply(ctx: Context, sessionId: string, input: ApplicationInput): Promise<Application> {
-      try {
-        // One transaction reads the rules, makes the application and reads it back: applying is
-        // the busiest thing anyone does, on the morning a programme opens.
-        const scope = { ...scopeOf(ctx), action: 'application.apply' }
-        const application = await db.tenant(scope, async (sql) => {
-          const rules = (await policyInForceOn(sql, londonDateOf(clock.now())))?.rules ?? defaultPolicy
-          const { shortlistingLeadWeeks } = rules
-          const session = isUuid(sessionId) ? await sessionById(sql, sessionId) : undefined
-          if (!session) throw new NotFoundError('Session')
-          const person = await applicantById(sql, input.personId)
-          if (!person || !mayActFor(ctx, person)) {
-            if (!ctx.actor.roles.some((r) => r === 'admin' || r === 'agency-lead'))
-              throw new ForbiddenError('You can apply only for yourself')
-            throw new ValidationError([{ field: 'personId', text: 'Select someone in your agency’s staff' }])
-          }
-          const refusal = applyingRefusal(session, clock.now(), shortlistingLeadWeeks)
-          if (refusal) throw new ValidationError([{ field: 'sessionId', text: refusal }])
-          const clash = person.live.find(
-            (other) => other.sessionId !== session.id && overlaps(other.parts, session.parts),
-          )
-          if (clash)
-            throw new ValidationError([
-              {
-                field: 'sessionId',
-                text: `${person.name} has applied for ${clash.courseTitle} at the same time`,
-              },
-            ])
-          const made = await insertApplication(sql, ctx.partnership.id, {
-            ...input,
-            sessionId: session.id,
-            agencyId: person.agencyId,
-            appliedBy: ctx.actor.userId,
-          })
-          const { id } = made
-          const toAnswer = await answerAtBooking(sql, ctx, id, person.userId, input.answers ?? null)
-          const missed = await recentNoShows(sql, person.id, rules, clock.now())
-          const needsApproval = rules.noShowsBeforeApproval > 0 && missed >= rules.noShowsBeforeApproval
-          if (needsApproval)
-            await askForApproval(
-              sql,
-              ctx.partnership.id,
-              {
-                id,
-                name: person.name,
-                agencyId: person.agencyId,
-                courseTitle: session.courseTitle,
-                startsAt: session.startsAt,
-              },
-              missed,
-              deps.publicUrl,
-              clock.now(),
-            )
-          const received: Email = {
-            to: person.email,
-            subject: `Application received: ${session.courseTitle}`,
-            text: [
-              `Dear ${person.name},`,
-              '',
-              `We have your application for ${session.courseTitle}:`,
-              '',
-              whenText(session),
-              '',
-              `Places are not given in the order people apply. They are allocated on ${londonDateText(
-                shortlistingTime(session, shortlistingLeadWeeks),
-              )} to give the session a mix of agencies, and you will hear then whether you have a place.`,
-              ...(person.pending
-                ? ['', 'Your application is held until your agency confirms your registration.']
-                : []),
-              ...(needsApproval
-                ? [
-                    '',
-                    'As you missed courses recently, your agency’s lead must approve the application first.',
-                  ]
-                : []),
-            ].join('\n'),
-          }
-          await enqueueEmails(sql, ctx.partnership.id, toAnswer ? [received, toAnswer] : [received])
-          if (!needsApproval) return made
-          // Asking for approval changed it: read it as it now is.
-          const held = await applicationById(sql, id)
-          if (!held) throw new NotFoundError('Application')
-          return held
-        })
-        deps.mailQueued?.()
-        return application
-      } catch (error) {
-        if (isUniqueViolation(error))
-          throw new ConflictError('This person has already applied for this session')
-        throw error
-      }
+      return applying(ctx, sessionId, async (sql) => ({
+        person: await applicantById(sql, input.personId),
+        input,
+      }))
+    },
+
+    /**
+     * Applies for oneself from the applying form: the person, the course's at-booking
+     * questions and the application are read and made in one transaction. `fromForm` reads the
+     * form against the questions, into the application or the problems with it.
+     */
+    async applyForSelf(
+      ctx: Context,
+      sessionId: string,
+      fromForm: (atBooking: AtBookingQuestions) => Omit<ApplicationInput, 'personId'> | FieldError[],
+    ): Promise<Application> {
+      return applying(ctx, sessionId, async (sql, session) => {
+        const person = ctx.actor.userId ? await applicantByUser(sql, ctx.actor.userId) : undefined
+        if (!person)
+          throw new ValidationError([
+            {
+              field: 'forWhom',
+              text: 'You are not in the partnership’s directory: apply for someone by their email',
+            },
+          ])
+        const form = fromForm(await atBookingQuestions(sql, session.id))
+        if (Array.isArray(form)) throw new ValidationError(form)
+        return { person, input: { ...form, personId: person.id } }
+      })
     },
 
     /**

@@ -1,8 +1,7 @@
 import { stringify } from 'csv-stringify/sync'
 import { neutraliseFormula } from '#features/directory/rules.ts'
 import { agencyScopeOf } from '#features/directory/service.ts'
-import { defaultPolicy } from '#features/policy/policy.ts'
-import { policyInForceOn } from '#features/policy/queries.ts'
+import { rulesInForceOn } from '#features/policy/queries.ts'
 import type { Clock } from '#platform/clock.ts'
 import { londonDateOf } from '#platform/clock.ts'
 import type { Context } from '#platform/context.ts'
@@ -37,8 +36,7 @@ export function createComplianceService(deps: { db: Database; clock: Clock }) {
         [agencyId],
       )
       if (!agency) throw new NotFoundError('Agency')
-      const refresherYears = ((await policyInForceOn(sql, today))?.rules ?? defaultPolicy)
-        .refresherIntervalYears
+      const { refresherIntervalYears: refresherYears } = await rulesInForceOn(sql, today)
       const staff = (await staffTraining(sql, agency.id)).map(complianceOn(today, refresherYears))
       return { agency, today, refresherYears, staff, counts: countByStatus(staff) }
     })

@@ -89,10 +89,9 @@ export async function saveResponse(
 }
 
 /** The questions a session's course asks when applying, with its objectives; none when its plan asks none. */
-export async function atBookingQuestions(
-  sql: Sql,
-  sessionId: string,
-): Promise<{ questions: Question[]; objectives: string[] } | null> {
+export type AtBookingQuestions = { questions: Question[]; objectives: string[] } | null
+
+export async function atBookingQuestions(sql: Sql, sessionId: string): Promise<AtBookingQuestions> {
   const row = await sql.maybeOne<{ questions: Question[]; objectives: string[] }>(
     `SELECT v.questions, c.objectives
        FROM sessions s JOIN courses c ON c.id = s.course_id

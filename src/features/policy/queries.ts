@@ -42,6 +42,14 @@ export async function policyInForceOn(sql: Sql, date: string): Promise<PolicyVer
   return row ? toVersion(row) : undefined
 }
 
+/**
+ * The rules in force on a date, read in the caller's transaction: the busiest changes
+ * (applying, cancelling) need them, and a transaction of their own is two more round trips.
+ */
+export async function rulesInForceOn(sql: Sql, date: string): Promise<PolicyRules> {
+  return (await policyInForceOn(sql, date))?.rules ?? defaultPolicy
+}
+
 /** Saves the version taking effect on a date, replacing one already set for that date. */
 export async function savePolicyVersion(
   sql: Sql,

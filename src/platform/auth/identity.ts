@@ -70,6 +70,18 @@ type SessionRow = {
   email: string
   display_name: string
   disabled: boolean
+  memberships: MembershipJson[]
+}
+
+/** A user's memberships as the lookups in migration 0022 give them. */
+type MembershipJson = { role: Role; agencyIds: string[]; id: string; slug: string; name: string }
+
+function membershipsFrom(rows: readonly MembershipJson[]): Membership[] {
+  return rows.map((m) => ({
+    partnership: { id: m.id, slug: m.slug, name: m.name },
+    role: m.role,
+    agencyIds: m.agencyIds,
+  }))
 }
 
 /**
@@ -108,33 +120,24 @@ export function createSessions(
       return token
     },
 
-    async resolve(token: string, requestId?: string): Promise<Authenticated | null> {
-      const idHash = hashToken(token)
-      return db.anonymous({ requestId }, async (sql) => {
-        const row = await sql.maybeOne<SessionRow>(
-          `SELECT s.user_id, s.current_partnership_id AS partnership_id, s.last_seen_at, s.expires_at, s.revoked_at, u.email, u.display_name, u.disabled
-             FROM user_sessions s JOIN users u ON u.id = s.user_id
-            WHERE s.id_hash = $1`,
-          [idHash],
-        )
-        const now = clock.now().getTime()
-        if (!row || row.revoked_at || row.disabled) return null
-        if (row.expires_at.getTime() <= now || row.last_seen_at.getTime() + idleMs <= now) return null
-        if (now - row.last_seen_at.getTime() > touchAfterMs) {
-          await sql.query('UPDATE user_sessions SET last_seen_at = $2 WHERE id_hash = $1', [
-            idHash,
-            new Date(now),
-          ])
-        }
-        await sql.query("SELECT set_config('cascade.user_id', $1, true)", [row.user_id])
-        const memberships = await membershipsOf(sql, row.user_id)
-        return authenticatedIn(
-          { id: row.user_id, email: row.email, displayName: row.display_name },
-          memberships,
-          row.partnership_id,
-          'session',
-        )
-      })
+    async resolve(token: string): Promise<Authenticated | null> {
+      const now = clock.now()
+      // The session, its user and their memberships in one round trip: every signed-in page starts here.
+      const [row] = await db.platformStatement<SessionRow>('SELECT * FROM cascade_session($1, $2, $3, $4)', [
+        hashToken(token),
+        now,
+        `${idleMs} milliseconds`,
+        `${touchAfterMs} milliseconds`,
+      ])
+      const at = now.getTime()
+      if (!row || row.revoked_at || row.disabled) return null
+      if (row.expires_at.getTime() <= at || row.last_seen_at.getTime() + idleMs <= at) return null
+      return authenticatedIn(
+        { id: row.user_id, email: row.email, displayName: row.display_name },
+        membershipsFrom(row.memberships),
+        row.partnership_id,
+        'session',
+      )
     },
 
     async choosePartnership(token: string, userId: string, partnershipId: string): Promise<boolean> {
@@ -188,7 +191,7 @@ type TokenRow = {
   email: string
   display_name: string
   disabled: boolean
-  memberships: { role: Role; agencyIds: string[]; id: string; slug: string; name: string }[]
+  memberships: MembershipJson[]
 }
 
 /** API tokens: shown once, stored hashed, each bound to one user in one partnership. */
@@ -224,11 +227,7 @@ export function createApiTokens(db: Database, clock: Clock) {
       if (!row || row.disabled) return null
       return authenticatedIn(
         { id: row.user_id, email: row.email, displayName: row.display_name },
-        row.memberships.map((m) => ({
-          partnership: { id: m.id, slug: m.slug, name: m.name },
-          role: m.role,
-          agencyIds: m.agencyIds,
-        })),
+        membershipsFrom(row.memberships),
         row.partnership_id,
         'token',
       )

@@ -53,7 +53,7 @@ export const authentication = fp(
         const token = request.cookies[SESSION_COOKIE]
         if (token) {
           request.sessionToken = token
-          request.auth = await options.sessions.resolve(token, request.id)
+          request.auth = await options.sessions.resolve(token)
         }
       }
       if (access === undefined || access === 'public') return

@@ -2,34 +2,52 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 
 /**
- * The mark that stands in a kept page for what differs in each response: the visitor's CSRF
+ * The mark that stands in kept content for what differs in each response: the visitor's CSRF
  * token. Letters and digits only, so escaping leaves it as it is.
  */
 export const CSRF_MARK = 'cascadecsrfmark7q4x'
 
-/** A public page's own content, rendered without the layout, and what the layout needs of it. */
-export type PageContent = { html: string; title: string; backLink?: string; columns?: string }
+/** Where the visitor's token goes in a kept page. */
+export const TOKEN = Symbol('token')
 
 /**
- * A kept page as bytes, cut where the visitor's token goes: a page with no form is sent as
- * it is, and none is searched or encoded again for each visitor.
+ * A page as bytes with the places for the visitor's token between them: nothing is searched,
+ * copied into a string or encoded again for each visitor.
  */
-type KeptPage = { pieces: Buffer[]; until: number }
-type KeptContent = { content: PageContent; until: number }
+export type Segments = (Buffer | typeof TOKEN)[]
 
-function cut(html: string): Buffer[] {
-  return html.split(CSRF_MARK).map((part) => Buffer.from(part, 'utf8'))
+/** A public page's own content, without the layout, and what the layout needs of it. */
+export type PageContent = { segments: Segments; title: string; backLink?: string; columns?: string }
+
+export function segmentsOf(html: string): Segments {
+  return html.split(CSRF_MARK).flatMap((part, i) => {
+    const bytes = Buffer.from(part, 'utf8')
+    return i ? [TOKEN, bytes] : [bytes]
+  })
+}
+
+/** Sends a page made of segments with this visitor's token in its places. */
+export function sendSegments(request: FastifyRequest, reply: FastifyReply, segments: Segments) {
+  reply.type('text/html; charset=utf-8')
+  if (segments.length === 1 && segments[0] !== TOKEN) return reply.send(segments[0])
+  const token = Buffer.from(request.csrfToken)
+  return reply.send(Buffer.concat(segments.map((s) => (s === TOKEN ? token : s))))
 }
 
 /** A map that forgets its oldest entry past a size, however many distinct addresses arrive. */
 function bounded<V>(most: number) {
-  const entries = new Map<string, V>()
+  const entries = new Map<string, { value: V; until: number }>()
   return {
-    entries,
-    set(key: string, value: V) {
-      if (entries.size >= most) entries.delete(entries.keys().next().value as string)
-      entries.set(key, value)
+    get(key: string): V | undefined {
+      const kept = entries.get(key)
+      return kept && kept.until > performance.now() ? kept.value : undefined
     },
+    set(key: string, value: V, ms: number) {
+      if (!ms) return
+      if (entries.size >= most) entries.delete(entries.keys().next().value as string)
+      entries.set(key, { value, until: performance.now() + ms })
+    },
+    clear: () => entries.clear(),
   }
 }
 
@@ -42,14 +60,17 @@ function bounded<V>(most: number) {
  * (their name and navigation).
  *
  * What a change costs is the lifetime: an admin's change made through this process clears
- * everything kept at once, and other processes show it within `seconds`. The lifetime is measured on the
- * process's own timer, not the one clock: it is how long a copy is fresh, not a rule of the
- * domain, and a fixed demonstration clock must not keep a page for ever.
+ * everything kept at once, and other processes show it within `seconds`. The lifetime is
+ * measured on the process's own timer, not the one clock: it is how long a copy is fresh,
+ * not a rule of the domain, and a fixed demonstration clock must not keep a page for ever.
  */
 export const publicPages = fp(async (app: FastifyInstance, options: { seconds: number; most?: number }) => {
   const most = options.most ?? 500
-  const pages = bounded<KeptPage>(most)
-  const contents = bounded<KeptContent>(most)
+  const pages = bounded<Segments>(most)
+  const contents = bounded<PageContent>(most)
+  // Content being made: when it goes stale on a busy morning, the visitors who ask at that
+  // moment wait for the one read and render rather than each making their own.
+  const making = new Map<string, Promise<PageContent>>()
   const ms = options.seconds * 1000
 
   app.decorateRequest('keepPage', false)
@@ -58,8 +79,8 @@ export const publicPages = fp(async (app: FastifyInstance, options: { seconds: n
   app.addHook('preHandler', (request, reply, done) => {
     if (!ms || request.method !== 'GET' || request.auth || !request.routeOptions.config.publicPage)
       return done()
-    const kept = pages.entries.get(request.url)
-    if (kept && kept.until > performance.now()) return sendPieces(request, reply, kept.pieces)
+    const kept = pages.get(request.url)
+    if (kept) return sendSegments(request, reply, kept)
     request.keepPage = true
     done()
   })
@@ -69,36 +90,33 @@ export const publicPages = fp(async (app: FastifyInstance, options: { seconds: n
   app.addHook('onResponse', (request, reply, done) => {
     const byAdmin = request.auth?.roles.includes('admin')
     if (byAdmin && request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) {
-      pages.entries.clear()
-      contents.entries.clear()
+      pages.clear()
+      contents.clear()
     }
     done()
   })
 
   app.decorate('keptPages', {
-    keep(url: string, html: string) {
-      if (ms) pages.set(url, { pieces: cut(html), until: performance.now() + ms })
+    keep(url: string, segments: Segments) {
+      pages.set(url, segments, ms)
     },
 
-    /** The page's content as kept, or made now (and kept, unless made for a failure). */
+    /** The page's content as kept, or made now (and kept, unless making it failed). */
     async content(url: string, make: () => Promise<PageContent>): Promise<PageContent> {
-      const kept = contents.entries.get(url)
-      if (kept && kept.until > performance.now()) return kept.content
-      const content = await make()
-      if (ms) contents.set(url, { content, until: performance.now() + ms })
-      return content
+      const kept = contents.get(url)
+      if (kept) return kept
+      const already = making.get(url)
+      if (already) return already
+      const made = make()
+      if (!ms) return made
+      making.set(url, made)
+      try {
+        const content = await made
+        contents.set(url, content, ms)
+        return content
+      } finally {
+        making.delete(url)
+      }
     },
   })
 })
-
-function sendPieces(request: FastifyRequest, reply: FastifyReply, pieces: Buffer[]) {
-  const [first, ...rest] = pieces
-  const token = rest.length ? Buffer.from(request.csrfToken) : null
-  const page = token ? Buffer.concat(pieces.flatMap((piece, i) => (i ? [token, piece] : [piece]))) : first
-  return reply.type('text/html; charset=utf-8').send(page)
-}
-
-/** The page just rendered for keeping, sent to this visitor with their own token. */
-export function sendKept(request: FastifyRequest, reply: FastifyReply, html: string) {
-  return sendPieces(request, reply, cut(html))
-}

@@ -2,7 +2,10 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
 import { navigationFor } from '../views/navigation.ts'
 import type { Views } from '../views/nunjucks.ts'
-import { CSRF_MARK, sendKept } from './public-pages.ts'
+import { CSRF_MARK, segmentsOf, sendSegments } from './public-pages.ts'
+
+/** Where a public page's kept content goes in the layout rendered for each visitor. */
+const CONTENT_MARK = 'cascadecontentmark7q4x'
 
 /**
  * Adds `reply.view()`: every page gets the signed-in user, navigation and CSRF token; and
@@ -25,20 +28,8 @@ export const rendering = fp(async (app: FastifyInstance, options: { views: Views
   app.decorateReply(
     'view',
     function view(this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
-      const request = this.request
-      // A page kept for other visitors carries a mark where each one's form token goes.
-      const keep = request.keepPage && this.statusCode === 200
-      const html = options.views.render(template, {
-        ...shared(this, keep ? CSRF_MARK : request.csrfToken),
-        ...data,
-      })
-      if (keep) {
-        request.server.keptPages.keep(request.url, html)
-        return sendKept(request, this, html)
-      }
-      // Kept content carries the mark too: this user's token goes in its place.
-      const sent = data.keptContent ? html.replaceAll(CSRF_MARK, request.csrfToken) : html
-      return this.type('text/html; charset=utf-8').send(sent)
+      const html = options.views.render(template, { ...shared(this, this.request.csrfToken), ...data })
+      return this.type('text/html; charset=utf-8').send(html)
     },
   )
 
@@ -49,7 +40,8 @@ export const rendering = fp(async (app: FastifyInstance, options: { views: Views
       template: string,
       load: () => Promise<Record<string, unknown> & { title: string }>,
     ) {
-      const content = await this.request.server.keptPages.content(this.request.url, async () => {
+      const request = this.request
+      const content = await request.server.keptPages.content(request.url, async () => {
         const data = await load()
         const html = options.views.render(template, {
           ...shared(this, CSRF_MARK),
@@ -58,13 +50,26 @@ export const rendering = fp(async (app: FastifyInstance, options: { views: Views
           frame: 'fragment.njk',
         })
         return {
-          html,
+          segments: segmentsOf(html),
           title: data.title,
           backLink: typeof data.backLink === 'string' ? data.backLink : undefined,
           columns: typeof data.columns === 'string' ? data.columns : undefined,
         }
       })
-      return this.view('public-page.njk', { ...content, keptContent: content.html })
+      // The layout for this visitor around the kept content; a page for visitors who are not
+      // signed in is kept whole, with a mark where each one's token goes.
+      const keep = request.keepPage
+      const layout = options.views.render('public-page.njk', {
+        ...shared(this, keep ? CSRF_MARK : request.csrfToken),
+        title: content.title,
+        backLink: content.backLink,
+        columns: content.columns,
+        keptContent: CONTENT_MARK,
+      })
+      const [head = '', tail = ''] = layout.split(CONTENT_MARK)
+      const segments = [...segmentsOf(head), ...content.segments, ...segmentsOf(tail)]
+      if (keep) request.server.keptPages.keep(request.url, segments)
+      return sendSegments(request, this, segments)
     },
   )
 })

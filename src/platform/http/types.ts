@@ -1,6 +1,6 @@
 import type { Authenticated } from '../auth/identity.ts'
 import type { Access } from '../auth/roles.ts'
-import type { PageContent } from './public-pages.ts'
+import type { PageContent, Segments } from './public-pages.ts'
 import type { Upload } from './uploads.ts'
 
 declare module 'fastify' {
@@ -25,7 +25,7 @@ declare module 'fastify' {
     /** Every route with the access it declares, in the order added. */
     declaredRoutes: { method: string; url: string; access: Access }[]
     keptPages: {
-      keep(url: string, html: string): void
+      keep(url: string, segments: Segments): void
       content(url: string, make: () => Promise<PageContent>): Promise<PageContent>
     }
   }

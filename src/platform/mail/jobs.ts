@@ -2,6 +2,8 @@ import type { Jobs } from '../jobs.ts'
 import type { MailSender } from './sender.ts'
 
 const BATCH = 20
+/** Mail written within this long of the first is sent by the same run. */
+const GATHER_MS = 200
 
 /**
  * The `mail.send` job sweeps the outbox every minute, and runs at once when a change that
@@ -18,10 +20,18 @@ export function defineMailJobs(jobs: Jobs, sender: MailSender) {
     },
     { cron: '* * * * *' },
   )
+  // On a busy morning every application writes mail: one run a moment later sends all of it,
+  // rather than a job queued for each.
+  let gathering: ReturnType<typeof setTimeout> | null = null
   return {
     /** Asks for a send now; the minute sweep catches anything this misses. */
     sendNow(): void {
-      jobs.send('mail.send').catch(() => {})
+      if (gathering) return
+      gathering = setTimeout(() => {
+        gathering = null
+        jobs.send('mail.send').catch(() => {})
+      }, GATHER_MS)
+      gathering.unref()
     },
   }
 }
