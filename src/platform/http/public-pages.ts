@@ -26,6 +26,24 @@ export function segmentsOf(html: string): Segments {
   })
 }
 
+/** The same segments with neighbouring bytes joined: a page kept for many is joined once. */
+export function joined(segments: Segments): Segments {
+  const out: Segments = []
+  let run: Buffer[] = []
+  const flush = () => {
+    if (run.length) out.push(run.length === 1 ? (run[0] as Buffer) : Buffer.concat(run))
+    run = []
+  }
+  for (const segment of segments) {
+    if (segment === TOKEN) {
+      flush()
+      out.push(TOKEN)
+    } else run.push(segment)
+  }
+  flush()
+  return out
+}
+
 /** Sends a page made of segments with this visitor's token in its places. */
 export function sendSegments(request: FastifyRequest, reply: FastifyReply, segments: Segments) {
   reply.type('text/html; charset=utf-8')

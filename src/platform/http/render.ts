@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
 import { navigationFor } from '../views/navigation.ts'
 import type { Views } from '../views/nunjucks.ts'
-import { CSRF_MARK, segmentsOf, sendSegments } from './public-pages.ts'
+import { CSRF_MARK, joined, segmentsOf, sendSegments } from './public-pages.ts'
 
 /** Where a public page's kept content goes in the layout rendered for each visitor. */
 const CONTENT_MARK = 'cascadecontentmark7q4x'
@@ -68,8 +68,10 @@ export const rendering = fp(async (app: FastifyInstance, options: { views: Views
       })
       const [head = '', tail = ''] = layout.split(CONTENT_MARK)
       const segments = [...segmentsOf(head), ...content.segments, ...segmentsOf(tail)]
-      if (keep) request.server.keptPages.keep(request.url, segments)
-      return sendSegments(request, this, segments)
+      if (!keep) return sendSegments(request, this, segments)
+      const page = joined(segments)
+      request.server.keptPages.keep(request.url, page)
+      return sendSegments(request, this, page)
     },
   )
 })
