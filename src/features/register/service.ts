@@ -1,4 +1,5 @@
 import type { PolicyRules } from '#features/policy/policy.ts'
+import { rulesInForceOn } from '#features/policy/queries.ts'
 import type { PolicyService } from '#features/policy/service.ts'
 import type { Session } from '#features/sessions/queries.ts'
 import { sessionById } from '#features/sessions/queries.ts'
@@ -77,11 +78,13 @@ export function createRegisterService(deps: {
      * mark twice changes nothing; two different marks for the same part, the later wins.
      */
     async mark(ctx: Context, sessionId: string, marks: readonly MarkInput[]): Promise<RegisterRow[]> {
-      const rules = await rulesFor(ctx, sessionId)
-      const rows = await db.tenant(scopeOf(ctx), async (sql) => {
+      // Marking is what a trainer does over and over while people arrive: one transaction
+      // reads the rules of the session's day, takes the marks and settles what follows.
+      const rows = await db.tenant({ ...scopeOf(ctx), action: 'register.mark' }, async (sql) => {
         const session = await sessionToMark(sql, ctx, sessionId)
         // One register change at a time per session, so charges and certificates follow the last.
         await sql.query('SELECT 1 FROM sessions WHERE id = $1 FOR UPDATE', [session.id])
+        const rules = await rulesInForceOn(sql, londonDateOf(session.startsAt))
         const now = clock.now()
         const places = await placesOf(sql, session.id, marks.map((m) => m.personId).filter(isUuid))
         const earlier = await marksOf(sql, [...places.values()])
@@ -109,7 +112,6 @@ export function createRegisterService(deps: {
           }
         }
         if (problems.length) throw new ValidationError(problems)
-        await sql.auditAs('register.mark')
         await writeMarks(
           sql,
           { partnershipId: ctx.partnership.id, sessionId: session.id, by: ctx.actor.userId, now },
