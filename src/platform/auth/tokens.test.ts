@@ -42,4 +42,29 @@ describe('API tokens', () => {
     )
     expect(await t.services.tokens.resolve(token)).toBeNull()
   })
+
+  it('answer many requests at once, as an integration sends them, with a session’s pages alongside', async () => {
+    const norfolk = await t.partnership('norfolk')
+    const admin = await t.db.anonymous({}, (sql) =>
+      sql.one<{ id: string }>(`SELECT id FROM users WHERE email = 'admin@norfolk.example.org'`),
+    )
+    const token = await t.services.tokens.create({
+      partnershipId: norfolk.id,
+      userId: admin.id,
+      name: 'busy',
+    })
+    const browser = await t.signIn('admin@norfolk.example.org')
+    const answers = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        i % 2
+          ? t.app.inject({
+              method: 'GET',
+              url: '/api/v1/courses',
+              headers: { authorization: `Bearer ${token}` },
+            })
+          : t.app.inject({ method: 'GET', url: '/dashboard', headers: { cookie: browser.cookieHeader } }),
+      ),
+    )
+    expect(answers.map((a) => a.statusCode)).toEqual(Array.from({ length: 24 }, () => 200))
+  })
 })

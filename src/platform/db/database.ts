@@ -180,11 +180,14 @@ export class Database {
   }
 
   /**
-   * One statement as the owner, in a transaction of its own: a single round trip, for the
-   * platform's lookup that starts every API request. It sets no clock; a function it calls
-   * that writes must set one itself.
+   * One statement as the owner, in a transaction of its own: on a PostgreSQL server a single
+   * round trip, for the lookups that start every request. It sets no clock; a function it
+   * calls that writes must set one itself. The embedded database shares one session between
+   * its connections, so there a statement outside a transaction could run between another's
+   * messages: it goes in a transaction like everything else.
    */
   async platformStatement<R = Row>(text: string, values: readonly unknown[]): Promise<R[]> {
+    if (!this.prepare) return this.platform((sql) => sql.query<R>(text, values))
     if (insideTransaction.getStore())
       throw new Error('A statement was run inside a transaction: pass the transaction’s Sql along')
     const client = await this.ownerPool.connect()
