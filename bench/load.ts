@@ -67,7 +67,7 @@ async function stop(child: ChildProcess) {
 }
 
 /** A signed-in visitor's cookies and form token, got through the sign-in page as a browser does. */
-export async function signIn(base: string, email: string): Promise<{ cookie: string; csrf: string }> {
+async function signIn(base: string, email: string): Promise<{ cookie: string; csrf: string }> {
   const cookies = new Map<string, string>()
   const call = async (path: string, form?: Record<string, string>) => {
     const response = await fetch(`${base}${path}`, {
@@ -96,7 +96,7 @@ export async function signIn(base: string, email: string): Promise<{ cookie: str
  * The large partnership's people who sign in: practitioners who apply and cancel,
  * and trainers who take the registers of sessions running today; sessions open for applying.
  */
-export async function prepare(db: pg.Client) {
+async function prepare(db: pg.Client) {
   const { rows: found } = await db.query<{ id: string }>('SELECT id FROM partnerships WHERE slug = $1', [
     SLUG,
   ])

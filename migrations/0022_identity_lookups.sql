@@ -1,6 +1,17 @@
 -- Who is asking, found in one call: the lookups that start every API request and every
 -- signed-in page.
 
+-- A user's memberships in every partnership, as both lookups give them.
+CREATE FUNCTION cascade_memberships_json(of_user uuid) RETURNS json
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+  SELECT coalesce(json_agg(json_build_object('role', m.role, 'agencyIds', m.agency_ids,
+                                             'id', p.id, 'slug', p.slug, 'name', p.name)
+                           ORDER BY p.name, m.role), '[]'::json)
+    FROM memberships m JOIN partnerships p ON p.id = m.partnership_id
+   WHERE m.user_id = of_user
+$$;
+REVOKE ALL ON FUNCTION cascade_memberships_json(uuid) FROM PUBLIC;
+
 -- Every API request starts by finding its token. One call finds it, its user and the user's
 -- memberships, and notes its last use (kept to the minute, so an integration's concurrent
 -- requests do not queue for the token's row), with the given time as the clock its audit
@@ -16,11 +27,7 @@ BEGIN
      AND (t.last_used_at IS NULL OR t.last_used_at < at - interval '1 minute');
   RETURN QUERY
     SELECT t.user_id, t.partnership_id, u.email, u.display_name, u.disabled,
-           (SELECT coalesce(json_agg(json_build_object('role', m.role, 'agencyIds', m.agency_ids,
-                                                       'id', p.id, 'slug', p.slug, 'name', p.name)
-                                     ORDER BY p.name, m.role), '[]'::json)
-              FROM memberships m JOIN partnerships p ON p.id = m.partnership_id
-             WHERE m.user_id = t.user_id)
+           cascade_memberships_json(t.user_id)
       FROM api_tokens t JOIN users u ON u.id = t.user_id
      WHERE t.token_hash = given_hash AND t.revoked_at IS NULL;
 END $$;
@@ -41,11 +48,7 @@ BEGIN
   RETURN QUERY
     SELECT s.user_id, s.current_partnership_id, s.last_seen_at, s.expires_at, s.revoked_at,
            u.email, u.display_name, u.disabled,
-           (SELECT coalesce(json_agg(json_build_object('role', m.role, 'agencyIds', m.agency_ids,
-                                                       'id', p.id, 'slug', p.slug, 'name', p.name)
-                                     ORDER BY p.name, m.role), '[]'::json)
-              FROM memberships m JOIN partnerships p ON p.id = m.partnership_id
-             WHERE m.user_id = s.user_id)
+           cascade_memberships_json(s.user_id)
       FROM user_sessions s JOIN users u ON u.id = s.user_id
      WHERE s.id_hash = given_hash;
 END $$;

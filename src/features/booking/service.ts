@@ -66,8 +66,8 @@ export function createBookingService(deps: BookingDeps) {
   /**
    * Applies for a session's place. Refused when the session is not open or its applications
    * have closed, for the same session twice, or for a session at the same time as another
-   * the person applied for. One transaction reads the rules, makes the application and reads
-   * it back: applying is the busiest thing anyone does, on the morning a programme opens.
+   * the person applied for. One transaction reads the rules and the person, and makes the
+   * application: applying is the busiest thing anyone does, on the morning a programme opens.
    */
   async function applying(
     ctx: Context,

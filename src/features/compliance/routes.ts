@@ -54,7 +54,7 @@ export default async function complianceRoutes(app: FastifyInstance, { services 
     '/agencies/:id/compliance.csv',
     { config: { access: leads } },
     async (request, reply) => {
-      const { csv } = await services.compliance.csv(contextOf(request), request.params.id)
+      const csv = await services.compliance.csv(contextOf(request), request.params.id)
       return reply
         .header('content-disposition', 'attachment; filename="training-compliance.csv"')
         .header('cache-control', 'private, no-store')

@@ -46,8 +46,8 @@ export function createComplianceService(deps: { db: Database; clock: Clock }) {
     ofAgency,
 
     /** The same list as a spreadsheet, each cell safe to open. */
-    async csv(ctx: Context, agencyId: string): Promise<{ name: string; csv: string }> {
-      const { agency, staff } = await ofAgency(ctx, agencyId)
+    async csv(ctx: Context, agencyId: string): Promise<string> {
+      const { staff } = await ofAgency(ctx, agencyId)
       const rows = staff.map((p) =>
         [
           p.name,
@@ -60,13 +60,10 @@ export function createComplianceService(deps: { db: Database; clock: Clock }) {
           p.dueOn ?? '',
         ].map(neutraliseFormula),
       )
-      return {
-        name: agency.name,
-        csv: stringify(rows, {
-          header: true,
-          columns: ['Name', 'Email', 'Role', 'Tier', 'Status', 'Trained on', 'Course', 'Refresher due by'],
-        }),
-      }
+      return stringify(rows, {
+        header: true,
+        columns: ['Name', 'Email', 'Role', 'Tier', 'Status', 'Trained on', 'Course', 'Refresher due by'],
+      })
     },
   }
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TestApp } from '#test/support/app.ts'
 import { testApp } from '#test/support/app.ts'
+import { bookingWorld } from '#test/support/booking.ts'
 
 let t: TestApp
 
@@ -44,15 +45,7 @@ describe('API tokens', () => {
   })
 
   it('answer many requests at once, as an integration sends them, with a session’s pages alongside', async () => {
-    const norfolk = await t.partnership('norfolk')
-    const admin = await t.db.anonymous({}, (sql) =>
-      sql.one<{ id: string }>(`SELECT id FROM users WHERE email = 'admin@norfolk.example.org'`),
-    )
-    const token = await t.services.tokens.create({
-      partnershipId: norfolk.id,
-      userId: admin.id,
-      name: 'busy',
-    })
+    const token = await (await bookingWorld(t)).token('admin@norfolk.example.org')
     const browser = await t.signIn('admin@norfolk.example.org')
     const answers = await Promise.all(
       Array.from({ length: 24 }, (_, i) =>

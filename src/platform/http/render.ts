@@ -12,9 +12,9 @@ const CONTENT_MARK = 'cascadecontentmark7q4x'
  * `reply.publicView()` for public pages whose content is kept (see public-pages.ts).
  */
 export const rendering = fp(async (app: FastifyInstance, options: { views: Views }) => {
-  function shared(reply: FastifyReply, csrfToken: string) {
+  function shared(reply: FastifyReply, csrfToken: string, asVisitor = false) {
     const request = reply.request
-    const auth = request.auth
+    const auth = asVisitor ? null : request.auth
     const path = request.url.split('?')[0] ?? '/'
     return {
       auth: auth?.via === 'session' ? auth : null,
@@ -43,8 +43,10 @@ export const rendering = fp(async (app: FastifyInstance, options: { views: Views
       const request = this.request
       const content = await request.server.keptPages.content(request.url, async () => {
         const data = await load()
+        // Made as for a visitor who is not signed in, as it is kept for everyone: nothing of
+        // whoever happened to ask first can be in it.
         const html = options.views.render(template, {
-          ...shared(this, CSRF_MARK),
+          ...shared(this, CSRF_MARK, true),
           ...data,
           // The template's own content, without the layout, which differs for each user.
           frame: 'fragment.njk',
