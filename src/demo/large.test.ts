@@ -70,16 +70,27 @@ describe('the large synthetic partnership', () => {
 
       // Every booking is its person's agency's; certificates only for those who attended in full.
       const broken = await first.database.db.platform((sql) =>
-        sql.one<{ agency: number; certificates: number; unmanaged: number }>(
+        sql.one<{
+          agency: number
+          certificates: number
+          unmanaged: number
+          evidence: number
+          trained: number
+        }>(
           `SELECT (SELECT count(*)::int FROM applications a JOIN people p ON p.id = a.person_id
                     WHERE a.agency_id <> p.agency_id) AS agency,
                   (SELECT count(*)::int FROM certificates c JOIN attendance m ON m.application_id = c.application_id
                     WHERE m.mark <> 'attended') AS certificates,
                   (SELECT count(*)::int FROM people p WHERE p.manager_email IS NOT NULL
-                      AND NOT EXISTS (SELECT 1 FROM people m WHERE m.email = p.manager_email)) AS unmanaged`,
+                      AND NOT EXISTS (SELECT 1 FROM people m WHERE m.email = p.manager_email)) AS unmanaged,
+                  (SELECT count(*)::int FROM people p LEFT JOIN LATERAL cascade_training_evidence(p.id, p.tier) e ON true
+                    WHERE e.trained_on IS DISTINCT FROM p.trained_on) AS evidence,
+                  (SELECT count(*)::int FROM people WHERE trained_on IS NOT NULL) AS trained`,
         ),
       )
-      expect(broken).toEqual({ agency: 0, certificates: 0, unmanaged: 0 })
+      // …and each person's training evidence is kept as the certificates' triggers would keep it.
+      expect(broken).toMatchObject({ agency: 0, certificates: 0, unmanaged: 0, evidence: 0 })
+      expect(broken.trained).toBeGreaterThan(0)
 
       // The impact view reads the sums rebuilt after the load.
       const services = createServices({

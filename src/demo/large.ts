@@ -291,8 +291,9 @@ export function largeSteps(
 /**
  * Builds the large partnership in one transaction. Where the database login may (a superuser,
  * as on a developer's machine or the embedded database), triggers and foreign-key checks are
- * set aside for the load, as a restore does, and the impact view's sums rebuilt afterwards;
- * one audit event records the whole load instead of a million.
+ * set aside for the load, as a restore does, and the impact view's sums and each person's
+ * training evidence rebuilt afterwards; one audit event records the whole load instead of a
+ * million.
  */
 export async function seedLarge(
   db: Database,
@@ -320,6 +321,19 @@ export async function seedLarge(
            CROSS JOIN LATERAL cascade_evaluation_facts(r.answers, r.plan_outcome) f
           WHERE r.partnership_id = $1
           GROUP BY 1, 2, 3, 4, 5, 6`,
+        [partnership.id],
+      )
+      // What each person's compliance rests on, as the certificates' triggers would keep it.
+      // All at once rather than person by person: the tables are not yet analysed.
+      await sql.query(
+        `UPDATE people p SET trained_on = l.trained_on, trained_course_id = l.course_id
+           FROM (SELECT DISTINCT ON (ce.person_id) ce.person_id, s.course_id,
+                        (s.ends_at AT TIME ZONE 'Europe/London')::date AS trained_on
+                   FROM certificates ce JOIN people q ON q.id = ce.person_id
+                   JOIN sessions s ON s.id = ce.session_id JOIN courses c ON c.id = s.course_id
+                  WHERE ce.partnership_id = $1 AND (q.tier IS NULL OR c.tier = q.tier)
+                  ORDER BY ce.person_id, s.ends_at DESC, s.id) l
+          WHERE p.id = l.person_id`,
         [partnership.id],
       )
       await sql.query(

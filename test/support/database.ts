@@ -33,7 +33,7 @@ export async function freshDatabase(clock: Clock): Promise<TestDatabase> {
       target: { connectionString: withDatabaseName(serverUrl, name) },
       poolSize: 10,
       clock,
-      prepareStatements: true,
+      server: true,
     })
     await migrate(db)
     return {

@@ -119,6 +119,14 @@ describe('sessions', () => {
     expect((await browser.get('/dashboard')).statusCode).toBe(303)
   })
 
+  it('keeps a session in use alive past the idle limit', async () => {
+    const browser = await t.signIn('trainer@jersey.example.org')
+    for (let step = 0; step < 4; step++) {
+      t.clock.advance(20 * 60_000)
+      expect((await browser.get('/dashboard')).statusCode).toBe(200)
+    }
+  })
+
   it('signs out, and the old cookie no longer works', async () => {
     const browser = await t.signIn('practitioner@jersey.example.org')
     const cookie = browser.cookieHeader

@@ -95,6 +95,8 @@ export function createBookingLookups(deps: { db: Database; clock: Clock; policy:
     /** The signed-in user's own applications and places, latest first; only those of one status when asked. */
     async mine(ctx: Context, only?: ApplicationStatus): Promise<MyPlace[]> {
       if (!ctx.actor.userId) return []
+      // One statement with the status and one without, each planned once: a practitioner looks
+      // at their learning often, and an optional filter would be planned on every look.
       return db.tenant(scopeOf(ctx), (sql) =>
         sql.query<MyPlace>(
           `SELECT a.id, a.status, a.reason, a.waiting_position AS "waitingPosition",
@@ -102,9 +104,9 @@ export function createBookingLookups(deps: { db: Database; clock: Clock; policy:
                   p.first_name || ' ' || p.last_name AS name
              FROM applications a JOIN people p ON p.id = a.person_id
              JOIN sessions s ON s.id = a.session_id JOIN courses c ON c.id = s.course_id
-            WHERE p.user_id = $1 AND (s.ends_at > $2 OR a.status = 'confirmed') AND ($3::text IS NULL OR a.status = $3)
+            WHERE p.user_id = $1 AND (s.ends_at > $2 OR a.status = 'confirmed')${only ? ' AND a.status = $3' : ''}
             ORDER BY s.starts_at DESC LIMIT 200`,
-          [ctx.actor.userId, clock.now(), only ?? null],
+          only ? [ctx.actor.userId, clock.now(), only] : [ctx.actor.userId, clock.now()],
         ),
       )
     },

@@ -59,9 +59,12 @@ export function createPlaces(deps: BookingDeps) {
   ): Promise<{ holder: PlaceHolder; session: Session }> {
     const sessionId = isUuid(id) ? await sessionOfApplication(sql, id) : undefined
     if (!sessionId) throw new NotFoundError('Booking')
-    await lockSession(sql, sessionId)
-    const holder = await lockApplication(sql, id)
-    const session = await sessionById(sql, sessionId)
+    // Sent together, in this order: the session's lock is taken first.
+    const [, holder, session] = await Promise.all([
+      lockSession(sql, sessionId),
+      lockApplication(sql, id),
+      sessionById(sql, sessionId),
+    ])
     if (!holder || !session) throw new NotFoundError('Booking')
     if (!mayActFor(ctx, holder)) throw new ForbiddenError()
     return { holder, session }
@@ -85,9 +88,9 @@ export function createPlaces(deps: BookingDeps) {
       return db.tenant(scopeOf(ctx), async (sql) => {
         const holder = isUuid(id) ? await placeHolderById(sql, id) : undefined
         if (!holder || !mayActFor(ctx, holder)) throw new NotFoundError('Booking')
-        const session = await sessionById(sql, holder.sessionId)
+        const [session, booking] = await Promise.all([sessionById(sql, holder.sessionId), bookingOf(sql, id)])
         if (!session) throw new NotFoundError('Booking')
-        return { ...(await bookingOf(sql, id)), session }
+        return { ...booking, session }
       })
     },
 
@@ -99,9 +102,11 @@ export function createPlaces(deps: BookingDeps) {
     async cancel(ctx: Context, id: string, note: string | null): Promise<Cancellation> {
       return done(
         db.tenant(scopeOf(ctx), async (sql) => {
-          const { holder, session } = await lockPlace(sql, ctx, id)
           const now = clock.now()
-          const rules = await rulesInForceOn(sql, londonDateOf(now))
+          const [{ holder, session }, rules] = await Promise.all([
+            lockPlace(sql, ctx, id),
+            rulesInForceOn(sql, londonDateOf(now)),
+          ])
           if (holder.status === 'cancelled' || holder.status === 'withdrawn')
             throw new ConflictError('This has already been cancelled')
           if (session.startsAt <= now)
@@ -111,37 +116,40 @@ export function createPlaces(deps: BookingDeps) {
           const sufficientNotice = londonDateOf(now) <= deadline
           const chargePence =
             heldPlace && !sufficientNotice ? noShowChargePence(holder, session.parts, rules) : 0
-          await sql.auditAs(heldPlace ? 'booking.cancel' : 'application.withdraw')
-          await endApplication(sql, holder.id, {
-            status: heldPlace ? 'cancelled' : 'withdrawn',
-            reason: `${heldPlace ? 'cancelled' : 'withdrawn'} on ${londonDateText(now)}${
-              heldPlace ? (sufficientNotice ? ' with enough notice' : ' without enough notice') : ''
-            }`,
-            by: ctx.actor.userId,
-            note,
-            now,
-          })
-          await recordCharge(sql, {
-            partnershipId: ctx.partnership.id,
-            agencyId: holder.agencyId,
-            personId: holder.personId,
-            sessionId: session.id,
-            applicationId: holder.id,
-            chargedOn: londonDateOf(now),
-            reason: 'late_cancellation',
-            amountPence: chargePence,
-          })
-          await tellPersonAndManager(
-            sql,
-            ctx.partnership.id,
-            addressee(holder),
-            cancellationReceived(session, addressee(holder), {
-              heldPlace,
-              sufficientNotice,
-              chargePence,
-              deadline,
+          // The writes do not depend on each other, so they are sent together.
+          await Promise.all([
+            sql.auditAs(heldPlace ? 'booking.cancel' : 'application.withdraw'),
+            endApplication(sql, holder.id, {
+              status: heldPlace ? 'cancelled' : 'withdrawn',
+              reason: `${heldPlace ? 'cancelled' : 'withdrawn'} on ${londonDateText(now)}${
+                heldPlace ? (sufficientNotice ? ' with enough notice' : ' without enough notice') : ''
+              }`,
+              by: ctx.actor.userId,
+              note,
+              now,
             }),
-          )
+            recordCharge(sql, {
+              partnershipId: ctx.partnership.id,
+              agencyId: holder.agencyId,
+              personId: holder.personId,
+              sessionId: session.id,
+              applicationId: holder.id,
+              chargedOn: londonDateOf(now),
+              reason: 'late_cancellation',
+              amountPence: chargePence,
+            }),
+            tellPersonAndManager(
+              sql,
+              ctx.partnership.id,
+              addressee(holder),
+              cancellationReceived(session, addressee(holder), {
+                heldPlace,
+                sufficientNotice,
+                chargePence,
+                deadline,
+              }),
+            ),
+          ])
           if (holder.status === 'waiting') {
             const list = await waitingList(sql, session.id)
             await renumberWaiting(

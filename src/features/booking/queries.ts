@@ -131,14 +131,20 @@ export async function liveApplicationsOf(sql: Sql, personId: string): Promise<Li
 export async function insertApplication(
   sql: Sql,
   partnershipId: string,
-  application: ApplicationInput & { sessionId: string; agencyId: string; appliedBy: string | null },
+  application: ApplicationInput & {
+    id?: string
+    sessionId: string
+    agencyId: string
+    appliedBy: string | null
+  },
 ): Promise<Application> {
   // The new application comes back whole, as applicationById reads it, in the same round trip.
+  // Its id may be chosen by the caller, to send statements about it along with this one.
   return sql.one<Application>(
     `WITH a AS (
-       INSERT INTO applications (partnership_id, session_id, person_id, agency_id, manager_name, manager_email,
+       INSERT INTO applications (id, partnership_id, session_id, person_id, agency_id, manager_name, manager_email,
          accepts_other_dates, access_needs, applied_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *
+       VALUES (coalesce($10::uuid, gen_random_uuid()), $1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *
      )
      SELECT ${applicationColumns} FROM a JOIN people p ON p.id = a.person_id JOIN agencies g ON g.id = a.agency_id`,
     [
@@ -151,6 +157,7 @@ export async function insertApplication(
       application.acceptsOtherDates,
       application.accessNeeds,
       application.appliedBy,
+      application.id ?? null,
     ],
   )
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { atBookingEmail } from '#features/evaluation/emails.ts'
 import type { AtBookingQuestions } from '#features/evaluation/queries.ts'
 import { atBookingQuestions, saveResponse, stageForm } from '#features/evaluation/queries.ts'
@@ -11,7 +12,7 @@ import { londonDateOf, londonDateText } from '#platform/clock.ts'
 import type { Context } from '#platform/context.ts'
 import { requireRole, scopeOf } from '#platform/context.ts'
 import type { Sql } from '#platform/db/database.ts'
-import { isUniqueViolation, isUuid } from '#platform/db/database.ts'
+import { isUniqueViolation, isUuid, readOf } from '#platform/db/database.ts'
 import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#platform/errors.ts'
 import type { Email } from '#platform/mail/outbox.ts'
@@ -66,25 +67,34 @@ export function createBookingService(deps: BookingDeps) {
   /**
    * Applies for a session's place. Refused when the session is not open or its applications
    * have closed, for the same session twice, or for a session at the same time as another
-   * the person applied for. One transaction reads the rules and the person, and makes the
-   * application: applying is the busiest thing anyone does, on the morning a programme opens.
+   * the person applied for. Applying is the busiest thing anyone does, on the morning a
+   * programme opens, so one transaction does it in few round trips: the rules, the session and
+   * the person are read together; the application is made, with its id chosen here, together
+   * with the reads that follow from it.
    */
   async function applying(
     ctx: Context,
     sessionId: string,
     applicant: (
       sql: Sql,
-      session: Session,
+      sessionId: string,
     ) => Promise<{ person: Applicant | undefined; input: ApplicationInput }>,
   ): Promise<Application> {
+    if (!isUuid(sessionId)) throw new NotFoundError('Session')
     try {
       const scope = { ...scopeOf(ctx), action: 'application.apply' }
       const application = await db.tenant(scope, async (sql) => {
-        const rules = await rulesInForceOn(sql, londonDateOf(clock.now()))
+        const [rulesRead, sessionRead, applicantRead] = await Promise.allSettled([
+          rulesInForceOn(sql, londonDateOf(clock.now())),
+          sessionById(sql, sessionId),
+          applicant(sql, sessionId),
+        ])
+        // Each read is judged in turn, as if they had been made one after another.
+        const rules = readOf(rulesRead)
         const { shortlistingLeadWeeks } = rules
-        const session = isUuid(sessionId) ? await sessionById(sql, sessionId) : undefined
+        const session = readOf(sessionRead)
         if (!session) throw new NotFoundError('Session')
-        const { person, input } = await applicant(sql, session)
+        const { person, input } = readOf(applicantRead)
         if (!person || !mayActFor(ctx, person)) {
           if (!ctx.actor.roles.some((r) => r === 'admin' || r === 'agency-lead'))
             throw new ForbiddenError('You can apply only for yourself')
@@ -102,15 +112,18 @@ export function createBookingService(deps: BookingDeps) {
               text: `${person.name} has applied for ${clash.courseTitle} at the same time`,
             },
           ])
-        const made = await insertApplication(sql, ctx.partnership.id, {
-          ...input,
-          sessionId: session.id,
-          agencyId: person.agencyId,
-          appliedBy: ctx.actor.userId,
-        })
-        const { id } = made
-        const toAnswer = await answerAtBooking(sql, ctx, id, person.userId, input.answers ?? null)
-        const missed = await recentNoShows(sql, person.id, rules, clock.now())
+        const id = randomUUID()
+        const [made, toAnswer, missed] = await Promise.all([
+          insertApplication(sql, ctx.partnership.id, {
+            ...input,
+            id,
+            sessionId: session.id,
+            agencyId: person.agencyId,
+            appliedBy: ctx.actor.userId,
+          }),
+          answerAtBooking(sql, ctx, id, person.userId, input.answers ?? null),
+          recentNoShows(sql, person.id, rules, clock.now()),
+        ])
         const needsApproval = rules.noShowsBeforeApproval > 0 && missed >= rules.noShowsBeforeApproval
         if (needsApproval)
           await askForApproval(
@@ -174,7 +187,7 @@ export function createBookingService(deps: BookingDeps) {
     /** Applies for a session's place for someone: see `applying`. */
     async apply(ctx: Context, sessionId: string, input: ApplicationInput): Promise<Application> {
       return applying(ctx, sessionId, async (sql) => ({
-        person: await applicantById(sql, input.personId),
+        person: isUuid(input.personId) ? await applicantById(sql, input.personId) : undefined,
         input,
       }))
     },
@@ -189,8 +202,11 @@ export function createBookingService(deps: BookingDeps) {
       sessionId: string,
       fromForm: (atBooking: AtBookingQuestions) => Omit<ApplicationInput, 'personId'> | FieldError[],
     ): Promise<Application> {
-      return applying(ctx, sessionId, async (sql, session) => {
-        const person = ctx.actor.userId ? await applicantByUser(sql, ctx.actor.userId) : undefined
+      return applying(ctx, sessionId, async (sql) => {
+        const [person, atBooking] = await Promise.all([
+          ctx.actor.userId ? applicantByUser(sql, ctx.actor.userId) : undefined,
+          atBookingQuestions(sql, sessionId),
+        ])
         if (!person)
           throw new ValidationError([
             {
@@ -198,7 +214,7 @@ export function createBookingService(deps: BookingDeps) {
               text: 'You are not in the partnership’s directory: apply for someone by their email',
             },
           ])
-        const form = fromForm(await atBookingQuestions(sql, session.id))
+        const form = fromForm(atBooking)
         if (Array.isArray(form)) throw new ValidationError(form)
         return { person, input: { ...form, personId: person.id } }
       })

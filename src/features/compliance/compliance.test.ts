@@ -153,6 +153,72 @@ describe('an agency’s staff compliance', () => {
   })
 })
 
+describe('the training that counts for a person', () => {
+  const trainedOn = async (personId: string) => {
+    const found = await t.services.compliance.ofAgency(world.admin, agencyId)
+    return found.staff.find((p) => p.personId === personId)
+  }
+
+  it('follows certificates issued and withdrawn, tiers changed and sessions moved, unaudited', async () => {
+    const basics = await world.course('Refresher basics')
+    const specialist = await world.course('Specialist practice', 'Specialist')
+    const person = await world.person(agencyId, { first: 'Changing' })
+    const auditBefore = await t.db.platform((sql) =>
+      sql.one<{ n: number }>(
+        `SELECT count(*)::int AS n FROM audit_events WHERE entity_type = 'people' AND entity_id = $1`,
+        [person],
+      ),
+    )
+    await certificate(person, basics, '2025-03-01')
+    await certificate(person, specialist, '2024-05-01')
+    expect(await trainedOn(person)).toMatchObject({
+      trainedOn: '2025-03-01',
+      courseTitle: 'Refresher basics',
+    })
+
+    // Given a tier, only that tier's courses count.
+    await t.db.tenant(world.scope, (sql) =>
+      sql.query(`UPDATE people SET tier = 'Specialist' WHERE id = $1`, [person]),
+    )
+    expect(await trainedOn(person)).toMatchObject({ trainedOn: '2024-05-01', status: 'up-to-date' })
+
+    // The specialist course is moved to another tier: nothing now counts.
+    await t.db.tenant(world.scope, (sql) =>
+      sql.query(`UPDATE courses SET tier = 'Advanced' WHERE id = $1`, [specialist]),
+    )
+    expect(await trainedOn(person)).toMatchObject({ trainedOn: null, status: 'none' })
+    await t.db.tenant(world.scope, (sql) =>
+      sql.query(`UPDATE courses SET tier = 'Specialist' WHERE id = $1`, [specialist]),
+    )
+
+    // Its session's dates are corrected.
+    await t.db.tenant(world.scope, (sql) =>
+      sql.query(
+        `UPDATE sessions SET starts_at = starts_at - interval '1 year', ends_at = ends_at - interval '1 year'
+          WHERE id IN (SELECT session_id FROM certificates WHERE person_id = $1)`,
+        [person],
+      ),
+    )
+    expect(await trainedOn(person)).toMatchObject({ trainedOn: '2023-05-01', status: 'overdue' })
+
+    // The certificate is withdrawn.
+    await t.db.tenant(world.scope, (sql) =>
+      sql.query(`DELETE FROM certificates WHERE person_id = $1`, [person]),
+    )
+    expect(await trainedOn(person)).toMatchObject({ trainedOn: null, courseTitle: null, status: 'none' })
+
+    // The person's own changes are audited; what is kept from them is not.
+    const changes = await t.db.platform((sql) =>
+      sql.query<{ action: string; before: Record<string, unknown> | null }>(
+        `SELECT action, before FROM audit_events WHERE entity_type = 'people' AND entity_id = $1 ORDER BY id`,
+        [person],
+      ),
+    )
+    expect(changes.length - auditBefore.n).toBe(1)
+    expect(changes.every((c) => !c.before || !('trained_on' in c.before))).toBe(true)
+  })
+})
+
 describe('when a refresher falls due', () => {
   const person = (trainedOn: string | null) => ({
     personId: 'p',

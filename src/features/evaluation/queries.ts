@@ -3,7 +3,12 @@ import type { Question } from './questions.ts'
 import type { ActionPlan, PlanOutcome, Stage, StageForm } from './stages.ts'
 import { planKeys } from './stages.ts'
 
-/** Each booking's questionnaire for a stage, with what decides whether it may be answered. */
+/**
+ * Each booking's questionnaire for a stage, with what decides whether it may be answered.
+ * The stage's key is written into the statement and one booking is asked for by equality, so
+ * that PostgreSQL plans the statement once per connection: with them as values it judged the
+ * one plan dearer than planning afresh, which it then did every time someone applied.
+ */
 export async function stageForms(
   sql: Sql,
   applicationIds: readonly string[],
@@ -29,11 +34,11 @@ export async function stageForms(
        JOIN people p ON p.id = a.person_id
        JOIN sessions s ON s.id = a.session_id
        JOIN courses c ON c.id = s.course_id
-       LEFT JOIN questionnaires q ON q.id::text = c.evaluation_plan ->> $3
+       LEFT JOIN questionnaires q ON q.id::text = c.evaluation_plan ->> '${planKeys[stage]}'
        LEFT JOIN LATERAL (SELECT v.id, v.version, v.questions FROM questionnaire_versions v
                            WHERE v.questionnaire_id = q.id ORDER BY v.version DESC LIMIT 1) v ON true
-      WHERE a.id = ANY($1::uuid[])`,
-    [applicationIds, stage, planKeys[stage]],
+      WHERE ${applicationIds.length === 1 ? 'a.id = $1::uuid' : 'a.id = ANY($1::uuid[])'}`,
+    [applicationIds.length === 1 ? applicationIds[0] : applicationIds, stage],
   )
   return rows.map(({ earlier, ...row }) => ({
     ...row,

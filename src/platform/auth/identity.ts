@@ -73,8 +73,15 @@ type SessionRow = {
   memberships: MembershipJson[]
 }
 
-/** A user's memberships as the lookups in migration 0022 give them. */
+/** A user's memberships as the lookups give them. */
 type MembershipJson = { role: Role; agencyIds: string[]; id: string; slug: string; name: string }
+
+/** The memberships of the user in `user_id`, in every partnership, as JSON. */
+const MEMBERSHIPS_JSON = `(SELECT coalesce(json_agg(json_build_object('role', m.role, 'agencyIds', m.agency_ids,
+                                                   'id', p.id, 'slug', p.slug, 'name', p.name)
+                                 ORDER BY p.name, m.role), '[]'::json)
+          FROM memberships m JOIN partnerships p ON p.id = m.partnership_id
+         WHERE m.user_id = u.id) AS memberships`
 
 function membershipsFrom(rows: readonly MembershipJson[]): Membership[] {
   return rows.map((m) => ({
@@ -122,16 +129,24 @@ export function createSessions(
 
     async resolve(token: string): Promise<Authenticated | null> {
       const now = clock.now()
-      // The session, its user and their memberships in one round trip: every signed-in page starts here.
-      const [row] = await db.platformStatement<SessionRow>('SELECT * FROM cascade_session($1, $2, $3, $4)', [
-        hashToken(token),
-        now,
-        `${idleMs} milliseconds`,
-        `${touchAfterMs} milliseconds`,
-      ])
+      const hash = hashToken(token)
+      // The session, its user and their memberships in one round trip: every signed-in page
+      // starts here. A plain statement, planned once per connection, as the owner.
+      const [row] = await db.platformStatement<SessionRow>(
+        `SELECT s.user_id, s.current_partnership_id AS partnership_id, s.last_seen_at, s.expires_at,
+                s.revoked_at, u.email, u.display_name, u.disabled, ${MEMBERSHIPS_JSON}
+           FROM user_sessions s JOIN users u ON u.id = s.user_id
+          WHERE s.id_hash = $1`,
+        [hash],
+      )
       const at = now.getTime()
       if (!row || row.revoked_at || row.disabled) return null
       if (row.expires_at.getTime() <= at || row.last_seen_at.getTime() + idleMs <= at) return null
+      if (row.last_seen_at.getTime() < at - touchAfterMs)
+        await db.platformStatement(
+          'UPDATE user_sessions SET last_seen_at = $2 WHERE id_hash = $1 AND revoked_at IS NULL AND last_seen_at < $2',
+          [hash, now],
+        )
       return authenticatedIn(
         { id: row.user_id, email: row.email, displayName: row.display_name },
         membershipsFrom(row.memberships),
@@ -188,6 +203,7 @@ export type Sessions = ReturnType<typeof createSessions>
 type TokenRow = {
   user_id: string
   partnership_id: string
+  last_used_at: Date | null
   email: string
   display_name: string
   disabled: boolean
@@ -220,10 +236,24 @@ export function createApiTokens(db: Database, clock: Clock) {
     async resolve(token: string): Promise<Authenticated | null> {
       if (!token.startsWith('cas_') || token.length > 200) return null
       // The token, its user and their memberships in one round trip: every API request starts here.
-      const [row] = await db.platformStatement<TokenRow>('SELECT * FROM cascade_api_token($1, $2)', [
-        hashToken(token),
-        clock.now(),
-      ])
+      const hash = hashToken(token)
+      const [row] = await db.platformStatement<TokenRow>(
+        `SELECT t.user_id, t.partnership_id, t.last_used_at, u.email, u.display_name, u.disabled, ${MEMBERSHIPS_JSON}
+           FROM api_tokens t JOIN users u ON u.id = t.user_id
+          WHERE t.token_hash = $1 AND t.revoked_at IS NULL`,
+        [hash],
+      )
+      // Its last use is kept to the minute, so an integration's concurrent requests do not
+      // queue for the token's row.
+      const now = clock.now()
+      if (row && (!row.last_used_at || row.last_used_at.getTime() < now.getTime() - 60_000))
+        await db.platform((sql) =>
+          sql.query(
+            `UPDATE api_tokens SET last_used_at = $2
+              WHERE token_hash = $1 AND (last_used_at IS NULL OR last_used_at < $2::timestamptz - interval '1 minute')`,
+            [hash, now],
+          ),
+        )
       if (!row || row.disabled) return null
       return authenticatedIn(
         { id: row.user_id, email: row.email, displayName: row.display_name },

@@ -24,7 +24,7 @@ export async function connectDatabase(
         : undefined,
       poolSize: config.database.poolSize,
       clock,
-      prepareStatements: true,
+      server: true,
     })
     return { db, embedded: null, close: () => db.close() }
   }

@@ -71,7 +71,10 @@ const MOST_STATEMENTS = 2_000
 /**
  * A statement whose filters are optional (`$2::uuid IS NULL OR …`) is planned for its values
  * every time: the one plan PostgreSQL keeps for a prepared statement after five runs must
- * serve every combination, and for the catalogue's reads seven times as much.
+ * serve every combination, and for the catalogue's reads seven times as much. Other
+ * statements are best written so that PostgreSQL keeps one plan: where it judges that plan
+ * dearer than planning afresh for the values, it plans every run, which on a busy path costs
+ * more than the statement (see evaluation's stageForms).
  */
 const OPTIONAL_FILTER = /\$\d+(::[a-z_[\]]+)?\s+IS\s+(NOT\s+)?NULL/i
 
@@ -85,14 +88,61 @@ function statementName(text: string): string | undefined {
   return name
 }
 
-function wrap(client: pg.PoolClient, prepare: boolean): Sql {
+/** The socket under a `pg` client, to gather what is written to it. */
+function socketOf(client: pg.PoolClient): { cork(): void; uncork(): void } {
+  return (client as unknown as { connection: { stream: { cork(): void; uncork(): void } } }).connection.stream
+}
+
+/**
+ * Sends a statement on the client, in order after those sent before it. On a PostgreSQL
+ * server the client pipelines: statements issued together (before the process next waits
+ * for anything) are written to the socket in one go and answered in order, so reads that do
+ * not depend on each other cost one round trip between them, and a transaction's first
+ * statement goes with its BEGIN. A write to a socket is costly on virtual machines: on some,
+ * the greater part of a busy server's time. The embedded database answers one statement at a
+ * time, so there each waits for the one before.
+ */
+function sender(client: pg.PoolClient, pipeline: boolean) {
+  if (pipeline) {
+    const socket = socketOf(client)
+    let gathering = false
+    return (config: pg.QueryConfig | string, values?: unknown[]) => {
+      if (!gathering) {
+        gathering = true
+        socket.cork()
+        process.nextTick(() => {
+          gathering = false
+          socket.uncork()
+        })
+      }
+      return client.query(config as pg.QueryConfig, values)
+    }
+  }
+  let previous: Promise<unknown> = Promise.resolve()
+  return (config: pg.QueryConfig | string, values?: unknown[]) => {
+    const sent = previous.then(() => client.query(config as pg.QueryConfig, values))
+    previous = sent.catch(() => {})
+    return sent
+  }
+}
+
+/**
+ * The value of a read sent along with others (`Promise.allSettled`), or its failure: the
+ * reads are judged in the order the caller takes them, as if made one after another.
+ */
+export function readOf<T>(read: PromiseSettledResult<T>): T {
+  if (read.status === 'rejected') throw read.reason
+  return read.value
+}
+
+function wrap(send: ReturnType<typeof sender>, prepare: boolean): Sql {
   // A prepared statement is parsed and planned once per connection rather than on every run:
   // on the busiest paths that is most of the database's work.
   const query = async <R>(text: string, values?: readonly unknown[]) => {
     const name = prepare && values ? statementName(text) : undefined
     const result = name
-      ? await client.query({ name, text, values: values as unknown[] })
-      : await client.query(text, values as unknown[] | undefined)
+      ? await send({ name, text, values: values as unknown[] })
+      : await send(text, values as unknown[] | undefined)
     return result.rows as R[]
   }
   return {
@@ -107,7 +157,7 @@ function wrap(client: pg.PoolClient, prepare: boolean): Sql {
       return rows[0]
     },
     async auditAs(action: string) {
-      await client.query("SELECT set_config('cascade.action', $1, true)", [action])
+      await send("SELECT set_config('cascade.action', $1, true)", [action])
     },
   }
 }
@@ -130,7 +180,7 @@ export class Database {
   readonly pool: pg.Pool
   private readonly ownerPool: pg.Pool
   private readonly clock: Clock
-  private readonly prepare: boolean
+  private readonly server: boolean
 
   constructor(options: {
     target: ConnectionTarget
@@ -138,17 +188,24 @@ export class Database {
     poolSize: number
     clock: Clock
     /**
-     * Keep statements prepared on each connection. Only for a PostgreSQL server: the embedded
-     * database shares one session between its connections, where a second connection
-     * preparing the same name would collide with the first.
+     * A PostgreSQL server: statements are kept prepared on each connection, and pipelined (see
+     * `sender`). Not for the embedded database, which shares one session between its
+     * connections (a second connection preparing the same name would collide with the first)
+     * and answers one statement at a time.
      */
-    prepareStatements?: boolean
+    server?: boolean
   }) {
     this.clock = options.clock
-    this.prepare = options.prepareStatements ?? false
-    this.pool = new pg.Pool({ ...options.target, max: options.poolSize, idleTimeoutMillis: 30_000 })
+    this.server = options.server ?? false
+    const server = this.server ? { pipeline: true } : {}
+    this.pool = new pg.Pool({
+      ...options.target,
+      max: options.poolSize,
+      idleTimeoutMillis: 30_000,
+      ...server,
+    })
     this.ownerPool = options.ownerTarget
-      ? new pg.Pool({ ...options.ownerTarget, max: 4, idleTimeoutMillis: 30_000 })
+      ? new pg.Pool({ ...options.ownerTarget, max: 4, idleTimeoutMillis: 30_000, ...server })
       : this.pool
     // An idle client that errors (the server went away) must not crash the process.
     this.pool.on('error', () => {})
@@ -187,12 +244,12 @@ export class Database {
    * messages: it goes in a transaction like everything else.
    */
   async platformStatement<R = Row>(text: string, values: readonly unknown[]): Promise<R[]> {
-    if (!this.prepare) return this.platform((sql) => sql.query<R>(text, values))
+    if (!this.server) return this.platform((sql) => sql.query<R>(text, values))
     if (insideTransaction.getStore())
       throw new Error('A statement was run inside a transaction: pass the transaction’s Sql along')
     const client = await this.ownerPool.connect()
     try {
-      return await wrap(client, this.prepare).query<R>(text, values)
+      return await wrap(sender(client, true), true).query<R>(text, values)
     } finally {
       client.release()
     }
@@ -249,13 +306,21 @@ export class Database {
 
   private async transaction<T>(pool: pg.Pool, begin: string, fn: (sql: Sql) => Promise<T>): Promise<T> {
     const client = await pool.connect()
+    const send = sender(client, this.server)
     try {
-      await client.query(begin)
-      const result = await fn(wrap(client, this.prepare))
-      await client.query('COMMIT')
+      // Not awaited: the first statement of `fn` follows BEGIN on the wire. Were BEGIN itself
+      // refused, that statement would have run alone; BEGIN cannot fail once it parses, and
+      // it is written here, so a mistake in it fails every transaction at once. A failure
+      // after it (setting the role, say) leaves the transaction aborted, so everything
+      // that follows fails too and nothing is committed.
+      const began = send(begin)
+      began.catch(() => {})
+      const result = await fn(wrap(send, this.server))
+      await began
+      await send('COMMIT')
       return result
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {})
+      await send('ROLLBACK').catch(() => {})
       throw error
     } finally {
       client.release()

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { fixedClock } from '#platform/clock.ts'
+import type { TestDatabase } from '#test/support/database.ts'
+import { freshDatabase } from '#test/support/database.ts'
+
+let database: TestDatabase
+let partnershipId: string
+
+beforeAll(async () => {
+  database = await freshDatabase(fixedClock('2026-11-24T10:00:00Z'))
+  const made = await database.db.platform(async (sql) => {
+    await sql.query('CREATE TABLE statement_probe (n int PRIMARY KEY)')
+    return sql.one<{ id: string }>(
+      `INSERT INTO partnerships (slug, name) VALUES ('probe', 'Probe') RETURNING id`,
+    )
+  })
+  partnershipId = made.id
+})
+afterAll(() => database?.close())
+
+const scope = () => ({ partnershipId, userId: null })
+const count = () =>
+  database.db.platform((sql) => sql.one<{ n: number }>('SELECT count(*)::int AS n FROM statement_probe'))
+
+// On a PostgreSQL server statements issued together are pipelined: written at once with the
+// transaction's BEGIN, answered in order. These hold on either database.
+describe('statements sent together in a transaction', () => {
+  it('run in the order sent, each seeing the ones before, under the transaction’s scope', async () => {
+    const [scoped, , seen, , total] = await database.db.tenant(scope(), (sql) =>
+      Promise.all([
+        sql.one<{ partnership: string; role: string }>(
+          `SELECT current_setting('cascade.partnership_id') AS partnership, current_user AS role`,
+        ),
+        sql.query('INSERT INTO statement_probe (n) VALUES (1)'),
+        sql.one<{ n: number }>('SELECT count(*)::int AS n FROM statement_probe WHERE n = $1', [1]),
+        sql.query('INSERT INTO statement_probe (n) VALUES (2), (3)'),
+        sql.one<{ n: number }>('SELECT sum(n)::int AS n FROM statement_probe'),
+      ]),
+    )
+    expect(scoped).toEqual({ partnership: partnershipId, role: 'cascade_app' })
+    expect(seen.n).toBe(1)
+    expect(total.n).toBe(6)
+    expect((await count()).n).toBe(3)
+  })
+
+  it('commit nothing when one of them fails, and give that one’s error', async () => {
+    const attempt = database.db.tenant(scope(), (sql) =>
+      Promise.all([
+        sql.query('INSERT INTO statement_probe (n) VALUES (10)'),
+        sql.query('INSERT INTO statement_probe (n) VALUES (1)'),
+        sql.query('INSERT INTO statement_probe (n) VALUES (11)'),
+      ]),
+    )
+    await expect(attempt).rejects.toMatchObject({ code: '23505' })
+    expect((await count()).n).toBe(3)
+    // The connection is fit to use again afterwards.
+    const after = await database.db.tenant(scope(), (sql) => sql.one<{ ok: number }>('SELECT 1 AS ok'))
+    expect(after.ok).toBe(1)
+  })
+
+  it('commit nothing when the work fails after them', async () => {
+    const attempt = database.db.tenant(scope(), async (sql) => {
+      await Promise.all([
+        sql.query('INSERT INTO statement_probe (n) VALUES (20)'),
+        sql.query('INSERT INTO statement_probe (n) VALUES (21)'),
+      ])
+      throw new Error('refused')
+    })
+    await expect(attempt).rejects.toThrow('refused')
+    expect((await count()).n).toBe(3)
+  })
+})
