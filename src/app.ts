@@ -50,6 +50,11 @@ export async function buildApp(services: Services) {
     return503OnClosing: true,
   })
 
+  // First, so every answer carries it, whichever hook refuses the request.
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id)
+    done()
+  })
   await app.register(cookie)
   await app.register(formbody, { bodyLimit: 1_048_576 })
   await app.register(uploads)
@@ -68,9 +73,6 @@ export async function buildApp(services: Services) {
   installErrorHandling(app)
   await operations(app, { db: services.db })
   await assets(app)
-  app.addHook('onSend', async (request, reply) => {
-    reply.header('x-request-id', request.id)
-  })
 
   for (const feature of features) await app.register(feature, { services })
   return app

@@ -78,6 +78,8 @@ describe('route access', () => {
       const response = await t.app.inject({ method: 'GET', url })
       expect({ url, status: response.statusCode }).toEqual({ url, status: 303 })
       expect(response.headers.location).toBe(`/sign-in?returnTo=${encodeURIComponent(url)}`)
+      // Refused or not, an answer names its request, to find it in the logs.
+      expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/)
     }
   })
 
@@ -99,6 +101,7 @@ describe('route access', () => {
     const response = await t.app.inject({ method: 'GET', url: '/api/v1/policy' })
     expect(response.statusCode).toBe(401)
     expect(response.headers['content-type']).toMatch(/application\/problem\+json/)
+    expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/)
   })
 
   it('does not accept a session cookie on the API, so the API needs no CSRF defence', async () => {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import type { ApiTokens, Sessions } from '../auth/identity.ts'
+import type { ApiTokens, Authenticated, Sessions } from '../auth/identity.ts'
 import type { Access } from '../auth/roles.ts'
 import { allows } from '../auth/roles.ts'
 import { ForbiddenError, UnauthenticatedError } from '../errors.ts'
@@ -43,19 +43,9 @@ export const authentication = fp(
       for (const method of methods) declared.push({ method: String(method), url: route.url, access })
     })
 
-    app.addHook('onRequest', async (request) => {
+    /** Whether the one asking may use the route, once they are known. */
+    function admit(request: FastifyRequest): void {
       const access = request.routeOptions.config?.access
-      if (isApiRequest(request)) {
-        const header = request.headers.authorization
-        const match = header?.match(/^Bearer\s+(\S+)$/i)
-        if (match?.[1]) request.auth = await options.tokens.resolve(match[1])
-      } else {
-        const token = request.cookies[SESSION_COOKIE]
-        if (token) {
-          request.sessionToken = token
-          request.auth = await options.sessions.resolve(token)
-        }
-      }
       if (access === undefined || access === 'public') return
       const auth = request.auth
       if (!auth) throw new UnauthenticatedError()
@@ -64,6 +54,36 @@ export const authentication = fp(
         throw new ForbiddenError('Choose a partnership first')
       }
       if (!allows(access, auth.roles)) throw new ForbiddenError()
+    }
+
+    // A callback rather than an async hook: a visitor with no session (every public page)
+    // is admitted or refused with no promise made.
+    app.addHook('onRequest', (request, _reply, done) => {
+      let finding: Promise<Authenticated | null> | undefined
+      if (isApiRequest(request)) {
+        const header = request.headers.authorization
+        const match = header?.match(/^Bearer\s+(\S+)$/i)
+        if (match?.[1]) finding = options.tokens.resolve(match[1])
+      } else {
+        const token = request.cookies[SESSION_COOKIE]
+        if (token) {
+          request.sessionToken = token
+          finding = options.sessions.resolve(token)
+        }
+      }
+      const decide = () => {
+        try {
+          admit(request)
+          done()
+        } catch (error) {
+          done(error as Error)
+        }
+      }
+      if (!finding) return decide()
+      finding.then((auth) => {
+        request.auth = auth
+        decide()
+      }, done)
     })
   },
 )
