@@ -432,7 +432,7 @@ export async function mixedLoad(): Promise<Figure[]> {
       DATABASE_POOL_SIZE: '20',
       SIGN_IN_ATTEMPTS_PER_MINUTE: '10000',
       // A web process given 300 MB, as docs/deployment.md sets one up.
-      NODE_OPTIONS: WEB_PROCESS_NODE_OPTIONS,
+      NODE_OPTIONS: `${WEB_PROCESS_NODE_OPTIONS} ${process.env.SERVER_PROF ?? ''}`,
     })
     server = started.child
     const base = `http://127.0.0.1:${PORT}`

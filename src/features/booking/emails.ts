@@ -4,7 +4,7 @@ import { calendarInvitation } from '#platform/calendar/ics.ts'
 import { londonDateText, londonTimeText } from '#platform/clock.ts'
 import type { Sql } from '#platform/db/database.ts'
 import type { Email } from '#platform/mail/outbox.ts'
-import { enqueueEmails } from '#platform/mail/outbox.ts'
+import { enqueueEmailsAtCommit } from '#platform/mail/outbox.ts'
 import { money } from '#platform/views/nunjucks.ts'
 
 /** Who an email about a place is for: the person, with their line manager in copy. */
@@ -23,7 +23,8 @@ type SessionDetails = Pick<Session, 'id' | 'courseTitle' | 'parts' | 'format' | 
 
 /**
  * Sends a letter to the person and, separately, to their line manager: the manager is told
- * what the person was told, so neither has to forward it.
+ * what the person was told, so neither has to forward it. The letters are written with the
+ * transaction's COMMIT.
  */
 export async function tellPersonAndManager(
   sql: Sql,
@@ -38,10 +39,10 @@ export async function tellPersonAndManager(
     attachments: letter.attachments,
   }
   if (to.managerEmail.toLowerCase() === to.email.toLowerCase()) {
-    await enqueueEmails(sql, partnershipId, [toPerson])
+    enqueueEmailsAtCommit(sql, partnershipId, [toPerson])
     return
   }
-  await enqueueEmails(sql, partnershipId, [
+  enqueueEmailsAtCommit(sql, partnershipId, [
     toPerson,
     {
       to: to.managerEmail,

@@ -117,7 +117,7 @@ export function createPlaces(deps: BookingDeps) {
           const chargePence =
             heldPlace && !sufficientNotice ? noShowChargePence(holder, session.parts, rules) : 0
           // The writes do not depend on each other, so they are sent together.
-          await Promise.all([
+          const written = Promise.all([
             sql.auditAs(heldPlace ? 'booking.cancel' : 'application.withdraw'),
             endApplication(sql, holder.id, {
               status: heldPlace ? 'cancelled' : 'withdrawn',
@@ -150,6 +150,13 @@ export function createPlaces(deps: BookingDeps) {
               }),
             ),
           ])
+          const freesPlace = heldPlace || holder.status === 'offered'
+          if (holder.status !== 'waiting' && !freesPlace) {
+            // Nothing follows from it: the booking as it now is comes with the writes.
+            const [, booking] = await Promise.all([written, bookingOf(sql, holder.id)])
+            return { booking, sufficientNotice, chargePence }
+          }
+          await written
           if (holder.status === 'waiting') {
             const list = await waitingList(sql, session.id)
             await renumberWaiting(
@@ -159,8 +166,7 @@ export function createPlaces(deps: BookingDeps) {
               now,
             )
           }
-          if (heldPlace || holder.status === 'offered')
-            await offerFreePlaces(sql, ctx.partnership.id, session, rules)
+          if (freesPlace) await offerFreePlaces(sql, ctx.partnership.id, session, rules)
           return { booking: await bookingOf(sql, holder.id), sufficientNotice, chargePence }
         }),
       )

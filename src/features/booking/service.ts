@@ -16,7 +16,7 @@ import { isUniqueViolation, isUuid, readOf } from '#platform/db/database.ts'
 import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#platform/errors.ts'
 import type { Email } from '#platform/mail/outbox.ts'
-import { enqueueEmails } from '#platform/mail/outbox.ts'
+import { enqueueEmailsAtCommit } from '#platform/mail/outbox.ts'
 import { askForApproval, createApproval, recentNoShows } from './approval.ts'
 import type { BookingDeps } from './deps.ts'
 import { mayActFor } from './deps.ts'
@@ -161,7 +161,7 @@ export function createBookingService(deps: BookingDeps) {
               : []),
           ].join('\n'),
         }
-        await enqueueEmails(sql, ctx.partnership.id, toAnswer ? [received, toAnswer] : [received])
+        enqueueEmailsAtCommit(sql, ctx.partnership.id, toAnswer ? [received, toAnswer] : [received])
         if (!needsApproval) return made
         // Asking for approval changed it: read it as it now is.
         const held = await applicationById(sql, id)

@@ -8,7 +8,7 @@ import type { PartnershipRef } from '#platform/auth/identity.ts'
 import { londonDateOf } from '#platform/clock.ts'
 import type { Sql } from '#platform/db/database.ts'
 import type { Email } from '#platform/mail/outbox.ts'
-import { enqueueEmails } from '#platform/mail/outbox.ts'
+import { enqueueEmailsAtCommit } from '#platform/mail/outbox.ts'
 import type { RegisterRow } from './queries.ts'
 import { outcomeOf } from './rules.ts'
 
@@ -46,56 +46,57 @@ export async function settleBookings(
         : { reason: null, amount: 0 },
   )
   const ids = rows.map((r) => r.applicationId)
-  // A charge already invoiced or waived is left alone: an invoice is corrected by a credit note.
-  await sql.query(
-    `DELETE FROM charges c USING unnest($1::uuid[], $2::text[], $3::int[]) AS w(application_id, reason, amount)
-      WHERE c.application_id = w.application_id AND c.reason IN ('place', 'no_show')
-        AND c.invoice_id IS NULL AND NOT c.waived
-        AND (w.reason IS NULL OR c.reason <> w.reason OR w.amount = 0)`,
-    [ids, wanted.map((w) => w.reason), wanted.map((w) => w.amount)],
-  )
   const charged = outcomes.flatMap(({ row }, i) => {
     const w = wanted[i]
     return w?.reason && w.amount > 0 ? [{ row, reason: w.reason, amount: w.amount }] : []
   })
-  if (charged.length)
-    await sql.query(
-      `INSERT INTO charges (partnership_id, agency_id, person_id, session_id, application_id, reason, amount_pence, charged_on)
-       SELECT $1, c.agency_id, c.person_id, $2, c.application_id, c.reason, c.amount, $3
-         FROM unnest($4::uuid[], $5::uuid[], $6::uuid[], $7::text[], $8::int[])
-              AS c(agency_id, person_id, application_id, reason, amount)
-       ON CONFLICT (application_id, reason) DO UPDATE SET amount_pence = excluded.amount_pence, charged_on = excluded.charged_on
-         WHERE charges.invoice_id IS NULL AND NOT charges.waived`,
-      [
-        context.partnership.id,
-        session.id,
-        londonDateOf(session.startsAt),
-        charged.map((c) => c.row.agencyId),
-        charged.map((c) => c.row.personId),
-        charged.map((c) => c.row.applicationId),
-        charged.map((c) => c.reason),
-        charged.map((c) => c.amount),
-      ],
-    )
-
   const inFull = outcomes.filter(({ outcome }) => outcome.attendedInFull).map(({ row }) => row)
   const short = outcomes.filter(({ outcome }) => !outcome.attendedInFull)
-  if (short.length)
-    await sql.query('DELETE FROM certificates WHERE application_id = ANY($1::uuid[])', [
-      short.map(({ row }) => row.applicationId),
-    ])
   const told = short.filter(({ outcome }) => outcome.shortfall)
-  const newlyTold = told.length
-    ? new Set(
-        (
-          await sql.query<{ id: string }>(
-            `UPDATE applications SET no_certificate_told_at = $2
-              WHERE id = ANY($1::uuid[]) AND no_certificate_told_at IS NULL RETURNING id`,
-            [told.map(({ row }) => row.applicationId), now],
-          )
-        ).map((r) => r.id),
-      )
-    : new Set<string>()
+  // The charges and certificates are put right by statements sent together, in this order.
+  const [, , , toldNow] = await Promise.all([
+    // A charge already invoiced or waived is left alone: an invoice is corrected by a credit note.
+    sql.query(
+      `DELETE FROM charges c USING unnest($1::uuid[], $2::text[], $3::int[]) AS w(application_id, reason, amount)
+        WHERE c.application_id = w.application_id AND c.reason IN ('place', 'no_show')
+          AND c.invoice_id IS NULL AND NOT c.waived
+          AND (w.reason IS NULL OR c.reason <> w.reason OR w.amount = 0)`,
+      [ids, wanted.map((w) => w.reason), wanted.map((w) => w.amount)],
+    ),
+    charged.length
+      ? sql.query(
+          `INSERT INTO charges (partnership_id, agency_id, person_id, session_id, application_id, reason, amount_pence, charged_on)
+           SELECT $1, c.agency_id, c.person_id, $2, c.application_id, c.reason, c.amount, $3
+             FROM unnest($4::uuid[], $5::uuid[], $6::uuid[], $7::text[], $8::int[])
+                  AS c(agency_id, person_id, application_id, reason, amount)
+           ON CONFLICT (application_id, reason) DO UPDATE SET amount_pence = excluded.amount_pence, charged_on = excluded.charged_on
+             WHERE charges.invoice_id IS NULL AND NOT charges.waived`,
+          [
+            context.partnership.id,
+            session.id,
+            londonDateOf(session.startsAt),
+            charged.map((c) => c.row.agencyId),
+            charged.map((c) => c.row.personId),
+            charged.map((c) => c.row.applicationId),
+            charged.map((c) => c.reason),
+            charged.map((c) => c.amount),
+          ],
+        )
+      : null,
+    short.length
+      ? sql.query('DELETE FROM certificates WHERE application_id = ANY($1::uuid[])', [
+          short.map(({ row }) => row.applicationId),
+        ])
+      : null,
+    told.length
+      ? sql.query<{ id: string }>(
+          `UPDATE applications SET no_certificate_told_at = $2
+            WHERE id = ANY($1::uuid[]) AND no_certificate_told_at IS NULL RETURNING id`,
+          [told.map(({ row }) => row.applicationId), now],
+        )
+      : [],
+  ])
+  const newlyTold = new Set(toldNow.map((r) => r.id))
   const emails: Email[] = told
     .filter(({ row }) => newlyTold.has(row.applicationId))
     .map(({ row, outcome }) => ({
@@ -110,7 +111,7 @@ export async function settleBookings(
       ].join('\n'),
     }))
   emails.push(...(await issueCertificates(sql, context, inFull)))
-  await enqueueEmails(sql, context.partnership.id, emails)
+  enqueueEmailsAtCommit(sql, context.partnership.id, emails)
 }
 
 /**

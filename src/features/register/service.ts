@@ -38,14 +38,16 @@ export function createRegisterService(deps: {
   const { db, clock } = deps
 
   /** The session, if the actor may take its register: an admin, or one of its trainers. */
+  /** The session, for its trainers and admins: the session and whether they train on it are read together. */
   async function sessionToMark(sql: Sql, ctx: Context, sessionId: string): Promise<Session> {
-    const session = isUuid(sessionId) ? await sessionById(sql, sessionId) : undefined
-    if (!session) throw new NotFoundError('Session')
+    if (!isUuid(sessionId)) throw new NotFoundError('Session')
     const admin = ctx.actor.roles.includes('admin')
-    if (
-      !admin &&
-      !(ctx.actor.roles.includes('trainer') && (await trainsOn(sql, session.id, ctx.actor.userId)))
-    )
+    const [session, trains] = await Promise.all([
+      sessionById(sql, sessionId),
+      !admin && ctx.actor.roles.includes('trainer') ? trainsOn(sql, sessionId, ctx.actor.userId) : false,
+    ])
+    if (!session) throw new NotFoundError('Session')
+    if (!admin && !trains)
       throw new ForbiddenError('Only the session’s trainers and admins can take its register')
     return session
   }
@@ -60,12 +62,17 @@ export function createRegisterService(deps: {
 
   return {
     async register(ctx: Context, sessionId: string): Promise<Register> {
+      if (!isUuid(sessionId)) throw new NotFoundError('Session')
       return db.tenant(scopeOf(ctx), async (sql) => {
-        const session = await sessionToMark(sql, ctx, sessionId)
+        // The register is read along with the check of who asks; it is shown only if they may.
+        const [session, rows] = await Promise.all([
+          sessionToMark(sql, ctx, sessionId),
+          registerOf(sql, sessionId),
+        ])
         const now = clock.now()
         return {
           session,
-          rows: await registerOf(sql, session.id),
+          rows,
           canMark: markingRefusal(session.parts, 1, now) === null,
           corrections: isCorrection(session.parts, now),
         }
@@ -82,11 +89,14 @@ export function createRegisterService(deps: {
       // reads the rules of the session's day, takes the marks and settles what follows.
       const rows = await db.tenant({ ...scopeOf(ctx), action: 'register.mark' }, async (sql) => {
         const session = await sessionToMark(sql, ctx, sessionId)
-        // One register change at a time per session, so charges and certificates follow the last.
-        await sql.query('SELECT 1 FROM sessions WHERE id = $1 FOR UPDATE', [session.id])
-        const rules = await rulesInForceOn(sql, londonDateOf(session.startsAt))
+        // One register change at a time per session, so charges and certificates follow the
+        // last: the lock is taken first of the statements sent together.
+        const [, rules, places] = await Promise.all([
+          sql.query('SELECT 1 FROM sessions WHERE id = $1 FOR UPDATE', [session.id]),
+          rulesInForceOn(sql, londonDateOf(session.startsAt)),
+          placesOf(sql, session.id, marks.map((m) => m.personId).filter(isUuid)),
+        ])
         const now = clock.now()
-        const places = await placesOf(sql, session.id, marks.map((m) => m.personId).filter(isUuid))
         const earlier = await marksOf(sql, [...places.values()])
         const correcting = isCorrection(session.parts, now)
         const problems: FieldError[] = []
@@ -112,12 +122,14 @@ export function createRegisterService(deps: {
           }
         }
         if (problems.length) throw new ValidationError(problems)
-        await writeMarks(
-          sql,
-          { partnershipId: ctx.partnership.id, sessionId: session.id, by: ctx.actor.userId, now },
-          writes,
-        )
-        const settled = await registerRows(sql, [...new Set(writes.map((w) => w.applicationId))])
+        const [, settled] = await Promise.all([
+          writeMarks(
+            sql,
+            { partnershipId: ctx.partnership.id, sessionId: session.id, by: ctx.actor.userId, now },
+            writes,
+          ),
+          registerRows(sql, [...new Set(writes.map((w) => w.applicationId))]),
+        ])
         await settleBookings(
           sql,
           { partnership: ctx.partnership, session, rules, publicUrl: deps.publicUrl, now },

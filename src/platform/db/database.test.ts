@@ -70,3 +70,24 @@ describe('statements sent together in a transaction', () => {
     expect((await count()).n).toBe(3)
   })
 })
+
+describe('a statement left for the COMMIT', () => {
+  it('is written with the transaction', async () => {
+    const seen = await database.db.tenant(scope(), async (sql) => {
+      sql.later('INSERT INTO statement_probe (n) VALUES ($1)', [30])
+      return sql.one<{ n: number }>('SELECT count(*)::int AS n FROM statement_probe WHERE n = 30')
+    })
+    expect(seen.n).toBe(1)
+    expect((await count()).n).toBe(4)
+  })
+
+  it('fails the transaction when it fails, and nothing is committed', async () => {
+    const attempt = database.db.tenant(scope(), async (sql) => {
+      await sql.query('INSERT INTO statement_probe (n) VALUES (40)')
+      sql.later('INSERT INTO statement_probe (n) VALUES ($1)', [30])
+      return 'made'
+    })
+    await expect(attempt).rejects.toMatchObject({ code: '23505' })
+    expect((await count()).n).toBe(4)
+  })
+})

@@ -22,6 +22,12 @@ export type Sql = {
   maybeOne<R = Row>(text: string, values?: readonly unknown[]): Promise<R | undefined>
   /** Names what the user is doing, for the audit events this transaction writes (e.g. 'policy.update'). */
   auditAs(action: string): Promise<void>
+  /**
+   * A statement whose result the transaction need not wait for (writing the emails a change
+   * sends): it is sent now and goes with the COMMIT, and the transaction commits only if it
+   * succeeds.
+   */
+  later(text: string, values: readonly unknown[]): void
 }
 
 export type TenantScope = {
@@ -135,7 +141,7 @@ export function readOf<T>(read: PromiseSettledResult<T>): T {
   return read.value
 }
 
-function wrap(send: ReturnType<typeof sender>, prepare: boolean): Sql {
+function wrap(send: ReturnType<typeof sender>, prepare: boolean, pending: Promise<unknown>[] = []): Sql {
   // A prepared statement is parsed and planned once per connection rather than on every run:
   // on the busiest paths that is most of the database's work.
   const query = async <R>(text: string, values?: readonly unknown[]) => {
@@ -158,6 +164,12 @@ function wrap(send: ReturnType<typeof sender>, prepare: boolean): Sql {
     },
     async auditAs(action: string) {
       await send("SELECT set_config('cascade.action', $1, true)", [action])
+    },
+    later(text: string, values: readonly unknown[]) {
+      const sent = query(text, values)
+      // Its failure is the transaction's, reported when it ends.
+      sent.catch(() => {})
+      pending.push(sent)
     },
   }
 }
@@ -315,9 +327,15 @@ export class Database {
       // that follows fails too and nothing is committed.
       const began = send(begin)
       began.catch(() => {})
-      const result = await fn(wrap(send, this.server))
+      const pending: Promise<unknown>[] = []
+      const result = await fn(wrap(send, this.server, pending))
       await began
-      await send('COMMIT')
+      // Sent now, COMMIT goes with the statements left for later; were one of them to fail,
+      // the transaction is already aborted and COMMIT ends it without writing anything.
+      const committed = send('COMMIT')
+      committed.catch(() => {})
+      await Promise.all(pending)
+      await committed
       return result
     } catch (error) {
       await send('ROLLBACK').catch(() => {})

@@ -35,16 +35,11 @@ export async function enqueueEmail(sql: Sql, partnershipId: string | null, email
   return row.id
 }
 
-/** Writes many emails to the outbox in one statement, as enqueueEmail does one. */
-export async function enqueueEmails(
-  sql: Sql,
-  partnershipId: string | null,
-  emails: readonly Email[],
-): Promise<void> {
-  if (!emails.length) return
+/** The statement that writes many emails to the outbox at once; refused for a bad address. */
+function outboxWrite(partnershipId: string | null, emails: readonly Email[]): [string, unknown[]] {
   for (const email of emails)
     if (!address.safeParse(email.to).success) throw new Error('An email needs a valid address to send to')
-  await sql.query(
+  return [
     `INSERT INTO outbox (partnership_id, to_address, subject, text_body, html_body, attachments, message_id)
      SELECT $1, e.to_address, e.subject, e.text_body, e.html_body, e.attachments::jsonb, e.message_id
        FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
@@ -58,5 +53,30 @@ export async function enqueueEmails(
       emails.map((e) => JSON.stringify(e.attachments ?? [])),
       emails.map(() => `<${randomUUID()}@cascade.local>`),
     ],
-  )
+  ]
+}
+
+/** Writes many emails to the outbox in one statement, as enqueueEmail does one. */
+export async function enqueueEmails(
+  sql: Sql,
+  partnershipId: string | null,
+  emails: readonly Email[],
+): Promise<void> {
+  if (!emails.length) return
+  const [text, values] = outboxWrite(partnershipId, emails)
+  await sql.query(text, values)
+}
+
+/**
+ * As enqueueEmails, for the last thing a change does: the write goes with the transaction's
+ * COMMIT rather than in a round trip of its own.
+ */
+export function enqueueEmailsAtCommit(
+  sql: Sql,
+  partnershipId: string | null,
+  emails: readonly Email[],
+): void {
+  if (!emails.length) return
+  const [text, values] = outboxWrite(partnershipId, emails)
+  sql.later(text, values)
 }
