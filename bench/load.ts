@@ -429,10 +429,12 @@ export async function mixedLoad(): Promise<Figure[]> {
       ...env,
       NODE_ENV: 'development',
       CASCADE_JOBS: 'off',
-      DATABASE_POOL_SIZE: '20',
+      // The default pool. On two cores, more connections than this made the tail longer:
+      // more transactions at once in PostgreSQL, each waiting longer for the processors.
+      DATABASE_POOL_SIZE: '10',
       SIGN_IN_ATTEMPTS_PER_MINUTE: '10000',
       // A web process given 300 MB, as docs/deployment.md sets one up.
-      NODE_OPTIONS: `${WEB_PROCESS_NODE_OPTIONS} ${process.env.SERVER_PROF ?? ''}`,
+      NODE_OPTIONS: WEB_PROCESS_NODE_OPTIONS,
     })
     server = started.child
     const base = `http://127.0.0.1:${PORT}`
@@ -469,6 +471,22 @@ export async function mixedLoad(): Promise<Figure[]> {
     const percentile = (p: number) => Math.round(times[Math.ceil(times.length * p) - 1] ?? Number.NaN)
     const [p50, p99] = [percentile(0.5), percentile(0.99)]
     const requests = browsing.requests.total + registers.requests.total
+    if (process.env.BENCH_DETAIL) {
+      // Server time by route, from the process's own metrics.
+      const metrics = await (await fetch(`${base}/metrics`)).text()
+      const by = new Map<string, { sum: number; count: number }>()
+      for (const m of metrics.matchAll(
+        /^cascade_http_request_duration_seconds_(sum|count)\{([^}]*)\} (\S+)$/gm,
+      )) {
+        const key = m[2] ?? ''
+        const entry = by.get(key) ?? { sum: 0, count: 0 }
+        if (m[1] === 'sum') entry.sum = Number(m[3])
+        else entry.count = Number(m[3])
+        by.set(key, entry)
+      }
+      for (const [key, { sum, count }] of by)
+        if (count > 100) console.error(key, count, `${((sum / count) * 1000).toFixed(1)} ms mean server time`)
+    }
     if (process.env.BENCH_DETAIL || tally.unexpected.size)
       console.error('mixed load:', {
         requests,

@@ -9,8 +9,8 @@ const slugs = ['jersey', 'north-somerset', 'south-gloucestershire', 'norfolk', '
 const roles = ['admin', 'subgroup', 'executive', 'agency-lead', 'trainer', 'practitioner']
 
 /** A client that keeps its cookies and reads each page's CSRF token, against any process. */
-function client() {
-  const cookies = new Map<string, string>()
+function client(from?: { cookies: Map<string, string> }) {
+  const cookies = new Map(from?.cookies)
   let csrf = ''
   async function call(base: string, path: string, form?: Record<string, string>) {
     const response = await fetch(`${base}${path}`, {
@@ -31,7 +31,7 @@ function client() {
     csrf = /name="_csrf" value="([^"]+)"/.exec(body)?.[1] ?? csrf
     return { status: response.status, body }
   }
-  return { call }
+  return { call, cookies }
 }
 
 function startProcess(
@@ -145,6 +145,54 @@ describe.skipIf(!serverUrl)('two web processes and a worker on one PostgreSQL', 
     await browser.call(a, '/themes')
     const added = await browser.call(b, '/themes', { name: 'Scale-out' })
     expect(added.status).toBe(303)
+  })
+
+  it('ends a session on every process when it ends on one, and a user disabled anywhere', async () => {
+    const [a = '', b = ''] = webs
+    const signedIn = async (email: string) => {
+      const browser = client()
+      await browser.call(a, '/sign-in')
+      expect((await browser.call(a, '/sign-in', { email, password: 'cascade-demo' })).status).toBe(303)
+      // Both processes have now seen the session, and may keep it.
+      expect((await browser.call(a, '/account')).status).toBe(200)
+      expect((await browser.call(b, '/account')).status).toBe(200)
+      expect((await browser.call(b, '/account')).status).toBe(200)
+      return browser
+    }
+    // Signed out on one, the session is refused by the other straight away.
+    const trainer = await signedIn('trainer@norfolk.example.org')
+    // The cookie as it was, still sent by another tab after signing out.
+    const stale = client(trainer)
+    expect((await trainer.call(a, '/sign-out', {})).status).toBe(200)
+    await until(
+      'the other process to refuse the session',
+      async () => (await stale.call(b, '/account')).status === 303,
+      2,
+    )
+
+    // A user disabled in the database (by either process, or by hand) is refused by both.
+    const lead = await signedIn('agency-lead@norfolk.example.org')
+    await db.query(`UPDATE users SET disabled = true WHERE lower(email) = 'agency-lead@norfolk.example.org'`)
+    for (const base of [a, b])
+      await until(
+        `${base} to refuse the disabled user`,
+        async () => (await lead.call(base, '/account')).status === 303,
+        2,
+      )
+    await db.query(`UPDATE users SET disabled = false WHERE lower(email) = 'agency-lead@norfolk.example.org'`)
+
+    // A role taken away is gone on both.
+    const admin = await signedIn('executive@norfolk.example.org')
+    expect((await admin.call(b, '/policy')).status).toBe(200)
+    await db.query(
+      `DELETE FROM memberships WHERE user_id = (SELECT id FROM users WHERE lower(email) = 'executive@norfolk.example.org')`,
+    )
+    for (const base of [a, b])
+      await until(
+        `${base} to refuse the role taken away`,
+        async () => (await admin.call(base, '/policy')).status !== 200,
+        2,
+      )
   })
 
   it('sends each email once, whichever process sends it', async () => {

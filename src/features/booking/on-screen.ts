@@ -97,7 +97,7 @@ export function createBookingLookups(deps: { db: Database; clock: Clock; policy:
       if (!ctx.actor.userId) return []
       // One statement with the status and one without, each planned once: a practitioner looks
       // at their learning often, and an optional filter would be planned on every look.
-      return db.tenant(scopeOf(ctx), (sql) =>
+      return db.read(scopeOf(ctx), (sql) =>
         sql.query<MyPlace>(
           `SELECT a.id, a.status, a.reason, a.waiting_position AS "waitingPosition",
                   a.offer_expires_at AS "offerExpiresAt", c.title AS "courseTitle", s.starts_at AS "startsAt",

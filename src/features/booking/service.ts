@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { atBookingEmail } from '#features/evaluation/emails.ts'
 import type { AtBookingQuestions } from '#features/evaluation/queries.ts'
 import { atBookingQuestions, saveResponse, stageForm } from '#features/evaluation/queries.ts'
+import { answerProblems } from '#features/evaluation/questions.ts'
 import { refuseAnswer } from '#features/evaluation/stages.ts'
 import { rulesInForceOn } from '#features/policy/queries.ts'
 import { whenText } from '#features/sessions/messages.ts'
@@ -78,7 +79,12 @@ export function createBookingService(deps: BookingDeps) {
     applicant: (
       sql: Sql,
       sessionId: string,
-    ) => Promise<{ person: Applicant | undefined; input: ApplicationInput }>,
+    ) => Promise<{
+      person: Applicant | undefined
+      input: ApplicationInput
+      /** The at-booking questions the applicant answered on the form, read with the person. */
+      answered?: NonNullable<AtBookingQuestions>
+    }>,
   ): Promise<Application> {
     if (!isUuid(sessionId)) throw new NotFoundError('Session')
     try {
@@ -94,7 +100,7 @@ export function createBookingService(deps: BookingDeps) {
         const { shortlistingLeadWeeks } = rules
         const session = readOf(sessionRead)
         if (!session) throw new NotFoundError('Session')
-        const { person, input } = readOf(applicantRead)
+        const { person, input, answered } = readOf(applicantRead)
         if (!person || !mayActFor(ctx, person)) {
           if (!ctx.actor.roles.some((r) => r === 'admin' || r === 'agency-lead'))
             throw new ForbiddenError('You can apply only for yourself')
@@ -112,6 +118,11 @@ export function createBookingService(deps: BookingDeps) {
               text: `${person.name} has applied for ${clash.courseTitle} at the same time`,
             },
           ])
+        const answers = input.answers ?? {}
+        if (answered) {
+          const problems = answerProblems(answered.questions, answers, answered.objectives)
+          if (problems.length) throw new ValidationError(problems)
+        }
         const id = randomUUID()
         const [made, toAnswer, missed] = await Promise.all([
           insertApplication(sql, ctx.partnership.id, {
@@ -121,7 +132,17 @@ export function createBookingService(deps: BookingDeps) {
             agencyId: person.agencyId,
             appliedBy: ctx.actor.userId,
           }),
-          answerAtBooking(sql, ctx, id, person.userId, input.answers ?? null),
+          // Answers already read against the questions are saved with the application.
+          answered
+            ? saveResponse(
+                sql,
+                ctx.partnership.id,
+                { versionId: answered.versionId, applicationId: id, stage: 'at_booking' },
+                answers,
+                null,
+                clock.now(),
+              ).then(() => null)
+            : answerAtBooking(sql, ctx, id, person.userId, input.answers ?? null),
           recentNoShows(sql, person.id, rules, clock.now()),
         ])
         const needsApproval = rules.noShowsBeforeApproval > 0 && missed >= rules.noShowsBeforeApproval
@@ -216,7 +237,7 @@ export function createBookingService(deps: BookingDeps) {
           ])
         const form = fromForm(atBooking)
         if (Array.isArray(form)) throw new ValidationError(form)
-        return { person, input: { ...form, personId: person.id } }
+        return { person, input: { ...form, personId: person.id }, answered: atBooking ?? undefined }
       })
     },
 

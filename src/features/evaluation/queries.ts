@@ -72,7 +72,7 @@ function actionPlansOf(
 export async function saveResponse(
   sql: Sql,
   partnershipId: string,
-  form: StageForm,
+  form: Pick<StageForm, 'versionId' | 'applicationId' | 'stage'>,
   answers: Record<string, unknown>,
   planOutcome: PlanOutcome | null,
   now: Date,
@@ -94,11 +94,11 @@ export async function saveResponse(
 }
 
 /** The questions a session's course asks when applying, with its objectives; none when its plan asks none. */
-export type AtBookingQuestions = { questions: Question[]; objectives: string[] } | null
+export type AtBookingQuestions = { versionId: string; questions: Question[]; objectives: string[] } | null
 
 export async function atBookingQuestions(sql: Sql, sessionId: string): Promise<AtBookingQuestions> {
-  const row = await sql.maybeOne<{ questions: Question[]; objectives: string[] }>(
-    `SELECT v.questions, c.objectives
+  const row = await sql.maybeOne<{ versionId: string; questions: Question[]; objectives: string[] }>(
+    `SELECT v.id AS "versionId", v.questions, c.objectives
        FROM sessions s JOIN courses c ON c.id = s.course_id
        JOIN questionnaire_versions v ON v.questionnaire_id::text = c.evaluation_plan ->> 'atBooking'
       WHERE s.id = $1 ORDER BY v.version DESC LIMIT 1`,

@@ -63,7 +63,7 @@ export function createRegisterService(deps: {
   return {
     async register(ctx: Context, sessionId: string): Promise<Register> {
       if (!isUuid(sessionId)) throw new NotFoundError('Session')
-      return db.tenant(scopeOf(ctx), async (sql) => {
+      return db.read(scopeOf(ctx), async (sql) => {
         // The register is read along with the check of who asks; it is shown only if they may.
         const [session, rows] = await Promise.all([
           sessionToMark(sql, ctx, sessionId),

@@ -91,3 +91,36 @@ describe('a statement left for the COMMIT', () => {
     expect((await count()).n).toBe(4)
   })
 })
+
+describe('a read sent at once', () => {
+  it('runs its statements under the scope, with BEGIN and COMMIT', async () => {
+    const [scoped, total] = await database.db.read(scope(), (sql) =>
+      Promise.all([
+        sql.one<{ partnership: string; role: string }>(
+          `SELECT current_setting('cascade.partnership_id') AS partnership, current_user AS role`,
+        ),
+        sql.one<{ n: number }>('SELECT count(*)::int AS n FROM statement_probe'),
+      ]),
+    )
+    expect(scoped).toEqual({ partnership: partnershipId, role: 'cascade_app' })
+    expect(total.n).toBe(4)
+  })
+
+  it('refuses a statement sent after the others rather than run it outside the transaction', async () => {
+    const attempt = database.db.read(scope(), async (sql) => {
+      await sql.query('SELECT 1')
+      return sql.query('INSERT INTO statement_probe (n) VALUES (50)')
+    })
+    await expect(attempt).rejects.toThrow(/after its transaction’s COMMIT/)
+    expect((await count()).n).toBe(4)
+  })
+
+  it('is an ordinary transaction when nothing is sent at once', async () => {
+    const seen = await database.db.read(scope(), async (sql) => {
+      await Promise.resolve()
+      const first = await sql.one<{ n: number }>('SELECT 1 AS n')
+      return sql.one<{ n: number }>('SELECT $1::int + 1 AS n', [first.n])
+    })
+    expect(seen.n).toBe(2)
+  })
+})

@@ -141,17 +141,29 @@ export function readOf<T>(read: PromiseSettledResult<T>): T {
   return read.value
 }
 
+/** How many statements a transaction's Sql has sent, and the COMMIT after which it sends none. */
+const statementsSent = new WeakMap<Sql, { count: number; ended: boolean }>()
+const sent = (sql: Sql) => statementsSent.get(sql)?.count ?? 0
+function closeWith<T>(sql: Sql, commit: Promise<T>): Promise<T> {
+  const state = statementsSent.get(sql)
+  if (state) state.ended = true
+  return commit
+}
+
 function wrap(send: ReturnType<typeof sender>, prepare: boolean, pending: Promise<unknown>[] = []): Sql {
+  const state = { count: 0, ended: false }
   // A prepared statement is parsed and planned once per connection rather than on every run:
   // on the busiest paths that is most of the database's work.
   const query = async <R>(text: string, values?: readonly unknown[]) => {
+    if (state.ended) throw new Error('A statement was sent after its transaction’s COMMIT')
+    state.count++
     const name = prepare && values ? statementName(text) : undefined
     const result = name
       ? await send({ name, text, values: values as unknown[] })
       : await send(text, values as unknown[] | undefined)
     return result.rows as R[]
   }
-  return {
+  const sql: Sql = {
     query,
     async one<R>(text: string, values?: readonly unknown[]) {
       const rows = await query<R>(text, values)
@@ -163,15 +175,17 @@ function wrap(send: ReturnType<typeof sender>, prepare: boolean, pending: Promis
       return rows[0]
     },
     async auditAs(action: string) {
-      await send("SELECT set_config('cascade.action', $1, true)", [action])
+      await query("SELECT set_config('cascade.action', $1, true)", [action])
     },
     later(text: string, values: readonly unknown[]) {
-      const sent = query(text, values)
+      const written = query(text, values)
       // Its failure is the transaction's, reported when it ends.
-      sent.catch(() => {})
-      pending.push(sent)
+      written.catch(() => {})
+      pending.push(written)
     },
   }
+  statementsSent.set(sql, state)
+  return sql
 }
 
 /**
@@ -231,6 +245,23 @@ export class Database {
       this.pool,
       this.preamble(scope.partnershipId, scope.userId, scope.requestId, scope.actor, scope.action),
       fn,
+    )
+  }
+
+  /**
+   * A read scoped as `tenant`, whose statements are all sent at once (one, or several with
+   * `Promise.all`): its BEGIN, its statements and its COMMIT go to the server in one write,
+   * where a transaction otherwise takes another for its COMMIT. Reading commits nothing, so
+   * nothing waits on the COMMIT; a statement sent after it is refused, never run outside the
+   * transaction.
+   */
+  read<T>(scope: TenantScope, fn: (sql: Sql) => Promise<T>): Promise<T> {
+    if (!isUuid(scope.partnershipId)) throw new Error('A tenant scope needs a partnership id')
+    return this.run(
+      this.pool,
+      this.preamble(scope.partnershipId, scope.userId, scope.requestId, scope.actor, scope.action),
+      fn,
+      true,
     )
   }
 
@@ -305,7 +336,12 @@ export class Database {
     ].join(';\n')
   }
 
-  private async run<T>(pool: pg.Pool, begin: string, fn: (sql: Sql) => Promise<T>): Promise<T> {
+  private async run<T>(
+    pool: pg.Pool,
+    begin: string,
+    fn: (sql: Sql) => Promise<T>,
+    sentAtOnce = false,
+  ): Promise<T> {
     // The embedded database runs one transaction at a time: a second one opened while the
     // first waits for it would wait forever. Refuse it everywhere, so it fails in tests at once.
     if (insideTransaction.getStore()) {
@@ -313,10 +349,15 @@ export class Database {
         'A transaction was opened inside another: read what it needs before, or pass its Sql along',
       )
     }
-    return insideTransaction.run(true, () => this.transaction(pool, begin, fn))
+    return insideTransaction.run(true, () => this.transaction(pool, begin, fn, sentAtOnce))
   }
 
-  private async transaction<T>(pool: pg.Pool, begin: string, fn: (sql: Sql) => Promise<T>): Promise<T> {
+  private async transaction<T>(
+    pool: pg.Pool,
+    begin: string,
+    fn: (sql: Sql) => Promise<T>,
+    sentAtOnce: boolean,
+  ): Promise<T> {
     const client = await pool.connect()
     const send = sender(client, this.server)
     try {
@@ -328,7 +369,18 @@ export class Database {
       const began = send(begin)
       began.catch(() => {})
       const pending: Promise<unknown>[] = []
-      const result = await fn(wrap(send, this.server, pending))
+      const sql = wrap(send, this.server, pending)
+      const running = fn(sql)
+      if (sentAtOnce && sent(sql) > 0) {
+        // Every statement is on its way: COMMIT follows them in the same write.
+        const committed = closeWith(sql, send('COMMIT'))
+        committed.catch(() => {})
+        const result = await running
+        await began
+        await committed
+        return result
+      }
+      const result = await running
       await began
       // Sent now, COMMIT goes with the statements left for later; were one of them to fail,
       // the transaction is already aborted and COMMIT ends it without writing anything.
