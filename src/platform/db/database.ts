@@ -141,17 +141,15 @@ export function readOf<T>(read: PromiseSettledResult<T>): T {
   return read.value
 }
 
-/** How many statements a transaction's Sql has sent, and the COMMIT after which it sends none. */
-const statementsSent = new WeakMap<Sql, { count: number; ended: boolean }>()
-const sent = (sql: Sql) => statementsSent.get(sql)?.count ?? 0
-function closeWith<T>(sql: Sql, commit: Promise<T>): Promise<T> {
-  const state = statementsSent.get(sql)
-  if (state) state.ended = true
-  return commit
-}
+/** What a transaction's Sql has sent: how many statements, and whether its COMMIT has gone. */
+type Sent = { count: number; ended: boolean }
 
-function wrap(send: ReturnType<typeof sender>, prepare: boolean, pending: Promise<unknown>[] = []): Sql {
-  const state = { count: 0, ended: false }
+function wrap(
+  send: ReturnType<typeof sender>,
+  prepare: boolean,
+  pending: Promise<unknown>[] = [],
+  state: Sent = { count: 0, ended: false },
+): Sql {
   // A prepared statement is parsed and planned once per connection rather than on every run:
   // on the busiest paths that is most of the database's work.
   const query = async <R>(text: string, values?: readonly unknown[]) => {
@@ -163,7 +161,7 @@ function wrap(send: ReturnType<typeof sender>, prepare: boolean, pending: Promis
       : await send(text, values as unknown[] | undefined)
     return result.rows as R[]
   }
-  const sql: Sql = {
+  return {
     query,
     async one<R>(text: string, values?: readonly unknown[]) {
       const rows = await query<R>(text, values)
@@ -184,8 +182,6 @@ function wrap(send: ReturnType<typeof sender>, prepare: boolean, pending: Promis
       pending.push(written)
     },
   }
-  statementsSent.set(sql, state)
-  return sql
 }
 
 /**
@@ -240,12 +236,7 @@ export class Database {
 
   /** Runs `fn` in one transaction scoped to a partnership. */
   tenant<T>(scope: TenantScope, fn: (sql: Sql) => Promise<T>): Promise<T> {
-    if (!isUuid(scope.partnershipId)) throw new Error('A tenant scope needs a partnership id')
-    return this.run(
-      this.pool,
-      this.preamble(scope.partnershipId, scope.userId, scope.requestId, scope.actor, scope.action),
-      fn,
-    )
+    return this.scoped(scope, fn, false)
   }
 
   /**
@@ -256,12 +247,16 @@ export class Database {
    * transaction.
    */
   read<T>(scope: TenantScope, fn: (sql: Sql) => Promise<T>): Promise<T> {
+    return this.scoped(scope, fn, true)
+  }
+
+  private scoped<T>(scope: TenantScope, fn: (sql: Sql) => Promise<T>, sentAtOnce: boolean): Promise<T> {
     if (!isUuid(scope.partnershipId)) throw new Error('A tenant scope needs a partnership id')
     return this.run(
       this.pool,
       this.preamble(scope.partnershipId, scope.userId, scope.requestId, scope.actor, scope.action),
       fn,
-      true,
+      sentAtOnce,
     )
   }
 
@@ -369,23 +364,23 @@ export class Database {
       const began = send(begin)
       began.catch(() => {})
       const pending: Promise<unknown>[] = []
-      const sql = wrap(send, this.server, pending)
-      const running = fn(sql)
-      if (sentAtOnce && sent(sql) > 0) {
-        // Every statement is on its way: COMMIT follows them in the same write.
-        const committed = closeWith(sql, send('COMMIT'))
+      const sent: Sent = { count: 0, ended: false }
+      const running = fn(wrap(send, this.server, pending, sent))
+      // A read that sent every statement at once has its COMMIT follow them in the same write;
+      // otherwise COMMIT goes when the work is done, with any statements left for later. Were
+      // one of those to fail, the transaction is already aborted and COMMIT ends it without
+      // writing anything.
+      const early = sentAtOnce && sent.count > 0
+      const commitNow = () => {
+        sent.ended = true
+        const committed = send('COMMIT')
         committed.catch(() => {})
-        const result = await running
-        await began
-        await committed
-        return result
+        return committed
       }
+      const committedEarly = early ? commitNow() : undefined
       const result = await running
       await began
-      // Sent now, COMMIT goes with the statements left for later; were one of them to fail,
-      // the transaction is already aborted and COMMIT ends it without writing anything.
-      const committed = send('COMMIT')
-      committed.catch(() => {})
+      const committed = committedEarly ?? commitNow()
       await Promise.all(pending)
       await committed
       return result
