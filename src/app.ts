@@ -71,7 +71,7 @@ export async function buildApp(services: Services) {
   await app.register(rendering, { views: createViews() })
   await openApi(app, { publicUrl: config.publicUrl })
   installErrorHandling(app)
-  await operations(app, { db: services.db })
+  await operations(app, { db: services.db, readiness: services.readiness })
   await assets(app)
 
   for (const feature of features) await app.register(feature, { services })

@@ -8,10 +8,12 @@ import { fixedClock, systemClock } from './platform/clock.ts'
 import type { Connection } from './platform/db/connect.ts'
 import { connectDatabase } from './platform/db/connect.ts'
 import { migrate } from './platform/db/migrate.ts'
+import { defineStatisticsJobs, STATISTICS_JOB } from './platform/db/statistics.ts'
 import type { Jobs } from './platform/jobs.ts'
 import { createJobs } from './platform/jobs.ts'
 import { defineMailJobs } from './platform/mail/jobs.ts'
 import { createMailSender, createTransport } from './platform/mail/sender.ts'
+import { createReadiness } from './platform/readiness.ts'
 import type { Services } from './services.ts'
 import { createServices } from './services.ts'
 
@@ -20,12 +22,25 @@ export type Runtime = {
   services: Services
   jobs: Jobs
   clock: Clock
-  /** Starts the job queue; a web process does this once it is listening, so it is ready sooner. */
+  /**
+   * Starts the job queue; a web process does this once it is listening, so it answers health
+   * checks sooner, and says it is ready only when the queue runs. A queue that fails to start
+   * is tried again, with the failure logged, until it starts or the process stops.
+   */
   startJobs(): Promise<void>
   stop(): Promise<void>
 }
 
 type Log = { info(message: string): void; warn(message: string): void; error(message: string | object): void }
+
+/** Runs one step of starting up; a failure says which step it was. */
+async function step<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run()
+  } catch (error) {
+    throw new Error(`${what}: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
+  }
+}
 
 export function clockFor(config: Config): Clock {
   return config.fixedClock ? fixedClock(config.fixedClock) : systemClock
@@ -37,12 +52,12 @@ export function clockFor(config: Config): Clock {
  */
 export async function startRuntime(config: Config, options: { work: boolean; log: Log }): Promise<Runtime> {
   const clock = clockFor(config)
-  const connection = await connectDatabase(config, clock)
+  const connection = await step('opening the database', () => connectDatabase(config, clock))
   const { db } = connection
   try {
-    await migrate(db)
+    await step('migrating the database', () => migrate(db))
     if (config.demo) {
-      const { created } = await seedDemo(db)
+      const { created } = await step('loading the demo data', () => seedDemo(db))
       if (created.length) options.log.info(`Loaded demo data for ${created.join(', ')}`)
     } else if (config.production && (await hasDemoData(db))) {
       throw new Error(
@@ -62,18 +77,40 @@ export async function startRuntime(config: Config, options: { work: boolean; log
     from: config.mailFrom,
   })
   const mail = defineMailJobs(jobs, sender)
-  const services = createServices({ config, db, clock, mailQueued: () => mail.sendNow() })
+  const readiness = createReadiness()
+  readiness.waitFor('the job queue to start')
+  const services = createServices({ config, db, clock, readiness, mailQueued: () => mail.sendNow() })
+  defineStatisticsJobs(jobs, db)
   defineInterestJobs(jobs, services.interest)
   defineBookingJobs(jobs, services.partnerships, services.booking)
   defineEvaluationJobs(jobs, services.partnerships, services.evaluationCycle, services.telephone)
 
+  let stopping = false
   return {
     connection,
     services,
     jobs,
     clock,
-    startJobs: () => jobs.start({ work: options.work }),
+    async startJobs() {
+      for (let attempt = 1; !stopping; attempt++) {
+        try {
+          await jobs.start({ work: options.work })
+          // A database restored or loaded since it was last analysed is planned well from the start.
+          if (options.work) await jobs.send(STATISTICS_JOB)
+          readiness.markReady()
+          return
+        } catch (error) {
+          const pause = Math.min(30, 2 ** (attempt - 1))
+          options.log.error({
+            message: `The job queue could not start (attempt ${attempt}); trying again in ${pause} s`,
+            error: error instanceof Error ? error.message : String(error),
+          })
+          await new Promise((resolve) => setTimeout(resolve, pause * 1000).unref())
+        }
+      }
+    },
     async stop() {
+      stopping = true
       await jobs.stop()
       await connection.close()
     },

@@ -10,6 +10,10 @@ async function main() {
     warn: (message: string) => console.warn(message),
     error: (message: string | object) => console.error(message),
   }
+  // A promise rejected where nothing awaits it is a fault to log, not a reason to stop serving.
+  process.on('unhandledRejection', (error) =>
+    log.error({ message: 'an unhandled error', error: error instanceof Error ? error.stack : String(error) }),
+  )
   const runtime = await startRuntime(config, { work: config.jobs === 'inline', log })
   const app = await buildApp(runtime.services)
   await app.listen({ port: config.port, host: config.host })

@@ -31,6 +31,7 @@ import { createApiTokens, createSessions } from './platform/auth/identity.ts'
 import type { Clock } from './platform/clock.ts'
 import type { Database } from './platform/db/database.ts'
 import { createPartnerships } from './platform/partnerships.ts'
+import { createReadiness, type Readiness } from './platform/readiness.ts'
 
 export type ServiceDeps = {
   config: Config
@@ -38,6 +39,8 @@ export type ServiceDeps = {
   clock: Clock
   /** Called after a transaction that wrote to the outbox commits, to send without waiting for the next sweep. */
   mailQueued?: () => void
+  /** Whether the process can serve everything yet; ready from the start unless the process says otherwise. */
+  readiness?: Readiness
 }
 
 /** Wires every service by hand, in one place. A test passes its own database, clock and config. */
@@ -61,6 +64,7 @@ export function createServices(deps: ServiceDeps) {
     config,
     db,
     clock,
+    readiness: deps.readiness ?? createReadiness(),
     partnerships,
     sessions: createSessions(db, clock, {
       idleMinutes: config.sessionIdleMinutes,

@@ -51,17 +51,25 @@ export function createJobs(options: { db: Database; embedded: boolean; log: Log 
       boss.on('error', (error: Error) =>
         options.log.error({ message: 'job queue error', error: error.message }),
       )
-      await boss.start()
-      for (const definition of definitions.values()) {
-        await boss.createQueue(definition.name)
-      }
-      if (!work) return
-      for (const definition of definitions.values()) {
-        if (definition.cron)
-          await boss.schedule(definition.name, definition.cron, {}, { tz: 'Europe/London' })
-        await boss.work<Record<string, unknown>>(definition.name, async (jobs) => {
-          for (const job of jobs) await definition.handler(job.data ?? {})
-        })
+      const starting = boss
+      try {
+        await starting.start()
+        for (const definition of definitions.values()) {
+          await starting.createQueue(definition.name)
+        }
+        if (!work) return
+        for (const definition of definitions.values()) {
+          if (definition.cron)
+            await starting.schedule(definition.name, definition.cron, {}, { tz: 'Europe/London' })
+          await starting.work<Record<string, unknown>>(definition.name, async (jobs) => {
+            for (const job of jobs) await definition.handler(job.data ?? {})
+          })
+        }
+      } catch (error) {
+        // Leave nothing half started, so the queue can be started again.
+        boss = null
+        await starting.stop({ graceful: false, close: true }).catch(() => {})
+        throw error
       }
     },
 

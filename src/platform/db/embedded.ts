@@ -2,11 +2,11 @@ import { existsSync, mkdirSync, unlinkSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join, resolve } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 import type { ConnectionTarget } from './database.ts'
+import { EmbeddedServer } from './embedded-server.ts'
 
 /** How many `pg` connections the embedded server admits; PGlite still runs one transaction at a time. */
-const MAX_CONNECTIONS = 40
+const MAX_CONNECTIONS = 64
 const SOCKET_PORT = 5432
 
 export type EmbeddedDatabase = {
@@ -43,10 +43,12 @@ export async function openEmbedded(
 ): Promise<EmbeddedDatabase> {
   if (dataDir === null) {
     const db = await PGlite.create(options.from ? { loadDataDir: options.from } : {})
-    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: MAX_CONNECTIONS })
-    await server.start()
-    const address = server.getServerConn()
-    const port = Number(address.split(':').pop())
+    const server = new EmbeddedServer({
+      db,
+      listen: { host: '127.0.0.1', port: 0 },
+      maxConnections: MAX_CONNECTIONS,
+    })
+    const port = await server.start()
     return {
       target: { host: '127.0.0.1', port, user: 'postgres', database: 'postgres' },
       owned: true,
@@ -72,7 +74,7 @@ export async function openEmbedded(
   }
 
   const db = await PGlite.create(join(folder, 'pgdata'))
-  const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: MAX_CONNECTIONS })
+  const server = new EmbeddedServer({ db, listen: { path: socketPath }, maxConnections: MAX_CONNECTIONS })
   await server.start()
   return {
     target,

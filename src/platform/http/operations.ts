@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify'
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client'
 import type { Database } from '../db/database.ts'
+import type { Readiness } from '../readiness.ts'
 
 /**
- * Liveness, readiness (the database answers) and Prometheus metrics. The request histogram
+ * Liveness, readiness (the database answers and the job queue runs) and Prometheus metrics. The request histogram
  * is labelled by route pattern, never by raw URL, so no personal data reaches the metrics.
  */
-export async function operations(app: FastifyInstance, options: { db: Database }) {
+export async function operations(app: FastifyInstance, options: { db: Database; readiness: Readiness }) {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
   const duration = new Histogram({
@@ -32,6 +33,9 @@ export async function operations(app: FastifyInstance, options: { db: Database }
   app.get('/health/live', { config: { access: 'public' }, logLevel: 'warn' }, () => ({ status: 'ok' }))
 
   app.get('/health/ready', { config: { access: 'public' }, logLevel: 'warn' }, async (_request, reply) => {
+    if (!options.readiness.ready) {
+      return reply.status(503).send({ status: 'starting', waitingFor: options.readiness.waitingFor })
+    }
     try {
       await options.db.ping()
       return { status: 'ok', database: 'ok' }
