@@ -58,6 +58,7 @@ tokens
   .requiredOption('--partnership <slug>', 'the partnership')
   .requiredOption('--user <email>', 'the user the token acts as')
   .option('--name <name>', 'what the token is for', 'API token')
+  .option('--expires-in-days <days>', 'how many days until it stops working, from 1 to 730 (default: a year)')
   .action(createTokenCommand)
 
 const imports = program.command('import').description('import data from files')

@@ -1,13 +1,22 @@
-import { createApiTokens } from '#platform/auth/identity.ts'
+import { checkTokenLife, createApiTokens } from '#platform/auth/identity.ts'
 import { clockFor } from '#src/runtime.ts'
 import { say, withDatabase } from './connection.ts'
+
+/** A number of days as typed: a whole number, or NaN for anything else, which is then refused. */
+export function daysFrom(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  return /^\s*-?\d+\s*$/.test(text) ? Number(text) : Number.NaN
+}
 
 /** Prints the new token alone on standard output, so `TOKEN=$(cascade tokens create …)` works. It is never shown again. */
 export async function createTokenCommand(options: {
   partnership: string
   user: string
   name: string
+  expiresInDays?: string
 }): Promise<void> {
+  const expiresInDays = daysFrom(options.expiresInDays)
+  if (expiresInDays !== undefined) checkTokenLife(expiresInDays)
   await withDatabase(async ({ db }, config) => {
     const found = await db.anonymous({}, async (sql) => {
       const partnership = await sql.maybeOne<{ id: string }>('SELECT id FROM partnerships WHERE slug = $1', [
@@ -31,6 +40,7 @@ export async function createTokenCommand(options: {
       partnershipId: found.partnership.id,
       userId: found.user.id,
       name: options.name,
+      expiresInDays,
     })
     process.stdout.write(`${token}\n`)
     say('Keep this token safe: it is shown only once.')
