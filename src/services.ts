@@ -1,5 +1,6 @@
 import type { Config } from './config.ts'
 import { createAccountService } from './features/account/service.ts'
+import { createApiTokenService } from './features/api-tokens/service.ts'
 import { createAuditService } from './features/audit/service.ts'
 import { createBookingService } from './features/booking/service.ts'
 import { createCatalogueService } from './features/catalogue/service.ts'
@@ -71,6 +72,7 @@ export function createServices(deps: ServiceDeps) {
       maxHours: config.sessionMaxHours,
     }),
     tokens: createApiTokens(db, clock),
+    apiTokens: createApiTokenService({ db, clock }),
     accounts: createAccountService({ db, clock, publicUrl: config.publicUrl, mailQueued }),
     policy,
     directory: createDirectoryService({ db, clock, policy }),

@@ -5,7 +5,7 @@ import { runWorker } from '#src/worker.ts'
 import { migrateCommand, seedCommand } from './database.ts'
 import { importPeopleCommand } from './import.ts'
 import { createPartnershipCommand } from './partnerships.ts'
-import { createTokenCommand } from './tokens.ts'
+import { createTokenCommand, listTokensCommand, revokeTokenCommand } from './tokens.ts'
 import { createUserCommand } from './users.ts'
 
 /**
@@ -58,7 +58,18 @@ tokens
   .requiredOption('--partnership <slug>', 'the partnership')
   .requiredOption('--user <email>', 'the user the token acts as')
   .option('--name <name>', 'what the token is for', 'API token')
+  .option('--expires-in-days <days>', 'how many days until it stops working, from 1 to 730 (default: a year)')
   .action(createTokenCommand)
+tokens
+  .command('list')
+  .description('list a partnership’s API tokens: whose, made, last used, expiry and status (never the token)')
+  .requiredOption('--partnership <slug>', 'the partnership')
+  .action(listTokensCommand)
+tokens
+  .command('revoke <id>')
+  .description('revoke an API token at once, named by its id or the start of it that `tokens list` shows')
+  .requiredOption('--partnership <slug>', 'the partnership')
+  .action(revokeTokenCommand)
 
 const imports = program.command('import').description('import data from files')
 imports

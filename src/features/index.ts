@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Services } from '#src/services.ts'
 import accountRoutes from './account/routes.ts'
+import apiTokenRoutes from './api-tokens/routes.ts'
 import auditRoutes from './audit/routes.ts'
 import bookingApi from './booking/api.ts'
 import placesApi from './booking/places-api.ts'
@@ -50,6 +51,7 @@ export const features: FeaturePlugin[] = [
   policyRoutes,
   policyApi,
   auditRoutes,
+  apiTokenRoutes,
   directoryApi,
   complianceRoutes,
   coursesApi,

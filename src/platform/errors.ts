@@ -17,8 +17,11 @@ export class ForbiddenError extends Error {
 
 export class UnauthenticatedError extends Error {
   override name = 'UnauthenticatedError'
-  constructor(message = 'Sign in to continue') {
+  /** Why the API token presented was refused, when the one holding it may be told. */
+  readonly tokenRefused: 'expired' | 'revoked' | null
+  constructor(message = 'Sign in to continue', tokenRefused: 'expired' | 'revoked' | null = null) {
     super(message)
+    this.tokenRefused = tokenRefused
   }
 }
 

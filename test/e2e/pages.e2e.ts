@@ -45,6 +45,7 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     '/policy/change',
     '/audit',
     '/audit?entityType=policies',
+    '/api-tokens',
     '/people',
     '/people/import',
     '/registrations',

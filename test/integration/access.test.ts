@@ -43,6 +43,9 @@ describe('route access', () => {
       ['/contracts/:id/edit', 'POST'],
       ['/api/v1/contracts', 'GET'],
       ['/api/v1/contracts/:id', 'PATCH'],
+      ['/api-tokens', 'GET'],
+      ['/api-tokens/:id/revoke', 'GET'],
+      ['/api-tokens/:id/revoke', 'POST'],
     ] as const)
       expect({ url, method, access: access(url, method) }).toEqual({ url, method, access: ['admin'] })
   })
@@ -74,6 +77,7 @@ describe('route access', () => {
       '/account',
       '/needs',
       '/needs/new',
+      '/api-tokens',
     ]) {
       const response = await t.app.inject({ method: 'GET', url })
       expect({ url, status: response.statusCode }).toEqual({ url, status: 303 })
@@ -85,7 +89,7 @@ describe('route access', () => {
 
   it('forbids a practitioner the admin pages', async () => {
     const practitioner = await t.signIn('practitioner@norfolk.example.org')
-    for (const url of ['/policy', '/policy/change', '/audit']) {
+    for (const url of ['/policy', '/policy/change', '/audit', '/api-tokens']) {
       const response = await practitioner.get(url)
       expect({ url, status: response.statusCode }).toEqual({ url, status: 403 })
     }

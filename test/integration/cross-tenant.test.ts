@@ -233,7 +233,21 @@ async function jerseyTelephoneSample(app: TestApp): Promise<string> {
   return row.id
 }
 
+async function jerseyApiToken(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const user = await app.db.anonymous({}, (sql) =>
+    sql.one<{ id: string }>(`SELECT id FROM users WHERE email = 'admin@jersey.example.org'`),
+  )
+  const name = `jersey ${Math.random().toString(36).slice(2)}`
+  await app.services.tokens.create({ partnershipId: jersey.id, userId: user.id, name })
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
+    sql.one<{ id: string }>('SELECT id FROM api_tokens WHERE name = $1', [name]),
+  )
+  return row.id
+}
+
 const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
+  '/api-tokens/:id/revoke': jerseyApiToken,
   '/api/v1/courses/:id/impact': jerseyCourse,
   '/questionnaires/:id': jerseyQuestionnaire,
   '/questionnaires/:id/questions': jerseyQuestionnaire,

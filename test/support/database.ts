@@ -22,6 +22,20 @@ function withDatabaseName(url: string, name: string): string {
  * global setup made.
  */
 export async function freshDatabase(clock: Clock): Promise<TestDatabase> {
+  const database = await newDatabase(clock, { template: true })
+  await migrate(database.db)
+  return database
+}
+
+/**
+ * A new database with no migrations applied, for a test that applies them itself (to see
+ * what a migration does to rows made before it).
+ */
+export function emptyDatabase(clock: Clock): Promise<TestDatabase> {
+  return newDatabase(clock, { template: false })
+}
+
+async function newDatabase(clock: Clock, options: { template: boolean }): Promise<TestDatabase> {
   const serverUrl = process.env.DATABASE_URL
   if (serverUrl) {
     const name = `cascade_test_${randomBytes(6).toString('hex')}`
@@ -35,7 +49,6 @@ export async function freshDatabase(clock: Clock): Promise<TestDatabase> {
       clock,
       server: true,
     })
-    await migrate(db)
     return {
       db,
       kind: 'postgresql',
@@ -48,10 +61,10 @@ export async function freshDatabase(clock: Clock): Promise<TestDatabase> {
       },
     }
   }
-  const from = existsSync(TEMPLATE_PATH) ? new Blob([readFileSync(TEMPLATE_PATH)]) : undefined
+  const from =
+    options.template && existsSync(TEMPLATE_PATH) ? new Blob([readFileSync(TEMPLATE_PATH)]) : undefined
   const embedded = await openEmbedded(null, { from })
   const db = new Database({ target: embedded.target, poolSize: 10, clock })
-  await migrate(db)
   return {
     db,
     kind: 'pglite',

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.ts'
 import type { Database, Sql } from '../db/database.ts'
+import { ValidationError } from '../errors.ts'
 import type { Role } from './roles.ts'
 import { hashToken, newToken } from './secrets.ts'
 
@@ -204,49 +205,89 @@ type TokenRow = {
   user_id: string
   partnership_id: string
   last_used_at: Date | null
+  revoked: boolean
+  expired: boolean
   email: string
   display_name: string
   disabled: boolean
   memberships: MembershipJson[]
 }
 
-/** API tokens: shown once, stored hashed, each bound to one user in one partnership. */
+/** The bounds of a token's life, in days: long enough for an integration, short enough to be renewed. */
+export const TOKEN_LIFE_DAYS = { min: 1, max: 730 } as const
+
+/** Refuses a token's life that is not a whole number of days within the bounds. */
+export function checkTokenLife(days: number): void {
+  if (!(Number.isInteger(days) && days >= TOKEN_LIFE_DAYS.min && days <= TOKEN_LIFE_DAYS.max))
+    throw new ValidationError([
+      {
+        field: 'expiresInDays',
+        text: `The token must expire in a whole number of days from ${TOKEN_LIFE_DAYS.min} to ${TOKEN_LIFE_DAYS.max}`,
+      },
+    ])
+}
+
+/**
+ * What presenting a token found: the one it acts for, or why it is refused. A token that has
+ * expired or was revoked says so, to whoever holds it; one that is unknown (or whose user is
+ * disabled) says nothing, so a guess learns nothing of other tokens.
+ */
+export type TokenCheck =
+  | { status: 'accepted'; auth: Authenticated }
+  | { status: 'expired' }
+  | { status: 'revoked' }
+  | { status: 'unknown' }
+
+/** API tokens: shown once, stored hashed, each bound to one user in one partnership, each expiring. */
 export function createApiTokens(db: Database, clock: Clock) {
   return {
+    /**
+     * Makes a token, expiring a year from now by the one clock, or after `expiresInDays`
+     * (a whole number from 1 to 730).
+     */
     async create(input: {
       partnershipId: string
       userId: string
       name: string
+      expiresInDays?: number
       actor?: string
     }): Promise<string> {
+      const days = input.expiresInDays
+      if (days !== undefined) checkTokenLife(days)
       const token = newToken('cas_')
       await db.tenant(
         { partnershipId: input.partnershipId, userId: null, actor: input.actor ?? 'cli' },
         async (sql) => {
           await sql.auditAs('api-token.create')
           await sql.query(
-            'INSERT INTO api_tokens (token_hash, partnership_id, user_id, name) VALUES ($1, $2, $3, $4)',
-            [hashToken(token), input.partnershipId, input.userId, input.name],
+            `INSERT INTO api_tokens (token_hash, partnership_id, user_id, name, expires_at)
+             VALUES ($1, $2, $3, $4, cascade_now() + coalesce(make_interval(days => $5::integer), interval '1 year'))`,
+            [hashToken(token), input.partnershipId, input.userId, input.name, days ?? null],
           )
         },
       )
       return token
     },
 
-    async resolve(token: string): Promise<Authenticated | null> {
-      if (!token.startsWith('cas_') || token.length > 200) return null
-      // The token, its user and their memberships in one round trip: every API request starts here.
+    async check(token: string): Promise<TokenCheck> {
+      if (!token.startsWith('cas_') || token.length > 200) return { status: 'unknown' }
+      // The token, whether it still works, its user and their memberships in one round trip:
+      // every API request starts here.
       const hash = hashToken(token)
+      const now = clock.now()
       const [row] = await db.platformStatement<TokenRow>(
-        `SELECT t.user_id, t.partnership_id, t.last_used_at, u.email, u.display_name, u.disabled, ${MEMBERSHIPS_JSON}
+        `SELECT t.user_id, t.partnership_id, t.last_used_at, t.revoked_at IS NOT NULL AS revoked,
+                t.expires_at <= $2 AS expired, u.email, u.display_name, u.disabled, ${MEMBERSHIPS_JSON}
            FROM api_tokens t JOIN users u ON u.id = t.user_id
-          WHERE t.token_hash = $1 AND t.revoked_at IS NULL`,
-        [hash],
+          WHERE t.token_hash = $1`,
+        [hash, now],
       )
+      if (!row || row.disabled) return { status: 'unknown' }
+      if (row.revoked) return { status: 'revoked' }
+      if (row.expired) return { status: 'expired' }
       // Its last use is kept to the minute, so an integration's concurrent requests do not
       // queue for the token's row.
-      const now = clock.now()
-      if (row && (!row.last_used_at || row.last_used_at.getTime() < now.getTime() - 60_000))
+      if (!row.last_used_at || row.last_used_at.getTime() < now.getTime() - 60_000)
         await db.platform((sql) =>
           sql.query(
             `UPDATE api_tokens SET last_used_at = $2
@@ -254,13 +295,15 @@ export function createApiTokens(db: Database, clock: Clock) {
             [hash, now],
           ),
         )
-      if (!row || row.disabled) return null
-      return authenticatedIn(
-        { id: row.user_id, email: row.email, displayName: row.display_name },
-        membershipsFrom(row.memberships),
-        row.partnership_id,
-        'token',
-      )
+      return {
+        status: 'accepted',
+        auth: authenticatedIn(
+          { id: row.user_id, email: row.email, displayName: row.display_name },
+          membershipsFrom(row.memberships),
+          row.partnership_id,
+          'token',
+        ),
+      }
     },
   }
 }

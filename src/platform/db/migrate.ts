@@ -22,9 +22,10 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
 /**
  * Applies the committed SQL migrations in order, each in its own transaction. A migration
  * that landed is never edited: a changed checksum stops start-up rather than leaving two
- * databases that claim the same version but differ.
+ * databases that claim the same version but differ. `before` stops short of the migration so
+ * named, for a test to make rows as they were before it.
  */
-export async function migrate(db: Database): Promise<string[]> {
+export async function migrate(db: Database, options: { before?: string } = {}): Promise<string[]> {
   const applied: string[] = []
   await db.platform((sql) =>
     sql.query(`CREATE TABLE IF NOT EXISTS cascade_migrations (
@@ -33,7 +34,8 @@ export async function migrate(db: Database): Promise<string[]> {
       applied_at timestamptz NOT NULL DEFAULT now()
     )`),
   )
-  for (const migration of readMigrations()) {
+  const { before } = options
+  for (const migration of readMigrations().filter((m) => before === undefined || m.name < before)) {
     await db.platform(async (sql) => {
       await sql.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK])
       const done = await sql.maybeOne<{ checksum: string }>(

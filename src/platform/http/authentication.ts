@@ -29,6 +29,7 @@ export const authentication = fp(
   ) => {
     app.decorateRequest('auth', null)
     app.decorateRequest('sessionToken', null)
+    app.decorateRequest('tokenRefused', null)
     const declared: DeclaredRoute[] = []
     app.decorate('declaredRoutes', declared)
 
@@ -48,7 +49,7 @@ export const authentication = fp(
       const access = request.routeOptions.config?.access
       if (access === undefined || access === 'public') return
       const auth = request.auth
-      if (!auth) throw new UnauthenticatedError()
+      if (!auth) throw new UnauthenticatedError(undefined, request.tokenRefused)
       if (!auth.partnership) {
         if (WITHOUT_PARTNERSHIP.has(request.routeOptions.url ?? '')) return
         throw new ForbiddenError('Choose a partnership first')
@@ -63,7 +64,12 @@ export const authentication = fp(
       if (isApiRequest(request)) {
         const header = request.headers.authorization
         const match = header?.match(/^Bearer\s+(\S+)$/i)
-        if (match?.[1]) finding = options.tokens.resolve(match[1])
+        if (match?.[1])
+          finding = options.tokens.check(match[1]).then((found) => {
+            if (found.status === 'accepted') return found.auth
+            if (found.status !== 'unknown') request.tokenRefused = found.status
+            return null
+          })
       } else {
         const token = request.cookies[SESSION_COOKIE]
         if (token) {

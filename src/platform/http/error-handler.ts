@@ -11,6 +11,20 @@ import { isApiRequest } from './authentication.ts'
 import { fieldErrors } from './forms.ts'
 import { problem, validationProblem } from './problem.ts'
 
+/** What the holder of a token that no longer works is told: about that token, and nothing else. */
+const tokenRefusals = {
+  expired: {
+    type: 'https://cascade.example.org/problems/token-expired',
+    title: 'API token expired',
+    detail: 'This API token has expired. Ask an admin of your partnership for a new one.',
+  },
+  revoked: {
+    type: 'https://cascade.example.org/problems/token-revoked',
+    title: 'API token revoked',
+    detail: 'This API token was revoked. Ask an admin of your partnership for a new one.',
+  },
+} as const
+
 function sendProblem(reply: FastifyReply, body: ReturnType<typeof problem>) {
   return reply.status(body.status).type('application/problem+json').send(body)
 }
@@ -39,10 +53,16 @@ export function installErrorHandling(app: FastifyInstance) {
     }
     if (error instanceof UnauthenticatedError) {
       if (api) {
-        reply.header('www-authenticate', 'Bearer')
+        const refused = error.tokenRefused ? tokenRefusals[error.tokenRefused] : null
+        reply.header(
+          'www-authenticate',
+          refused ? `Bearer error="invalid_token", error_description="${refused.title}"` : 'Bearer',
+        )
         return sendProblem(
           reply,
-          problem(401, 'Authentication required', { detail: 'Send an API token as a Bearer token' }),
+          refused
+            ? problem(401, refused.title, { type: refused.type, detail: refused.detail })
+            : problem(401, 'Authentication required', { detail: 'Send an API token as a Bearer token' }),
         )
       }
       const returnTo = request.method === 'GET' ? `?returnTo=${encodeURIComponent(returnPath(request))}` : ''

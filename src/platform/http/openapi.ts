@@ -35,7 +35,7 @@ export async function openApi(app: FastifyInstance, options: { publicUrl: string
       info: {
         title: 'Cascade API',
         description:
-          "Multi-agency safeguarding learning and improvement. Authenticate with an API token (from `cascade tokens create`) as a Bearer token; every request is scoped to the token's partnership and role. Errors are RFC 9457 problem documents.",
+          "Multi-agency safeguarding learning and improvement. Authenticate with an API token (from `cascade tokens create`) as a Bearer token; every request is scoped to the token's partnership and role. A token expires (a year after it is made unless made to expire sooner); an expired or revoked token is answered 401 with a problem document saying which. Errors are RFC 9457 problem documents.",
         version: '1.0.0',
       },
       servers: [{ url: options.publicUrl }],

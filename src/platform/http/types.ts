@@ -16,6 +16,8 @@ declare module 'fastify' {
     auth: Authenticated | null
     csrfToken: string
     sessionToken: string | null
+    /** The API token presented has expired or was revoked: the refusal says which. */
+    tokenRefused: 'expired' | 'revoked' | null
     /** Files sent with a multipart form, by field name. */
     uploads: Record<string, Upload> | null
     /** This page is to be kept for the next visitors (see public-pages.ts). */

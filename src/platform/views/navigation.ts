@@ -24,6 +24,7 @@ const items: NavigationItem[] = [
   { href: '/policy', text: 'Policy', access: ['admin', 'subgroup', 'executive'] },
   { href: '/complaints', text: 'Complaints', access: ['admin'] },
   { href: '/audit', text: 'Audit trail', access: ['admin'] },
+  { href: '/api-tokens', text: 'API tokens', access: ['admin'] },
   { href: '/bookings', text: 'Your learning', access: 'signed-in' },
   { href: '/certificates', text: 'Certificates', access: 'signed-in' },
   { href: '/my-record', text: 'Your record', access: 'signed-in' },
