@@ -99,10 +99,10 @@ class Turn {
     next?.granted()
   }
 
-  /** A connection that went away stops waiting. */
+  /** A connection that went away stops waiting (and is let go, to find itself closed). */
   forget(connection: Connection): void {
     const index = this.waiting.findIndex((entry) => entry.connection === connection)
-    if (index >= 0) this.waiting.splice(index, 1)
+    if (index >= 0) this.waiting.splice(index, 1)[0]?.granted()
   }
 }
 
@@ -217,11 +217,18 @@ class Connection {
         if (end > 0) break
         return 'terminate'
       }
-      const next = end + 1 + this.buffer.readInt32BE(end + 1)
+      const length = this.buffer.readInt32BE(end + 1)
+      // A length that cannot be is a client that does not speak the protocol.
+      if (length < 4) return end > 0 ? this.take(end) : 'terminate'
+      const next = end + 1 + length
       if (next > this.buffer.length) break
       end = next
     }
-    if (end === 0) return null
+    return end === 0 ? null : this.take(end)
+  }
+
+  /** The first `end` bytes received, taken from the buffer. */
+  private take(end: number): Buffer {
     const batch = this.buffer.subarray(0, end)
     this.buffer = this.buffer.subarray(end)
     return batch
@@ -278,8 +285,10 @@ class Connection {
     if (this.closed) return
     this.closed = true
     this.stopIdleTimer()
+    // End rather than destroy, so an error just written still reaches the client; a client
+    // that never closes its side is let go after a moment.
     this.socket.end()
-    this.socket.destroy()
+    setTimeout(() => this.socket.destroy(), 1000).unref()
     this.turn.forget(this)
     if (this.turn.isHeldBy(this)) {
       await this.backend.reset()

@@ -121,19 +121,31 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('the embedded database under 
       await waiting.end()
     }
   })
+})
+
+describe.skipIf(Boolean(process.env.DATABASE_URL))('faults on the embedded database', () => {
+  // A PGlite of its own, whose protocol entry point a test can make fail, and which ends a
+  // connection holding the turn idle after a moment rather than a minute.
+  let db: PGlite
+  let server: EmbeddedServer
+  let target: pg.ClientConfig
+  beforeAll(async () => {
+    db = await PGlite.create()
+    server = new EmbeddedServer({ db, listen: { host: '127.0.0.1', port: 0 }, idleHoldingTurnMs: 300 })
+    target = { host: '127.0.0.1', port: await server.start(), user: 'postgres', database: 'postgres' }
+  })
+  afterAll(async () => {
+    await server?.stop()
+    await db?.close()
+  })
+  const connect = async () => {
+    const connection = new pg.Client(target)
+    connection.on('error', () => {})
+    await connection.connect()
+    return connection
+  }
 
   it('answers an error of the embedded database itself to its connection alone and keeps serving', async () => {
-    // Its own PGlite, whose protocol entry point the test can make fail once.
-    const db = await PGlite.create()
-    const server = new EmbeddedServer({ db, listen: { host: '127.0.0.1', port: 0 } })
-    const port = await server.start()
-    const target = { host: '127.0.0.1', port, user: 'postgres', database: 'postgres' }
-    const connect = async () => {
-      const connection = new pg.Client(target)
-      connection.on('error', () => {})
-      await connection.connect()
-      return connection
-    }
     const [unlucky, other] = await Promise.all([connect(), connect()])
     const original = db.execProtocolRawStream.bind(db)
     db.execProtocolRawStream = () => {
@@ -147,10 +159,24 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('the embedded database under 
       expect((await fresh.query('SELECT $1::int AS n', [3])).rows).toEqual([{ n: 3 }])
       await fresh.end()
     } finally {
+      db.execProtocolRawStream = original
       await other.end()
       await unlucky.end().catch(() => {})
-      await server.stop()
-      await db.close()
+    }
+  })
+
+  it('ends a connection that holds a transaction open and idle, so the others are served', async () => {
+    const [idle, other] = await Promise.all([connect(), connect()])
+    try {
+      await idle.query('BEGIN')
+      await idle.query('CREATE TEMPORARY TABLE held (n int)')
+      expect((await other.query('SELECT $1::int AS n', [4])).rows).toEqual([{ n: 4 }])
+      await expect(idle.query('SELECT 1')).rejects.toThrow()
+      const { rows } = await other.query(`SELECT to_regclass('pg_temp.held') AS kept`)
+      expect(rows).toEqual([{ kept: null }])
+    } finally {
+      await other.end()
+      await idle.end().catch(() => {})
     }
   })
 })
