@@ -69,6 +69,24 @@ describe('signing in with a password', () => {
     expect(later.statusCode).toBe(303)
   })
 
+  it('pauses an account however many wrong passwords arrive at once, then refuses the right one', async () => {
+    const email = 'executive@north-somerset.example.org'
+    const guesses = await Promise.all(
+      Array.from({ length: 30 }, (_, attempt) =>
+        t.browser().submit('/sign-in', { email, password: `wrong ${attempt}` }),
+      ),
+    )
+    expect(guesses.map((response) => response.statusCode)).toEqual(guesses.map(() => 400))
+    const user = await t.db.platform((sql) =>
+      sql.one<{ locked_until: Date | null }>('SELECT locked_until FROM users WHERE email = $1', [email]),
+    )
+    expect(user.locked_until).toBeInstanceOf(Date)
+    expect(user.locked_until?.getTime()).toBeGreaterThan(t.clock.now().getTime())
+    const right = await t.browser().submit('/sign-in', { email, password: 'cascade-demo' })
+    expect(right.statusCode).toBe(400)
+    expect(page(right.body)('.govuk-error-summary').text()).toMatch(genericFailure)
+  })
+
   it('refuses a sign-in form posted without its CSRF token', async () => {
     const browser = t.browser()
     await browser.get('/sign-in')

@@ -12,13 +12,21 @@ export const MAX_FAILED_SIGN_INS = 5
 export const LOCK_MINUTES = 15
 export const SIGN_IN_LINK_MINUTES = 15
 
-type UserRow = {
-  id: string
-  password_hash: string | null
-  failed_sign_ins: number
-  locked_until: Date | null
-  disabled: boolean
-}
+type UserRow = { id: string; password_hash: string | null; disabled: boolean }
+
+/**
+ * Counts a password attempt against the account before the password is checked, and pauses
+ * the account at the MAX_FAILED_SIGN_INS-th attempt in a row, in one statement: attempts that
+ * arrive together each count, as the row is changed by one at a time, and none is tried once
+ * the account is paused. A pause that has ended starts the count again. The account comes
+ * back when it may be tried; nothing when the email is unknown or the account is paused.
+ */
+const attemptPassword = `UPDATE users SET
+    failed_sign_ins = CASE WHEN locked_until IS NULL THEN failed_sign_ins + 1 ELSE 1 END,
+    locked_until = CASE WHEN (CASE WHEN locked_until IS NULL THEN failed_sign_ins + 1 ELSE 1 END) >= $3
+                        THEN $4::timestamptz END
+  WHERE lower(email) = lower($1) AND (locked_until IS NULL OR locked_until <= $2)
+  RETURNING id, password_hash, disabled`
 
 export type SignInOutcome = { ok: true; userId: string; memberships: Membership[] } | { ok: false }
 
@@ -52,35 +60,23 @@ export function createAccountService(deps: {
 
   async function findUser(email: string): Promise<UserRow | undefined> {
     return db.anonymous({}, (sql) =>
-      sql.maybeOne<UserRow>(
-        'SELECT id, password_hash, failed_sign_ins, locked_until, disabled FROM users WHERE lower(email) = lower($1)',
-        [email],
-      ),
+      sql.maybeOne<UserRow>('SELECT id, password_hash, disabled FROM users WHERE lower(email) = lower($1)', [
+        email,
+      ]),
     )
   }
 
   return {
     async signInWithPassword(email: string, password: string): Promise<SignInOutcome> {
-      const user = await findUser(email)
       const now = clock.now()
-      const locked = Boolean(user?.locked_until && user.locked_until > now)
+      const lockUntil = new Date(now.getTime() + LOCK_MINUTES * 60_000)
+      const user = await db.anonymous({}, (sql) =>
+        sql.maybeOne<UserRow>(attemptPassword, [email, now, MAX_FAILED_SIGN_INS, lockUntil]),
+      )
       // The hash check runs even for an unknown or paused account, so timing tells nothing.
-      const matches = await checkPassword(user && !locked ? user.password_hash : null, password)
-      if (!user || user.disabled || locked || !matches) {
-        if (user && !locked) {
-          const failures = user.failed_sign_ins + 1
-          const lockUntil =
-            failures >= MAX_FAILED_SIGN_INS ? new Date(now.getTime() + LOCK_MINUTES * 60_000) : null
-          await db.anonymous({ userId: user.id }, (sql) =>
-            sql.query('UPDATE users SET failed_sign_ins = $2, locked_until = $3 WHERE id = $1', [
-              user.id,
-              lockUntil ? 0 : failures,
-              lockUntil,
-            ]),
-          )
-        }
-        return { ok: false }
-      }
+      const matches = await checkPassword(user ? user.password_hash : null, password)
+      if (!user || user.disabled || !matches) return { ok: false }
+      // The right password ends the run of wrong ones.
       return db.anonymous({ userId: user.id }, async (sql) => {
         await sql.query('UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = $1', [user.id])
         return { ok: true, userId: user.id, memberships: await membershipsOf(sql, user.id) }
