@@ -1,5 +1,6 @@
 import type { Config } from './config.ts'
 import { hasDemoData, seedDemo } from './demo/seed.ts'
+import { defineAccountJobs } from './features/account/jobs.ts'
 import { defineBookingJobs } from './features/booking/jobs.ts'
 import { defineEvaluationJobs } from './features/evaluation/jobs.ts'
 import { defineInterestJobs } from './features/interest/jobs.ts'
@@ -63,6 +64,7 @@ export async function startRuntime(config: Config, options: { work: boolean; log
   })
   const mail = defineMailJobs(jobs, sender)
   const services = createServices({ config, db, clock, mailQueued: () => mail.sendNow() })
+  defineAccountJobs(jobs, services.accounts)
   defineInterestJobs(jobs, services.interest)
   defineBookingJobs(jobs, services.partnerships, services.booking)
   defineEvaluationJobs(jobs, services.partnerships, services.evaluationCycle, services.telephone)

@@ -207,20 +207,79 @@ describe('signing in with a link', () => {
   })
 })
 
-describe('sign-in rate limit', () => {
-  it('answers 429 after too many attempts from one address in a minute', async () => {
-    const limited = await testApp({ env: { SIGN_IN_ATTEMPTS_PER_MINUTE: '3' } })
-    try {
-      const statuses: number[] = []
-      for (let attempt = 0; attempt < 4; attempt++) {
-        const response = await limited
-          .browser()
-          .submit('/sign-in', { email: 'admin@norfolk.example.org', password: 'wrong' })
-        statuses.push(response.statusCode)
-      }
-      expect(statuses).toEqual([400, 400, 400, 429])
-    } finally {
-      await limited.close()
+describe('sign-in rate limits', () => {
+  let limited: TestApp
+  beforeAll(async () => {
+    limited = await testApp({ env: { SIGN_IN_ATTEMPTS_PER_MINUTE: '3' } })
+  })
+  afterAll(() => limited?.close())
+
+  /** Tries an email once from each of four addresses, and gives back the statuses and the last page's text. */
+  async function fromFourAddresses(url: string, fields: Record<string, string>, first: number) {
+    const statuses: number[] = []
+    let last = ''
+    for (let n = 0; n < 4; n++) {
+      const response = await limited.browser({ address: `198.51.100.${first + n}` }).submit(url, fields)
+      statuses.push(response.statusCode)
+      last = page(response.body)('main').text()
     }
+    return { statuses, last }
+  }
+
+  it('answers 429 after too many attempts from one address in a minute', async () => {
+    const statuses: number[] = []
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const response = await limited
+        .browser()
+        .submit('/sign-in', { email: 'admin@norfolk.example.org', password: 'wrong' })
+      statuses.push(response.statusCode)
+    }
+    expect(statuses).toEqual([400, 400, 400, 429])
+  })
+
+  it('answers 429 after too many attempts against one account from many addresses, the same for an unknown email', async () => {
+    const known = await fromFourAddresses(
+      '/sign-in',
+      { email: 'trainer@jersey.example.org', password: 'wrong' },
+      10,
+    )
+    const unknown = await fromFourAddresses(
+      '/sign-in',
+      { email: 'nobody@jersey.example.org', password: 'wrong' },
+      20,
+    )
+    expect(known.statuses).toEqual([400, 400, 400, 429])
+    expect(unknown).toEqual(known)
+  })
+
+  it('limits sign-in links asked for one account from many addresses, the same for an unknown email', async () => {
+    const known = await fromFourAddresses('/sign-in/link', { email: 'admin@jersey.example.org' }, 30)
+    const unknown = await fromFourAddresses('/sign-in/link', { email: 'nobody-else@jersey.example.org' }, 40)
+    expect(known.statuses).toEqual([200, 200, 200, 429])
+    expect(unknown.statuses).toEqual(known.statuses)
+    expect(unknown.last).toBe(known.last)
+  })
+
+  it('lets an account be tried again the next minute', async () => {
+    const email = 'executive@jersey.example.org'
+    const first = await fromFourAddresses('/sign-in', { email, password: 'wrong' }, 50)
+    expect(first.statuses).toEqual([400, 400, 400, 429])
+    limited.clock.advance(61_000)
+    const later = await limited
+      .browser({ address: '198.51.100.60' })
+      .submit('/sign-in', { email, password: 'cascade-demo' })
+    expect(later.statusCode).toBe(303)
+  })
+
+  it('forgets the counts of minutes that have passed', async () => {
+    await limited
+      .browser({ address: '198.51.100.70' })
+      .submit('/sign-in/link', { email: 'someone@example.org' })
+    const counts = () =>
+      limited.db.platform((sql) => sql.one<{ n: number }>('SELECT count(*) AS n FROM sign_in_attempts'))
+    expect((await counts()).n).toBeGreaterThan(0)
+    limited.clock.advance(61_000)
+    await limited.services.accounts.forgetPastAttempts()
+    expect((await counts()).n).toBe(0)
   })
 })

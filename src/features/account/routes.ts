@@ -17,7 +17,8 @@ const signInFailed = [
 
 export default async function accountRoutes(app: FastifyInstance, { services }: { services: Services }) {
   const cookieOptions = { production: services.config.production, maxHours: services.config.sessionMaxHours }
-  // Sign-in is rate-limited per address as well as paused per account after repeated failures.
+  // Sign-in is rate-limited per address here and per account by the service, as well as
+  // paused per account after repeated failures.
   const signInRateLimit = openToAnyoneLimit(services.config)
 
   async function startSession(
@@ -103,6 +104,7 @@ export default async function accountRoutes(app: FastifyInstance, { services }: 
           fieldErrors: errorFor(form.errors),
         })
       }
+      await services.accounts.countSignInAttempt(form.data.email)
       await services.accounts.requestSignInLink(form.data.email)
       return reply.view('account/views/check-email.njk', {
         title: 'Check your email',

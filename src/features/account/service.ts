@@ -1,9 +1,10 @@
 import type { Membership } from '#platform/auth/identity.ts'
 import { membershipsOf, partnershipsOf } from '#platform/auth/identity.ts'
 import { checkPassword } from '#platform/auth/passwords.ts'
-import { hashToken, newToken } from '#platform/auth/secrets.ts'
+import { hashToken, hmac, newToken } from '#platform/auth/secrets.ts'
 import type { Clock } from '#platform/clock.ts'
 import type { Database } from '#platform/db/database.ts'
+import { TooManyRequestsError } from '#platform/errors.ts'
 import type { Email } from '#platform/mail/outbox.ts'
 import { enqueueEmail } from '#platform/mail/outbox.ts'
 
@@ -15,18 +16,44 @@ export const SIGN_IN_LINK_MINUTES = 15
 type UserRow = { id: string; password_hash: string | null; disabled: boolean }
 
 /**
- * Counts a password attempt against the account before the password is checked, and pauses
- * the account at the MAX_FAILED_SIGN_INS-th attempt in a row, in one statement: attempts that
- * arrive together each count, as the row is changed by one at a time, and none is tried once
- * the account is paused. A pause that has ended starts the count again. The account comes
- * back when it may be tried; nothing when the email is unknown or the account is paused.
+ * Counts a sign-in attempt against an account (by its key) in the current minute, starting a
+ * new minute when the last has passed, and answers with the count so far: one statement, so
+ * attempts sent at once each count. Written for its parameters' places, as it also runs
+ * inside `attemptPassword`.
  */
-const attemptPassword = `UPDATE users SET
-    failed_sign_ins = CASE WHEN locked_until IS NULL THEN failed_sign_ins + 1 ELSE 1 END,
-    locked_until = CASE WHEN (CASE WHEN locked_until IS NULL THEN failed_sign_ins + 1 ELSE 1 END) >= $3
-                        THEN $4::timestamptz END
-  WHERE lower(email) = lower($1) AND (locked_until IS NULL OR locked_until <= $2)
-  RETURNING id, password_hash, disabled`
+function countAttempt(key: string, now: string): string {
+  return `INSERT INTO sign_in_attempts AS a (account_key, window_started_at, attempts)
+    VALUES (${key}, ${now}, 1)
+    ON CONFLICT (account_key) DO UPDATE SET
+      attempts = CASE WHEN a.window_started_at > ${now}::timestamptz - interval '1 minute'
+                      THEN a.attempts + 1 ELSE 1 END,
+      window_started_at = CASE WHEN a.window_started_at > ${now}::timestamptz - interval '1 minute'
+                               THEN a.window_started_at ELSE ${now}::timestamptz END
+    RETURNING attempts`
+}
+
+const countSignInAttempt = countAttempt('$1', '$2')
+
+/**
+ * A password attempt: counted against the account's minute (key $5, limit $6) and, when
+ * within the limit, against the account itself before the password is checked, pausing it at
+ * the MAX_FAILED_SIGN_INS-th attempt in a row. One statement, so attempts sent at once each
+ * count, as the rows change one attempt at a time, and none is tried once the account is
+ * paused; a pause that has ended starts the run again. The account comes back when it may be
+ * tried; none when the email is unknown, the account paused or the minute's attempts used up.
+ */
+const attemptPassword = `WITH counted AS (${countAttempt('$5', '$2')}),
+  attempt AS (
+    UPDATE users SET
+      failed_sign_ins = CASE WHEN locked_until IS NULL THEN failed_sign_ins + 1 ELSE 1 END,
+      locked_until = CASE WHEN (CASE WHEN locked_until IS NULL THEN failed_sign_ins + 1 ELSE 1 END) >= $3
+                          THEN $4::timestamptz END
+    WHERE lower(email) = lower($1) AND (locked_until IS NULL OR locked_until <= $2)
+      AND (SELECT attempts FROM counted) <= $6
+    RETURNING id, password_hash, disabled
+  )
+  SELECT counted.attempts <= $6 AS allowed, attempt.id, attempt.password_hash, attempt.disabled
+    FROM counted LEFT JOIN attempt ON true`
 
 export type SignInOutcome = { ok: true; userId: string; memberships: Membership[] } | { ok: false }
 
@@ -54,9 +81,14 @@ export function createAccountService(deps: {
   db: Database
   clock: Clock
   publicUrl: string
+  /** Signs the key an account's attempts are counted by, so the count never holds an email. */
+  secret: string
+  /** Sign-in attempts against one account a minute, from whatever addresses. */
+  attemptsPerMinute: number
   mailQueued: () => void
 }) {
   const { db, clock } = deps
+  const accountKey = (email: string) => hmac(deps.secret, `sign-in-account:${email.trim().toLowerCase()}`)
 
   async function findUser(email: string): Promise<UserRow | undefined> {
     return db.anonymous({}, (sql) =>
@@ -67,12 +99,44 @@ export function createAccountService(deps: {
   }
 
   return {
+    /**
+     * Counts an attempt to sign in (asking for a link) against the email's account, refusing
+     * it with TooManyRequestsError beyond the minute's limit; the same for an unknown email.
+     */
+    async countSignInAttempt(email: string): Promise<void> {
+      const counted = await db.anonymous({}, (sql) =>
+        sql.one<{ attempts: number }>(countSignInAttempt, [accountKey(email), clock.now()]),
+      )
+      if (counted.attempts > deps.attemptsPerMinute) throw new TooManyRequestsError()
+    },
+
+    /** Removes the counts of minutes that have passed; a count's current minute is all that is read. */
+    async forgetPastAttempts(): Promise<number> {
+      const gone = await db.anonymous({ actor: 'job:account.forget-attempts' }, (sql) =>
+        sql.query(
+          "DELETE FROM sign_in_attempts WHERE window_started_at <= $1::timestamptz - interval '1 minute' RETURNING 1",
+          [clock.now()],
+        ),
+      )
+      return gone.length
+    },
+
+    /** Signs in with a password; refuses with TooManyRequestsError beyond the account's limit a minute. */
     async signInWithPassword(email: string, password: string): Promise<SignInOutcome> {
       const now = clock.now()
       const lockUntil = new Date(now.getTime() + LOCK_MINUTES * 60_000)
-      const user = await db.anonymous({}, (sql) =>
-        sql.maybeOne<UserRow>(attemptPassword, [email, now, MAX_FAILED_SIGN_INS, lockUntil]),
+      const attempt = await db.anonymous({}, (sql) =>
+        sql.one<{ allowed: boolean } & (UserRow | { [K in keyof UserRow]: null })>(attemptPassword, [
+          email,
+          now,
+          MAX_FAILED_SIGN_INS,
+          lockUntil,
+          accountKey(email),
+          deps.attemptsPerMinute,
+        ]),
       )
+      if (!attempt.allowed) throw new TooManyRequestsError()
+      const user = attempt.id === null ? undefined : attempt
       // The hash check runs even for an unknown or paused account, so timing tells nothing.
       const matches = await checkPassword(user ? user.password_hash : null, password)
       if (!user || user.disabled || !matches) return { ok: false }
