@@ -169,6 +169,7 @@ describe('signing in with a link', () => {
   it('emails a one-time link that signs in once, and says the same for an unknown address', async () => {
     const sent = await t.browser().submit('/sign-in/link', { email: 'trainer@shropshire.example.org' })
     const unknown = await t.browser().submit('/sign-in/link', { email: 'nobody@shropshire.example.org' })
+    await t.services.accounts.linksWritten()
     expect(page(sent.body)('h1').text()).toBe('Check your email')
     expect(page(unknown.body)('p').first().text()).toMatch(
       /If nobody@shropshire.example.org belongs to an account/,
@@ -194,6 +195,7 @@ describe('signing in with a link', () => {
 
   it('refuses a link after 15 minutes', async () => {
     await t.browser().submit('/sign-in/link', { email: 'admin@shropshire.example.org' })
+    await t.services.accounts.linksWritten()
     const mail = await t.db.platform((sql) =>
       sql.one<{ text_body: string }>(
         `SELECT text_body FROM outbox WHERE to_address = 'admin@shropshire.example.org'`,
@@ -204,6 +206,52 @@ describe('signing in with a link', () => {
     const response = await t.browser().submit(`/sign-in/link/${link}`, {})
     expect(response.statusCode).toBe(400)
     expect(page(response.body)('h1').text()).toBe('That sign-in link has expired')
+  })
+})
+
+describe('asking for a sign-in link', () => {
+  it('answers before the address is looked up, and writes the link after', async () => {
+    const email = 'executive@shropshire.example.org'
+    const outbox = () =>
+      t.db.platform((sql) => sql.query('SELECT id FROM outbox WHERE to_address = $1', [email]))
+    const accounts = t.services.accounts
+    const original = accounts.requestSignInLink
+    // The lookup waits until the test lets it go on, so the answer can come only if it does not wait for it.
+    let asked!: () => void
+    const wasAsked = new Promise<void>((resolve) => {
+      asked = resolve
+    })
+    let goOn!: () => void
+    const held = new Promise<void>((resolve) => {
+      goOn = resolve
+    })
+    let writing: Promise<void> | undefined
+    accounts.requestSignInLink = (address: string) => {
+      writing = held.then(() => original(address))
+      asked()
+      return writing
+    }
+    try {
+      const browser = t.browser()
+      await browser.get('/sign-in/link')
+      let answer: Awaited<ReturnType<typeof browser.post>> | undefined
+      const posting = browser.post('/sign-in/link', { email }).then((response) => {
+        answer = response
+      })
+      await wasAsked
+      // A turn of the event loop, for an answer already sent to arrive.
+      await new Promise(setImmediate)
+      expect(answer?.statusCode).toBe(200)
+      expect(page(answer?.body ?? '')('h1').text()).toBe('Check your email')
+      expect(await outbox()).toEqual([])
+      goOn()
+      await posting
+    } finally {
+      goOn()
+      accounts.requestSignInLink = original
+    }
+    await writing
+    expect(await outbox()).toHaveLength(1)
   })
 })
 

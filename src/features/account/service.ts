@@ -90,13 +90,29 @@ export function createAccountService(deps: {
   const { db, clock } = deps
   const accountKey = (email: string) => hmac(deps.secret, `sign-in-account:${email.trim().toLowerCase()}`)
 
-  async function findUser(email: string): Promise<UserRow | undefined> {
-    return db.anonymous({}, (sql) =>
-      sql.maybeOne<UserRow>('SELECT id, password_hash, disabled FROM users WHERE lower(email) = lower($1)', [
-        email,
-      ]),
-    )
+  async function writeSignInLink(email: string): Promise<void> {
+    const token = newToken()
+    const now = clock.now()
+    const written = await db.anonymous({}, async (sql) => {
+      const user = await sql.maybeOne<{ id: string; email: string }>(
+        'SELECT id, email FROM users WHERE lower(email) = lower($1) AND NOT disabled',
+        [email],
+      )
+      if (!user) return false
+      await sql.query(
+        'INSERT INTO sign_in_links (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)',
+        [hashToken(token), user.id, now, new Date(now.getTime() + SIGN_IN_LINK_MINUTES * 60_000)],
+      )
+      await enqueueEmail(sql, null, {
+        ...signInLinkEmail(`${deps.publicUrl}/sign-in/link/${token}`),
+        to: user.email,
+      })
+      return true
+    })
+    if (written) deps.mailQueued()
   }
+
+  const writing = new Set<Promise<void>>()
 
   return {
     /**
@@ -147,24 +163,22 @@ export function createAccountService(deps: {
       })
     },
 
-    /** Emails a one-time sign-in link when the address belongs to an account; says nothing either way. */
-    async requestSignInLink(email: string): Promise<void> {
-      const user = await findUser(email)
-      if (!user || user.disabled) return
-      const token = newToken()
-      const now = clock.now()
-      await db.anonymous({ userId: user.id }, async (sql) => {
-        await sql.query(
-          'INSERT INTO sign_in_links (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)',
-          [hashToken(token), user.id, now, new Date(now.getTime() + SIGN_IN_LINK_MINUTES * 60_000)],
-        )
-        const address = await sql.one<{ email: string }>('SELECT email FROM users WHERE id = $1', [user.id])
-        await enqueueEmail(sql, null, {
-          ...signInLinkEmail(`${deps.publicUrl}/sign-in/link/${token}`),
-          to: address.email,
-        })
-      })
-      deps.mailQueued()
+    /**
+     * Emails a one-time sign-in link when the address belongs to an account; nothing when it
+     * does not. The page asking for one answers first and calls this after, so the answer
+     * takes as long either way; `linksWritten` waits for those under way.
+     */
+    requestSignInLink(email: string): Promise<void> {
+      const work = writeSignInLink(email)
+      writing.add(work)
+      const done = () => writing.delete(work)
+      work.then(done, done)
+      return work
+    },
+
+    /** Waits for the sign-in links under way to be written (or to fail): before shutting down, and in tests. */
+    async linksWritten(): Promise<void> {
+      await Promise.allSettled([...writing])
     },
 
     /** Uses a sign-in link once; fails when it is unknown, used or out of date. */

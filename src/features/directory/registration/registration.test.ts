@@ -70,6 +70,7 @@ async function rolesOf(email: string): Promise<string[]> {
 async function signInByLink(email: string): Promise<Browser> {
   const browser = t.browser()
   await browser.submit('/sign-in/link', { email })
+  await t.services.accounts.linksWritten()
   const sent = await mailTo(email)
   const tokens = sent.map((m) => m.text_body.match(/\/sign-in\/link\/([A-Za-z0-9_-]+)/)?.[1]).filter(Boolean)
   expect(tokens).toHaveLength(1)
