@@ -85,6 +85,7 @@ export function createServices(deps: ServiceDeps) {
       clock,
       partnerships,
       publicUrl: config.publicUrl,
+      secret: config.sessionSecret,
       mailQueued,
     }),
     audit: createAuditService({ db }),
