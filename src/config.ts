@@ -97,7 +97,7 @@ export type Config = Readonly<{
   sessionSecret: string
   sessionIdleMinutes: number
   sessionMaxHours: number
-  /** Sign-in attempts allowed from one address a minute, before 429. */
+  /** Sign-in attempts allowed a minute from one address, and against one account from any, before 429. */
   signInAttemptsPerMinute: number
   /** How long a public page (the catalogue) is kept for other visitors; 0 renders each one. */
   publicPageSeconds: number

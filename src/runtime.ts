@@ -1,5 +1,6 @@
 import type { Config } from './config.ts'
 import { hasDemoData, seedDemo } from './demo/seed.ts'
+import { defineAccountJobs } from './features/account/jobs.ts'
 import { defineBookingJobs } from './features/booking/jobs.ts'
 import { defineEvaluationJobs } from './features/evaluation/jobs.ts'
 import { defineInterestJobs } from './features/interest/jobs.ts'
@@ -81,6 +82,7 @@ export async function startRuntime(config: Config, options: { work: boolean; log
   readiness.waitFor('the job queue to start')
   const services = createServices({ config, db, clock, readiness, mailQueued: () => mail.sendNow() })
   defineStatisticsJobs(jobs, db)
+  defineAccountJobs(jobs, services.accounts)
   defineInterestJobs(jobs, services.interest)
   defineBookingJobs(jobs, services.partnerships, services.booking)
   defineEvaluationJobs(jobs, services.partnerships, services.evaluationCycle, services.telephone)

@@ -37,3 +37,12 @@ export class ValidationError extends Error {
     this.errors = errors
   }
 }
+
+/** Too many attempts in a short time: answered 429, as the per-address rate limit is. */
+export class TooManyRequestsError extends Error {
+  override name = 'TooManyRequestsError'
+  readonly statusCode = 429
+  constructor(message = 'Too many attempts') {
+    super(message)
+  }
+}

@@ -383,7 +383,8 @@ const validChanges: Record<string, object> = {
 // and what it shows is what the certificate itself says (proved in the register tests).
 // An evaluation link is signed for its partnership and booking (proved in the link tests and
 // the evaluation cycle), and a survey's link is its unguessable code under its partnership's
-// slug (proved in the survey tests).
+// slug (proved in the survey tests). A link to confirm a registration made with an account's
+// address is sealed for its partnership (proved in the registration tests).
 const notRecords = new Set([
   '/p/:slug/evaluate/:token',
   '/p/:slug/surveys/:code',
@@ -392,6 +393,7 @@ const notRecords = new Set([
   '/sign-in/link/:token',
   '/assets/*',
   '/p/:slug/register',
+  '/p/:slug/register/join',
   '/p/:slug/courses',
   '/p/:slug/courses/:id',
   '/p/:slug/courses/:id/interest',

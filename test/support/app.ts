@@ -27,8 +27,8 @@ export async function testApp(options: { env?: Record<string, string> } = {}) {
     clock,
     mail,
     kind: database.kind,
-    /** A browser-like client: keeps cookies, reads the CSRF token from each page it gets. */
-    browser: () => new Browser(app),
+    /** A browser-like client: keeps cookies, reads the CSRF token from each page it gets; from an IP address when given one. */
+    browser: (options: { address?: string } = {}) => new Browser(app, options.address),
     async signIn(email: string, password = DEMO_PASSWORD) {
       const browser = new Browser(app)
       const response = await browser.submit('/sign-in', { email, password })
@@ -56,8 +56,10 @@ export class Browser {
   private cookies = new Map<string, string>()
   private csrf = ''
   private readonly app: App
-  constructor(app: App) {
+  private readonly address: string | undefined
+  constructor(app: App, address?: string) {
     this.app = app
+    this.address = address
   }
 
   private remember(response: LightMyRequestResponse) {
@@ -78,7 +80,12 @@ export class Browser {
   }
 
   async get(url: string) {
-    const response = await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader } })
+    const response = await this.app.inject({
+      method: 'GET',
+      url,
+      headers: { cookie: this.cookieHeader },
+      remoteAddress: this.address,
+    })
     this.remember(response)
     return response
   }
@@ -95,6 +102,7 @@ export class Browser {
       url,
       headers: { cookie: this.cookieHeader, 'content-type': 'application/x-www-form-urlencoded' },
       payload: new URLSearchParams({ _csrf: options.csrf ?? this.csrf, ...fields }).toString(),
+      remoteAddress: this.address,
     })
     this.remember(response)
     return response
@@ -126,6 +134,7 @@ export class Browser {
       url,
       headers: { cookie: this.cookieHeader, 'content-type': `multipart/form-data; boundary=${boundary}` },
       payload: Buffer.concat(parts),
+      remoteAddress: this.address,
     })
     this.remember(response)
     return response

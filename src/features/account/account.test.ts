@@ -69,6 +69,24 @@ describe('signing in with a password', () => {
     expect(later.statusCode).toBe(303)
   })
 
+  it('pauses an account however many wrong passwords arrive at once, then refuses the right one', async () => {
+    const email = 'executive@north-somerset.example.org'
+    const guesses = await Promise.all(
+      Array.from({ length: 30 }, (_, attempt) =>
+        t.browser().submit('/sign-in', { email, password: `wrong ${attempt}` }),
+      ),
+    )
+    expect(guesses.map((response) => response.statusCode)).toEqual(guesses.map(() => 400))
+    const user = await t.db.platform((sql) =>
+      sql.one<{ locked_until: Date | null }>('SELECT locked_until FROM users WHERE email = $1', [email]),
+    )
+    expect(user.locked_until).toBeInstanceOf(Date)
+    expect(user.locked_until?.getTime()).toBeGreaterThan(t.clock.now().getTime())
+    const right = await t.browser().submit('/sign-in', { email, password: 'cascade-demo' })
+    expect(right.statusCode).toBe(400)
+    expect(page(right.body)('.govuk-error-summary').text()).toMatch(genericFailure)
+  })
+
   it('refuses a sign-in form posted without its CSRF token', async () => {
     const browser = t.browser()
     await browser.get('/sign-in')
@@ -151,6 +169,7 @@ describe('signing in with a link', () => {
   it('emails a one-time link that signs in once, and says the same for an unknown address', async () => {
     const sent = await t.browser().submit('/sign-in/link', { email: 'trainer@shropshire.example.org' })
     const unknown = await t.browser().submit('/sign-in/link', { email: 'nobody@shropshire.example.org' })
+    await t.services.accounts.linksWritten()
     expect(page(sent.body)('h1').text()).toBe('Check your email')
     expect(page(unknown.body)('p').first().text()).toMatch(
       /If nobody@shropshire.example.org belongs to an account/,
@@ -176,6 +195,7 @@ describe('signing in with a link', () => {
 
   it('refuses a link after 15 minutes', async () => {
     await t.browser().submit('/sign-in/link', { email: 'admin@shropshire.example.org' })
+    await t.services.accounts.linksWritten()
     const mail = await t.db.platform((sql) =>
       sql.one<{ text_body: string }>(
         `SELECT text_body FROM outbox WHERE to_address = 'admin@shropshire.example.org'`,
@@ -189,20 +209,125 @@ describe('signing in with a link', () => {
   })
 })
 
-describe('sign-in rate limit', () => {
-  it('answers 429 after too many attempts from one address in a minute', async () => {
-    const limited = await testApp({ env: { SIGN_IN_ATTEMPTS_PER_MINUTE: '3' } })
-    try {
-      const statuses: number[] = []
-      for (let attempt = 0; attempt < 4; attempt++) {
-        const response = await limited
-          .browser()
-          .submit('/sign-in', { email: 'admin@norfolk.example.org', password: 'wrong' })
-        statuses.push(response.statusCode)
-      }
-      expect(statuses).toEqual([400, 400, 400, 429])
-    } finally {
-      await limited.close()
+describe('asking for a sign-in link', () => {
+  it('answers before the address is looked up, and writes the link after', async () => {
+    const email = 'executive@shropshire.example.org'
+    const outbox = () =>
+      t.db.platform((sql) => sql.query('SELECT id FROM outbox WHERE to_address = $1', [email]))
+    const accounts = t.services.accounts
+    const original = accounts.requestSignInLink
+    // The lookup waits until the test lets it go on, so the answer can come only if it does not wait for it.
+    let asked!: () => void
+    const wasAsked = new Promise<void>((resolve) => {
+      asked = resolve
+    })
+    let goOn!: () => void
+    const held = new Promise<void>((resolve) => {
+      goOn = resolve
+    })
+    let writing: Promise<void> | undefined
+    accounts.requestSignInLink = (address: string) => {
+      writing = held.then(() => original(address))
+      asked()
+      return writing
     }
+    try {
+      const browser = t.browser()
+      await browser.get('/sign-in/link')
+      let answer: Awaited<ReturnType<typeof browser.post>> | undefined
+      const posting = browser.post('/sign-in/link', { email }).then((response) => {
+        answer = response
+      })
+      await wasAsked
+      // A turn of the event loop, for an answer already sent to arrive.
+      await new Promise(setImmediate)
+      expect(answer?.statusCode).toBe(200)
+      expect(page(answer?.body ?? '')('h1').text()).toBe('Check your email')
+      expect(await outbox()).toEqual([])
+      goOn()
+      await posting
+    } finally {
+      goOn()
+      accounts.requestSignInLink = original
+    }
+    await writing
+    expect(await outbox()).toHaveLength(1)
+  })
+})
+
+describe('sign-in rate limits', () => {
+  let limited: TestApp
+  beforeAll(async () => {
+    limited = await testApp({ env: { SIGN_IN_ATTEMPTS_PER_MINUTE: '3' } })
+  })
+  afterAll(() => limited?.close())
+
+  /** Tries an email once from each of four addresses, and gives back the statuses and the last page's text. */
+  async function fromFourAddresses(url: string, fields: Record<string, string>, first: number) {
+    const statuses: number[] = []
+    let last = ''
+    for (let n = 0; n < 4; n++) {
+      const response = await limited.browser({ address: `198.51.100.${first + n}` }).submit(url, fields)
+      statuses.push(response.statusCode)
+      last = page(response.body)('main').text()
+    }
+    return { statuses, last }
+  }
+
+  it('answers 429 after too many attempts from one address in a minute', async () => {
+    const statuses: number[] = []
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const response = await limited
+        .browser()
+        .submit('/sign-in', { email: 'admin@norfolk.example.org', password: 'wrong' })
+      statuses.push(response.statusCode)
+    }
+    expect(statuses).toEqual([400, 400, 400, 429])
+  })
+
+  it('answers 429 after too many attempts against one account from many addresses, the same for an unknown email', async () => {
+    const known = await fromFourAddresses(
+      '/sign-in',
+      { email: 'trainer@jersey.example.org', password: 'wrong' },
+      10,
+    )
+    const unknown = await fromFourAddresses(
+      '/sign-in',
+      { email: 'nobody@jersey.example.org', password: 'wrong' },
+      20,
+    )
+    expect(known.statuses).toEqual([400, 400, 400, 429])
+    expect(unknown).toEqual(known)
+  })
+
+  it('limits sign-in links asked for one account from many addresses, the same for an unknown email', async () => {
+    const known = await fromFourAddresses('/sign-in/link', { email: 'admin@jersey.example.org' }, 30)
+    const unknown = await fromFourAddresses('/sign-in/link', { email: 'nobody-else@jersey.example.org' }, 40)
+    expect(known.statuses).toEqual([200, 200, 200, 429])
+    expect(unknown.statuses).toEqual(known.statuses)
+    expect(unknown.last).toBe(known.last)
+  })
+
+  it('lets an account be tried again the next minute', async () => {
+    const email = 'executive@jersey.example.org'
+    const first = await fromFourAddresses('/sign-in', { email, password: 'wrong' }, 50)
+    expect(first.statuses).toEqual([400, 400, 400, 429])
+    limited.clock.advance(61_000)
+    const later = await limited
+      .browser({ address: '198.51.100.60' })
+      .submit('/sign-in', { email, password: 'cascade-demo' })
+    expect(later.statusCode).toBe(303)
+  })
+
+  it('forgets the counts of minutes that have passed', async () => {
+    await limited
+      .browser({ address: '198.51.100.70' })
+      .submit('/sign-in/link', { email: 'someone@example.org' })
+    const counts = () =>
+      limited.db.platform((sql) => sql.one<{ n: number }>('SELECT count(*) AS n FROM sign_in_attempts'))
+    expect((await counts()).n).toBeGreaterThan(0)
+    limited.clock.advance(61_000)
+    await limited.services.accounts.forgetPastAttempts()
+    expect((await counts()).n).toBe(0)
   })
 })

@@ -17,7 +17,8 @@ const signInFailed = [
 
 export default async function accountRoutes(app: FastifyInstance, { services }: { services: Services }) {
   const cookieOptions = { production: services.config.production, maxHours: services.config.sessionMaxHours }
-  // Sign-in is rate-limited per address as well as paused per account after repeated failures.
+  // Sign-in is rate-limited per address here and per account by the service, as well as
+  // paused per account after repeated failures.
   const signInRateLimit = openToAnyoneLimit(services.config)
 
   async function startSession(
@@ -89,9 +90,24 @@ export default async function accountRoutes(app: FastifyInstance, { services }: 
     }),
   )
 
+  // The link is written after the answer has gone, so the answer does the same work, and
+  // takes as long, whether or not the address belongs to an account.
+  const linksToWrite = new WeakMap<FastifyRequest, string>()
+  app.addHook('onClose', () => services.accounts.linksWritten())
+
   app.post<{ Body: Record<string, unknown> }>(
     '/sign-in/link',
-    { config: { access: 'public', rateLimit: signInRateLimit } },
+    {
+      config: { access: 'public', rateLimit: signInRateLimit },
+      onResponse: (request, _reply, done) => {
+        const email = linksToWrite.get(request)
+        if (email)
+          services.accounts
+            .requestSignInLink(email)
+            .catch((err: unknown) => request.log.error({ err }, 'a sign-in link was not written'))
+        done()
+      },
+    },
     async (request, reply) => {
       const form = parseForm(signInLinkForm, request.body)
       if (!form.ok) {
@@ -103,7 +119,8 @@ export default async function accountRoutes(app: FastifyInstance, { services }: 
           fieldErrors: errorFor(form.errors),
         })
       }
-      await services.accounts.requestSignInLink(form.data.email)
+      await services.accounts.countSignInAttempt(form.data.email)
+      linksToWrite.set(request, form.data.email)
       return reply.view('account/views/check-email.njk', {
         title: 'Check your email',
         email: form.data.email,

@@ -33,6 +33,24 @@ export function alreadyRegistered(r: { partnership: string }, signInUrl: string)
   }
 }
 
+/**
+ * Sent instead when the address belongs to an account (in this partnership or another):
+ * nothing is added to the account unless its owner confirms with the link.
+ */
+export function joiningToConfirm(r: Registration & { days: number }, confirmUrl: string): Omit<Email, 'to'> {
+  return {
+    subject: `Confirm your registration with ${r.partnership}`,
+    text: [
+      `Someone asked to register this email address with ${r.partnership} as ${r.name}, working at ${r.agency}.`,
+      '',
+      'This address already has a Cascade account, so nothing is added to it until you confirm.',
+      `If it was you, confirm within ${r.days} days: ${confirmUrl}`,
+      '',
+      'If this was not you, you can ignore this email: your account stays as it is.',
+    ].join('\n'),
+  }
+}
+
 /** Tells an agency's lead (or the partnership's admins) that someone waits for them. */
 export function registrationToDecide(
   r: Registration & { email: string },

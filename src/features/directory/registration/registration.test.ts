@@ -70,6 +70,7 @@ async function rolesOf(email: string): Promise<string[]> {
 async function signInByLink(email: string): Promise<Browser> {
   const browser = t.browser()
   await browser.submit('/sign-in/link', { email })
+  await t.services.accounts.linksWritten()
   const sent = await mailTo(email)
   const tokens = sent.map((m) => m.text_body.match(/\/sign-in\/link\/([A-Za-z0-9_-]+)/)?.[1]).filter(Boolean)
   expect(tokens).toHaveLength(1)
@@ -196,5 +197,87 @@ describe('confirming and rejecting registrations', () => {
     expect(await rolesOf('oli.other@example.org')).toEqual([])
     const told = await mailTo('oli.other@example.org')
     expect(told.some((m) => m.text_body.includes('Nobody of that name works in our team.'))).toBe(true)
+  })
+})
+
+describe('registering an address that already has an account', () => {
+  const joinLinkIn = (mail: { text_body: string }[]) =>
+    mail
+      .map((m) => m.text_body.match(/\/p\/norfolk\/register\/join\?link=([A-Za-z0-9_-]+)/)?.[1])
+      .find(Boolean)
+
+  /** Presses the button on a joining link's page, as the link's holder would. */
+  const confirmJoining = (link: string, slug = 'norfolk') =>
+    t.browser().submit(`/p/${slug}/register/join`, { link }, { from: `/p/${slug}/register` })
+
+  async function userIdOf(email: string): Promise<string> {
+    const user = await t.db.platform((sql) =>
+      sql.one<{ id: string }>('SELECT id FROM users WHERE lower(email) = lower($1)', [email]),
+    )
+    return user.id
+  }
+
+  it('answers as for a new address, and creates nothing for the account until its owner follows the emailed link', async () => {
+    const email = 'trainer@jersey.example.org'
+    const leadMail = async () => (await mailTo('agency-lead@norfolk.example.org')).length
+    const fresh = await t
+      .browser()
+      .submit('/p/norfolk/register', form('new.starter@example.org', ledAgency.id))
+    const toldBefore = await leadMail()
+    const known = await t
+      .browser()
+      .submit('/p/norfolk/register', form('Trainer@Jersey.example.org', ledAgency.id))
+    expect(known.statusCode).toBe(fresh.statusCode)
+    expect(page(known.body)('main').text().replace('Trainer@Jersey.example.org', 'them')).toBe(
+      page(fresh.body)('main').text().replace('new.starter@example.org', 'them'),
+    )
+
+    expect(await personByEmail(email)).toEqual([])
+    expect(await rolesOf(email)).toEqual([])
+    expect(await leadMail()).toBe(toldBefore)
+    const link = joinLinkIn(await mailTo(email))
+    expect(link).toBeTruthy()
+
+    const owner = t.browser()
+    const confirming = await owner.get(`/p/norfolk/register/join?link=${link}`)
+    expect(confirming.statusCode).toBe(200)
+    expect(page(confirming.body)('main').text()).toContain(ledAgency.name)
+    expect(await personByEmail(email)).toEqual([])
+
+    const joined = await owner.post('/p/norfolk/register/join', { link: link ?? '' })
+    expect(joined.statusCode).toBe(200)
+    expect(await personByEmail(email)).toEqual([
+      expect.objectContaining({ status: 'pending', user_id: await userIdOf(email) }),
+    ])
+    expect(await rolesOf(email)).toEqual(['registrant'])
+    expect(await leadMail()).toBe(toldBefore + 1)
+  })
+
+  it('does the same for a user of this partnership with no record in its directory', async () => {
+    const email = 'executive@norfolk.example.org'
+    const response = await t.browser().submit('/p/norfolk/register', form(email, ledAgency.id))
+    expect(response.statusCode).toBe(200)
+    expect(await personByEmail(email)).toEqual([])
+    expect(await rolesOf(email)).toEqual(['executive'])
+    const link = joinLinkIn(await mailTo(email))
+    expect(link).toBeTruthy()
+    expect((await confirmJoining(link ?? '')).statusCode).toBe(200)
+    expect(await personByEmail(email)).toEqual([expect.objectContaining({ status: 'pending' })])
+    expect((await rolesOf(email)).sort()).toEqual(['executive', 'registrant'])
+  })
+
+  it('refuses a joining link that was altered or is out of date, and creates nothing', async () => {
+    const email = 'admin@jersey.example.org'
+    await t.browser().submit('/p/norfolk/register', form(email, ledAgency.id))
+    const link = joinLinkIn(await mailTo(email)) ?? ''
+    const altered = `${link.slice(0, -4)}${link.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`
+    expect((await confirmJoining(altered)).statusCode).toBe(400)
+    expect((await confirmJoining(link, 'jersey')).statusCode).toBe(400)
+    t.clock.advance(8 * 24 * 60 * 60_000)
+    const late = await confirmJoining(link)
+    expect(late.statusCode).toBe(400)
+    expect(page(late.body)('h1').text()).toBe('That link has expired')
+    expect(await personByEmail(email)).toEqual([])
+    expect(await rolesOf(email)).toEqual([])
   })
 })

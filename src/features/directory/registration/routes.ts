@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { FieldError } from '#platform/errors.ts'
 import { ValidationError } from '#platform/errors.ts'
 import { errorFor, errorSummary, parseForm } from '#platform/http/forms.ts'
@@ -7,8 +7,17 @@ import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 import { statusNames } from '../page-forms.ts'
 import { registrationForm, rejectionForm } from './forms.ts'
+import { JOIN_LINK_DAYS } from './join-links.ts'
 
 const deciders = ['admin', 'agency-lead'] as const
+
+function joinExpired(reply: FastifyReply, partnership: { slug: string; name: string }) {
+  return reply.status(400).view('directory/registration/views/join-expired.njk', {
+    title: 'That link has expired',
+    partnership,
+    days: JOIN_LINK_DAYS,
+  })
+}
 
 /**
  * Self-registration from the public pages, the lead's list of registrations to decide, and
@@ -61,6 +70,43 @@ export default async function registrationRoutes(app: FastifyInstance, { service
         title: 'Check your email',
         partnership,
         email: form.data.email,
+      })
+    },
+  )
+
+  // The owner of an account confirms a registration made with its address. The link opens a
+  // page with a button, so a mail scanner following links confirms nothing. The sealed link is
+  // longer than a path segment may be, so it goes in the query and the form.
+  app.get<{ Params: { slug: string }; Querystring: { link?: string } }>(
+    '/p/:slug/register/join',
+    { config: { access: 'public' } },
+    async (request, reply) => {
+      const token = String(request.query.link ?? '')
+      const { partnership, registration, agencyName } = await registrations.joining(
+        request.params.slug,
+        token,
+      )
+      if (!registration) return joinExpired(reply, partnership)
+      return reply.view('directory/registration/views/join.njk', {
+        title: 'Confirm your registration',
+        partnership,
+        registration,
+        agencyName,
+        token,
+      })
+    },
+  )
+
+  app.post<{ Params: { slug: string }; Body: Record<string, unknown> }>(
+    '/p/:slug/register/join',
+    { config: { access: 'public', rateLimit } },
+    async (request, reply) => {
+      const token = typeof request.body?.link === 'string' ? request.body.link : ''
+      const { partnership, joined } = await registrations.join(request.params.slug, token, request.id)
+      if (!joined) return joinExpired(reply, partnership)
+      return reply.view('directory/registration/views/joined.njk', {
+        title: `You have registered with ${partnership.name}`,
+        partnership,
       })
     },
   )

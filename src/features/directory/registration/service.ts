@@ -11,12 +11,14 @@ import { activeAgencies, agencyById, personByEmail } from '../queries.ts'
 import { agencyScopeOf } from '../service.ts'
 import {
   alreadyRegistered,
+  joiningToConfirm,
   registrationConfirmed,
   registrationReceived,
   registrationRejected,
   registrationToDecide,
 } from './emails.ts'
 import type { RegistrationInput } from './forms.ts'
+import { JOIN_LINK_DAYS, joinLinkExpiry, joinToken, readJoinToken } from './join-links.ts'
 
 export type Registration = {
   id: string
@@ -59,10 +61,60 @@ export function createRegistrationService(deps: {
   clock: Clock
   partnerships: Partnerships
   publicUrl: string
+  /** Seals the link that asks the owner of an account to confirm a registration made with its address. */
+  secret: string
   mailQueued?: () => void
 }) {
   const { db, clock } = deps
   const signInUrl = `${deps.publicUrl}/sign-in/link`
+
+  /**
+   * Gives a registrant their record, waiting for their agency's lead, and the registrant role,
+   * and tells them and whoever decides.
+   */
+  async function addRegistrant(
+    sql: Sql,
+    partnership: { id: string; name: string },
+    agency: { id: string; name: string },
+    input: RegistrationInput & { userId: string },
+    now: Date,
+  ): Promise<void> {
+    await sql.auditAs('person.register')
+    await sql.query(
+      `INSERT INTO people (partnership_id, first_name, last_name, email, agency_id, role, manager_name, manager_email,
+                           status, user_id, registered_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $10)`,
+      [
+        partnership.id,
+        input.firstName,
+        input.lastName,
+        input.email,
+        agency.id,
+        input.role ?? null,
+        input.managerName ?? null,
+        input.managerEmail ?? null,
+        input.userId,
+        now,
+      ],
+    )
+    await sql.query(
+      `INSERT INTO memberships (partnership_id, user_id, role) VALUES ($1, $2, 'registrant')
+       ON CONFLICT (partnership_id, user_id, role) DO NOTHING`,
+      [partnership.id, input.userId],
+    )
+    const about = {
+      name: `${input.firstName} ${input.lastName}`,
+      agency: agency.name,
+      partnership: partnership.name,
+    }
+    await enqueueEmail(sql, partnership.id, { ...registrationReceived(about, signInUrl), to: input.email })
+    for (const to of await decidersOf(sql, agency.id)) {
+      await enqueueEmail(sql, partnership.id, {
+        ...registrationToDecide({ ...about, email: input.email }, `${deps.publicUrl}/registrations`),
+        to,
+      })
+    }
+  }
 
   async function partnershipBySlug(slug: string) {
     const partnership = await deps.partnerships.bySlug(slug)
@@ -97,6 +149,8 @@ export function createRegistrationService(deps: {
     /**
      * Registers a practitioner. The answer is the same whether or not the email was already
      * known, so the form cannot be used to find out who is in the directory; the email says.
+     * An address that already has an account (here or in another partnership) is not given
+     * a record or a role here: its owner is emailed a link to confirm (`join`).
      */
     async register(slug: string, input: RegistrationInput, requestId?: string): Promise<void> {
       const partnership = await partnershipBySlug(slug)
@@ -121,51 +175,87 @@ export function createRegistrationService(deps: {
             return
           }
           const name = `${input.firstName} ${input.lastName}`
-          await sql.auditAs('person.register')
-          const user =
-            (await sql.maybeOne<{ id: string }>('SELECT id FROM users WHERE lower(email) = lower($1)', [
-              input.email,
-            ])) ??
-            (await sql.one<{ id: string }>(
-              'INSERT INTO users (email, display_name) VALUES ($1, $2) RETURNING id',
-              [input.email, name],
-            ))
-          await sql.query(
-            `INSERT INTO people (partnership_id, first_name, last_name, email, agency_id, role, manager_name, manager_email,
-                               status, user_id, registered_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $10)`,
-            [
-              partnership.id,
-              input.firstName,
-              input.lastName,
-              input.email,
-              agency.id,
-              input.role ?? null,
-              input.managerName ?? null,
-              input.managerEmail ?? null,
-              user.id,
-              now,
-            ],
+          // Creating the account decides, in one statement, whether the address had one.
+          const created = await sql.maybeOne<{ id: string }>(
+            `INSERT INTO users (email, display_name) VALUES ($1, $2)
+             ON CONFLICT ((lower(email))) DO NOTHING RETURNING id`,
+            [input.email, name],
           )
-          await sql.query(
-            `INSERT INTO memberships (partnership_id, user_id, role) VALUES ($1, $2, 'registrant')
-           ON CONFLICT (partnership_id, user_id, role) DO NOTHING`,
-            [partnership.id, user.id],
-          )
-          const about = { name, agency: agency.name, partnership: partnership.name }
-          await enqueueEmail(sql, partnership.id, {
-            ...registrationReceived(about, signInUrl),
-            to: input.email,
-          })
-          for (const to of await decidersOf(sql, agency.id)) {
-            await enqueueEmail(sql, partnership.id, {
-              ...registrationToDecide({ ...about, email: input.email }, `${deps.publicUrl}/registrations`),
-              to,
+          if (!created) {
+            const account = await sql.one<{ id: string; email: string }>(
+              'SELECT id, email FROM users WHERE lower(email) = lower($1)',
+              [input.email],
+            )
+            const { email: _typed, ...registration } = input
+            const token = joinToken(deps.secret, partnership.id, {
+              userId: account.id,
+              registration,
+              expires: joinLinkExpiry(now),
             })
+            await enqueueEmail(sql, partnership.id, {
+              ...joiningToConfirm(
+                { name, agency: agency.name, partnership: partnership.name, days: JOIN_LINK_DAYS },
+                `${deps.publicUrl}/p/${partnership.slug}/register/join?link=${token}`,
+              ),
+              to: account.email,
+            })
+            return
           }
+          await addRegistrant(sql, partnership, agency, { ...input, userId: created.id }, now)
         },
       )
       deps.mailQueued?.()
+    },
+
+    /**
+     * What a joining link would register, for its owner to check before confirming; no
+     * registration when the link was altered or has expired.
+     */
+    async joining(slug: string, token: string) {
+      const partnership = await partnershipBySlug(slug)
+      const read = readJoinToken(deps.secret, partnership.id, token, clock.now())
+      if (!read.ok) return { partnership, registration: undefined }
+      const { registration } = read.link
+      const agency = await db.tenant({ partnershipId: partnership.id, userId: null }, (sql) =>
+        agencyById(sql, registration.agencyId),
+      )
+      return { partnership, registration, agencyName: agency?.name ?? '' }
+    },
+
+    /**
+     * The owner of an account confirms a registration made with its address, by the emailed
+     * link: they get a record waiting for their agency's lead and the registrant role, as a new
+     * registrant does. Nothing more when the address is in the directory already. False when
+     * the link was altered, has expired, or its account or agency is gone.
+     */
+    async join(slug: string, token: string, requestId?: string) {
+      const partnership = await partnershipBySlug(slug)
+      const now = clock.now()
+      const read = readJoinToken(deps.secret, partnership.id, token, now)
+      if (!read.ok) return { partnership, joined: false }
+      const { userId, registration } = read.link
+      const joined = await db.tenant(
+        { partnershipId: partnership.id, userId, requestId, actor: 'registration' },
+        async (sql) => {
+          const account = await sql.maybeOne<{ email: string }>(
+            'SELECT email FROM users WHERE id = $1 AND NOT disabled',
+            [userId],
+          )
+          const agency = await agencyById(sql, registration.agencyId)
+          if (!account || !agency || agency.archived) return false
+          if (await personByEmail(sql, account.email)) return true
+          await addRegistrant(
+            sql,
+            partnership,
+            agency,
+            { ...registration, email: account.email, userId },
+            now,
+          )
+          return true
+        },
+      )
+      if (joined) deps.mailQueued?.()
+      return { partnership, joined }
     },
 
     /** The registrations waiting for this lead (their agencies) or admin (every agency). */
