@@ -137,15 +137,20 @@ export function createMergeService(deps: { db: Database; clock: Clock }) {
   }
 
   async function pair(ctx: Context, sql: Sql, keepId: string, duplicateEmail: string) {
+    const scope = agencyScopeOf(ctx)
     const keep = await visible(ctx, sql, keepId)
     const found = await personByEmail(sql, duplicateEmail)
     const problem = (text: string) => new ValidationError([{ field: 'duplicateEmail', text }])
-    if (!found) throw problem('Nobody in the directory has this email address')
-    if (found.id === keep.id) throw problem('Enter the email of the other record, not this one')
-    const scope = agencyScopeOf(ctx)
-    const duplicate = await personById(sql, found.id)
+    if (found?.id === keep.id) throw problem('Enter the email of the other record, not this one')
+    const duplicate = found && (await personById(sql, found.id))
+    // An agency lead hears only about their own agencies: an email that is someone's elsewhere
+    // gets the same answer as one nobody has, so the form cannot tell who has a record.
     if (!duplicate || (scope && !scope.includes(duplicate.agencyId)))
-      throw problem('Nobody in your agencies has this email address')
+      throw problem(
+        scope
+          ? 'Nobody in your agencies has this email address'
+          : 'Nobody in the directory has this email address',
+      )
     return { keep, duplicate }
   }
 
