@@ -49,11 +49,13 @@ export function createImportService(deps: { db: Database; clock: Clock; policy: 
         sql,
         rowsChecked.rows.map((r) => r.email),
       )
-      const checked = keepToAgencies(
-        rowsChecked,
-        new Map([...existing].map(([email, person]) => [email, person.agency_id])),
-        scope,
-      )
+      const checked = scope
+        ? keepToAgencies(
+            rowsChecked,
+            new Map([...existing].map(([email, person]) => [email, person.agency_id])),
+            scope,
+          )
+        : rowsChecked
       let toUpdate = 0
       let same = 0
       for (const row of checked.rows) {
