@@ -60,6 +60,8 @@ export async function importPeopleCommand(
     )
     if (options.dryRun) return
     const outcome = await services.imports.commit(ctx, preview.rows, progressBar('Importing'))
-    say(`Added ${outcome.added}, updated ${outcome.updated}, unchanged ${outcome.unchanged}`)
+    say(
+      `Added ${outcome.added}, updated ${outcome.updated}, unchanged ${outcome.unchanged}${outcome.leftOut ? `, ${outcome.leftOut} left out` : ''}`,
+    )
   })
 }

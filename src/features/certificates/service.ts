@@ -17,10 +17,14 @@ import { certificateById, certificatesOfPerson, verifyCode } from './queries.ts'
 export function createCertificateService(deps: { db: Database; clock: Clock; publicUrl: string }) {
   const { db, clock } = deps
 
-  /** Whether the actor may see a person's certificates: their own, their agencies' staff's, or any for an admin. */
+  /**
+   * Whether the actor may see a person's certificates: their own, their agencies' staff's, or
+   * any for an admin. A record merged into another answers nowhere: its certificates are the
+   * other record's.
+   */
   async function mayRead(sql: Sql, ctx: Context, personId: string): Promise<boolean> {
     const person = await sql.maybeOne<{ userId: string | null; agencyId: string }>(
-      'SELECT user_id AS "userId", agency_id AS "agencyId" FROM people WHERE id = $1',
+      'SELECT user_id AS "userId", agency_id AS "agencyId" FROM people WHERE id = $1 AND merged_into IS NULL',
       [personId],
     )
     return person !== undefined && mayActFor(ctx, person)

@@ -235,24 +235,33 @@ export function insertPerson(sql: Sql, partnershipId: string, person: PersonRow)
   )
 }
 
-/** Changes a person; a change of agency first closes the spell at the agency they leave. */
+/**
+ * Changes a person; a change of agency first closes the spell at the agency they leave. Only a
+ * person whose current agency is in `agencyScope` (null for every agency) is changed, so the
+ * write itself never reaches someone elsewhere; says whether anyone was changed.
+ */
 export async function updatePerson(
   sql: Sql,
   id: string,
   person: PersonRow,
   now: Date,
   today: string,
-): Promise<void> {
+  agencyScope: readonly string[] | null,
+): Promise<boolean> {
+  const everyAgency = agencyScope === null
+  const agencies = agencyScope ?? []
   await sql.query(
     `INSERT INTO agency_spells (partnership_id, person_id, agency_id, started_on, ended_on)
-     SELECT partnership_id, id, agency_id, agency_since, $3 FROM people WHERE id = $1 AND agency_id <> $2`,
-    [id, person.agencyId, today],
+     SELECT partnership_id, id, agency_id, agency_since, $3 FROM people
+      WHERE id = $1 AND agency_id <> $2 AND ($4::boolean OR agency_id = ANY($5::uuid[]))`,
+    [id, person.agencyId, today, everyAgency, agencies],
   )
-  await sql.query(
+  const changed = await sql.query(
     `UPDATE people SET first_name = $2, last_name = $3, email = $4, role = $6, tier = $7,
        manager_name = $8, manager_email = $9, status = $10, updated_at = $11,
        agency_since = CASE WHEN agency_id <> $5 THEN $12::date ELSE agency_since END, agency_id = $5
-     WHERE id = $1`,
+     WHERE id = $1 AND merged_into IS NULL AND ($13::boolean OR agency_id = ANY($14::uuid[]))
+     RETURNING id`,
     [
       id,
       person.firstName,
@@ -266,8 +275,11 @@ export async function updatePerson(
       person.status,
       now,
       today,
+      everyAgency,
+      agencies,
     ],
   )
+  return changed.length > 0
 }
 
 export type AgencySpell = { agencyId: string; agencyName: string; startedOn: string; endedOn: string | null }

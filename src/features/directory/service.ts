@@ -194,7 +194,7 @@ export function createDirectoryService(deps: { db: Database; clock: Clock; polic
     },
 
     async changePerson(ctx: Context, id: string, patch: PersonPatch): Promise<Person> {
-      agencyScopeOf(ctx)
+      const scope = agencyScopeOf(ctx)
       const tiers = await tiersNow(ctx)
       try {
         return await db.tenant(scopeOf(ctx), async (sql) => {
@@ -214,8 +214,16 @@ export function createDirectoryService(deps: { db: Database; clock: Clock; polic
           if (!merged.success) throw new ValidationError(fieldErrors(merged.error))
           const row = await resolvePerson(ctx, sql, merged.data, tiers)
           await sql.auditAs('person.change')
-          await updatePerson(sql, id, row, clock.now(), londonDateOf(clock.now()))
-          return (await personById(sql, id)) as Person
+          const changed = await updatePerson(
+            sql,
+            current.id,
+            row,
+            clock.now(),
+            londonDateOf(clock.now()),
+            scope,
+          )
+          if (!changed) throw new NotFoundError('Person')
+          return (await personById(sql, current.id)) as Person
         })
       } catch (error) {
         if (isUniqueViolation(error)) throw emailTaken()

@@ -43,7 +43,7 @@ describe('committing a staff import', () => {
   it('adds everyone, links line managers in the directory, and opens their agency history', async () => {
     const { preview, outcome } = await importText(file)
     expect(preview).toMatchObject({ toAdd: 3, toUpdate: 0, unchanged: 0 })
-    expect(outcome).toEqual({ added: 3, updated: 0, unchanged: 0 })
+    expect(outcome).toEqual({ added: 3, updated: 0, unchanged: 0, leftOut: 0 })
     const { items } = await t.services.directory.listPeople(ctx, {
       q: 'jane smith',
       sort: 'name',
@@ -58,7 +58,7 @@ describe('committing a staff import', () => {
     const before = { people: await peopleCount(), audit: await auditCount() }
     const { preview, outcome } = await importText(file)
     expect(preview).toMatchObject({ toAdd: 0, toUpdate: 0, unchanged: 3 })
-    expect(outcome).toEqual({ added: 0, updated: 0, unchanged: 3 })
+    expect(outcome).toEqual({ added: 0, updated: 0, unchanged: 3, leftOut: 0 })
     expect({ people: await peopleCount(), audit: await auditCount() }).toEqual(before)
   })
 
@@ -70,7 +70,7 @@ describe('committing a staff import', () => {
         'Jane,Smith-Jones,JANE.SMITH@example.org,Norfolk Police,Sergeant,Mo',
       ].join('\n'),
     )
-    expect(outcome).toEqual({ added: 0, updated: 1, unchanged: 0 })
+    expect(outcome).toEqual({ added: 0, updated: 1, unchanged: 0, leftOut: 0 })
     expect(await peopleCount()).toBe(before)
     const { items } = await t.services.directory.listPeople(ctx, {
       q: 'jane',

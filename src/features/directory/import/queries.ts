@@ -43,8 +43,27 @@ export function unchanged(existing: Existing, row: ImportRow): boolean {
 }
 
 /**
+ * The emails, lower-cased, of the people among these who are in an agency outside
+ * `agencyScope`: people an import by someone who manages only those agencies must not touch.
+ */
+export async function emailsOutside(
+  sql: Sql,
+  emails: readonly string[],
+  agencyScope: readonly string[],
+): Promise<Set<string>> {
+  const rows = await sql.query<{ email: string }>(
+    `SELECT email_key AS email FROM people
+      WHERE email_key = ANY($1::text[]) AND merged_into IS NULL AND NOT (agency_id = ANY($2::uuid[]))`,
+    [emails.map((e) => e.toLowerCase()), agencyScope],
+  )
+  return new Set(rows.map((r) => r.email))
+}
+
+/**
  * Adds or updates a batch of people by email in one statement. A row that matches what is
- * stored is not written at all, so importing the same file twice changes nothing.
+ * stored is not written at all, so importing the same file twice changes nothing. Only people
+ * whose current agency is in `agencyScope` (null for every agency) are updated: the write
+ * itself leaves anyone else as they are, whatever was checked before it.
  */
 export async function upsertPeople(
   sql: Sql,
@@ -52,16 +71,19 @@ export async function upsertPeople(
   rows: readonly ImportRow[],
   now: Date,
   today: string,
+  agencyScope: readonly string[] | null,
 ): Promise<{ id: string; inserted: boolean }[]> {
   const column = <K extends keyof ImportRow>(key: K) => rows.map((r) => r[key])
+  const everyAgency = agencyScope === null
+  const agencies = agencyScope ?? []
   // People moving agency keep the spell they leave, written before the move.
   await sql.query(
     `INSERT INTO agency_spells (partnership_id, person_id, agency_id, started_on, ended_on)
      SELECT p.partnership_id, p.id, p.agency_id, p.agency_since, $3
        FROM people p JOIN unnest($1::text[], $2::uuid[]) AS t(email, agency_id)
          ON p.email_key = lower(t.email) AND p.merged_into IS NULL
-      WHERE p.agency_id <> t.agency_id`,
-    [column('email'), column('agencyId'), today],
+      WHERE p.agency_id <> t.agency_id AND ($4::boolean OR p.agency_id = ANY($5::uuid[]))`,
+    [column('email'), column('agencyId'), today, everyAgency, agencies],
   )
   return sql.query<{ id: string; inserted: boolean }>(
     `INSERT INTO people (partnership_id, first_name, last_name, email, agency_id, role, tier, manager_name, manager_email, created_at, updated_at)
@@ -76,6 +98,7 @@ export async function upsertPeople(
      WHERE (people.first_name, people.last_name, people.agency_id, people.role, people.tier, people.manager_name, people.manager_email)
        IS DISTINCT FROM (EXCLUDED.first_name, EXCLUDED.last_name, EXCLUDED.agency_id, EXCLUDED.role, EXCLUDED.tier,
                          EXCLUDED.manager_name, EXCLUDED.manager_email)
+       AND ($12::boolean OR people.agency_id = ANY($13::uuid[]))
      RETURNING id, (xmax = 0) AS inserted`,
     [
       partnershipId,
@@ -89,6 +112,8 @@ export async function upsertPeople(
       column('managerEmail'),
       now,
       today,
+      everyAgency,
+      agencies,
     ],
   )
 }

@@ -176,3 +176,35 @@ export function checkRows(
   })
   return { rows, problems }
 }
+
+/**
+ * Leaves out every row whose work email belongs to someone in an agency the importer may not
+ * manage (`agencyScope`, null for every agency). An import adds people to, and updates people
+ * already in, the importer's own agencies; someone elsewhere is never moved or renamed by it,
+ * whatever agency the row names, so their row is a problem for an admin to look at.
+ * `agencyOfEmail` gives the current agency of each email already in the directory, lower-cased.
+ */
+export function keepToAgencies(
+  checked: Checked,
+  agencyOfEmail: ReadonlyMap<string, string>,
+  agencyScope: readonly string[] | null,
+): Checked {
+  if (agencyScope === null) return checked
+  const rows: ImportRow[] = []
+  const problems = [...checked.problems]
+  for (const row of checked.rows) {
+    const agencyId = agencyOfEmail.get(row.email.toLowerCase())
+    if (agencyId === undefined || agencyScope.includes(agencyId)) {
+      rows.push(row)
+      continue
+    }
+    problems.push({
+      row: row.row,
+      text: `Row ${row.row} work email “${row.email.slice(0, 80)}” belongs to someone in another agency: ask an admin`,
+      blocking: true,
+    })
+  }
+  // In the file's order, as the other problems are.
+  problems.sort((a, b) => a.row - b.row)
+  return { rows, problems }
+}

@@ -7,17 +7,25 @@ import type { Database } from '#platform/db/database.ts'
 import { isUuid } from '#platform/db/database.ts'
 import { ConflictError, NotFoundError, ValidationError } from '#platform/errors.ts'
 import { agencyScopeOf } from '../service.ts'
-import { agenciesByName, existingByEmail, importById, unchanged, upsertPeople } from './queries.ts'
+import {
+  agenciesByName,
+  emailsOutside,
+  existingByEmail,
+  importById,
+  unchanged,
+  upsertPeople,
+} from './queries.ts'
 import type { CsvTable } from './read.ts'
 import { decodeCsv, readCsv } from './read.ts'
 import type { Checked, ImportRow, Mapping } from './rows.ts'
-import { checkRows, guessMapping, importFields, missingFields } from './rows.ts'
+import { checkRows, guessMapping, importFields, keepToAgencies, missingFields } from './rows.ts'
 
 const BATCH = 5_000
 // An import this large changes the shape of the table enough to plan searches afresh.
 const REFRESH_AFTER = 1_000
 
 export type Preview = Checked & { toAdd: number; toUpdate: number; unchanged: number }
+/** What an import did; `leftOut` counts the rows not written, each for a reason given. */
 export type Outcome = { added: number; updated: number; unchanged: number; leftOut: number }
 
 /**
@@ -32,15 +40,22 @@ export function createImportService(deps: { db: Database; clock: Clock; policy: 
     const scope = agencyScopeOf(ctx)
     const { tiers } = await deps.policy.rulesOn(ctx, londonDateOf(clock.now()))
     return db.tenant(scopeOf(ctx), async (sql) => {
-      const checked = checkRows(table, mapping, {
+      const rowsChecked = checkRows(table, mapping, {
         agencies: await agenciesByName(sql),
         tiers,
         agencyScope: scope,
       })
       const existing = await existingByEmail(
         sql,
-        checked.rows.map((r) => r.email),
+        rowsChecked.rows.map((r) => r.email),
       )
+      const checked = scope
+        ? keepToAgencies(
+            rowsChecked,
+            new Map([...existing].map(([email, person]) => [email, person.agency_id])),
+            scope,
+          )
+        : rowsChecked
       let toUpdate = 0
       let same = 0
       for (const row of checked.rows) {
@@ -57,28 +72,44 @@ export function createImportService(deps: { db: Database; clock: Clock; policy: 
     ctx: Context,
     rows: readonly ImportRow[],
     onProgress?: (done: number, total: number) => void,
-  ): Promise<Omit<Outcome, 'leftOut'>> {
-    agencyScopeOf(ctx)
+  ): Promise<Outcome> {
+    const scope = agencyScopeOf(ctx)
     const today = londonDateOf(clock.now())
     const outcome = await db.tenant(scopeOf(ctx), async (sql) => {
       await sql.auditAs('person.import')
+      // Someone who moved to another agency since the preview is left out here, and the
+      // write itself updates nobody outside the importer's agencies either.
+      const outside = scope
+        ? await emailsOutside(
+            sql,
+            rows.map((r) => r.email),
+            scope,
+          )
+        : new Set<string>()
+      const writable = outside.size ? rows.filter((r) => !outside.has(r.email.toLowerCase())) : rows
       const changed: string[] = []
       let added = 0
-      for (let start = 0; start < rows.length; start += BATCH) {
+      for (let start = 0; start < writable.length; start += BATCH) {
         const written = await upsertPeople(
           sql,
           ctx.partnership.id,
-          rows.slice(start, start + BATCH),
+          writable.slice(start, start + BATCH),
           clock.now(),
           today,
+          scope,
         )
         for (const w of written) {
           changed.push(w.id)
           if (w.inserted) added++
         }
-        onProgress?.(Math.min(start + BATCH, rows.length), rows.length)
+        onProgress?.(Math.min(start + BATCH, writable.length), writable.length)
       }
-      return { added, updated: changed.length - added, unchanged: rows.length - changed.length }
+      return {
+        added,
+        updated: changed.length - added,
+        unchanged: writable.length - changed.length,
+        leftOut: rows.length - writable.length,
+      }
     })
     if (outcome.added + outcome.updated >= REFRESH_AFTER) await db.refreshStatistics(['people'])
     return outcome
@@ -182,7 +213,7 @@ export function createImportService(deps: { db: Database; clock: Clock; policy: 
       const result = await commit(ctx, checked.rows)
       const outcome: Outcome = {
         ...result,
-        leftOut: new Set(checked.problems.filter((p) => p.blocking).map((p) => p.row)).size,
+        leftOut: result.leftOut + new Set(checked.problems.filter((p) => p.blocking).map((p) => p.row)).size,
       }
       await db.tenant(scopeOf(ctx), async (sql) => {
         await sql.auditAs('person.import.commit')

@@ -34,6 +34,13 @@ beforeAll(async () => {
 })
 afterAll(() => t?.close())
 
+const idOf = async (email: string) =>
+  (
+    await t.db.tenant({ partnershipId: norfolkId, userId: null }, (sql) =>
+      sql.one<{ id: string }>('SELECT id FROM people WHERE email = $1', [email]),
+    )
+  ).id
+
 const spellsOf = (personId: string) =>
   t.db.tenant({ partnershipId: norfolkId, userId: null }, (sql) =>
     sql.query<{ agency_id: string }>('SELECT agency_id FROM agency_spells WHERE person_id = $1', [personId]),
@@ -97,6 +104,52 @@ describe('merging two records of the same person', () => {
       expect(response.statusCode).toBe(400)
       expect(page(response.body)('.govuk-error-summary').text()).toContain(message)
     }
+  })
+
+  it('answers an agency lead only about their own agencies: someone elsewhere reads as unknown', async () => {
+    const lead = await t.signIn('agency-lead@norfolk.example.org')
+    const practitionerId = await idOf('practitioner@norfolk.example.org')
+    const answers: string[] = []
+    // Nobody has the first; the second is someone's in an agency the lead does not lead.
+    for (const duplicateEmail of ['nobody@example.org', 'sam.taylor@example.org']) {
+      for (const confirm of ['', 'yes']) {
+        const response = await lead.submit(`/people/${practitionerId}/merge`, { duplicateEmail, confirm })
+        expect(response.statusCode).toBe(400)
+        answers.push(page(response.body)('.govuk-error-summary .govuk-list').text().trim())
+      }
+    }
+    expect(new Set(answers)).toEqual(new Set(['Nobody in your agencies has this email address']))
+  })
+
+  it('has an agency lead’s merge re-point line managers only in the agencies they lead', async () => {
+    const ctx = systemContext(await t.partnership('norfolk'), 'test')
+    const agencies = await t.services.directory.currentAgencies(ctx)
+    const homeStart = agencies.find((a) => a.name === 'Home-Start Norfolk')?.id ?? ''
+    const elsewhere = agencies[0]?.id ?? ''
+    const add = async (email: string, agencyId: string, managerEmail: string | null = null) =>
+      (
+        await t.services.directory.addPerson(ctx, {
+          firstName: 'Lee',
+          lastName: 'Lead',
+          email,
+          agencyId,
+          managerEmail,
+          status: 'active',
+        })
+      ).id
+    const kept = await add('lee.kept@example.org', homeStart)
+    await add('lee.duplicate@example.org', homeStart)
+    const ownReport = await add('own.report@example.org', homeStart, 'lee.duplicate@example.org')
+    const otherReport = await add('other.report@example.org', elsewhere, 'lee.duplicate@example.org')
+    const lead = await t.signIn('agency-lead@norfolk.example.org')
+    const merged = await lead.submit(`/people/${kept}/merge`, {
+      duplicateEmail: 'lee.duplicate@example.org',
+      confirm: 'yes',
+    })
+    expect(merged.statusCode).toBe(303)
+    const managerOf = async (id: string) => (await t.services.directory.person(ctx, id)).managerEmail
+    expect(await managerOf(ownReport)).toBe('lee.kept@example.org')
+    expect(await managerOf(otherReport)).toBe('lee.duplicate@example.org')
   })
 
   it('keeps an agency lead to people in the agencies they lead', async () => {

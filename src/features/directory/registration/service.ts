@@ -122,12 +122,16 @@ export function createRegistrationService(deps: {
     return partnership
   }
 
-  async function pendingIn(ctx: Context, sql: Sql, id: string): Promise<Registration> {
+  /**
+   * A registration waiting in the actor's agencies. Deciding one holds the record until the
+   * decision commits, so it cannot move to another agency, or be decided twice, in between.
+   */
+  async function pendingIn(ctx: Context, sql: Sql, id: string, deciding = false): Promise<Registration> {
     const scope = agencyScopeOf(ctx)
     const found = isUuid(id)
       ? await sql.maybeOne<Registration>(
           `SELECT ${registrationColumns} FROM people p JOIN agencies a ON a.id = p.agency_id
-            WHERE p.id = $1 AND p.merged_into IS NULL`,
+            WHERE p.id = $1 AND p.merged_into IS NULL${deciding ? ' FOR UPDATE OF p' : ''}`,
           [id],
         )
       : undefined
@@ -278,7 +282,7 @@ export function createRegistrationService(deps: {
     /** Confirms a registrant: they become an active practitioner of their agency. */
     async confirm(ctx: Context, id: string): Promise<void> {
       await db.tenant(scopeOf(ctx), async (sql) => {
-        const r = await pendingIn(ctx, sql, id)
+        const r = await pendingIn(ctx, sql, id, true)
         await sql.auditAs('person.confirm')
         await sql.query(
           `UPDATE people SET status = 'active', decided_by = $2, decision_reason = NULL, updated_at = $3 WHERE id = $1`,
@@ -308,7 +312,7 @@ export function createRegistrationService(deps: {
     /** Rejects a registration with the reason the registrant is told; their record is kept, marked. */
     async reject(ctx: Context, id: string, reason: string): Promise<void> {
       await db.tenant(scopeOf(ctx), async (sql) => {
-        const r = await pendingIn(ctx, sql, id)
+        const r = await pendingIn(ctx, sql, id, true)
         await sql.auditAs('person.reject')
         await sql.query(
           `UPDATE people SET status = 'rejected', decided_by = $2, decision_reason = $3, updated_at = $4 WHERE id = $1`,
