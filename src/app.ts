@@ -10,6 +10,7 @@ import { assets } from './platform/http/assets.ts'
 import { authentication } from './platform/http/authentication.ts'
 import { csrfProtection } from './platform/http/csrf.ts'
 import { installErrorHandling } from './platform/http/error-handler.ts'
+import { inputChecks } from './platform/http/input.ts'
 import { openApi } from './platform/http/openapi.ts'
 import { operations } from './platform/http/operations.ts'
 import { publicPages } from './platform/http/public-pages.ts'
@@ -58,6 +59,8 @@ export async function buildApp(services: Services) {
   await app.register(cookie)
   await app.register(formbody, { bodyLimit: 1_048_576 })
   await app.register(uploads)
+  // Before anyone is looked up or any form's token checked: what cannot be stored is refused first.
+  await app.register(inputChecks)
   await app.register(rateLimit, { global: false })
   await app.register(securityHeaders, { production: config.production })
   await app.register(authentication, {
