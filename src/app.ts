@@ -74,7 +74,11 @@ export async function buildApp(services: Services) {
   await app.register(rendering, { views: createViews() })
   await openApi(app, { publicUrl: config.publicUrl })
   installErrorHandling(app)
-  await operations(app, { db: services.db })
+  await operations(app, {
+    db: services.db,
+    metricsToken: config.metricsToken,
+    environment: config.environment,
+  })
   await assets(app)
 
   for (const feature of features) await app.register(feature, { services })
