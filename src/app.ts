@@ -8,6 +8,7 @@ import { features } from './features/index.ts'
 import './platform/http/types.ts'
 import { assets } from './platform/http/assets.ts'
 import { authentication } from './platform/http/authentication.ts'
+import { closingGracefully } from './platform/http/closing.ts'
 import { csrfProtection } from './platform/http/csrf.ts'
 import { installErrorHandling } from './platform/http/error-handler.ts'
 import { inputChecks } from './platform/http/input.ts'
@@ -56,6 +57,7 @@ export async function buildApp(services: Services) {
     reply.header('x-request-id', request.id)
     done()
   })
+  await app.register(closingGracefully)
   await app.register(cookie)
   await app.register(formbody, { bodyLimit: 1_048_576 })
   await app.register(uploads)
