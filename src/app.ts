@@ -8,8 +8,10 @@ import { features } from './features/index.ts'
 import './platform/http/types.ts'
 import { assets } from './platform/http/assets.ts'
 import { authentication } from './platform/http/authentication.ts'
+import { closingGracefully } from './platform/http/closing.ts'
 import { csrfProtection } from './platform/http/csrf.ts'
 import { installErrorHandling } from './platform/http/error-handler.ts'
+import { inputChecks } from './platform/http/input.ts'
 import { openApi } from './platform/http/openapi.ts'
 import { operations } from './platform/http/operations.ts'
 import { publicPages } from './platform/http/public-pages.ts'
@@ -55,9 +57,12 @@ export async function buildApp(services: Services) {
     reply.header('x-request-id', request.id)
     done()
   })
+  await app.register(closingGracefully)
   await app.register(cookie)
   await app.register(formbody, { bodyLimit: 1_048_576 })
   await app.register(uploads)
+  // Before anyone is looked up or any form's token checked: what cannot be stored is refused first.
+  await app.register(inputChecks)
   await app.register(rateLimit, { global: false })
   await app.register(securityHeaders, { production: config.production })
   await app.register(authentication, {
@@ -71,7 +76,12 @@ export async function buildApp(services: Services) {
   await app.register(rendering, { views: createViews() })
   await openApi(app, { publicUrl: config.publicUrl })
   installErrorHandling(app)
-  await operations(app, { db: services.db, readiness: services.readiness })
+  await operations(app, {
+    db: services.db,
+    readiness: services.readiness,
+    metricsToken: config.metricsToken,
+    environment: config.environment,
+  })
   await assets(app)
 
   for (const feature of features) await app.register(feature, { services })

@@ -44,6 +44,15 @@ describe('configuration', () => {
     )
   })
 
+  it('reads the token that opens the metrics, refusing a short one', () => {
+    const token = 'metrics-token-for-tests-0123456789abcdef'
+    expect(loadConfig({ METRICS_TOKEN: token }).metricsToken).toBe(token)
+    expect(loadConfig({}).metricsToken).toBeUndefined()
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(
+      /METRICS_TOKEN: must be at least 32 characters/,
+    )
+  })
+
   it('starts in production without demo data when the secret and address are set', () => {
     expect(loadConfig(productionBasics)).toMatchObject({ production: true, demo: false })
   })

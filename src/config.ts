@@ -57,6 +57,7 @@ const environmentSchema = z
       .optional(),
     MAIL_FROM: z.string().min(3).default('Cascade <no-reply@cascade.example.org>'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+    METRICS_TOKEN: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return
@@ -107,6 +108,8 @@ export type Config = Readonly<{
   smtpUrl?: string
   mailFrom: string
   logLevel: string
+  /** The Bearer token a Prometheus scrape of /metrics sends; without one, /metrics is open in development only. */
+  metricsToken?: string
 }>
 
 /** Thrown when the environment is wrong; its message names every bad variable. */
@@ -155,5 +158,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    metricsToken: e.METRICS_TOKEN,
   })
 }

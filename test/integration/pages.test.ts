@@ -3,9 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TestApp } from '../support/app.ts'
 import { page, testApp } from '../support/app.ts'
 
+const METRICS_TOKEN = 'metrics-token-for-tests-0123456789abcdef'
+
 let t: TestApp
 beforeAll(async () => {
-  t = await testApp()
+  t = await testApp({ env: { METRICS_TOKEN } })
 })
 afterAll(() => t?.close())
 
@@ -72,7 +74,11 @@ describe('pages', () => {
       status: 'ok',
       database: 'ok',
     })
-    const metrics = await t.app.inject({ method: 'GET', url: '/metrics' })
+    const metrics = await t.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    })
     expect(metrics.body).toMatch(/cascade_http_request_duration_seconds_bucket\{[^}]*route="\/health\/live"/)
   })
 

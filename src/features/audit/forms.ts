@@ -1,11 +1,11 @@
 import { z } from 'zod'
+import { calendarDate } from '#platform/http/forms.ts'
 
-const date = z
-  .string()
-  .trim()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Enter a date in the format YYYY-MM-DD, like 2026-04-01' })
-  .optional()
-  .or(z.literal('').transform(() => undefined))
+// An empty box is no filter; anything else must be a real date.
+const date = z.preprocess(
+  (value) => (typeof value === 'string' ? value.trim() || undefined : value),
+  calendarDate('Enter a real date in the format YYYY-MM-DD, like 2026-04-01').optional(),
+)
 
 export const auditFilter = z.object({
   entityType: z

@@ -1,6 +1,6 @@
 import { z } from 'zod'
+import { isCalendarDate } from '#platform/http/forms.ts'
 import { MAX_PENCE } from './money.ts'
-import { isRealDate } from './rules.ts'
 
 /** Who carries a cost (Norfolk 12a: "financial responsibility for all aspects of the programme"). */
 export const payers = ['partnership', 'provider', 'agency'] as const
@@ -36,7 +36,7 @@ const required = (max: number, label: string, missing: string) =>
 const date = (label: string) =>
   z
     .string({ message: `Enter ${label}` })
-    .refine(isRealDate, { message: `Enter ${label} as a real date, like 2027-04-01` })
+    .refine(isCalendarDate, { message: `Enter ${label} as a real date, like 2027-04-01` })
 
 const pence = (label: string) =>
   z

@@ -1,10 +1,9 @@
 import type { FieldError } from '#platform/errors.ts'
-import { fieldErrors } from '#platform/http/forms.ts'
+import { calendarDateOf, fieldErrors } from '#platform/http/forms.ts'
 import type { ContractInput } from './forms.ts'
 import { contractSchema } from './forms.ts'
 import { formatPounds, type PoundsParse, parsePounds } from './money.ts'
 import type { Contract } from './queries.ts'
-import { isRealDate } from './rules.ts'
 
 /** The page's fields in the order it shows them, so the error summary follows the form. */
 export const fieldOrder = [
@@ -54,10 +53,8 @@ export function readDate(body: Record<string, unknown>, name: string, label: str
   const missing = (['day', 'month', 'year'] as const).filter((p) => parts[p] === '')
   if (missing.length === 3) return { ok: true, date: null }
   if (missing.length) return { ok: false, text: `The ${label} must include a ${missing.join(' and ')}` }
-  if (!/^\d{1,2}$/.test(parts.day) || !/^\d{1,2}$/.test(parts.month) || !/^\d{4}$/.test(parts.year))
-    return { ok: false, text: `The ${label} must be a real date, like 1 4 2027` }
-  const date = `${parts.year}-${parts.month.padStart(2, '0')}-${parts.day.padStart(2, '0')}`
-  if (!isRealDate(date)) return { ok: false, text: `The ${label} must be a real date, like 1 4 2027` }
+  const date = calendarDateOf(parts.day, parts.month, parts.year)
+  if (!date) return { ok: false, text: `The ${label} must be a real date, like 1 4 2027` }
   return { ok: true, date }
 }
 

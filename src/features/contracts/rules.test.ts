@@ -1,14 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { londonDateOf, steppingClock } from '#platform/clock.ts'
-import {
-  addDays,
-  defaultReviewDate,
-  describeReview,
-  isDueForReview,
-  isRealDate,
-  reviewStatus,
-} from './rules.ts'
+import { isCalendarDate } from '#platform/http/forms.ts'
+import { addDays, defaultReviewDate, describeReview, isDueForReview, reviewStatus } from './rules.ts'
 
 // "Today" as the service reads it: the London date of the clock's instant.
 const clock = steppingClock('2026-11-24T10:00:00Z')
@@ -69,7 +63,7 @@ describe('the review date a contract gets by default', () => {
     fc.assert(
       fc.property(day, (start) => {
         const review = defaultReviewDate(start)
-        expect(isRealDate(review)).toBe(true)
+        expect(isCalendarDate(review)).toBe(true)
         expect(review > start).toBe(true)
         expect(review <= addDays(start, 366)).toBe(true)
       }),
@@ -80,7 +74,7 @@ describe('the review date a contract gets by default', () => {
 describe('a real date', () => {
   it('refuses days that do not exist', () => {
     for (const date of ['2027-02-29', '2027-04-31', '2027-13-01', '2027-00-10', '27-04-01', 'soon', ''])
-      expect({ date, real: isRealDate(date) }).toEqual({ date, real: false })
-    expect(isRealDate('2028-02-29')).toBe(true)
+      expect({ date, real: isCalendarDate(date) }).toEqual({ date, real: false })
+    expect(isCalendarDate('2028-02-29')).toBe(true)
   })
 })

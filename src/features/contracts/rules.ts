@@ -18,13 +18,6 @@ export function addDays(date: string, days: number): string {
   return iso(new Date(utc(date).getTime() + days * DAY))
 }
 
-/** True for a YYYY-MM-DD string naming a day that exists (no 31 April, no 29 February 2027). */
-export function isRealDate(date: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return false
-  const parsed = utc(date)
-  return !Number.isNaN(parsed.getTime()) && iso(parsed) === date
-}
-
 /**
  * When a contract is next reviewed if no one says otherwise: a year after it starts
  * (Norfolk 12a: "Training contracts are reviewed on an annual basis"). A contract starting on

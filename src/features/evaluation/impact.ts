@@ -5,6 +5,7 @@ import type { Database } from '#platform/db/database.ts'
 import { isUuid } from '#platform/db/database.ts'
 import type { FieldError } from '#platform/errors.ts'
 import { ValidationError } from '#platform/errors.ts'
+import { isCalendarDate } from '#platform/http/forms.ts'
 import type { ImpactScope, TotalRow } from './impact-queries.ts'
 import { comments, objectivesOf, reach, totals, versions } from './impact-queries.ts'
 import type { PlanOutcome, Stage } from './stages.ts'
@@ -78,7 +79,7 @@ export function scopeFrom(input: Record<string, unknown>): ImpactScope {
   const date = (field: string, label: string) => {
     const value = typeof input[field] === 'string' ? (input[field] as string).trim() : ''
     if (!value) return null
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) {
+    if (!isCalendarDate(value)) {
       problems.push({ field, text: `Enter the ${label} date as a date, like 2027-03-31` })
       return null
     }

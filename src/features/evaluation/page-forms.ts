@@ -1,4 +1,4 @@
-import { formText as text } from '#platform/http/forms.ts'
+import { calendarDateOf, formText as text } from '#platform/http/forms.ts'
 import type { Question } from './questions.ts'
 import { questionsFor } from './questions.ts'
 
@@ -17,11 +17,8 @@ const listOf = (value: unknown): string[] =>
 function typedDate(body: Record<string, unknown>, prefix: string): string {
   const [day, month, year] = ['day', 'month', 'year'].map((part) => text(body[`${prefix}-${part}`]))
   if (!day && !month && !year) return ''
-  if (!/^\d{1,2}$/.test(day ?? '') || !/^\d{1,2}$/.test(month ?? '') || !/^\d{4}$/.test(year ?? ''))
-    return `${year}-${month}-${day}`
-  const date = `${year}-${month?.padStart(2, '0')}-${day?.padStart(2, '0')}`
-  const parsed = new Date(`${date}T00:00:00Z`)
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === date ? date : `${date}!`
+  // What was typed, when it names no day, for the answer's check to refuse.
+  return calendarDateOf(day ?? '', month ?? '', year ?? '') ?? `${year}-${month}-${day}!`
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isCalendarDate } from '#platform/http/forms.ts'
 
 /**
  * The kinds of question a questionnaire is built from: a 1-5 agreement scale, a 0-10
@@ -120,11 +121,7 @@ function answerProblem(question: Question, answer: unknown, objectives: readonly
         return 'Say what you will do differently'
       if (plan.action.length > FREE_TEXT)
         return `Keep your plan to ${FREE_TEXT.toLocaleString('en-GB')} characters or fewer`
-      if (
-        typeof plan.by !== 'string' ||
-        !/^\d{4}-\d{2}-\d{2}$/.test(plan.by) ||
-        Number.isNaN(Date.parse(plan.by))
-      )
+      if (typeof plan.by !== 'string' || !isCalendarDate(plan.by))
         return 'Say by when you will do it, as a real date'
       return null
     }

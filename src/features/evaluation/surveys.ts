@@ -7,6 +7,7 @@ import type { Database } from '#platform/db/database.ts'
 import { isUuid } from '#platform/db/database.ts'
 import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, NotFoundError, ValidationError } from '#platform/errors.ts'
+import { isCalendarDate } from '#platform/http/forms.ts'
 import type { Question } from './questions.ts'
 import { answerProblems } from './questions.ts'
 
@@ -143,7 +144,7 @@ export function createSurveyService(deps: { db: Database; clock: Clock }) {
         problems.push({ field: 'title', text: 'Enter a title of 200 characters or fewer' })
       if (!audiences.includes(input.audience as Audience))
         problems.push({ field: 'audience', text: 'Select who the survey is for' })
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(input.closesOn) || Number.isNaN(Date.parse(input.closesOn)))
+      if (!isCalendarDate(input.closesOn))
         problems.push({ field: 'closesOn', text: 'Enter the closing date, like 31 3 2027' })
       else if (input.closesOn < londonDateOf(clock.now()))
         problems.push({ field: 'closesOn', text: 'The closing date must be today or later' })

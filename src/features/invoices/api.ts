@@ -2,13 +2,14 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { chargeReasons } from '#features/charges/rules.ts'
+import { calendarDate } from '#platform/http/forms.ts'
 import { problemResponses } from '#platform/http/openapi.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 import { invoiceCsv } from './documents.ts'
 import type { Invoice } from './queries.ts'
 
-const date = z.iso.date({ message: 'Enter a date in the format YYYY-MM-DD' })
+const date = calendarDate('Enter a real date in the format YYYY-MM-DD')
 
 const chargeResponse = z.object({
   id: z.uuid(),

@@ -1,14 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, ValidationError } from '#platform/errors.ts'
-import { errorFor, errorSummary, formText as text } from '#platform/http/forms.ts'
+import { errorFor, errorSummary, isCalendarDate as isDate, formText as text } from '#platform/http/forms.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 import { invoiceCsv, invoiceTitle, reasonNames } from './documents.ts'
 
 type Body = Record<string, unknown>
 const admins = ['admin'] as const
-const isDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value)
 
 /** The admin's charging pages: charges to review and waive, invoices to issue, credit notes. */
 export default async function invoiceRoutes(app: FastifyInstance, { services }: { services: Services }) {

@@ -5,14 +5,12 @@ import { requireRole, scopeOf } from '#platform/context.ts'
 import type { Database } from '#platform/db/database.ts'
 import { isUuid } from '#platform/db/database.ts'
 import { ConflictError, NotFoundError, ValidationError } from '#platform/errors.ts'
+import { isCalendarDate as isDate } from '#platform/http/forms.ts'
 import { enqueueEmail } from '#platform/mail/outbox.ts'
 import { money } from '#platform/views/nunjucks.ts'
 import { invoiceCsv, invoicePdf, invoiceTitle } from './documents.ts'
 import type { Invoice } from './queries.ts'
 import { insertInvoice, invoiceById, invoicesList, takeNumber } from './queries.ts'
-
-const isDate = (value: string) =>
-  /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value)
 
 /**
  * Invoices: per agency and period, from its charges not yet invoiced or waived, numbered from

@@ -9,6 +9,7 @@ import { requireRole, scopeOf } from '#platform/context.ts'
 import type { Database, Sql } from '#platform/db/database.ts'
 import { isUuid } from '#platform/db/database.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#platform/errors.ts'
+import { isCalendarDate } from '#platform/http/forms.ts'
 import { enqueueEmail } from '#platform/mail/outbox.ts'
 import { needDeclined, needEndorsed, needProposed, needReceived } from './emails.ts'
 import type { DecisionInput, NeedFilter, NeedInput, ProgrammePeriod, ProposalInput } from './forms.ts'
@@ -325,8 +326,7 @@ export function createNeedService(deps: {
       let years: number[]
       if ('financialYear' in period) years = [period.financialYear]
       else {
-        const date = /^\d{4}-\d{2}-\d{2}$/
-        if (!date.test(period.from) || !date.test(period.to) || period.from > period.to)
+        if (!isCalendarDate(period.from) || !isCalendarDate(period.to) || period.from > period.to)
           throw new ValidationError([
             { field: 'from', text: 'Enter a span of dates as YYYY-MM-DD, the first on or before the last' },
           ])

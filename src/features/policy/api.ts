@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { londonDateOf } from '#platform/clock.ts'
+import { calendarDate } from '#platform/http/forms.ts'
 import { problemSchema } from '#platform/http/openapi.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
@@ -38,10 +39,7 @@ export default async function policyApi(app: FastifyInstance, { services }: { se
         summary: 'The policy in force on a date (today when no date is given)',
         security: [{ bearer: [] }],
         querystring: z.object({
-          date: z
-            .string()
-            .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Enter a date in the format YYYY-MM-DD' })
-            .optional(),
+          date: calendarDate('Enter a real date, in the format YYYY-MM-DD').optional(),
         }),
         response: {
           200: policyVersionSchema,

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { calendarDate } from '#platform/http/forms.ts'
 import {
   certificateRules,
   chargeBases,
@@ -8,17 +9,7 @@ import {
   policyRulesSchema,
 } from './policy.ts'
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Enter a date in the format YYYY-MM-DD' })
-  .refine(
-    (value) =>
-      !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
-      new Date(`${value}T00:00:00Z`).toISOString().startsWith(value),
-    {
-      message: 'Enter a real date',
-    },
-  )
+const isoDate = calendarDate('Enter a real date, in the format YYYY-MM-DD')
 
 /** A change to the policy through the API: any rules to change, and when the change takes effect. */
 export const policyChangeSchema = z

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { calendarDate, calendarInstant } from '#platform/http/forms.ts'
 
 export const sessionStatuses = [
   'draft',
@@ -29,7 +30,7 @@ const text = (max: number, label: string) =>
     .max(max, { message: `${label} must be ${max} characters or fewer` })
 
 const instant = (label: string) =>
-  z.iso.datetime({ offset: true, message: `Enter ${label} as a date and time, like 2027-03-04T09:30:00Z` })
+  calendarInstant(`Enter ${label} as a date and time, like 2027-03-04T09:30:00Z`)
 
 export const venueSchema = z
   .object({
@@ -113,7 +114,7 @@ export type SessionPatch = z.infer<typeof sessionPatchSchema>
 
 export const sessionFilterSchema = z.object({
   courseId: z.uuid().optional(),
-  from: z.iso.date().optional(),
+  from: calendarDate('Enter a real date in the format YYYY-MM-DD, like 2027-03-04').optional(),
   status: z.enum(sessionStatuses).optional(),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(500).default(50),

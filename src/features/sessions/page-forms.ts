@@ -1,6 +1,6 @@
 import { londonClockOf, londonDateOf, londonInstant } from '#platform/clock.ts'
 import type { FieldError } from '#platform/errors.ts'
-import { fieldErrors } from '#platform/http/forms.ts'
+import { calendarDateOf, fieldErrors } from '#platform/http/forms.ts'
 import type { SessionInput } from './forms.ts'
 import { sessionSchema } from './forms.ts'
 import type { Session } from './queries.ts'
@@ -34,13 +34,6 @@ export function parseTimeOfDay(input: string): { hours: number; minutes: number 
   return { hours, minutes }
 }
 
-function realDate(day: string, month: string, year: string): string | null {
-  if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) return null
-  const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)))
-  if (date.getUTCDate() !== Number(day) || date.getUTCMonth() !== Number(month) - 1) return null
-  return date.toISOString().slice(0, 10)
-}
-
 /** How many day rows the page shows: those filled in, one more when asked, at least one. */
 export function partRowsOf(body: Body): number {
   const shown = Math.min(MAX_PART_ROWS, Math.max(1, Number(text(body, 'partRows')) || 1))
@@ -60,7 +53,7 @@ function partsFrom(
     ) as [string, string, string, string, string]
     if (!day && !month && !year && !start && !end) continue
     const label = rows > 1 ? `day ${i}` : 'the session'
-    const date = realDate(day, month, year)
+    const date = calendarDateOf(day, month, year)
     if (!date) {
       errors.push({ field: `part${i}-day`, text: `Enter a real date for ${label}, like 4 3 2027` })
       continue

@@ -1,6 +1,5 @@
 import { z } from 'zod'
-
-const calendarDate = (message: string) => z.iso.date({ message })
+import { calendarDate } from '#platform/http/forms.ts'
 
 /** Approving a person to deliver a course, once they completed train-the-trainer for it. */
 export const approvalSchema = z

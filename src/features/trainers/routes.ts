@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { londonDateOf } from '#platform/clock.ts'
 import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, ValidationError } from '#platform/errors.ts'
-import { dateFromInput, errorFor, errorSummary, parseForm } from '#platform/http/forms.ts'
+import { calendarDate, dateFromInput, errorFor, errorSummary, parseForm } from '#platform/http/forms.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 import { approvalPatchSchema } from './forms.ts'
@@ -20,10 +20,10 @@ const approvalPage = z.object({
     .min(1, { message: 'Enter the trainer’s work email address' })
     .max(320, { message: 'Enter an email address of 320 characters or fewer' }),
   courseId: z.uuid({ message: 'Select the course' }),
-  trainedOn: z.iso.date({ message: 'Enter a real date they completed train-the-trainer, like 10 3 2026' }),
-  cpdCompletedOn: z.iso
-    .date({ message: 'Enter a real date of their last CPD questionnaire, like 10 3 2027' })
-    .nullable(),
+  trainedOn: calendarDate('Enter a real date they completed train-the-trainer, like 10 3 2026'),
+  cpdCompletedOn: calendarDate(
+    'Enter a real date of their last CPD questionnaire, like 10 3 2027',
+  ).nullable(),
 })
 
 // A date input's errors are shown against its first box.

@@ -91,8 +91,29 @@ export const authentication = fp(
         decide()
       }, done)
     })
+
+    // What is sent to someone signed in (a page, a download, an API answer), and any answer
+    // that signs in or out, is theirs alone: no browser history, back button or proxy keeps
+    // it. A route that says how long to keep what it sends (the stylesheets and fonts) is
+    // left to say so; public pages to visitors are left as they are.
+    app.addHook('onSend', (request, reply, payload, done) => {
+      const settingSession = setsSessionCookie(reply.getHeader('set-cookie'))
+      if (settingSession || (!reply.hasHeader('cache-control') && identifies(request)))
+        reply.header('cache-control', 'no-store')
+      done(null, payload)
+    })
   },
 )
+
+/** Whether a request names someone: a session cookie (valid or not) or an API token. */
+function identifies(request: FastifyRequest): boolean {
+  return Boolean(request.headers.authorization || request.cookies?.[SESSION_COOKIE])
+}
+
+function setsSessionCookie(header: string | string[] | number | undefined): boolean {
+  const cookies = Array.isArray(header) ? header : typeof header === 'string' ? [header] : []
+  return cookies.some((cookie) => cookie.startsWith(`${SESSION_COOKIE}=`))
+}
 
 export function setSessionCookie(
   reply: FastifyReply,

@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import { z } from 'zod'
 import type { FieldError } from '../errors.ts'
 import { ValidationError } from '../errors.ts'
 
@@ -54,4 +54,46 @@ export function dateFromInput(body: Record<string, unknown>, name: string): stri
   const [day, month, year] = [part('day'), part('month'), part('year')]
   if (!day && !month && !year) return ''
   return `${year.padStart(4, '0')}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
+
+/**
+ * True for YYYY-MM-DD naming a day that exists in the calendar: no 30 February, no 31 April,
+ * no month or day 0, and no year 0, which PostgreSQL has not got. A date that fails here
+ * would otherwise reach the database and fail there, as a 500 rather than a message.
+ */
+export function isCalendarDate(value: string): boolean {
+  const match = ISO_DATE.exec(value)
+  if (!match) return false
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])]
+  if (year < 1) return false
+  // Round-tripped through the calendar: a day past the month's end moves to the next month.
+  // setUTCFullYear, unlike Date.UTC, takes a year below 100 as it is rather than as 19xx.
+  const date = new Date(0)
+  date.setUTCFullYear(year, month - 1, day)
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+}
+
+/** A calendar date (YYYY-MM-DD) for a form or the API: every date field uses this one schema. */
+export function calendarDate(message: string) {
+  // One message for either failure: the check after the format runs only on a well-formed date.
+  return z.iso.date({ message, abort: true }).refine(isCalendarDate, { message })
+}
+
+/** An instant with its offset (ISO 8601), for the API: its date must be a calendar date too. */
+export function calendarInstant(message: string) {
+  return z.iso
+    .datetime({ offset: true, message, abort: true })
+    .refine((value) => isCalendarDate(value.slice(0, 10)), { message })
+}
+
+/**
+ * A date typed as day, month and year (a GOV.UK date input's boxes) as YYYY-MM-DD, or null
+ * when it names no day in the calendar.
+ */
+export function calendarDateOf(day: string, month: string, year: string): string | null {
+  if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) return null
+  const date = `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`
+  return isCalendarDate(date) ? date : null
 }

@@ -1,13 +1,32 @@
-import type { FastifyInstance } from 'fastify'
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client'
 import type { Database } from '../db/database.ts'
 import type { Readiness } from '../readiness.ts'
 
+const digest = (text: string) => createHash('sha256').update(text).digest()
+
+/** Whether a request carries the token as a Bearer token, compared in constant time whatever its length. */
+function bearerMatches(request: FastifyRequest, token: string): boolean {
+  const sent = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? ''
+  return timingSafeEqual(digest(sent), digest(token))
+}
+
 /**
  * Liveness, readiness (the database answers and the job queue runs) and Prometheus metrics. The request histogram
  * is labelled by route pattern, never by raw URL, so no personal data reaches the metrics.
+ * The metrics say which pages are used and how much, so they need `METRICS_TOKEN` as a
+ * Bearer token; without one configured they are open in development and absent elsewhere.
  */
-export async function operations(app: FastifyInstance, options: { db: Database; readiness: Readiness }) {
+export async function operations(
+  app: FastifyInstance,
+  options: {
+    db: Database
+    readiness: Readiness
+    metricsToken?: string
+    environment: 'development' | 'test' | 'production'
+  },
+) {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
   const duration = new Histogram({
@@ -44,7 +63,11 @@ export async function operations(app: FastifyInstance, options: { db: Database; 
     }
   })
 
-  app.get('/metrics', { config: { access: 'public' }, logLevel: 'warn' }, async (_request, reply) =>
-    reply.type(registry.contentType).send(await registry.metrics()),
-  )
+  const token = options.metricsToken
+  if (!token && options.environment !== 'development') return
+  app.get('/metrics', { config: { access: 'public' }, logLevel: 'warn' }, async (request, reply) => {
+    if (token && !bearerMatches(request, token))
+      return reply.status(401).header('www-authenticate', 'Bearer').send({ status: 'unauthorised' })
+    return reply.type(registry.contentType).send(await registry.metrics())
+  })
 }

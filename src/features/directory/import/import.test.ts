@@ -78,6 +78,26 @@ describe('reading a staff file', () => {
       reason: expect.stringMatching(/closing quote/),
     })
   })
+
+  it('refuses a file wider than 200 columns, in its headings or any row, saying so', () => {
+    const wide = Array.from({ length: 1_000 }, (_, i) => `c${i}`).join(',')
+    const refused = { ok: false, reason: 'The file must have 200 columns or fewer' }
+    expect(readCsv(Buffer.from(`${wide}\nJane\n`))).toEqual(refused)
+    expect(readCsv(Buffer.from(`${header}${'x,'.repeat(200)}x\n`))).toEqual(refused)
+    const widest = Array.from({ length: 200 }, (_, i) => `c${i}`).join(',')
+    expect(readCsv(Buffer.from(`${widest}\n${widest}\n`)).ok).toBe(true)
+  })
+
+  it('refuses a file with a line longer than 64 KB, whatever ends its lines', () => {
+    const refused = {
+      ok: false,
+      reason: 'Each line of the file must be shorter than 64 KB: check it holds one person on each line',
+    }
+    const long = 'x'.repeat(65_537)
+    expect(readCsv(Buffer.from(`${header}Jane,${long}\n`))).toEqual(refused)
+    expect(readCsv(Buffer.from(`${header.trim()}\rJane,${long}\r`))).toEqual(refused)
+    expect(readCsv(Buffer.from(`${header}Jane,${'x'.repeat(60_000)}\r\n`)).ok).toBe(true)
+  })
 })
 
 describe('checking each row', () => {

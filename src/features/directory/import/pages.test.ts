@@ -109,6 +109,9 @@ describe('importing staff on screen', () => {
       [Buffer.alloc(0), 'Select a CSV file'],
       [Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0, 1, 2, 3, 0, 0, 0]), 'must be a CSV file'],
       [Buffer.alloc(26 * 1024 * 1024, 'x'), 'smaller than 25 MB'],
+      // Each column would be offered under every field on the next page.
+      [`${'x,'.repeat(1_000)}x\n1\n`, '200 columns or fewer'],
+      [`${'x,'.repeat(45_000)}x\n1\n`, 'shorter than 64 KB'],
     ]
     const before = await importsCount()
     for (const [content, message] of cases) {

@@ -3,6 +3,9 @@ import { MAX_UPLOAD_BYTES } from '#platform/http/uploads.ts'
 
 export const MAX_FILE_BYTES = MAX_UPLOAD_BYTES
 export const MAX_ROWS = 200_000
+/** An HR export has a few dozen columns; each is offered under every field on the columns page. */
+export const MAX_COLUMNS = 200
+export const MAX_LINE_CHARACTERS = 64 * 1024
 
 export type CsvTable = {
   encoding: 'UTF-8' | 'UTF-16' | 'Windows-1252'
@@ -40,6 +43,19 @@ function looksBinary(text: string): boolean {
   return sample.includes('\u0000') || control > sample.length / 100
 }
 
+/** The length of the longest line, whichever of CRLF, LF or CR ends the lines. */
+function longestLine(text: string): number {
+  let longest = 0
+  let start = 0
+  for (let i = 0; i <= text.length; i++) {
+    const code = i < text.length ? text.charCodeAt(i) : 10
+    if (code !== 10 && code !== 13) continue
+    longest = Math.max(longest, i - start)
+    start = i + 1
+  }
+  return longest
+}
+
 /** Reads a CSV file into headings and rows, or refuses it with a reason a person can act on. */
 export function readCsv(bytes: Buffer): CsvReading {
   if (bytes.length === 0) return { ok: false, reason: 'The file is empty' }
@@ -50,6 +66,12 @@ export function readCsv(bytes: Buffer): CsvReading {
       ok: false,
       reason:
         'The file must be a CSV file: this one looks like a spreadsheet or other binary file. Save it as CSV and try again',
+    }
+  // Refused before parsing: a file of a few kilobytes could otherwise make a page of megabytes.
+  if (longestLine(text) > MAX_LINE_CHARACTERS)
+    return {
+      ok: false,
+      reason: 'Each line of the file must be shorter than 64 KB: check it holds one person on each line',
     }
   let records: { record: string[]; info: { records: number; empty_lines: number } }[]
   try {
@@ -71,6 +93,8 @@ export function readCsv(bytes: Buffer): CsvReading {
   }
   // Rows that are only commas (a spreadsheet's empty rows) are blank lines too; both still
   // count towards the row numbers a person sees in their spreadsheet.
+  if (records.some(({ record }) => record.length > MAX_COLUMNS))
+    return { ok: false, reason: `The file must have ${MAX_COLUMNS} columns or fewer` }
   const rows = records
     .filter(({ record }) => record.some((cell) => cell !== ''))
     .map(({ record, info }) => ({ cells: record, number: info.records + info.empty_lines }))
