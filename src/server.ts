@@ -17,12 +17,6 @@ async function main() {
   const runtime = await startRuntime(config, { work: config.jobs === 'inline', log })
   const app = await buildApp(runtime.services)
   await app.listen({ port: config.port, host: config.host })
-  await runtime.startJobs()
-  app.log.info(
-    // Time since the process started, imports included.
-    { readyInMs: Math.round(performance.now()) },
-    `Cascade is ready at ${config.publicUrl}`,
-  )
 
   let stopping = false
   const stop = async (signal: string) => {
@@ -35,8 +29,17 @@ async function main() {
     await runtime.stop()
     process.exit(0)
   }
+  // Before the job queue starts, which may take several tries: a stop meanwhile is graceful too.
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
+
+  await runtime.startJobs()
+  if (!stopping)
+    app.log.info(
+      // Time since the process started, imports included.
+      { readyInMs: Math.round(performance.now()) },
+      `Cascade is ready at ${config.publicUrl}`,
+    )
 }
 
 main().catch((error) => {
