@@ -10,8 +10,6 @@ export async function runWorker() {
     error: (message: string | object) => console.error(message),
   }
   const runtime = await startRuntime(config, { work: true, log })
-  await runtime.startJobs()
-  log.info('Cascade worker is running jobs')
   let stopping = false
   const stop = async () => {
     if (stopping) return
@@ -20,8 +18,11 @@ export async function runWorker() {
     await runtime.stop()
     process.exit(0)
   }
+  // Before the job queue starts, which may take several tries: a stop meanwhile is graceful too.
   process.on('SIGTERM', () => void stop())
   process.on('SIGINT', () => void stop())
+  await runtime.startJobs()
+  if (!stopping) log.info('Cascade worker is running jobs')
 }
 
 if (import.meta.main) {
