@@ -4,6 +4,7 @@ import type { TestApp } from '#test/support/app.ts'
 import { page, testApp } from '#test/support/app.ts'
 import type { BookingWorld } from '#test/support/booking.ts'
 import { bookingWorld } from '#test/support/booking.ts'
+import { aPastPlace } from '#test/support/builders.ts'
 import { addMonths, addYears, complianceOn } from './rules.ts'
 
 let t: TestApp
@@ -17,24 +18,19 @@ let certificates = 0
 async function certificate(personId: string, courseId: string, endedOn: string) {
   certificates++
   await t.db.tenant(world.scope, async (sql) => {
-    const session = await sql.one<{ id: string }>(
-      `INSERT INTO sessions (partnership_id, course_id, format, joining_url, capacity, status, starts_at, ends_at)
-       VALUES ($1, $2, 'online', 'https://meet.example.org/x', 20, 'delivered', $3::date + time '09:30', $3::date + time '12:30')
-       RETURNING id`,
-      [world.partnership.id, courseId, endedOn],
-    )
-    const application = await sql.one<{ id: string }>(
-      `INSERT INTO applications (partnership_id, session_id, person_id, agency_id, manager_email, status, confirmed_at)
-       SELECT $1, $2, id, agency_id, 'manager@example.org', 'confirmed', $4::date - 30 FROM people WHERE id = $3 RETURNING id`,
-      [world.partnership.id, session.id, personId, endedOn],
-    )
+    const { sessionId, applicationId } = await aPastPlace(sql, {
+      partnershipId: world.partnership.id,
+      personId,
+      courseId,
+      endedOn,
+    })
     await sql.query(
       `INSERT INTO certificates (partnership_id, application_id, person_id, session_id, code) VALUES ($1, $2, $3, $4, $5)`,
       [
         world.partnership.id,
-        application.id,
+        applicationId,
         personId,
-        session.id,
+        sessionId,
         `CMPL-TEST-AAA${String.fromCharCode(65 + certificates)}`,
       ],
     )

@@ -3,6 +3,7 @@ import type { TestApp } from '#test/support/app.ts'
 import { page, testApp } from '#test/support/app.ts'
 import type { BookingWorld } from '#test/support/booking.ts'
 import { bookingWorld } from '#test/support/booking.ts'
+import { aPastPlace } from '#test/support/builders.ts'
 import { personReferences } from './service.ts'
 
 let t: TestApp
@@ -28,20 +29,9 @@ async function foreignKeysToPeople(): Promise<string[]> {
 
 /** A delivered session of the course that ended on the day, and a confirmed place on it. */
 async function pastPlace(personId: string, courseId: string, endedOn: string) {
-  return inTenant(async (sql) => {
-    const session = await sql.one<{ id: string }>(
-      `INSERT INTO sessions (partnership_id, course_id, format, joining_url, capacity, status, starts_at, ends_at)
-       VALUES ($1, $2, 'online', 'https://meet.example.org/x', 20, 'delivered', $3::date + time '09:30', $3::date + time '12:30')
-       RETURNING id`,
-      [world.partnership.id, courseId, endedOn],
-    )
-    const application = await sql.one<{ id: string }>(
-      `INSERT INTO applications (partnership_id, session_id, person_id, agency_id, manager_email, status, confirmed_at)
-       SELECT $1, $2, id, agency_id, 'manager@example.org', 'confirmed', $4::date - 30 FROM people WHERE id = $3 RETURNING id`,
-      [world.partnership.id, session.id, personId, endedOn],
-    )
-    return { sessionId: session.id, applicationId: application.id }
-  })
+  return inTenant((sql) =>
+    aPastPlace(sql, { partnershipId: world.partnership.id, personId, courseId, endedOn }),
+  )
 }
 
 /** A place with everything the register and evaluation give rise to: a mark, a certificate, a charge, a completion. */
