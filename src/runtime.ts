@@ -97,9 +97,17 @@ export async function startRuntime(config: Config, options: { work: boolean; log
       for (let attempt = 1; !stopping; attempt++) {
         try {
           await jobs.start({ work: options.work })
-          // A database restored or loaded since it was last analysed is planned well from the start.
-          if (options.work) await jobs.send(STATISTICS_JOB)
           readiness.markReady()
+          // A database restored or loaded since it was last analysed is planned well from the
+          // start; were this not sent, the schedule would do it within five minutes.
+          if (options.work)
+            await jobs
+              .send(STATISTICS_JOB)
+              .catch((error: unknown) =>
+                options.log.warn(
+                  `The first statistics run was not queued: ${error instanceof Error ? error.message : error}`,
+                ),
+              )
           return
         } catch (error) {
           const pause = Math.min(30, 2 ** (attempt - 1))
