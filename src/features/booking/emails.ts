@@ -224,3 +224,13 @@ export function placePassedOn(session: SessionDetails, from: Addressee, to: Addr
     ],
   }
 }
+
+export function joinedWaitingList(session: SessionDetails, to: Addressee, position: number | null): Letter {
+  return {
+    subject: `On the waiting list: ${session.courseTitle}`,
+    lines: [
+      `The places on ${session.courseTitle} on ${londonDateText(session.parts[0]?.startsAt ?? new Date())} have been allocated, so you are on its waiting list${position ? `, at number ${position}` : ''}.`,
+      'When a place comes free it is offered by email to whoever on the waiting list best keeps the session’s mix of sectors and agencies, not in the order people joined.',
+    ],
+  }
+}

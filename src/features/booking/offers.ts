@@ -10,6 +10,35 @@ import { candidatesFor, holdersOf, renumberWaiting } from './shortlisting-querie
 
 const HOUR = 3_600_000
 
+type Waiting = Awaited<ReturnType<typeof waitingList>>[number]
+
+/**
+ * The order a session's waiting list stands in: by the aims against who holds places now (each
+ * with its reason), those held for a registration or an approval last; or, once an admin has
+ * ordered it by hand, that order, with no new reasons.
+ */
+export async function waitingOrder(
+  sql: Sql,
+  session: Session,
+  list: readonly Waiting[],
+  now: Date,
+): Promise<{ order: string[]; reasons: (string | null)[] | null }> {
+  if (session.waitingListReorderedAt) return { order: list.map((w) => w.id), reasons: null }
+  const ids = new Set(list.filter((w) => !w.held).map((w) => w.id))
+  const candidates = (await candidatesFor(sql, [session], now)).filter((c) => ids.has(c.id) && !c.otherDate)
+  const ranked = rankWaiting({
+    waiting: candidates,
+    holders: await holdersOf(sql, [session.id]),
+    seed: session.shortlistSeed ?? 0,
+  })
+  const placed = new Set(ranked.map((d) => d.id))
+  const rest = list.filter((w) => !placed.has(w.id)).map((w) => w.id)
+  return {
+    order: [...ranked.map((d) => d.id), ...rest],
+    reasons: [...ranked.map((d) => d.reason), ...rest.map(() => null)],
+  }
+}
+
 /** Offering freed places from a session's waiting list, inside the transaction that freed them. */
 export function createOfferer(deps: { clock: Clock; publicUrl: string }) {
   const { clock } = deps
@@ -29,22 +58,7 @@ export function createOfferer(deps: { clock: Clock; publicUrl: string }) {
       const list = await waitingList(sql, session.id)
       const eligible = list.filter((w) => !w.held)
       if (!eligible.length) return
-      let order = list.map((w) => w.id)
-      let reasons: (string | null)[] | null = null
-      if (!session.waitingListReorderedAt) {
-        const ids = new Set(eligible.map((w) => w.id))
-        const candidates = (await candidatesFor(sql, [session], now)).filter(
-          (c) => ids.has(c.id) && !c.otherDate,
-        )
-        const ranked = rankWaiting({
-          waiting: candidates,
-          holders: await holdersOf(sql, [session.id]),
-          seed: session.shortlistSeed ?? 0,
-        })
-        const held = list.filter((w) => w.held).map((w) => w.id)
-        order = [...ranked.map((d) => d.id), ...held]
-        reasons = [...ranked.map((d) => d.reason), ...held.map(() => null)]
-      }
+      const { order, reasons } = await waitingOrder(sql, session, list, now)
       const next = order.find((id) => eligible.some((w) => w.id === id))
       if (!next) return
       const expiresAt = new Date(

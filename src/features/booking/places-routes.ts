@@ -1,13 +1,27 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, NotFoundError, ValidationError } from '#platform/errors.ts'
+import { londonDateOf } from '#platform/clock.ts'
 import { errorFor, errorSummary, formText as text } from '#platform/http/forms.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 import { statusNames } from './page-forms.ts'
+import { shortlistingTime } from './rules.ts'
 
 type Body = Record<string, unknown>
-type IdRequest = FastifyRequest<{ Params: { id: string }; Body: Body }>
+type IdRequest = FastifyRequest<{ Params: { id: string }; Body: Body; Querystring: { done?: string } }>
+
+/** What the success banner says after each change, named in the address the change returns to. */
+const doneBanners: Record<string, { heading: string; text: string }> = {
+  proposed: {
+    heading: 'Places allocated',
+    text: 'Check the proposal and its reasons below. No one is told until you confirm.',
+  },
+  confirmed: {
+    heading: 'Places confirmed and everyone told',
+    text: 'Those with a place and those on the waiting list, and their managers, have been emailed.',
+  },
+}
 
 const admins = ['admin'] as const
 
@@ -18,20 +32,37 @@ const admins = ['admin'] as const
 export default async function placesRoutes(app: FastifyInstance, { services }: { services: Services }) {
   const { booking, courseSessions } = services
 
-  async function placesPage(request: IdRequest, reply: FastifyReply, errors: FieldError[] = [], notice = '') {
+  /** The session, its allocation, and when its applications close under the policy of today. */
+  async function placesOf(request: IdRequest) {
     const ctx = contextOf(request)
+    const now = services.clock.now()
     const session = await courseSessions.session(ctx, request.params.id)
-    const allocation = await booking.allocation(ctx, session.id)
+    const [allocation, rules] = await Promise.all([
+      booking.allocation(ctx, session.id),
+      services.policy.rulesOn(ctx, londonDateOf(now)),
+    ])
+    const closesAt = shortlistingTime(session, rules.shortlistingLeadWeeks)
+    return { session, allocation, rules, closesAt, early: now < closesAt }
+  }
+
+  async function placesPage(request: IdRequest, reply: FastifyReply, errors: FieldError[] = [], notice = '') {
+    const { session, allocation, closesAt, early } = await placesOf(request)
     const open =
       session.status === 'open' && !allocation.confirmedAt && session.startsAt > services.clock.now()
+    const taken = allocation.allocated.filter((a) => a.status === 'confirmed' || a.status === 'offered').length
     return reply.status(errors.length ? 400 : 200).view('booking/views/places.njk', {
       title: `Places on ${session.courseTitle}`,
       session,
       allocation,
       proposing: open,
       proposed: open && allocation.proposedAt !== null,
+      closesAt,
+      early,
+      started: session.startsAt <= services.clock.now(),
+      free: allocation.confirmedAt ? Math.max(0, session.capacity - taken) : 0,
       statusNames,
       notice,
+      banner: errors.length ? undefined : doneBanners[request.query?.done ?? ''],
       errors: errorSummary(errors),
       fieldErrors: errorFor(errors),
       backLink: `/sessions/${session.id}`,
@@ -43,19 +74,23 @@ export default async function placesRoutes(app: FastifyInstance, { services }: {
     path: string,
     field: string,
     work: (request: IdRequest, body: Body) => Promise<string | undefined>,
+    done?: string,
+    ask?: (request: IdRequest, reply: FastifyReply) => Promise<FastifyReply | null>,
   ) {
     app.post<{ Params: { id: string }; Body: Body }>(
       path,
       { config: { access: admins } },
       async (request, reply) => {
         try {
-          const notice = await work(request, request.body ?? {})
-          if (notice) return placesPage(request, reply, [], notice)
-          return reply.redirect(`/sessions/${request.params.id}/places`, 303)
+          const asked = ask ? await ask(request as IdRequest, reply) : null
+          if (asked) return asked
+          const notice = await work(request as IdRequest, request.body ?? {})
+          if (notice) return placesPage(request as IdRequest, reply, [], notice)
+          return reply.redirect(`/sessions/${request.params.id}/places${done ? `?done=${done}` : ''}`, 303)
         } catch (error) {
-          if (error instanceof ValidationError) return placesPage(request, reply, error.errors)
+          if (error instanceof ValidationError) return placesPage(request as IdRequest, reply, error.errors)
           if (error instanceof ConflictError)
-            return placesPage(request, reply, [{ field, text: error.message }])
+            return placesPage(request as IdRequest, reply, [{ field, text: error.message }])
           throw error
         }
       },
@@ -69,21 +104,61 @@ export default async function placesRoutes(app: FastifyInstance, { services }: {
     return place.id
   }
 
-  app.get<{ Params: { id: string } }>(
+  app.get<{ Params: { id: string }; Querystring: { done?: string } }>(
     '/sessions/:id/places',
     { config: { access: admins } },
     (request, reply) => placesPage(request as IdRequest, reply),
   )
 
-  act('/sessions/:id/places/propose', 'propose', async (request) => {
-    const allocation = await booking.propose(contextOf(request), request.params.id)
-    return allocation.message ?? undefined
-  })
+  /**
+   * Allocating or confirming before the session's applications close says what it does and
+   * asks to be confirmed: the form posts again with `early=confirmed`. A new draw of a proposal
+   * already made early needs no second warning.
+   */
+  function earlyStep(step: 'propose' | 'confirm') {
+    return async (request: IdRequest, reply: FastifyReply): Promise<FastifyReply | null> => {
+      if (text((request.body ?? {}).early) === 'confirmed') return null
+      const { session, allocation, rules, closesAt, early } = await placesOf(request)
+      if (!early || (step === 'propose' && allocation.proposedAt) || session.status !== 'open') return null
+      const applicants = (await booking.applications(contextOf(request), session.id)).filter(
+        (a) => a.status !== 'cancelled' && a.status !== 'withdrawn',
+      ).length
+      return reply.view('booking/views/places-early.njk', {
+        title: step === 'propose' ? 'Allocate places before applications close?' : 'Confirm places before applications close?',
+        session,
+        step,
+        closesAt,
+        applicants,
+        allocated: allocation.allocated.length,
+        offerResponseHours: rules.offerResponseHours,
+        backLink: `/sessions/${session.id}/places`,
+      })
+    }
+  }
 
-  act('/sessions/:id/places/confirm', 'confirm', async (request) => {
-    await booking.confirm(contextOf(request), request.params.id)
-    return undefined
-  })
+  const proposeEarly = earlyStep('propose')
+  act(
+    '/sessions/:id/places/propose',
+    'propose',
+    async (request) => {
+      const allocation = await booking.propose(contextOf(request), request.params.id)
+      return allocation.message ?? undefined
+    },
+    'proposed',
+    proposeEarly,
+  )
+
+  const confirmEarly = earlyStep('confirm')
+  act(
+    '/sessions/:id/places/confirm',
+    'confirm',
+    async (request) => {
+      await booking.confirm(contextOf(request), request.params.id)
+      return undefined
+    },
+    'confirmed',
+    confirmEarly,
+  )
 
   act('/sessions/:id/places/move', 'reason', async (request, body) => {
     const to = text(body.to)

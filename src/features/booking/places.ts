@@ -36,6 +36,7 @@ import type { Application } from './queries.ts'
 import { applicantById, applicationById, liveApplicationsOf } from './queries.ts'
 import { applyingRefusal } from './rules.ts'
 import { lockSession, renumberWaiting } from './shortlisting-queries.ts'
+import { joinsWaitingList } from './waiting-list.ts'
 
 /** The outcome of a cancellation: the booking as it now stands, whether notice was enough, and any charge. */
 export type Cancellation = { booking: Application; sufficientNotice: boolean; chargePence: number }
@@ -324,7 +325,9 @@ export function createPlaces(deps: BookingDeps) {
             throw new ValidationError([
               { field: 'sessionId', text: 'Select another date of the same course' },
             ])
-          const refusal = applyingRefusal(target, clock.now(), shortlistingLeadWeeks)
+          const refusal = joinsWaitingList(target)
+            ? 'Places for that date have been allocated: apply for it to join its waiting list'
+            : applyingRefusal(target, clock.now(), shortlistingLeadWeeks)
           if (refusal) throw new ValidationError([{ field: 'sessionId', text: refusal }])
           const clash = (await liveApplicationsOf(sql, holder.personId)).find(
             (other) => other.sessionId !== session.id && overlaps(other.parts, target.parts),

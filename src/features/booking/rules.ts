@@ -25,7 +25,8 @@ export function applyingRefusal(
       return 'This session has been cancelled'
     case 'shortlisted':
     case 'full':
-      return 'Places for this session have been allocated: join its waiting list instead'
+      // Its places are allocated: applying joins the waiting list until the session starts.
+      return now >= new Date(session.startsAt) ? 'This session has already taken place' : null
     case 'running':
     case 'delivered':
       return 'This session has already taken place'

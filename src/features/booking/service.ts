@@ -36,10 +36,12 @@ import {
 } from './queries.ts'
 import { applyingRefusal, belowMinimum, shortlistingTime } from './rules.ts'
 import { createShortlisting } from './shortlisting.ts'
+import { createWaitingList, joinsWaitingList } from './waiting-list.ts'
 
 /** Applications for sessions' places, collected until the session's shortlisting time. */
 export function createBookingService(deps: BookingDeps) {
   const { db, clock, policy } = deps
+  const waitingLists = createWaitingList(deps)
 
   /**
    * The at-booking questions of the course's evaluation plan are part of applying: answered on
@@ -161,6 +163,11 @@ export function createBookingService(deps: BookingDeps) {
             deps.publicUrl,
             clock.now(),
           )
+        // Once places are allocated, applying joins the waiting list, which says where they stand.
+        if (joinsWaitingList(session)) {
+          if (toAnswer) enqueueEmailsAtCommit(sql, ctx.partnership.id, [toAnswer])
+          return waitingLists.joinWaitingList(sql, ctx, session.id, id, rules)
+        }
         const received: Email = {
           to: person.email,
           subject: `Application received: ${session.courseTitle}`,
@@ -204,6 +211,7 @@ export function createBookingService(deps: BookingDeps) {
     ...createScheduledPasses(deps),
     ...createBookingLookups(deps),
     ...createApproval(deps),
+    ...waitingLists.lookups,
 
     /** Applies for a session's place for someone: see `applying`. */
     async apply(ctx: Context, sessionId: string, input: ApplicationInput): Promise<Application> {
