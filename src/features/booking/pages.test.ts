@@ -90,7 +90,9 @@ describe('an admin’s places page', () => {
     const admin = await t.signIn('admin@norfolk.example.org')
     const url = `/sessions/${session}/places`
     expect(page((await admin.get(url)).body)('main').text()).toContain('No places have been allocated yet')
-    expect((await admin.submit(`${url}/propose`, {}, { from: url })).statusCode).toBe(303)
+    // Applications close on 27 January: allocating before then asks to be confirmed.
+    expect((await admin.submit(`${url}/propose`, {}, { from: url })).statusCode).toBe(200)
+    expect((await admin.submit(`${url}/propose`, { early: 'confirmed' }, { from: url })).statusCode).toBe(303)
     const proposed = page((await admin.get(url)).body)
     expect(proposed('main').text()).toContain('place 1 of 1: first applicant from the police')
     expect(proposed('button:contains("Confirm and tell everyone")').length).toBe(1)
@@ -115,7 +117,7 @@ describe('an admin’s places page', () => {
       { applicationId: other, to: 'allocated', reason: 'New in post' },
       { from: url },
     )
-    expect((await admin.submit(`${url}/confirm`, {}, { from: url })).statusCode).toBe(303)
+    expect((await admin.submit(`${url}/confirm`, { early: 'confirmed' }, { from: url })).statusCode).toBe(303)
     expect(await statusOf(other)).toBe('confirmed')
     expect(await statusOf(placed)).toBe('waiting')
     expect(page((await admin.get(url)).body)('main').text()).toContain('Reorder the waiting list')

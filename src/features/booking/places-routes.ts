@@ -75,15 +75,15 @@ export default async function placesRoutes(app: FastifyInstance, { services }: {
     field: string,
     work: (request: IdRequest, body: Body) => Promise<string | undefined>,
     done?: string,
-    ask?: (request: IdRequest, reply: FastifyReply) => Promise<FastifyReply | null>,
+    ask?: (request: IdRequest, reply: FastifyReply) => Promise<boolean>,
   ) {
     app.post<{ Params: { id: string }; Body: Body }>(
       path,
       { config: { access: admins } },
       async (request, reply) => {
         try {
-          const asked = ask ? await ask(request as IdRequest, reply) : null
-          if (asked) return asked
+          // A reply is thenable, so the step says only whether it answered.
+          if (ask && (await ask(request as IdRequest, reply))) return reply
           const notice = await work(request as IdRequest, request.body ?? {})
           if (notice) return placesPage(request as IdRequest, reply, [], notice)
           return reply.redirect(`/sessions/${request.params.id}/places${done ? `?done=${done}` : ''}`, 303)
@@ -116,14 +116,14 @@ export default async function placesRoutes(app: FastifyInstance, { services }: {
    * already made early needs no second warning.
    */
   function earlyStep(step: 'propose' | 'confirm') {
-    return async (request: IdRequest, reply: FastifyReply): Promise<FastifyReply | null> => {
-      if (text((request.body ?? {}).early) === 'confirmed') return null
+    return async (request: IdRequest, reply: FastifyReply): Promise<boolean> => {
+      if (text((request.body ?? {}).early) === 'confirmed') return false
       const { session, allocation, rules, closesAt, early } = await placesOf(request)
-      if (!early || (step === 'propose' && allocation.proposedAt) || session.status !== 'open') return null
+      if (!early || (step === 'propose' && allocation.proposedAt) || session.status !== 'open') return false
       const applicants = (await booking.applications(contextOf(request), session.id)).filter(
         (a) => a.status !== 'cancelled' && a.status !== 'withdrawn',
       ).length
-      return reply.view('booking/views/places-early.njk', {
+      reply.view('booking/views/places-early.njk', {
         title: step === 'propose' ? 'Allocate places before applications close?' : 'Confirm places before applications close?',
         session,
         step,
@@ -133,6 +133,7 @@ export default async function placesRoutes(app: FastifyInstance, { services }: {
         offerResponseHours: rules.offerResponseHours,
         backLink: `/sessions/${session.id}/places`,
       })
+      return true
     }
   }
 

@@ -8,6 +8,7 @@ import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 import { whereText } from './emails.ts'
 import { applicationFromForm, ownApplicationFromForm, statusNames } from './page-forms.ts'
+import { afterApplying } from './waiting-list.ts'
 
 type Body = Record<string, unknown>
 type IdRequest = FastifyRequest<{ Params: { id: string }; Body: Body }>
@@ -42,6 +43,7 @@ export default async function bookingRoutes(app: FastifyInstance, { services }: 
       self,
       forOthers,
       atBooking,
+      own: await booking.ownApplicationOn(ctx, session.id),
       values: { forWhom: self ? 'self' : 'other', ...values },
       errors: errorSummary(errors),
       fieldErrors: errorFor(errors),
@@ -70,7 +72,7 @@ export default async function bookingRoutes(app: FastifyInstance, { services }: 
             const parsed = ownApplicationFromForm(body, answers)
             return parsed.ok ? parsed.data : parsed.errors
           })
-          return reply.redirect(`/bookings/${application.id}`, 303)
+          return reply.redirect(afterApplying(application), 303)
         }
         const { self, atBooking } = await booking.applyingFor(ctx, request.params.id)
         const forOther = body.forWhom === 'other' || !self
@@ -83,7 +85,7 @@ export default async function bookingRoutes(app: FastifyInstance, { services }: 
         const parsed = applicationFromForm(body, personId, answers)
         if (!parsed.ok) return applyPage(request, reply, body, parsed.errors)
         const application = await booking.apply(ctx, request.params.id, parsed.data)
-        return reply.redirect(`/bookings/${application.id}`, 303)
+        return reply.redirect(afterApplying(application), 303)
       } catch (error) {
         const problems = problemsOf(error, 'sessionId')
         if (problems) return applyPage(request, reply, body, problems)
@@ -123,10 +125,14 @@ export default async function bookingRoutes(app: FastifyInstance, { services }: 
     })
   }
 
-  app.get<{ Params: { id: string } }>(
+  app.get<{ Params: { id: string }; Querystring: { joined?: string } }>(
     '/bookings/:id',
     { config: { access: 'signed-in' } },
-    (request, reply) => bookingPage(request as IdRequest, reply, 'booking', { backLink: '/bookings' }),
+    (request, reply) =>
+      bookingPage(request as unknown as IdRequest, reply, 'booking', {
+        backLink: '/bookings',
+        joined: request.query.joined === '1',
+      }),
   )
 
   app.post<{ Params: { id: string } }>(

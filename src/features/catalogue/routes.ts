@@ -20,7 +20,7 @@ const filterSchema = z.object({
 /** Where a session stands, in words a practitioner can act on. */
 function stateOf(session: CatalogueSession, leadWeeks: number, now: Date): string {
   if (session.status === 'full') return 'Full'
-  if (session.status === 'shortlisted') return 'Places have been allocated'
+  if (session.status === 'shortlisted') return 'Places have been allocated: apply to join the waiting list'
   const allocation = shortlistingTime(session, leadWeeks)
   return allocation > now
     ? `Applications close on ${londonDateText(allocation)}, and places are allocated then`
@@ -36,7 +36,10 @@ function describe(session: CatalogueSession, leadWeeks: number, now: Date) {
     time: `${londonTimeText(starts)} to ${londonTimeText(ends)}`,
     where: session.format === 'online' ? 'Online' : (session.venueName ?? 'In person'),
     state: stateOf(session, leadWeeks, now),
-    applying: session.status === 'open' && shortlistingTime(session, leadWeeks) > now,
+    // Once its places are allocated a session takes applications onto its waiting list until it starts.
+    applying:
+      (session.status === 'open' && shortlistingTime(session, leadWeeks) > now) ||
+      ((session.status === 'shortlisted' || session.status === 'full') && starts > now),
   }
 }
 
