@@ -225,7 +225,7 @@ export function placePassedOn(session: SessionDetails, from: Addressee, to: Addr
   }
 }
 
-export function joinedWaitingList(session: SessionDetails, to: Addressee, position: number | null): Letter {
+export function joinedWaitingList(session: SessionDetails, _to: Addressee, position: number | null): Letter {
   return {
     subject: `On the waiting list: ${session.courseTitle}`,
     lines: [

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { londonDateOf } from '#platform/clock.ts'
 import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, NotFoundError, ValidationError } from '#platform/errors.ts'
-import { londonDateOf } from '#platform/clock.ts'
 import { errorFor, errorSummary, formText as text } from '#platform/http/forms.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
@@ -49,7 +49,9 @@ export default async function placesRoutes(app: FastifyInstance, { services }: {
     const { session, allocation, closesAt, early } = await placesOf(request)
     const open =
       session.status === 'open' && !allocation.confirmedAt && session.startsAt > services.clock.now()
-    const taken = allocation.allocated.filter((a) => a.status === 'confirmed' || a.status === 'offered').length
+    const taken = allocation.allocated.filter(
+      (a) => a.status === 'confirmed' || a.status === 'offered',
+    ).length
     return reply.status(errors.length ? 400 : 200).view('booking/views/places.njk', {
       title: `Places on ${session.courseTitle}`,
       session,
@@ -117,14 +119,17 @@ export default async function placesRoutes(app: FastifyInstance, { services }: {
    */
   function earlyStep(step: 'propose' | 'confirm') {
     return async (request: IdRequest, reply: FastifyReply): Promise<boolean> => {
-      if (text((request.body ?? {}).early) === 'confirmed') return false
+      if (text(request.body?.early) === 'confirmed') return false
       const { session, allocation, rules, closesAt, early } = await placesOf(request)
       if (!early || (step === 'propose' && allocation.proposedAt) || session.status !== 'open') return false
       const applicants = (await booking.applications(contextOf(request), session.id)).filter(
         (a) => a.status !== 'cancelled' && a.status !== 'withdrawn',
       ).length
       reply.view('booking/views/places-early.njk', {
-        title: step === 'propose' ? 'Allocate places before applications close?' : 'Confirm places before applications close?',
+        title:
+          step === 'propose'
+            ? 'Allocate places before applications close?'
+            : 'Confirm places before applications close?',
         session,
         step,
         closesAt,

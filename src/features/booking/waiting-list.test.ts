@@ -60,7 +60,9 @@ describe('allocating before applications close', () => {
     const warning = page(asked.body)
     expect(warning('h1').text()).toBe('Allocate places before applications close?')
     // Norfolk 12c: applications close six weeks before the first day.
-    expect(warning('.govuk-warning-text').text()).toContain('Applications for this session close on 22 February 2027')
+    expect(warning('.govuk-warning-text').text()).toContain(
+      'Applications for this session close on 22 February 2027',
+    )
     expect(warning('main').text()).toContain('keeps taking applications until it starts')
     expect(warning('input[name="early"]').val()).toBe('confirmed')
     expect((await sessionOf(session)).shortlistProposedAt).toBeNull()
@@ -81,9 +83,11 @@ describe('allocating before applications close', () => {
 
     const confirmed = await admin.submit(`${url}/confirm`, { early: 'confirmed' }, { from: url })
     expect(confirmed.headers.location).toBe(`${url}?done=confirmed`)
-    const after = page((await admin.get(String(confirmed.headers.location))).body)
-    expect(after('.govuk-notification-banner--success').text()).toContain('Places confirmed and everyone told')
-    expect(after('#closing').text()).toContain('1 of 2 places is free')
+    const confirmedPage = page((await admin.get(String(confirmed.headers.location))).body)
+    expect(confirmedPage('.govuk-notification-banner--success').text()).toContain(
+      'Places confirmed and everyone told',
+    )
+    expect(confirmedPage('#closing').text()).toContain('1 of 2 places is free')
     expect((await applicationOf(applied)).status).toBe('confirmed')
   })
 
@@ -126,7 +130,10 @@ describe('applying after an early allocation', () => {
     const booking = page((await practitioner.get(location)).body)
     expect(booking('.govuk-notification-banner--success').text()).toContain('A place is offered to you')
     expect(
-      await w.mailAbout('practitioner@norfolk.example.org', 'A place is free: Waiting lists after allocation'),
+      await w.mailAbout(
+        'practitioner@norfolk.example.org',
+        'A place is free: Waiting lists after allocation',
+      ),
     ).toBeDefined()
   })
 
@@ -147,7 +154,9 @@ describe('applying after an early allocation', () => {
     )
     expect(booking('.govuk-summary-list').text()).toContain('On the waiting list, number 1')
     const again = page((await practitioner.get(`/sessions/${session}/apply`)).body)
-    expect(again('#your-application').text()).toContain('You are on the waiting list for this session, at number 1')
+    expect(again('#your-application').text()).toContain(
+      'You are on the waiting list for this session, at number 1',
+    )
     expect(again('button:contains("Join the waiting list")').length).toBe(0)
     expect(page((await practitioner.get('/bookings')).body)('main').text()).toContain(
       'On the waiting list, number 1',
