@@ -83,7 +83,14 @@ describe('booking a place, every page passing axe', () => {
     await page.goto(`${sessionPath}/places`)
     await expectAccessible(page)
     await page.getByRole('button', { name: 'Allocate places now' }).click()
+    // Before applications close, allocating says what it does and asks to be confirmed.
+    await expect
+      .poll(() => page.locator('h1').textContent())
+      .toBe('Allocate places before applications close?')
+    await expectAccessible(page)
+    await page.getByRole('button', { name: 'Allocate places now' }).click()
     await expect.poll(() => page.locator('caption').first().textContent()).toContain('With a place')
+    expect(await page.locator('.govuk-notification-banner').textContent()).toContain('Places allocated')
     expect(await page.locator('main').textContent()).toContain('place 1 of 24: first applicant from')
     await expectAccessible(page)
     // The register, before the session starts, and the form for a concern about a delegate.
