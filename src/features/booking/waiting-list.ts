@@ -13,7 +13,7 @@ import { createOfferer, waitingOrder } from './offers.ts'
 import { waitingList } from './places-queries.ts'
 import type { Application } from './queries.ts'
 import { applicationById } from './queries.ts'
-import { lockSession, renumberWaiting } from './shortlisting-queries.ts'
+import { renumberWaiting } from './shortlisting-queries.ts'
 
 /**
  * Whether applying for a session now means joining its waiting list: its places have been
@@ -48,7 +48,9 @@ export function createWaitingList(deps: BookingDeps) {
       applicationId: string,
       rules: PolicyRules,
     ): Promise<Application> {
-      await lockSession(sql, sessionId)
+      // The application's insert holds a key-share lock on the session, as another joining may:
+      // a no-key-update lock still queues joiners (and every FOR UPDATE) without deadlocking them.
+      await sql.query('SELECT 1 FROM sessions WHERE id = $1 FOR NO KEY UPDATE', [sessionId])
       const session = await sessionById(sql, sessionId)
       if (!session) throw new NotFoundError('Session')
       const now = clock.now()
