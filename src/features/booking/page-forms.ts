@@ -39,12 +39,12 @@ function parse<T>(
   body: Record<string, unknown>,
   extra: Record<string, unknown>,
 ): Parsed<T> {
+  // Every problem with the form is reported at once, the choice of dates among them.
   const otherDates = text(body.acceptsOtherDates)
-  if (otherDates !== 'yes' && otherDates !== 'no')
-    return {
-      ok: false,
-      errors: [{ field: 'acceptsOtherDates', text: 'Say whether another date of the course would do' }],
-    }
+  const datesProblem =
+    otherDates === 'yes' || otherDates === 'no'
+      ? []
+      : [{ field: 'acceptsOtherDates', text: 'Say whether another date of the course would do' }]
   const parsed = schema.safeParse({
     ...extra,
     managerEmail: text(body.managerEmail),
@@ -52,6 +52,7 @@ function parse<T>(
     acceptsOtherDates: otherDates === 'yes',
     accessNeeds: text(body.accessNeeds) || null,
   })
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) }
+  if (!parsed.success) return { ok: false, errors: [...datesProblem, ...fieldErrors(parsed.error)] }
+  if (datesProblem.length) return { ok: false, errors: datesProblem }
   return { ok: true, data: parsed.data }
 }

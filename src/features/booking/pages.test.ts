@@ -38,6 +38,8 @@ describe('applying on screen', () => {
     expect(wrong.statusCode).toBe(400)
     const errors = page(wrong.body)('.govuk-error-summary').text()
     expect(errors).toContain('Say whether another date of the course would do')
+    // Every problem at once: the dates choice and the manager's email together.
+    expect(errors).toContain('line manager’s email address in the correct format')
 
     const applied = await practitioner.post(`/sessions/${session}/apply`, {
       forWhom: 'self',
@@ -46,7 +48,12 @@ describe('applying on screen', () => {
     })
     expect(applied.statusCode).toBe(303)
     const bookingUrl = String(applied.headers.location)
-    expect(page((await practitioner.get(bookingUrl)).body)('main').text()).toContain('Applied')
+    const placePage = page((await practitioner.get(bookingUrl)).body)
+    expect(placePage('main').text()).toContain('Applied')
+    expect(placePage('.govuk-back-link').attr('href')).toBe('/bookings')
+    expect(page((await practitioner.get(`${bookingUrl}/cancel`)).body)('.govuk-back-link').attr('href')).toBe(
+      bookingUrl,
+    )
     const mine = page((await practitioner.get('/bookings')).body)
     expect(mine('main a').text()).toContain('Booking on screen')
     // A second application for the same session is refused on the page.

@@ -118,10 +118,11 @@ export default async function bookingRoutes(app: FastifyInstance, { services }: 
         (ctx.actor.roles.includes('admin') ||
           (ctx.actor.roles.includes('agency-lead') && ctx.actor.agencyIds.includes(place.agencyId))),
       values: {},
+      // A form about the place goes back to the place; the place's own page says otherwise.
+      backLink: `/bookings/${place.id}`,
       ...extra,
       errors: errorSummary(errors),
       fieldErrors: errorFor(errors),
-      backLink: `/bookings/${place.id}`,
     })
   }
 
