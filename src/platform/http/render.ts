@@ -18,7 +18,7 @@ export const rendering = fp(async (app: FastifyInstance, options: { views: Views
     const path = request.url.split('?')[0] ?? '/'
     return {
       auth: auth?.via === 'session' ? auth : null,
-      navigation: auth?.partnership ? navigationFor(auth.roles, path) : [],
+      navigation: auth?.partnership ? navigationFor(auth.roles, path, auth.partnership.slug) : [],
       canSwitchPartnership: (auth?.partnershipCount ?? 0) > 1,
       csrfToken,
       currentPath: path,

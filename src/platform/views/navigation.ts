@@ -31,8 +31,13 @@ const items: NavigationItem[] = [
   { href: '/account', text: 'Your account', access: 'signed-in' },
 ]
 
-export function navigationFor(roles: readonly Role[], currentPath: string) {
-  return items
+export function navigationFor(roles: readonly Role[], currentPath: string, partnershipSlug?: string) {
+  // Anyone signed in may look for training in their own partnership's public catalogue.
+  const findTraining: NavigationItem[] = partnershipSlug
+    ? [{ href: `/p/${partnershipSlug}/courses`, text: 'Find training', access: 'signed-in' }]
+    : []
+  const [home, ...rest] = items
+  return [...(home ? [home] : []), ...findTraining, ...rest]
     .filter((item) => item.access !== 'public' && allows(item.access, roles))
     .map((item) => ({
       href: item.href,
