@@ -1,5 +1,5 @@
 import { recordCharge } from '#features/charges/queries.ts'
-import { noShowChargePence } from '#features/charges/rules.ts'
+import { cancellationChargePence } from '#features/charges/rules.ts'
 import { rulesInForceOn } from '#features/policy/queries.ts'
 import type { Session } from '#features/sessions/queries.ts'
 import { sessionById } from '#features/sessions/queries.ts'
@@ -115,7 +115,7 @@ export function createPlaces(deps: BookingDeps) {
           const deadline = noticeDeadline(londonDateOf(session.startsAt), rules)
           const sufficientNotice = londonDateOf(now) <= deadline
           const chargePence =
-            heldPlace && !sufficientNotice ? noShowChargePence(holder, session.parts, rules) : 0
+            heldPlace && !sufficientNotice ? cancellationChargePence(holder, rules) : 0
           // The writes do not depend on each other, so they are sent together.
           const written = Promise.all([
             sql.auditAs(heldPlace ? 'booking.cancel' : 'application.withdraw'),
