@@ -10,12 +10,7 @@ export type ChargedAgency = { category: AgencyCategory; saferProgrammeMember: bo
 
 type ChargeRules = Pick<
   PolicyRules,
-  | 'fees'
-  | 'chargeBasis'
-  | 'dayFeePence'
-  | 'halfDayFeePence'
-  | 'fixedFeePence'
-  | 'cancellationCharges'
+  'fees' | 'chargeBasis' | 'dayFeePence' | 'halfDayFeePence' | 'fixedFeePence' | 'cancellationCharges'
 >
 
 const HOUR = 3_600_000

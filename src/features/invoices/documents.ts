@@ -99,7 +99,13 @@ function tableRows(invoice: Invoice): { cells: string[]; bold?: boolean }[] {
   return [
     { cells: ['Person', 'Course', 'Date', 'Reason', 'Amount'], bold: true },
     ...invoice.lines.map((l) => ({
-      cells: [l.personName, l.courseTitle, dateText(l.sessionDate), reasonNames[l.reason], money(l.amountPence)],
+      cells: [
+        l.personName,
+        l.courseTitle,
+        dateText(l.sessionDate),
+        reasonNames[l.reason],
+        money(l.amountPence),
+      ],
     })),
     { cells: ['', '', '', 'Total', money(invoice.totalPence)], bold: true },
   ]
@@ -175,7 +181,10 @@ export async function invoicePdf(invoice: Invoice, terms: InvoiceTerms, now: Dat
   if (terms.rules.paymentDetails) {
     doc.moveDown()
     doc.font('Helvetica-Bold').fontSize(11).text('How to pay', 50)
-    doc.font('Helvetica').fontSize(11).text(terms.rules.paymentDetails, 50, undefined, { width: tableRight - 50 })
+    doc
+      .font('Helvetica')
+      .fontSize(11)
+      .text(terms.rules.paymentDetails, 50, undefined, { width: tableRight - 50 })
   }
   doc.end()
   return done

@@ -1,12 +1,6 @@
 import { z } from 'zod'
 import { calendarDate } from '#platform/http/forms.ts'
-import {
-  certificateRules,
-  chargeBases,
-  jurisdictions,
-  noticeBases,
-  policyRulesSchema,
-} from './policy.ts'
+import { certificateRules, chargeBases, jurisdictions, noticeBases, policyRulesSchema } from './policy.ts'
 
 const isoDate = calendarDate('Enter a real date, in the format YYYY-MM-DD')
 

@@ -195,7 +195,13 @@ export const defaultPolicy: PolicyRules = {
 
 /** No fee for a place and no cancellation charge, for partnerships whose documents name none. */
 const noCharges = {
-  fees: { fundingPartnerPence: 0, statutoryPence: 0, privatePence: 0, voluntarySaferProgrammePence: 0, voluntaryPence: 0 },
+  fees: {
+    fundingPartnerPence: 0,
+    statutoryPence: 0,
+    privatePence: 0,
+    voluntarySaferProgrammePence: 0,
+    voluntaryPence: 0,
+  },
   cancellationCharges: {
     fundingPartnerPence: 0,
     statutoryPence: 0,
@@ -251,7 +257,12 @@ export const policyPresets: Record<
   },
   // South Gloucestershire SCB framework 2016: three-month follow-up with telephone calls to
   // a random sample; refresher evidence every three years. It names no fees.
-  'south-gloucestershire': { ...defaultPolicy, ...noCharges, followUpDelayMonths: 3, telephoneSampleSize: 10 },
+  'south-gloucestershire': {
+    ...defaultPolicy,
+    ...noCharges,
+    followUpDelayMonths: 3,
+    telephoneSampleSize: 10,
+  },
   // Jersey SPB framework 2023: Jersey's own bank holidays. It names no fees.
   jersey: { ...defaultPolicy, ...noCharges, jurisdiction: 'jersey' },
   // Shropshire SCP strategy 2023-26: three tiers, equal access to learning, training free to
