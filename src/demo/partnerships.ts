@@ -17,6 +17,31 @@ export type DemoPartnership = {
   policy: PolicyRules
 }
 
+const numberWords = [
+  'One',
+  'Two',
+  'Three',
+  'Four',
+  'Five',
+  'Six',
+  'Seven',
+  'Eight',
+  'Nine',
+  'Ten',
+  'Eleven',
+  'Twelve',
+]
+
+/**
+ * The title of a partnership's follow-up questionnaire, from its policy's follow-up interval:
+ * "Three months on" (South Gloucestershire's seed) or "Four months on" (North Somerset's).
+ */
+export function followUpTitle(policy: Pick<PolicyRules, 'followUpDelayMonths'>): string {
+  const months = policy.followUpDelayMonths
+  if (months === 1) return 'One month on'
+  return `${numberWords[months - 1] ?? String(months)} months on`
+}
+
 /** The five partnerships of the seed documents. */
 export const demoPartnerships: DemoPartnership[] = [
   {

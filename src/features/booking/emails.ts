@@ -2,6 +2,7 @@ import { whenText } from '#features/sessions/messages.ts'
 import type { Session } from '#features/sessions/queries.ts'
 import { calendarInvitation } from '#platform/calendar/ics.ts'
 import { londonDateText, londonTimeText } from '#platform/clock.ts'
+import type { Context } from '#platform/context.ts'
 import type { Sql } from '#platform/db/database.ts'
 import type { Email } from '#platform/mail/outbox.ts'
 import { enqueueEmailsAtCommit } from '#platform/mail/outbox.ts'
@@ -17,7 +18,27 @@ export const addressee = (h: Addressee): Addressee => ({
   managerEmail: h.managerEmail,
 })
 
-type Letter = { subject: string; lines: string[]; attachments?: Email['attachments'] }
+/**
+ * A letter about someone's place, written twice: to the person, in the second person, and to
+ * their line manager, about their member of staff. The attachments (a calendar invitation)
+ * go to the person only.
+ */
+export type Letter = {
+  subject: string
+  toPerson: string[]
+  toManager: string[]
+  attachments?: Email['attachments']
+}
+
+/** Who acted on a place or an application: the person, their agency lead, or the partnership (an admin or a job). */
+export type ActedBy = 'person' | 'lead' | 'partnership'
+
+/** Who is acting on someone's place, from the actor and the person's sign-in. */
+export function actedBy(ctx: Context, person: { userId: string | null }): ActedBy {
+  if (ctx.actor.userId !== null && person.userId === ctx.actor.userId) return 'person'
+  if (ctx.actor.roles.includes('admin') || ctx.actor.userId === null) return 'partnership'
+  return 'lead'
+}
 
 type SessionDetails = Pick<Session, 'id' | 'courseTitle' | 'parts' | 'format' | 'venue' | 'joiningUrl'>
 
@@ -35,7 +56,7 @@ export async function tellPersonAndManager(
   const toPerson: Email = {
     to: to.email,
     subject: letter.subject,
-    text: [`Dear ${to.name},`, '', ...letter.lines].join('\n'),
+    text: [`Dear ${to.name},`, '', ...letter.toPerson].join('\n'),
     attachments: letter.attachments,
   }
   if (to.managerEmail.toLowerCase() === to.email.toLowerCase()) {
@@ -50,9 +71,9 @@ export async function tellPersonAndManager(
       text: [
         'Hello,',
         '',
-        `You are named as ${to.name}’s line manager. This is what we have sent them:`,
+        ...letter.toManager,
         '',
-        ...letter.lines,
+        `You are receiving this as ${to.name}’s line manager. We have written to ${to.name} too.`,
       ].join('\n'),
     },
   ])
@@ -111,19 +132,24 @@ export function placeConfirmed(
   bookingUrl: string,
   now: Date,
 ): Letter {
+  const details = ['', whenText(session), '', ...whereText(session)]
   return {
     subject: `Place confirmed: ${session.courseTitle}`,
-    lines: [
-      `${to.name} has a place on ${session.courseTitle}:`,
-      '',
-      whenText(session),
-      '',
-      ...whereText(session),
+    toPerson: [
+      `You have a place on ${session.courseTitle}:`,
+      ...details,
       '',
       'A calendar invitation is attached.',
       '',
-      `If they cannot come, cancel the place or name a colleague from the same agency to go instead: ${bookingUrl}`,
-      'A place cancelled at short notice may be charged.',
+      `If you cannot come, cancel your place or name a colleague from your agency to go instead: ${bookingUrl}`,
+      'A place cancelled at short notice, or not attended, may be charged to your agency.',
+    ],
+    toManager: [
+      `${to.name} has a place on ${session.courseTitle}:`,
+      ...details,
+      '',
+      `If ${to.name} cannot come, they or their agency lead can cancel the place or name a colleague from the same agency to go instead.`,
+      'A place cancelled at short notice, or not attended, may be charged to the agency.',
     ],
     attachments: [invitation(session, to, organiser, now)],
   }
@@ -135,32 +161,40 @@ export function notSuccessful(
   position: number | null,
   otherDates: { startsAt: Date }[],
 ): Letter {
+  const date = londonDateText(session.parts[0]?.startsAt ?? new Date(0))
+  const others = otherDates.length
+    ? ['', 'Other dates of this course:', ...otherDates.map((d) => `- ${londonDateText(d.startsAt)}`)]
+    : []
+  const why = 'Places are shared to give each session a mix of sectors and agencies.'
   return {
     subject: `No place this time: ${session.courseTitle}`,
-    lines: [
-      `We could not give ${to.name} a place on ${session.courseTitle} on ${londonDateText(session.parts[0]?.startsAt ?? new Date())}.`,
-      'Places are shared to give each session a mix of sectors and agencies.',
+    toPerson: [
+      `We could not give you a place on ${session.courseTitle} on ${date}.`,
+      why,
       '',
       position
-        ? `${to.name} is number ${position} on the waiting list. If a place comes free we will offer it by email.`
-        : `${to.name} is on the waiting list. If a place comes free we will offer it by email.`,
-      ...(otherDates.length
-        ? ['', 'Other dates of this course:', ...otherDates.map((d) => `- ${londonDateText(d.startsAt)}`)]
-        : []),
+        ? `You are number ${position} on the waiting list. If a place comes free we will offer it to you by email.`
+        : 'You are on the waiting list. If a place comes free we will offer it to you by email.',
+      ...others,
+    ],
+    toManager: [
+      `We could not give ${to.name} a place on ${session.courseTitle} on ${date}.`,
+      why,
+      '',
+      position
+        ? `${to.name} is number ${position} on the waiting list. If a place comes free we will offer it to them by email.`
+        : `${to.name} is on the waiting list. If a place comes free we will offer it to them by email.`,
+      ...others,
     ],
   }
 }
 
 export function reminder(session: SessionDetails, to: Addressee): Letter {
+  const details = ['', whenText(session), '', ...whereText(session)]
   return {
     subject: `Reminder: ${session.courseTitle}`,
-    lines: [
-      `A reminder that ${to.name} has a place on ${session.courseTitle}:`,
-      '',
-      whenText(session),
-      '',
-      ...whereText(session),
-    ],
+    toPerson: [`A reminder that you have a place on ${session.courseTitle}:`, ...details],
+    toManager: [`A reminder that ${to.name} has a place on ${session.courseTitle}:`, ...details],
   }
 }
 
@@ -170,58 +204,115 @@ export function placeOffered(
   expiresAt: Date,
   acceptUrl: string,
 ): Letter {
+  const by = `${londonTimeText(expiresAt)} on ${londonDateText(expiresAt)}`
   return {
     subject: `A place is free: ${session.courseTitle}`,
-    lines: [
-      `A place has come free on ${session.courseTitle} for ${to.name}:`,
+    toPerson: [
+      `A place has come free for you on ${session.courseTitle}:`,
       '',
       whenText(session),
       '',
-      `Accept it by ${londonTimeText(expiresAt)} on ${londonDateText(expiresAt)}, or it will be offered to the next person on the waiting list:`,
+      `Accept it by ${by}, or it will be offered to the next person on the waiting list:`,
       acceptUrl,
+    ],
+    toManager: [
+      `A place has come free for ${to.name} on ${session.courseTitle}:`,
+      '',
+      whenText(session),
+      '',
+      `${to.name} has until ${by} to accept it, or it will be offered to the next person on the waiting list.`,
     ],
   }
 }
 
 export function offerLapsed(session: SessionDetails, to: Addressee): Letter {
+  const next = 'so it has been offered to the next person on the waiting list.'
   return {
     subject: `Offer passed on: ${session.courseTitle}`,
-    lines: [
-      `The place offered to ${to.name} on ${session.courseTitle} was not accepted in time, so it has been offered to the next person on the waiting list.`,
+    toPerson: [`The place offered to you on ${session.courseTitle} was not accepted in time, ${next}`],
+    toManager: [
+      `The place offered to ${to.name} on ${session.courseTitle} was not accepted in time, ${next}`,
     ],
+  }
+}
+
+/** "You have cancelled your place", "Your agency lead has withdrawn your application", and so on. */
+function ended(what: 'place' | 'application', course: string, by: ActedBy, name: string | null): string {
+  const verb = what === 'place' ? 'cancelled' : 'withdrawn'
+  const whose = name === null ? 'your' : by === 'person' ? 'their' : `${name}’s`
+  const thing = what === 'place' ? `${whose} place on ${course}` : `${whose} application for ${course}`
+  switch (by) {
+    case 'person':
+      return name === null ? `You have ${verb} ${thing}:` : `${name} has ${verb} ${thing}:`
+    case 'lead':
+      return name === null
+        ? `Your agency lead has ${verb} ${thing}:`
+        : `${name}’s agency lead has ${verb} ${what === 'place' ? `the place on ${course}` : `the application for ${course}`}:`
+    case 'partnership':
+      return `The partnership’s training team has ${verb} ${thing}:`
   }
 }
 
 export function cancellationReceived(
   session: SessionDetails,
   to: Addressee,
-  outcome: { heldPlace: boolean; sufficientNotice: boolean; chargePence: number; deadline: string },
+  outcome: {
+    heldPlace: boolean
+    sufficientNotice: boolean
+    chargePence: number
+    deadline: string
+    by: ActedBy
+  },
 ): Letter {
-  const charge = !outcome.heldPlace
-    ? 'There is no charge: no place had been given.'
-    : outcome.chargePence > 0
-      ? `It came after ${londonDateText(new Date(`${outcome.deadline}T12:00:00Z`))}, the last day to cancel without charge, so the agency will be charged ${money(outcome.chargePence)}.`
-      : 'There is no charge.'
+  const what = outcome.heldPlace ? 'place' : 'application'
+  const charge = (agency: string) =>
+    !outcome.heldPlace
+      ? 'There is no charge: no place had been given.'
+      : outcome.chargePence > 0
+        ? `It came after ${londonDateText(new Date(`${outcome.deadline}T12:00:00Z`))}, the last day to cancel without charge, so ${agency} will be charged a cancellation charge of ${money(outcome.chargePence)}.`
+        : 'There is no charge.'
   return {
-    subject: `Cancelled: ${to.name} on ${session.courseTitle}`,
-    lines: [
-      `We have ${outcome.heldPlace ? 'cancelled the place' : 'withdrawn the application'} of ${to.name} on ${session.courseTitle}:`,
+    subject: `${outcome.heldPlace ? 'Place cancelled' : 'Application withdrawn'}: ${session.courseTitle}`,
+    toPerson: [
+      ended(what, session.courseTitle, outcome.by, null),
       '',
       whenText(session),
       '',
-      charge,
+      charge('your agency'),
+    ],
+    toManager: [
+      ended(what, session.courseTitle, outcome.by, to.name),
+      '',
+      whenText(session),
+      '',
+      charge('the agency'),
     ],
   }
 }
 
-export function placePassedOn(session: SessionDetails, from: Addressee, to: Addressee): Letter {
+export function placePassedOn(
+  session: SessionDetails,
+  from: Addressee,
+  to: Addressee,
+  by: ActedBy = 'partnership',
+): Letter {
+  const who = (name: string | null) =>
+    by === 'person'
+      ? name === null
+        ? 'You have passed your place'
+        : `${name} has passed their place`
+      : by === 'lead'
+        ? name === null
+          ? 'Your agency lead has passed your place'
+          : `${name}’s agency lead has passed their place`
+        : name === null
+          ? 'The partnership’s training team has passed your place'
+          : `The partnership’s training team has passed ${name}’s place`
+  const rest = `on ${session.courseTitle} to ${to.name}, from the same agency. There is no charge.`
   return {
     subject: `Place passed on: ${session.courseTitle}`,
-    lines: [
-      `${from.name}’s place on ${session.courseTitle} has passed to ${to.name}, from the same agency. There is no charge.`,
-      '',
-      whenText(session),
-    ],
+    toPerson: [`${who(null)} ${rest}`, '', whenText(session)],
+    toManager: [`${who(from.name)} ${rest}`, '', whenText(session)],
   }
 }
 

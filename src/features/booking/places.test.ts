@@ -86,8 +86,8 @@ describe('cancelling', () => {
       ),
     )
     expect(charges).toEqual([{ reason: 'late_cancellation', amount_pence: 10_000 }])
-    const told = await w.mailAbout(await w.emailOf(late), 'Cancelled:')
-    expect(told?.text_body).toContain('the agency will be charged £100')
+    const told = await w.mailAbout(await w.emailOf(late), 'Place cancelled:')
+    expect(told?.text_body).toContain('your agency will be charged a cancellation charge of £100')
   })
 
   it('is refused once the session has started, and to someone with no say over the place', async () => {

@@ -1,5 +1,5 @@
 import { recordCharge } from '#features/charges/queries.ts'
-import { noShowChargePence } from '#features/charges/rules.ts'
+import { cancellationChargePence } from '#features/charges/rules.ts'
 import { rulesInForceOn } from '#features/policy/queries.ts'
 import type { Session } from '#features/sessions/queries.ts'
 import { sessionById } from '#features/sessions/queries.ts'
@@ -13,6 +13,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#
 import type { BookingDeps } from './deps.ts'
 import { mayActFor, organiserOf } from './deps.ts'
 import {
+  actedBy,
   addressee,
   cancellationReceived,
   placeConfirmed,
@@ -115,8 +116,7 @@ export function createPlaces(deps: BookingDeps) {
           const heldPlace = holder.status === 'confirmed'
           const deadline = noticeDeadline(londonDateOf(session.startsAt), rules)
           const sufficientNotice = londonDateOf(now) <= deadline
-          const chargePence =
-            heldPlace && !sufficientNotice ? noShowChargePence(holder, session.parts, rules) : 0
+          const chargePence = heldPlace && !sufficientNotice ? cancellationChargePence(holder, rules) : 0
           // The writes do not depend on each other, so they are sent together.
           const written = Promise.all([
             sql.auditAs(heldPlace ? 'booking.cancel' : 'application.withdraw'),
@@ -148,6 +148,7 @@ export function createPlaces(deps: BookingDeps) {
                 sufficientNotice,
                 chargePence,
                 deadline,
+                by: actedBy(ctx, holder),
               }),
             ),
           ])
@@ -289,7 +290,7 @@ export function createPlaces(deps: BookingDeps) {
               sql,
               ctx.partnership.id,
               addressee(holder),
-              placePassedOn(session, addressee(holder), incoming),
+              placePassedOn(session, addressee(holder), incoming, actedBy(ctx, holder)),
             )
             await tellPersonAndManager(
               sql,

@@ -11,7 +11,7 @@ export type ChargeFacts = {
   chargedOn: string
 }
 
-/** Records a charge once per booking and reason; a charge of nothing is not recorded. */
+/** Records a booking's charge unless it already has one; a charge of nothing is not recorded. */
 export async function recordCharge(
   sql: Sql,
   charge: ChargeFacts & { reason: ChargeReason; amountPence: number },
@@ -19,7 +19,7 @@ export async function recordCharge(
   if (charge.amountPence <= 0) return
   await sql.query(
     `INSERT INTO charges (partnership_id, agency_id, person_id, session_id, application_id, reason, amount_pence, charged_on)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (application_id, reason) DO NOTHING`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
     [
       charge.partnershipId,
       charge.agencyId,

@@ -10,14 +10,7 @@ export type ChargedAgency = { category: AgencyCategory; saferProgrammeMember: bo
 
 type ChargeRules = Pick<
   PolicyRules,
-  | 'fees'
-  | 'chargeBasis'
-  | 'dayFeePence'
-  | 'halfDayFeePence'
-  | 'fixedFeePence'
-  | 'noShowCharge'
-  | 'noShowFixedPence'
-  | 'chargeFundingPartnersForNoShow'
+  'fees' | 'chargeBasis' | 'dayFeePence' | 'halfDayFeePence' | 'fixedFeePence' | 'cancellationCharges'
 >
 
 const HOUR = 3_600_000
@@ -51,19 +44,14 @@ export function placeChargePence(agency: ChargedAgency, parts: readonly Part[], 
 }
 
 /**
- * What not coming costs, or cancelling without enough notice: the place's charge, a fixed
- * sum, or nothing. A fixed sum reaches funding partners only where the policy says so (North
- * Somerset charges them too).
+ * What cancelling without enough notice, or not coming, costs the agency: the cancellation
+ * charge for its category, in place of the fee for the place. Norfolk 12d: "a cancellation
+ * charge will be payable" for either, funding partners included; North Somerset: "All pay the
+ * cancellation fee if they fail to attend."
  */
-export function noShowChargePence(agency: ChargedAgency, parts: readonly Part[], rules: ChargeRules): number {
-  switch (rules.noShowCharge) {
-    case 'none':
-      return 0
-    case 'full_fee':
-      return placeChargePence(agency, parts, rules)
-    case 'fixed':
-      return agency.category === 'funding_partner' && !rules.chargeFundingPartnersForNoShow
-        ? 0
-        : rules.noShowFixedPence
-  }
+export function cancellationChargePence(
+  agency: ChargedAgency,
+  rules: Pick<PolicyRules, 'cancellationCharges'>,
+): number {
+  return placeFeePence(agency, { fees: rules.cancellationCharges })
 }

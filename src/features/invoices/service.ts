@@ -1,5 +1,7 @@
 import { chargeById, chargesToInvoice, waiveCharge } from '#features/charges/queries.ts'
+import { rulesInForceOn } from '#features/policy/queries.ts'
 import type { Clock } from '#platform/clock.ts'
+import { londonDateOf } from '#platform/clock.ts'
 import type { Context } from '#platform/context.ts'
 import { requireRole, scopeOf } from '#platform/context.ts'
 import type { Database } from '#platform/db/database.ts'
@@ -8,6 +10,7 @@ import { ConflictError, NotFoundError, ValidationError } from '#platform/errors.
 import { isCalendarDate as isDate } from '#platform/http/forms.ts'
 import { enqueueEmail } from '#platform/mail/outbox.ts'
 import { money } from '#platform/views/nunjucks.ts'
+import type { InvoiceTerms } from './documents.ts'
 import { invoiceCsv, invoicePdf, invoiceTitle } from './documents.ts'
 import type { Invoice } from './queries.ts'
 import { insertInvoice, invoiceById, invoicesList, takeNumber } from './queries.ts'
@@ -20,9 +23,15 @@ import { insertInvoice, invoiceById, invoicesList, takeNumber } from './queries.
 export function createInvoiceService(deps: { db: Database; clock: Clock; mailQueued?: () => void }) {
   const { db, clock } = deps
 
+  /** The policy's invoice terms in force on the day the invoice was issued. */
+  async function termsOf(ctx: Context, invoice: Invoice): Promise<InvoiceTerms> {
+    const rules = await db.tenant(scopeOf(ctx), (sql) => rulesInForceOn(sql, londonDateOf(invoice.issuedAt)))
+    return { partnership: ctx.partnership.name, rules }
+  }
+
   async function send(ctx: Context, invoice: Invoice, to: string | null) {
     if (!to) return
-    const pdf = await invoicePdf(invoice, ctx.partnership.name, clock.now())
+    const pdf = await invoicePdf(invoice, await termsOf(ctx, invoice), clock.now())
     await db.tenant(scopeOf(ctx), (sql) =>
       enqueueEmail(sql, ctx.partnership.id, {
         to,
@@ -66,7 +75,7 @@ export function createInvoiceService(deps: { db: Database; clock: Clock; mailQue
 
     async pdf(ctx: Context, id: string): Promise<{ invoice: Invoice; pdf: Buffer }> {
       const invoice = await this.invoice(ctx, id)
-      return { invoice, pdf: await invoicePdf(invoice, ctx.partnership.name, clock.now()) }
+      return { invoice, pdf: await invoicePdf(invoice, await termsOf(ctx, invoice), clock.now()) }
     },
 
     /** Issues an agency's invoice for a period. With no charges to invoice, nothing is issued and no number used. */

@@ -1,13 +1,6 @@
 import { z } from 'zod'
 import { calendarDate } from '#platform/http/forms.ts'
-import {
-  certificateRules,
-  chargeBases,
-  jurisdictions,
-  noShowCharges,
-  noticeBases,
-  policyRulesSchema,
-} from './policy.ts'
+import { certificateRules, chargeBases, jurisdictions, noticeBases, policyRulesSchema } from './policy.ts'
 
 const isoDate = calendarDate('Enter a real date, in the format YYYY-MM-DD')
 
@@ -28,9 +21,10 @@ export const policyChangeSchema = z
     fixedFeePence: policyRulesSchema.shape.fixedFeePence.optional(),
     noShowsBeforeApproval: policyRulesSchema.shape.noShowsBeforeApproval.optional(),
     noShowWindowMonths: policyRulesSchema.shape.noShowWindowMonths.optional(),
-    noShowCharge: policyRulesSchema.shape.noShowCharge.optional(),
-    noShowFixedPence: policyRulesSchema.shape.noShowFixedPence.optional(),
-    chargeFundingPartnersForNoShow: z.boolean().optional(),
+    cancellationCharges: policyRulesSchema.shape.cancellationCharges.partial().strict().optional(),
+    postalAddress: policyRulesSchema.shape.postalAddress.optional(),
+    paymentDetails: policyRulesSchema.shape.paymentDetails.optional(),
+    invoicePaymentTermsDays: policyRulesSchema.shape.invoicePaymentTermsDays.optional(),
     certificateRule: policyRulesSchema.shape.certificateRule.optional(),
     followUpDelayMonths: policyRulesSchema.shape.followUpDelayMonths.optional(),
     telephoneSampleSize: policyRulesSchema.shape.telephoneSampleSize.optional(),
@@ -99,9 +93,30 @@ export const policyForm = z
       'Enter how many no-shows lead to approval as a whole number, like 2, or 0',
     ),
     noShowWindowMonths: wholeNumber('Enter the months as a whole number, like 12'),
-    noShowCharge: z.enum(noShowCharges, { message: 'Select how non-attendance is charged' }),
-    noShowFixedPence: pounds('Enter the fixed charge for non-attendance in pounds, like 50.00'),
-    chargeFundingPartnersForNoShow: yesNo,
+    'cancellationCharges.fundingPartnerPence': pounds(
+      'Enter the cancellation charge for funding partners in pounds, like 0 or 50.00',
+    ),
+    'cancellationCharges.statutoryPence': pounds(
+      'Enter the cancellation charge for statutory agencies in pounds, like 0 or 50.00',
+    ),
+    'cancellationCharges.privatePence': pounds(
+      'Enter the cancellation charge for private agencies in pounds, like 50.00',
+    ),
+    'cancellationCharges.voluntarySaferProgrammePence': pounds(
+      'Enter the cancellation charge for Safer Programme members in pounds, like 40.00',
+    ),
+    'cancellationCharges.voluntaryPence': pounds(
+      'Enter the cancellation charge for other voluntary agencies in pounds, like 50.00',
+    ),
+    postalAddress: z
+      .string()
+      .trim()
+      .max(500, { message: 'The postal address must be 500 characters or fewer' }),
+    paymentDetails: z
+      .string()
+      .trim()
+      .max(1000, { message: 'The payment details must be 1,000 characters or fewer' }),
+    invoicePaymentTermsDays: wholeNumber('Enter the days allowed to pay as a whole number, like 30'),
     certificateRule: z.enum(certificateRules, { message: 'Select when a certificate is issued' }),
     followUpDelayMonths: wholeNumber('Enter the follow-up delay as a whole number of months, like 3'),
     telephoneSampleSize: wholeNumber('Enter the sample size as a whole number, like 10'),
@@ -150,9 +165,16 @@ export const policyForm = z
       fixedFeePence: form.fixedFeePence,
       noShowsBeforeApproval: form.noShowsBeforeApproval,
       noShowWindowMonths: form.noShowWindowMonths,
-      noShowCharge: form.noShowCharge,
-      noShowFixedPence: form.noShowFixedPence,
-      chargeFundingPartnersForNoShow: form.chargeFundingPartnersForNoShow,
+      cancellationCharges: {
+        fundingPartnerPence: form['cancellationCharges.fundingPartnerPence'],
+        statutoryPence: form['cancellationCharges.statutoryPence'],
+        privatePence: form['cancellationCharges.privatePence'],
+        voluntarySaferProgrammePence: form['cancellationCharges.voluntarySaferProgrammePence'],
+        voluntaryPence: form['cancellationCharges.voluntaryPence'],
+      },
+      postalAddress: form.postalAddress,
+      paymentDetails: form.paymentDetails,
+      invoicePaymentTermsDays: form.invoicePaymentTermsDays,
       certificateRule: form.certificateRule,
       followUpDelayMonths: form.followUpDelayMonths,
       telephoneSampleSize: form.telephoneSampleSize,

@@ -21,7 +21,6 @@ export const jurisdictionNames: Record<Jurisdiction, string> = {
 
 export const certificateRules = ['attendance_and_evaluation', 'attendance_only'] as const
 export const noticeBases = ['working', 'calendar'] as const
-export const noShowCharges = ['full_fee', 'fixed', 'none'] as const
 export const chargeBases = ['per_place', 'per_day', 'fixed'] as const
 
 const pence = z
@@ -29,6 +28,21 @@ const pence = z
   .int({ message: 'Enter a whole number of pence' })
   .min(0, { message: 'A fee cannot be negative' })
   .max(1_000_000, { message: 'A fee must be £10,000 or less' })
+
+/** An amount for each category of agency, in pence. */
+const categoryAmounts = z.object({
+  fundingPartnerPence: pence,
+  statutoryPence: pence,
+  privatePence: pence,
+  voluntarySaferProgrammePence: pence,
+  voluntaryPence: pence,
+})
+
+const text = (max: number, label: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, { message: `${label} must be ${max.toLocaleString('en-GB')} characters or fewer` })
 
 /**
  * A partnership's rules, as data. Every later feature reads its rules from here and nowhere
@@ -62,13 +76,7 @@ export const policyRulesSchema = z.object({
     .int({ message: 'Enter a whole number of days' })
     .min(0, { message: 'The reminder cannot be sent after the course starts' })
     .max(30, { message: 'The reminder must be sent 30 days or fewer before the course' }),
-  fees: z.object({
-    fundingPartnerPence: pence,
-    statutoryPence: pence,
-    privatePence: pence,
-    voluntarySaferProgrammePence: pence,
-    voluntaryPence: pence,
-  }),
+  fees: categoryAmounts,
   // What a place costs an agency whose category is charged: its category's fee per place; a
   // fee per day and half day of the course (North Somerset: £75 and £50); or a fixed sum.
   chargeBasis: z.enum(chargeBases, { message: 'Select how a place is charged' }),
@@ -87,10 +95,10 @@ export const policyRulesSchema = z.object({
     .int({ message: 'Enter a whole number of months' })
     .min(1, { message: 'Count no-shows over at least 1 month' })
     .max(60, { message: 'Count no-shows over 60 months or fewer' }),
-  noShowCharge: z.enum(noShowCharges, { message: 'Select how non-attendance is charged' }),
-  noShowFixedPence: pence,
-  // North Somerset charges funded partners for non-attendance too.
-  chargeFundingPartnersForNoShow: z.boolean(),
+  // Norfolk 12d: a cancellation charge, separate from the fee for a place, for cancelling without
+  // enough notice or failing to attend; set per category, funding partners included (North
+  // Somerset: "All pay the cancellation fee if they fail to attend").
+  cancellationCharges: categoryAmounts,
   certificateRule: z.enum(certificateRules, { message: 'Select when a certificate is issued' }),
   followUpDelayMonths: z
     .number({ message: 'Enter the follow-up delay in months' })
@@ -118,6 +126,18 @@ export const policyRulesSchema = z.object({
     .min(0.5, { message: 'Capacity must be at least half a day a week' })
     .max(7, { message: 'Capacity must be 7 days a week or fewer' })
     .multipleOf(0.5, { message: 'Enter capacity in half days, like 2 or 2.5' }),
+  // What an invoice says besides its charges: the partnership's postal address, how to pay,
+  // and the days allowed to pay, from which its due date follows.
+  postalAddress: text(500, 'The postal address'),
+  paymentDetails: text(1000, 'The payment details'),
+  invoicePaymentTermsDays: z
+    .number({ message: 'Enter the days allowed to pay an invoice' })
+    .int({ message: 'Enter a whole number of days' })
+    .min(0, { message: 'The days allowed to pay cannot be negative' })
+    .max(365, { message: 'The days allowed to pay must be 365 or fewer' }),
+  // Values a preset had to assume, which the partnership's own documents do not give: shown
+  // as a warning on the policy page until an admin confirms them. Empty once confirmed.
+  exampleValues: text(1000, 'The note on example values'),
   tiers: z
     .array(
       z
@@ -153,27 +173,69 @@ export const defaultPolicy: PolicyRules = {
   fixedFeePence: 0,
   noShowsBeforeApproval: 0,
   noShowWindowMonths: 12,
-  noShowCharge: 'full_fee',
-  noShowFixedPence: 0,
-  chargeFundingPartnersForNoShow: false,
+  cancellationCharges: {
+    fundingPartnerPence: 0,
+    statutoryPence: 0,
+    privatePence: 10_000,
+    voluntarySaferProgrammePence: 4_000,
+    voluntaryPence: 5_000,
+  },
   certificateRule: 'attendance_and_evaluation',
   followUpDelayMonths: 3,
   telephoneSampleSize: 10,
   refresherIntervalYears: 3,
   financialYearStartMonth: 4,
   capacityDaysPerWeek: 2,
+  postalAddress: '',
+  paymentDetails: '',
+  invoicePaymentTermsDays: 30,
+  exampleValues: '',
   tiers: [],
 }
+
+/** No fee for a place and no cancellation charge, for partnerships whose documents name none. */
+const noCharges = {
+  fees: {
+    fundingPartnerPence: 0,
+    statutoryPence: 0,
+    privatePence: 0,
+    voluntarySaferProgrammePence: 0,
+    voluntaryPence: 0,
+  },
+  cancellationCharges: {
+    fundingPartnerPence: 0,
+    statutoryPence: 0,
+    privatePence: 0,
+    voluntarySaferProgrammePence: 0,
+    voluntaryPence: 0,
+  },
+} satisfies Partial<PolicyRules>
 
 /** The five partnerships of the seed documents, with the rules their documents state. */
 export const policyPresets: Record<
   'norfolk' | 'north-somerset' | 'south-gloucestershire' | 'jersey' | 'shropshire',
   PolicyRules
 > = {
-  // Norfolk SCP strategy 2024, section 12.
-  norfolk: { ...defaultPolicy },
-  // North Somerset SCB strategy 2017: partners subsidised, others pay; non-attendance is charged
-  // even to funded partners; impact questionnaires four months on; two days a week.
+  // Norfolk SCP strategy 2024, section 12: free to funding agencies, £100 private, £40 Safer
+  // Programme, £50 other VCS (12d); "a cancellation charge will be payable" for cancelling
+  // with less than seven working days' notice or failing to attend, not waived for funding
+  // partners, reviewed yearly. The strategy does not say how much, so the amounts are examples.
+  norfolk: {
+    ...defaultPolicy,
+    cancellationCharges: {
+      fundingPartnerPence: 5_000,
+      statutoryPence: 5_000,
+      privatePence: 10_000,
+      voluntarySaferProgrammePence: 4_000,
+      voluntaryPence: 5_000,
+    },
+    exampleValues:
+      'The cancellation charges (the fee for a place where there is one, £50 otherwise, funding partners included) are examples: the strategy (12d) says a cancellation charge is payable, not how much.',
+  },
+  // North Somerset SCB strategy 2017: "Partner agencies have their training fully subsidised
+  // other agencies pay to attend. All pay the cancellation fee if they fail to attend."
+  // Impact questionnaires four months on; two days a week. The strategy names no amounts and
+  // no rule on repeated no-shows, so those here are examples for an admin to confirm.
   'north-somerset': {
     ...defaultPolicy,
     chargeBasis: 'per_day',
@@ -181,19 +243,59 @@ export const policyPresets: Record<
     halfDayFeePence: 5_000,
     noShowsBeforeApproval: 2,
     noShowWindowMonths: 12,
-    noShowCharge: 'fixed',
-    noShowFixedPence: 5_000,
-    chargeFundingPartnersForNoShow: true,
+    cancellationCharges: {
+      fundingPartnerPence: 5_000,
+      statutoryPence: 5_000,
+      privatePence: 5_000,
+      voluntarySaferProgrammePence: 5_000,
+      voluntaryPence: 5_000,
+    },
     followUpDelayMonths: 4,
+    exampleValues:
+      'The fees of £75 a day and £50 a half day, the £50 cancellation charge and approval after two no-shows in 12 months are examples: the strategy says only that partner agencies are fully subsidised, others pay to attend, and all pay the cancellation fee if they fail to attend.',
     tiers: ['Mandatory pathway', 'CSE pathway'],
   },
   // South Gloucestershire SCB framework 2016: three-month follow-up with telephone calls to
-  // a random sample; refresher evidence every three years.
-  'south-gloucestershire': { ...defaultPolicy, followUpDelayMonths: 3, telephoneSampleSize: 10 },
-  // Jersey SPB framework 2023: Jersey's own bank holidays.
-  jersey: { ...defaultPolicy, jurisdiction: 'jersey' },
-  // Shropshire SCP strategy 2023-26: three tiers.
-  shropshire: { ...defaultPolicy, tiers: ['Induction', 'Awareness & Universal', 'Advanced & Specialist'] },
+  // a random sample; refresher evidence every three years. It names no fees.
+  'south-gloucestershire': {
+    ...defaultPolicy,
+    ...noCharges,
+    followUpDelayMonths: 3,
+    telephoneSampleSize: 10,
+  },
+  // Jersey SPB framework 2023: Jersey's own bank holidays. It names no fees.
+  jersey: { ...defaultPolicy, ...noCharges, jurisdiction: 'jersey' },
+  // Shropshire SCP strategy 2023-26: three tiers, equal access to learning, training free to
+  // attend. It names no fees.
+  shropshire: {
+    ...defaultPolicy,
+    ...noCharges,
+    tiers: ['Induction', 'Awareness & Universal', 'Advanced & Specialist'],
+  },
+}
+
+/**
+ * Rules saved before the cancellation charge was set per category had a single charge for
+ * non-attendance: the full fee, a fixed sum (funding partners optionally included), or none.
+ * They read as the per-category charges they meant.
+ */
+export function upgradeRules(stored: Record<string, unknown>): Record<string, unknown> {
+  if ('cancellationCharges' in stored) return stored
+  const fees = { ...defaultPolicy.fees, ...(stored.fees as object | undefined) }
+  const fixed = typeof stored.noShowFixedPence === 'number' ? stored.noShowFixedPence : 0
+  const cancellationCharges =
+    stored.noShowCharge === 'none'
+      ? noCharges.cancellationCharges
+      : stored.noShowCharge === 'fixed'
+        ? {
+            fundingPartnerPence: stored.chargeFundingPartnersForNoShow ? fixed : 0,
+            statutoryPence: fixed,
+            privatePence: fixed,
+            voluntarySaferProgrammePence: fixed,
+            voluntaryPence: fixed,
+          }
+        : fees
+  return { ...stored, cancellationCharges }
 }
 
 /** A version of the policy and the date it took effect. */

@@ -1,6 +1,6 @@
 import type { Sql } from '#platform/db/database.ts'
 import type { PolicyRules, PolicyVersion } from './policy.ts'
-import { defaultPolicy, policyRulesSchema } from './policy.ts'
+import { defaultPolicy, policyRulesSchema, upgradeRules } from './policy.ts'
 
 type PolicyRow = {
   id: string
@@ -13,7 +13,10 @@ type PolicyRow = {
 
 function toVersion(row: PolicyRow): PolicyVersion {
   // Rules added after a version was saved take their defaults.
-  const rules = policyRulesSchema.parse({ ...defaultPolicy, ...(row.rules as object) })
+  const rules = policyRulesSchema.parse({
+    ...defaultPolicy,
+    ...upgradeRules(row.rules as Record<string, unknown>),
+  })
   return {
     id: row.id,
     effectiveFrom: row.effective_from,

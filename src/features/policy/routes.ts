@@ -49,9 +49,16 @@ function formValues(rules: PolicyRules, effectiveFrom: string): Record<string, s
     fixedFeePence: poundsText(rules.fixedFeePence),
     noShowsBeforeApproval: String(rules.noShowsBeforeApproval),
     noShowWindowMonths: String(rules.noShowWindowMonths),
-    noShowCharge: rules.noShowCharge,
-    noShowFixedPence: poundsText(rules.noShowFixedPence),
-    chargeFundingPartnersForNoShow: rules.chargeFundingPartnersForNoShow ? 'yes' : 'no',
+    'cancellationCharges.fundingPartnerPence': poundsText(rules.cancellationCharges.fundingPartnerPence),
+    'cancellationCharges.statutoryPence': poundsText(rules.cancellationCharges.statutoryPence),
+    'cancellationCharges.privatePence': poundsText(rules.cancellationCharges.privatePence),
+    'cancellationCharges.voluntarySaferProgrammePence': poundsText(
+      rules.cancellationCharges.voluntarySaferProgrammePence,
+    ),
+    'cancellationCharges.voluntaryPence': poundsText(rules.cancellationCharges.voluntaryPence),
+    postalAddress: rules.postalAddress,
+    paymentDetails: rules.paymentDetails,
+    invoicePaymentTermsDays: String(rules.invoicePaymentTermsDays),
     certificateRule: rules.certificateRule,
     followUpDelayMonths: String(rules.followUpDelayMonths),
     telephoneSampleSize: String(rules.telephoneSampleSize),
@@ -88,9 +95,15 @@ export default async function policyRoutes(app: FastifyInstance, { services }: {
         rules: overview.inForce.rules,
         canChange: ctx.actor.roles.includes('admin'),
         changed: request.query.changed === '1',
+        confirmed: request.query.changed === 'confirmed',
       })
     },
   )
+
+  app.post('/policy/confirm-examples', { config: { access: ['admin'] } }, async (request, reply) => {
+    await services.policy.confirmExamples(contextOf(request))
+    return reply.redirect('/policy?changed=confirmed', 303)
+  })
 
   app.get('/policy/change', { config: { access: ['admin'] } }, async (request, reply) => {
     const ctx = contextOf(request)

@@ -3,7 +3,7 @@ import { londonDateOf } from '#platform/clock.ts'
 import type { Context } from '#platform/context.ts'
 import { requireRole, scopeOf } from '#platform/context.ts'
 import type { Database } from '#platform/db/database.ts'
-import { NotFoundError, ValidationError } from '#platform/errors.ts'
+import { ConflictError, NotFoundError, ValidationError } from '#platform/errors.ts'
 import { fieldErrors } from '#platform/http/forms.ts'
 import type { PolicyChange } from './forms.ts'
 import type { PolicyRules, PolicyVersion } from './policy.ts'
@@ -69,17 +69,43 @@ export function createPolicyService(deps: { db: Database; clock: Clock }) {
           { field: 'effectiveFrom', text: 'The date the change takes effect must be today or in the future' },
         ])
       }
-      const { effectiveFrom: _date, reason, fees, ...rules } = change
+      const { effectiveFrom: _date, reason, fees, cancellationCharges, ...rules } = change
       return db.tenant(scopeOf(ctx), async (sql) => {
         await sql.auditAs('policy.change')
         const base = (await policyInForceOn(sql, effectiveFrom))?.rules ?? defaultPolicy
-        const merged = policyRulesSchema.safeParse({ ...base, ...rules, fees: { ...base.fees, ...fees } })
+        const merged = policyRulesSchema.safeParse({
+          ...base,
+          ...rules,
+          fees: { ...base.fees, ...fees },
+          cancellationCharges: { ...base.cancellationCharges, ...cancellationCharges },
+        })
         if (!merged.success) throw new ValidationError(fieldErrors(merged.error))
         return savePolicyVersion(sql, {
           partnershipId: ctx.partnership.id,
           effectiveFrom,
           rules: merged.data,
           reason: reason || null,
+          changedBy: ctx.actor.userId,
+        })
+      })
+    },
+
+    /**
+     * Confirms values a preset had to assume: from today the policy carries no warning. The
+     * confirmation is a version of its own, so the history shows who confirmed and when.
+     */
+    async confirmExamples(ctx: Context): Promise<PolicyVersion> {
+      requireRole(ctx, 'admin')
+      const today = londonDateOf(clock.now())
+      return db.tenant(scopeOf(ctx), async (sql) => {
+        const base = (await policyInForceOn(sql, today))?.rules ?? defaultPolicy
+        if (!base.exampleValues) throw new ConflictError('The policy has no example values to confirm')
+        await sql.auditAs('policy.confirm-examples')
+        return savePolicyVersion(sql, {
+          partnershipId: ctx.partnership.id,
+          effectiveFrom: today,
+          rules: { ...base, exampleValues: '' },
+          reason: `Example values confirmed: ${base.exampleValues}`,
           changedBy: ctx.actor.userId,
         })
       })

@@ -1,7 +1,7 @@
 import { newCode } from '#features/certificates/code.ts'
 import { certificatePdf } from '#features/certificates/pdf.ts'
 import { certificatesByIds } from '#features/certificates/queries.ts'
-import { noShowChargePence, placeChargePence } from '#features/charges/rules.ts'
+import { cancellationChargePence, placeChargePence } from '#features/charges/rules.ts'
 import type { PolicyRules } from '#features/policy/policy.ts'
 import type { Session } from '#features/sessions/queries.ts'
 import type { PartnershipRef } from '#platform/auth/identity.ts'
@@ -22,7 +22,8 @@ type Settling = {
 
 /**
  * What bookings' registers now give rise to, worked out again whenever they change: the charge
- * for the place or for not coming (at the policy of the session's date), and the certificate,
+ * for the place or the cancellation charge for not coming (at the policy of the session's date),
+ * never both, and the certificate,
  * issued when the person attended every part in full and, where the policy asks, completed
  * the after-course evaluation. A person whose complete register falls short is told why, once.
  * A whole register is settled in a handful of statements, however many people are on it.
@@ -40,7 +41,7 @@ export async function settleBookings(
   }))
   const wanted = outcomes.map(({ row, outcome }) =>
     outcome.noShow
-      ? { reason: 'no_show', amount: noShowChargePence(row, session.parts, rules) }
+      ? { reason: 'no_show', amount: cancellationChargePence(row, rules) }
       : outcome.came
         ? { reason: 'place', amount: placeChargePence(row, session.parts, rules) }
         : { reason: null, amount: 0 },
@@ -69,6 +70,8 @@ export async function settleBookings(
            SELECT $1, c.agency_id, c.person_id, $2, c.application_id, c.reason, c.amount, $3
              FROM unnest($4::uuid[], $5::uuid[], $6::uuid[], $7::text[], $8::int[])
                   AS c(agency_id, person_id, application_id, reason, amount)
+            -- One charge a booking: one for another reason, already invoiced or waived, stands.
+            WHERE NOT EXISTS (SELECT 1 FROM charges o WHERE o.application_id = c.application_id AND o.reason <> c.reason)
            ON CONFLICT (application_id, reason) DO UPDATE SET amount_pence = excluded.amount_pence, charged_on = excluded.charged_on
              WHERE charges.invoice_id IS NULL AND NOT charges.waived`,
           [

@@ -19,20 +19,22 @@ const cast = [
   { key: 'statutory', category: 'statutory', safer: false, mark: 'attended' },
 ] as const
 
-// A three-hour session. Most presets follow Norfolk: private £100, VCS £50 (Safer Programme
-// £40), funding partners and statutory agencies free, a no-show the full fee. North Somerset
-// charges by the half day (£50) and £50 for any no-show, funded partners included.
+// A three-hour session. Norfolk: private £100, VCS £50 (Safer Programme £40), funding partners
+// and statutory agencies free; a no-show pays its category's cancellation charge, funding
+// partners included (the preset's example amounts). North Somerset charges by the half day
+// (£50) and £50 for any no-show, funded partners included. Jersey, South Gloucestershire and
+// Shropshire name no fees, so nothing is charged.
 type Charged = Record<string, [string, number]>
-const byDefault: Charged = {
-  private: ['place', 10_000],
-  safer: ['no_show', 4_000],
-  voluntary: ['place', 5_000],
-}
 const expected: Record<string, Charged> = {
-  norfolk: byDefault,
-  jersey: byDefault,
-  'south-gloucestershire': byDefault,
-  shropshire: byDefault,
+  norfolk: {
+    private: ['place', 10_000],
+    partner: ['no_show', 5_000],
+    safer: ['no_show', 4_000],
+    voluntary: ['place', 5_000],
+  },
+  jersey: {},
+  'south-gloucestershire': {},
+  shropshire: {},
   'north-somerset': {
     private: ['place', 5_000],
     partner: ['no_show', 5_000],

@@ -100,15 +100,17 @@ describe('the register', () => {
     ]
     const marked = await put(session, [...all(1), ...all(2)])
     expect(marked.statusCode).toBe(200)
-    // Norfolk: private £100 a place; a no-show costs the full fee, so the Safer Programme
-    // member pays £40 and the funding partner nothing; statutory agencies pay nothing.
+    // Norfolk: private £100 a place; a no-show costs its category's cancellation charge (the
+    // preset's examples: £40 for the Safer Programme member, £50 for the funding partner);
+    // statutory agencies pay nothing for a place.
     expect(await chargesOf(norfolk, session)).toEqual([
       { personId: people.safer, reason: 'no_show', amountPence: 4_000 },
+      { personId: people.partner, reason: 'no_show', amountPence: 5_000 },
       { personId: people.private, reason: 'place', amountPence: 10_000 },
     ])
     // Marking the same again changes nothing.
     expect((await put(session, all(2))).statusCode).toBe(200)
-    expect(await chargesOf(norfolk, session)).toHaveLength(2)
+    expect(await chargesOf(norfolk, session)).toHaveLength(3)
 
     // Norfolk asks for the after-course evaluation too: no certificate until it is done.
     const issued = () =>

@@ -42,25 +42,38 @@ export async function cancellationEmails(
   }
   const applicants = await endApplicationsOfCancelled(sql, session.id, now)
   for (const applicant of applicants) {
+    const what = applicant.status === 'confirmed' ? 'place' : 'application'
     const lines = [
-      `The session of ${session.courseTitle} has been cancelled:`,
+      `The partnership has cancelled the session of ${session.courseTitle}:`,
       '',
       whenText(session),
       '',
       `Why: ${reason}`,
       '',
-      `${applicant.status === 'confirmed' ? 'The place' : 'The application'} for ${applicant.name} has ended, with no charge. Other dates of the course are in the partnership’s catalogue.`,
     ]
+    const catalogue = 'Other dates of the course are in the partnership’s catalogue.'
     await enqueueEmail(sql, partnershipId, {
       to: applicant.email,
       subject: `Cancelled: ${session.courseTitle}`,
-      text: [`Dear ${applicant.name},`, '', ...lines].join('\n'),
+      text: [
+        `Dear ${applicant.name},`,
+        '',
+        ...lines,
+        `Your ${what} has ended, with no charge to your agency. ${catalogue}`,
+      ].join('\n'),
     })
     if (applicant.managerEmail.toLowerCase() !== applicant.email.toLowerCase())
       await enqueueEmail(sql, partnershipId, {
         to: applicant.managerEmail,
         subject: `Cancelled: ${session.courseTitle}, for ${applicant.name}`,
-        text: ['Hello,', '', ...lines].join('\n'),
+        text: [
+          'Hello,',
+          '',
+          ...lines,
+          `${applicant.name}’s ${what} has ended, with no charge to the agency. ${catalogue}`,
+          '',
+          `You are receiving this as ${applicant.name}’s line manager. We have written to ${applicant.name} too.`,
+        ].join('\n'),
       })
   }
   return session.trainers.length + applicants.length
