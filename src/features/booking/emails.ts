@@ -316,12 +316,22 @@ export function placePassedOn(
   }
 }
 
-export function joinedWaitingList(session: SessionDetails, _to: Addressee, position: number | null): Letter {
+export function joinedWaitingList(session: SessionDetails, to: Addressee, position: number | null): Letter {
+  const when = londonDateText(session.parts[0]?.startsAt ?? new Date())
+  const at = position ? `, at number ${position}` : ''
+  const how =
+    'When a place comes free it is offered by email to whoever on the waiting list best keeps the session’s mix of sectors and agencies, not in the order people joined.'
   return {
     subject: `On the waiting list: ${session.courseTitle}`,
-    lines: [
-      `The places on ${session.courseTitle} on ${londonDateText(session.parts[0]?.startsAt ?? new Date())} have been allocated, so you are on its waiting list${position ? `, at number ${position}` : ''}.`,
-      'When a place comes free it is offered by email to whoever on the waiting list best keeps the session’s mix of sectors and agencies, not in the order people joined.',
+    toPerson: [
+      `The places on ${session.courseTitle} on ${when} have been allocated, so you are on its waiting list${at}.`,
+      '',
+      how,
+    ],
+    toManager: [
+      `The places on ${session.courseTitle} on ${when} have been allocated, so ${to.name} is on its waiting list${at}.`,
+      '',
+      how,
     ],
   }
 }
