@@ -24,6 +24,15 @@ describe('signing in with a password', () => {
     expect(page(home.body)('h1').text()).toBe('Norfolk Safeguarding Children Partnership')
   })
 
+  it('offers someone new a way to register with each partnership', async () => {
+    const signIn = page((await t.browser().get('/sign-in?returnTo=/bookings')).body)
+    const links = signIn('a[href$="/register"]')
+      .map((_, a) => signIn(a).attr('href'))
+      .get()
+    expect(links).toContain('/p/norfolk/register')
+    expect(links).toHaveLength(5)
+  })
+
   it('treats the email address without regard to case', async () => {
     const response = await t
       .browser()

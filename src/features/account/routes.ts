@@ -42,10 +42,11 @@ export default async function accountRoutes(app: FastifyInstance, { services }: 
   app.get<{ Querystring: { returnTo?: string } }>(
     '/sign-in',
     { config: { access: 'public' } },
-    (request, reply) => {
+    async (request, reply) => {
       if (request.auth?.partnership) return reply.redirect('/dashboard', 303)
       return reply.view('account/views/sign-in.njk', {
         title: 'Sign in',
+        partnerships: await services.partnerships.list(),
         values: {},
         returnTo: safeReturnPath(request.query.returnTo),
       })
@@ -62,6 +63,7 @@ export default async function accountRoutes(app: FastifyInstance, { services }: 
       if (!form.ok) {
         return reply.status(400).view('account/views/sign-in.njk', {
           title: 'Sign in',
+          partnerships: await services.partnerships.list(),
           values,
           returnTo,
           errors: errorSummary(form.errors),
@@ -72,6 +74,7 @@ export default async function accountRoutes(app: FastifyInstance, { services }: 
       if (!outcome.ok) {
         return reply.status(400).view('account/views/sign-in.njk', {
           title: 'Sign in',
+          partnerships: await services.partnerships.list(),
           values,
           returnTo,
           errors: errorSummary(signInFailed),

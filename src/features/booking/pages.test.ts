@@ -87,6 +87,24 @@ describe('applying on screen', () => {
   })
 })
 
+describe('ways on from a dead end', () => {
+  it('links someone with no applications to the catalogue, and a closed date to the course’s other dates', async () => {
+    const trainer = await t.signIn('trainer@norfolk.example.org')
+    const mine = page((await trainer.get('/bookings')).body)
+    expect(mine('main a[href="/p/norfolk/courses"]').text()).toContain('catalogue')
+
+    // Applications close weeks before a session; one starting in two days is closed.
+    const soon = new Date(t.clock.now().getTime() + 2 * 24 * 3600 * 1000).toISOString()
+    const session = await w.session(course, soon)
+    const practitioner = await t.signIn('practitioner@norfolk.example.org')
+    const closed = page((await practitioner.get(`/sessions/${session}/apply`)).body)
+    expect(closed('.govuk-inset-text').text()).toContain('closed')
+    expect(closed(`main a[href="/p/norfolk/courses/${course}"]`).text()).toBe(
+      'See the other dates of this course',
+    )
+  })
+})
+
 describe('an admin’s places page', () => {
   it('allocates, shows reasons, moves someone with a reason and confirms', async () => {
     const session = await w.session(course, '2027-03-10T09:30:00Z', { capacity: 1 })
