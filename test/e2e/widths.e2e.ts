@@ -1,0 +1,97 @@
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { baseUrl, launch, signIn } from './browser.ts'
+
+let browser: Browser
+
+beforeAll(async () => {
+  browser = await launch()
+})
+afterAll(() => browser?.close())
+
+/** The page's own width beyond the viewport, and the elements that stick out furthest. */
+async function overflow(page: Page): Promise<{ extra: number; culprits: string[] }> {
+  return page.evaluate(() => {
+    const width = window.innerWidth
+    const extra = document.documentElement.scrollWidth - width
+    const culprits = [...document.querySelectorAll('body *')]
+      .map((element) => ({ element, right: element.getBoundingClientRect().right }))
+      .filter(({ right }) => right > width + 1)
+      .sort((a, b) => b.right - a.right)
+      .slice(0, 3)
+      .map(({ element, right }) => {
+        const e = element as HTMLElement
+        return `${e.tagName.toLowerCase()}${e.className ? `.${String(e.className).split(' ').join('.')}` : ''} to ${Math.round(right)}px`
+      })
+    return { extra, culprits }
+  })
+}
+
+const publicPages = [
+  '/',
+  '/sign-in',
+  '/p/norfolk/courses',
+  '/p/norfolk/register',
+  '/verify',
+  '/accessibility',
+]
+const byRole: Record<string, string[]> = {
+  'practitioner@norfolk.example.org': [
+    '/dashboard',
+    '/bookings',
+    '/certificates',
+    '/my-record',
+    '/account',
+    '/needs',
+  ],
+  'agency-lead@norfolk.example.org': ['/dashboard', '/people', '/registrations', '/agencies'],
+  'trainer@norfolk.example.org': ['/dashboard', '/courses', '/trainers'],
+  'admin@norfolk.example.org': [
+    '/dashboard',
+    '/courses',
+    '/programme',
+    '/policy',
+    '/charges',
+    '/invoices',
+    '/invoices/new',
+    '/contracts',
+    '/complaints',
+    '/evaluation',
+  ],
+}
+
+/**
+ * WCAG 1.4.10 (reflow): at 320 CSS pixels, as on a phone, and at 1280, as on a laptop, no page
+ * may scroll sideways. Tables of data may scroll inside their own box; the page may not.
+ */
+describe('no page scrolls sideways', () => {
+  for (const width of [320, 1280]) {
+    it(`at ${width} px`, async () => {
+      const failures: string[] = []
+      const check = async (page: Page, path: string) => {
+        await page.goto(path)
+        const { extra, culprits } = await overflow(page)
+        if (extra > 0) failures.push(`${path} (${page.url()}) is ${extra}px too wide: ${culprits.join(', ')}`)
+      }
+      const visitor = await browser.newContext({ baseURL: baseUrl(), viewport: { width, height: 800 } })
+      const page = await visitor.newPage()
+      page.setDefaultTimeout(10_000)
+      for (const path of publicPages) await check(page, path)
+      // A course's own page, with its dates.
+      await page.goto('/p/norfolk/courses')
+      await page.getByRole('link', { name: 'Working together to safeguard children and adults' }).click()
+      await check(page, new URL(page.url()).pathname)
+      await visitor.close()
+
+      for (const [email, paths] of Object.entries(byRole)) {
+        const context = await browser.newContext({ baseURL: baseUrl(), viewport: { width, height: 800 } })
+        const signedIn = await context.newPage()
+        signedIn.setDefaultTimeout(10_000)
+        await signIn(signedIn, email)
+        for (const path of paths) await check(signedIn, path)
+        await context.close()
+      }
+      expect(failures).toEqual([])
+    })
+  }
+})
