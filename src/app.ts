@@ -9,6 +9,7 @@ import './platform/http/types.ts'
 import { assets, loadAssets } from './platform/http/assets.ts'
 import { authentication } from './platform/http/authentication.ts'
 import { closingGracefully } from './platform/http/closing.ts'
+import { compressPages } from './platform/http/compression.ts'
 import { csrfProtection } from './platform/http/csrf.ts'
 import { installErrorHandling } from './platform/http/error-handler.ts'
 import { inputChecks } from './platform/http/input.ts'
@@ -84,6 +85,8 @@ export async function buildApp(services: Services) {
     environment: config.environment,
   })
   await assets(app, siteAssets)
+  // Last of the hooks on what is sent, so it compresses a page as the others left it.
+  compressPages(app)
 
   for (const feature of features) await app.register(feature, { services })
   return app

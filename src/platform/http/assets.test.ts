@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { gunzipSync } from 'node:zlib'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import * as cheerio from 'cheerio'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, TestApp } from '#test/support/app.ts'
@@ -124,6 +124,30 @@ describe('the stylesheets, scripts and images a page links', () => {
       '/assets/fonts',
     ]) {
       expect((await t.app.inject({ method: 'GET', url })).statusCode, url).toBe(404)
+    }
+  })
+})
+
+describe('a page', () => {
+  it('goes compressed to a client that accepts it, and is still kept by no one', async () => {
+    const plain = await admin.get('/dashboard')
+    expect(plain.headers['content-encoding']).toBeUndefined()
+    expect(plain.headers.vary).toMatch(/accept-encoding/i)
+    for (const [accepts, encoding] of [
+      ['gzip', 'gzip'],
+      ['gzip, deflate, br', 'br'],
+    ] as const) {
+      const page = await t.app.inject({
+        method: 'GET',
+        url: '/dashboard',
+        headers: { cookie: admin.cookieHeader, 'accept-encoding': accepts },
+      })
+      expect(page.statusCode).toBe(200)
+      expect(page.headers['content-encoding']).toBe(encoding)
+      expect(page.headers['cache-control']).toBe('no-store')
+      expect(page.rawPayload.length).toBeLessThan(plain.rawPayload.length / 2)
+      const body = encoding === 'br' ? brotliDecompressSync(page.rawPayload) : gunzipSync(page.rawPayload)
+      expect(body.toString()).toMatch(/^<!DOCTYPE html>[\s\S]*<\/html>\s*$/i)
     }
   })
 })
