@@ -6,9 +6,10 @@ import type { FastifyRequest } from 'fastify'
 import Fastify from 'fastify'
 import { features } from './features/index.ts'
 import './platform/http/types.ts'
-import { assets } from './platform/http/assets.ts'
+import { assets, loadAssets } from './platform/http/assets.ts'
 import { authentication } from './platform/http/authentication.ts'
 import { closingGracefully } from './platform/http/closing.ts'
+import { compressPages } from './platform/http/compression.ts'
 import { csrfProtection } from './platform/http/csrf.ts'
 import { installErrorHandling } from './platform/http/error-handler.ts'
 import { inputChecks } from './platform/http/input.ts'
@@ -29,6 +30,7 @@ const REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/
  */
 export async function buildApp(services: Services) {
   const { config } = services
+  const siteAssets = loadAssets()
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -73,7 +75,7 @@ export async function buildApp(services: Services) {
   })
   await app.register(csrfProtection, { secret: config.sessionSecret, production: config.production })
   await app.register(publicPages, { seconds: config.publicPageSeconds })
-  await app.register(rendering, { views: createViews() })
+  await app.register(rendering, { views: createViews({ assetUrl: siteAssets.url }) })
   await openApi(app, { publicUrl: config.publicUrl })
   installErrorHandling(app)
   await operations(app, {
@@ -82,7 +84,9 @@ export async function buildApp(services: Services) {
     metricsToken: config.metricsToken,
     environment: config.environment,
   })
-  await assets(app)
+  await assets(app, siteAssets)
+  // Last of the hooks on what is sent, so it compresses a page as the others left it.
+  compressPages(app)
 
   for (const feature of features) await app.register(feature, { services })
   return app

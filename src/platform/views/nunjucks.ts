@@ -50,7 +50,7 @@ function asDate(value: unknown): Date | null {
  * 'feature/views/page.njk'), and the GOV.UK and MOJ component macros. Autoescaping is on, so
  * text a user typed is never rendered as HTML.
  */
-export function createViews(options: { watch?: boolean } = {}) {
+export function createViews(options: { watch?: boolean; assetUrl?: (path: string) => string } = {}) {
   const env = new nunjucks.Environment(
     new nunjucks.FileSystemLoader(
       [join(src, 'views'), join(src, 'features'), govukFrontendDist, mojFrontendRoot],
@@ -78,6 +78,8 @@ export function createViews(options: { watch?: boolean } = {}) {
   })
   env.addFilter('money', (value: unknown) => (typeof value === 'number' ? money(value) : ''))
   env.addGlobal('roleNames', roleNames)
+  // The address of a stylesheet, script or image under /assets, fingerprinted by its content.
+  env.addGlobal('asset', options.assetUrl ?? ((path: string) => path))
   // What a page extends: the layout, or only its content for a public page kept for everyone.
   env.addGlobal('frame', 'layout.njk')
   env.addFilter('json', (value: unknown) => JSON.stringify(value, null, 2))

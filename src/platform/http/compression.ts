@@ -1,0 +1,31 @@
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
+import type { FastifyInstance } from 'fastify'
+import { chooseEncoding } from './assets.ts'
+
+/** Below this a page is sent as it is: compressing it would save less than it costs. */
+const SMALLEST = 1024
+
+/**
+ * Pages (HTML) go compressed to a client that accepts Brotli or gzip, at a quick setting:
+ * a page is made for each request, unlike the assets, which are compressed once.
+ */
+export function compressPages(app: FastifyInstance) {
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const html = String(reply.getHeader('content-type') ?? '').startsWith('text/html')
+    if (!html || reply.hasHeader('content-encoding') || reply.statusCode === 204 || reply.statusCode === 304)
+      return done(null, payload)
+    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return done(null, payload)
+    if (Buffer.byteLength(payload) < SMALLEST) return done(null, payload)
+    const vary = reply.getHeader('vary')
+    reply.header('vary', vary ? `${vary}, accept-encoding` : 'accept-encoding')
+    const encoding = chooseEncoding(request.headers['accept-encoding'])
+    if (!encoding) return done(null, payload)
+    const compressed =
+      encoding === 'br'
+        ? brotliCompressSync(payload, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } })
+        : gzipSync(payload, { level: 6 })
+    reply.removeHeader('content-length')
+    reply.header('content-encoding', encoding)
+    done(null, compressed)
+  })
+}
