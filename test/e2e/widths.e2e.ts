@@ -11,7 +11,8 @@ afterAll(() => browser?.close())
 
 /** The page's own width beyond the viewport, and the elements that stick out furthest. */
 async function overflow(page: Page): Promise<{ extra: number; culprits: string[] }> {
-  return page.evaluate(() => {
+  // Runs in the page (as a string: the tests are compiled without the DOM's types).
+  return page.evaluate(`(() => {
     const width = window.innerWidth
     const extra = document.documentElement.scrollWidth - width
     const culprits = [...document.querySelectorAll('body *')]
@@ -19,12 +20,9 @@ async function overflow(page: Page): Promise<{ extra: number; culprits: string[]
       .filter(({ right }) => right > width + 1)
       .sort((a, b) => b.right - a.right)
       .slice(0, 3)
-      .map(({ element, right }) => {
-        const e = element as HTMLElement
-        return `${e.tagName.toLowerCase()}${e.className ? `.${String(e.className).split(' ').join('.')}` : ''} to ${Math.round(right)}px`
-      })
+      .map(({ element, right }) => element.tagName.toLowerCase() + (element.className ? '.' + String(element.className).split(' ').join('.') : '') + ' to ' + Math.round(right) + 'px')
     return { extra, culprits }
-  })
+  })()`)
 }
 
 const publicPages = [
