@@ -144,3 +144,44 @@ describe('public pages kept for a few seconds', () => {
     expect(page((await kept.browser().get(url)).body)('h1').text()).toBe('Kept course, renamed again')
   })
 })
+
+describe('a long catalogue', () => {
+  it('is paged, each course with its next three dates and a link to the rest', async () => {
+    const shropshire = systemContext(await t.partnership('shropshire'), 'test')
+    const busy = (
+      await t.services.courses.create(shropshire, aCourse({ title: 'AAA busy course', status: 'published' }))
+    ).id
+    for (const day of ['10', '11', '12', '15', '16'])
+      await t.services.courseSessions.create(shropshire, {
+        courseId: busy,
+        startsAt: `2027-03-${day}T09:00:00Z`,
+        endsAt: `2027-03-${day}T12:00:00Z`,
+        capacity: 20,
+        minimumPlaces: null,
+        format: 'online',
+        venue: null,
+        joiningUrl: 'https://meet.example.org/x',
+      })
+    for (let n = 1; n <= 21; n++)
+      await t.services.courses.create(
+        shropshire,
+        aCourse({ title: `Course ${String(n).padStart(2, '0')}`, status: 'published' }),
+      )
+
+    const first = page((await t.browser().get('/p/shropshire/courses')).body)
+    const titles = first('main h2').toArray()
+    expect(titles).toHaveLength(20)
+    expect(first('main h2').first().text()).toContain('AAA busy course')
+    expect(first('main h2').first().parent().find('li')).toHaveLength(3)
+    expect(first(`a[href="/p/shropshire/courses/${busy}"]`).last().text()).toContain('2 more dates')
+    expect(first('.govuk-pagination__next a').attr('href')).toBe('?page=2')
+
+    const second = page((await t.browser().get('/p/shropshire/courses?page=2')).body)
+    const rest = second('main h2').length
+    expect(rest).toBeGreaterThanOrEqual(2)
+    expect(second('main h2').text()).not.toContain('AAA busy course')
+    expect(second('.govuk-pagination__prev a').attr('href')).toBe('?page=1')
+    // A page past the end shows the last page, not an empty one.
+    expect(page((await t.browser().get('/p/shropshire/courses?page=99')).body)('main h2').length).toBe(rest)
+  })
+})

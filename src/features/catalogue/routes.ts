@@ -53,12 +53,28 @@ export default async function catalogueRoutes(app: FastifyInstance, { services }
     (request, reply) =>
       reply.publicView('catalogue/views/courses.njk', async () => {
         const filter = filterSchema.parse(request.query)
-        const found = await catalogue.courses(request.params.slug, filter)
+        const page = z.coerce.number().int().min(1).max(10_000).catch(1).parse(request.query.page)
+        const found = await catalogue.courses(request.params.slug, filter, page)
+        // The pages' links keep the filter.
+        const query = (n: number) =>
+          `?${new URLSearchParams({ ...Object.fromEntries(Object.entries(filter).filter(([, v]) => v)), page: String(n) })}`
         const now = clock.now()
         return {
           title: `Courses from ${found.partnership.name}`,
           ...found,
           filter,
+          pagination:
+            found.pages > 1
+              ? {
+                  previous: found.page > 1 ? { href: query(found.page - 1) } : undefined,
+                  next: found.page < found.pages ? { href: query(found.page + 1) } : undefined,
+                  items: Array.from({ length: found.pages }, (_, i) => ({
+                    number: i + 1,
+                    href: query(i + 1),
+                    current: i + 1 === found.page,
+                  })),
+                }
+              : null,
           deliveryMethodNames,
           courses: found.courses.map((c) => ({
             ...c,

@@ -10,6 +10,10 @@ import type { Partnerships } from '#platform/partnerships.ts'
 import type { CatalogueFilter } from './queries.ts'
 import { catalogue } from './queries.ts'
 
+/** A page of the catalogue lists this many courses, each with its next few dates; the course's own page has them all. */
+export const COURSES_A_PAGE = 20
+export const DATES_A_COURSE = 3
+
 /** The public catalogue of each partnership: published courses and their upcoming sessions. */
 export function createCatalogueService(deps: {
   db: Database
@@ -29,15 +33,28 @@ export function createCatalogueService(deps: {
   }
 
   return {
-    async courses(slug: string, filter: CatalogueFilter) {
+    /** One page of the catalogue: courses with dates first, each with its next few dates. */
+    async courses(slug: string, filter: CatalogueFilter, page = 1) {
       const { partnership, rules } = await open(slug)
-      return db.tenant({ partnershipId: partnership.id, userId: null, actor: 'public' }, async (sql) => ({
-        partnership,
-        tiers: rules.tiers,
-        leadWeeks: rules.shortlistingLeadWeeks,
-        themes: await themesOf(sql),
-        courses: await catalogue(sql, clock.now(), filter),
-      }))
+      return db.tenant({ partnershipId: partnership.id, userId: null, actor: 'public' }, async (sql) => {
+        const all = await catalogue(sql, clock.now(), filter)
+        const pages = Math.max(1, Math.ceil(all.length / COURSES_A_PAGE))
+        const current = Math.min(Math.max(1, page), pages)
+        return {
+          partnership,
+          tiers: rules.tiers,
+          leadWeeks: rules.shortlistingLeadWeeks,
+          themes: await themesOf(sql),
+          total: all.length,
+          page: current,
+          pages,
+          courses: all.slice((current - 1) * COURSES_A_PAGE, current * COURSES_A_PAGE).map((c) => ({
+            ...c,
+            moreDates: Math.max(0, c.sessions.length - DATES_A_COURSE),
+            sessions: c.sessions.slice(0, DATES_A_COURSE),
+          })),
+        }
+      })
     },
 
     async course(slug: string, id: string) {
