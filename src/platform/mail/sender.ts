@@ -123,6 +123,7 @@ export type OutboxEntry = {
   to: string
   subject: string
   text: string
+  html: string | null
   status: string
   attempts: number
   createdAt: Date
@@ -132,7 +133,7 @@ export type OutboxEntry = {
 export function listOutbox(db: Database, limit = 50): Promise<OutboxEntry[]> {
   return db.platform((sql) =>
     sql.query<OutboxEntry>(
-      `SELECT id, to_address AS "to", subject, text_body AS text, status, attempts, created_at AS "createdAt"
+      `SELECT id, to_address AS "to", subject, text_body AS text, html_body AS html, status, attempts, created_at AS "createdAt"
          FROM outbox ORDER BY created_at DESC, id LIMIT $1`,
       [limit],
     ),
