@@ -39,10 +39,37 @@ describe('charging on screen', () => {
       'Waived: First time',
     )
 
+    // A date that names no day is refused on its first box, and nothing is issued.
+    const unreal = await admin.submit('/invoices/new', {
+      agencyId: agency,
+      'from-day': '30',
+      'from-month': '2',
+      'from-year': '2027',
+      'to-day': '31',
+      'to-month': '3',
+      'to-year': '2027',
+    })
+    expect(unreal.statusCode).toBe(400)
+    const unrealPage = page(unreal.body)
+    expect(unrealPage('.govuk-error-summary a').first().attr('href')).toBe('#from-day')
+    expect(unrealPage('#from-day').attr('value')).toBe('30')
+    expect(unrealPage('input[type="date"]')).toHaveLength(0)
+
+    // The charges are filtered by dates typed in the same way.
+    const filtered = page(
+      (await admin.get(`/charges?agencyId=${agency}&from-day=1&from-month=2&from-year=2027`)).body,
+    )
+    expect(filtered('main').text()).toContain('No charges')
+    expect(filtered('#from-month').attr('value')).toBe('2')
+
     const none = await admin.submit('/invoices/new', {
       agencyId: agency,
-      from: '2027-02-01',
-      to: '2027-02-28',
+      'from-day': '1',
+      'from-month': '2',
+      'from-year': '2027',
+      'to-day': '28',
+      'to-month': '2',
+      'to-year': '2027',
     })
     expect(none.statusCode).toBe(400)
     expect(page(none.body)('.govuk-error-summary').text()).toContain(
@@ -50,8 +77,12 @@ describe('charging on screen', () => {
     )
     const issued = await admin.submit('/invoices/new', {
       agencyId: agency,
-      from: '2027-01-01',
-      to: '2027-01-31',
+      'from-day': '1',
+      'from-month': '1',
+      'from-year': '2027',
+      'to-day': '31',
+      'to-month': '1',
+      'to-year': '2027',
     })
     expect(issued.statusCode).toBe(303)
     const invoiceUrl = String(issued.headers.location)

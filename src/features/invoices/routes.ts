@@ -1,7 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, ValidationError } from '#platform/errors.ts'
-import { errorFor, errorSummary, isCalendarDate as isDate, formText as text } from '#platform/http/forms.ts'
+import {
+  dateFromInput,
+  errorFor,
+  errorSummary,
+  isCalendarDate as isDate,
+  formText as text,
+} from '#platform/http/forms.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 import { invoiceCsv, invoiceTitle, reasonNames } from './documents.ts'
@@ -19,10 +25,13 @@ export default async function invoiceRoutes(app: FastifyInstance, { services }: 
     async (request, reply) => {
       const ctx = contextOf(request)
       const query = request.query
+      // Dates are typed as day, month and year; one that names no day is left out of the filter.
+      const from = dateFromInput(query, 'from')
+      const to = dateFromInput(query, 'to')
       const filter = {
         agencyId: text(query.agencyId) || null,
-        from: isDate(text(query.from)) ? text(query.from) : null,
-        to: isDate(text(query.to)) ? text(query.to) : null,
+        from: isDate(from) ? from : null,
+        to: isDate(to) ? to : null,
       }
       const agencies = await directory.currentAgencies(ctx)
       const list = await charges.list(ctx, filter)
@@ -34,7 +43,7 @@ export default async function invoiceRoutes(app: FastifyInstance, { services }: 
           { value: '', text: 'All agencies' },
           ...agencies.map((a) => ({ value: a.id, text: a.name, selected: filter.agencyId === a.id })),
         ],
-        values: filter,
+        values: { ...query, agencyId: filter.agencyId },
         reasonNames,
       })
     },
@@ -123,12 +132,15 @@ export default async function invoiceRoutes(app: FastifyInstance, { services }: 
     try {
       const invoice = await invoices.issue(contextOf(request), {
         agencyId: text(body.agencyId),
-        from: text(body.from),
-        to: text(body.to),
+        from: dateFromInput(body, 'from'),
+        to: dateFromInput(body, 'to'),
       })
       return reply.redirect(`/invoices/${invoice.id}`, 303)
     } catch (error) {
-      if (error instanceof ValidationError) return newInvoice(request, reply, body, error.errors)
+      // A date's message belongs to its first box, where the error summary's link leads.
+      const onBoxes = (errors: FieldError[]) =>
+        errors.map((e) => (e.field === 'from' || e.field === 'to' ? { ...e, field: `${e.field}-day` } : e))
+      if (error instanceof ValidationError) return newInvoice(request, reply, body, onBoxes(error.errors))
       throw error
     }
   })
