@@ -92,8 +92,16 @@ describe('pages', () => {
     expect(all('main').text()).toMatch(/38 changes/)
     const policies = page((await admin.get('/audit?entityType=policies')).body)
     expect(policies('tbody tr').length).toBe(1)
-    const bad = await admin.get('/audit?from=yesterday')
-    expect(bad.statusCode).toBe(400)
-    expect(page(bad.body)('.govuk-error-summary a[href="#from"]').text()).toMatch(/YYYY-MM-DD/)
+    for (const url of ['/audit?from=yesterday', '/audit?from-day=30&from-month=2&from-year=2026']) {
+      const bad = await admin.get(url)
+      expect(bad.statusCode).toBe(400)
+      expect(page(bad.body)('.govuk-error-summary a[href="#from-day"]').text()).toMatch(
+        /real date, like 1 4 2026/,
+      )
+    }
+    // Dates typed in boxes filter, and the boxes keep them.
+    const typed = page((await admin.get('/audit?from-day=1&from-month=1&from-year=2090')).body)
+    expect(typed('main').text()).toMatch(/0 changes/)
+    expect(typed('#from-year').attr('value')).toBe('2090')
   })
 })

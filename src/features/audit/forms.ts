@@ -4,7 +4,7 @@ import { calendarDate } from '#platform/http/forms.ts'
 // An empty box is no filter; anything else must be a real date.
 const date = z.preprocess(
   (value) => (typeof value === 'string' ? value.trim() || undefined : value),
-  calendarDate('Enter a real date in the format YYYY-MM-DD, like 2026-04-01').optional(),
+  calendarDate('Enter a real date, like 1 4 2026').optional(),
 )
 
 export const auditFilter = z.object({
