@@ -1,6 +1,12 @@
 import type { FastifyInstance } from 'fastify'
-import type { FieldError } from '#platform/errors.ts'
-import { dateFromInput, errorFor, errorSummary, parseForm } from '#platform/http/forms.ts'
+import {
+  dateBoxes,
+  dateFromQuery,
+  errorFor,
+  errorSummary,
+  onDateBoxes,
+  parseForm,
+} from '#platform/http/forms.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 import { auditFilter } from './forms.ts'
@@ -14,7 +20,7 @@ export default async function auditRoutes(app: FastifyInstance, { services }: { 
       const ctx = contextOf(request)
       const q = request.query
       // Dates are typed as day, month and year; a page link carries them as YYYY-MM-DD.
-      const typed = { ...q, from: dateFromInput(q, 'from') || q.from, to: dateFromInput(q, 'to') || q.to }
+      const typed = { ...q, from: dateFromQuery(q, 'from'), to: dateFromQuery(q, 'to') }
       const form = parseForm(auditFilter, typed)
       const filter = form.ok ? form.data : { page: 1 }
       const result = await services.audit.search(ctx, filter)
@@ -32,32 +38,16 @@ export default async function auditRoutes(app: FastifyInstance, { services }: { 
         columns: 'full',
         values: {
           ...q,
-          ...boxes('from', form.ok ? form.data.from : undefined),
-          ...boxes('to', form.ok ? form.data.to : undefined),
+          ...dateBoxes('from', form.ok ? form.data.from : undefined),
+          ...dateBoxes('to', form.ok ? form.data.to : undefined),
         },
         filter,
         result,
         previous: filter.page > 1 ? pageLink(filter.page - 1) : null,
         next: filter.page < result.pages ? pageLink(filter.page + 1) : null,
-        errors: form.ok ? undefined : errorSummary(onBoxes(form.errors)),
-        fieldErrors: form.ok ? undefined : errorFor(onBoxes(form.errors)),
+        errors: form.ok ? undefined : errorSummary(onDateBoxes(form.errors, ['from', 'to'])),
+        fieldErrors: form.ok ? undefined : errorFor(onDateBoxes(form.errors, ['from', 'to'])),
       })
     },
   )
-}
-
-/** A date's three boxes, filled from YYYY-MM-DD (as a page link carries it). */
-function boxes(name: string, date: string | undefined): Record<string, string> {
-  if (!date) return {}
-  const [year, month, day] = date.split('-')
-  return {
-    [`${name}-day`]: String(Number(day)),
-    [`${name}-month`]: String(Number(month)),
-    [`${name}-year`]: year ?? '',
-  }
-}
-
-/** A date's message belongs to its first box, where the error summary's link leads. */
-function onBoxes(errors: readonly FieldError[]): FieldError[] {
-  return errors.map((e) => (e.field === 'from' || e.field === 'to' ? { ...e, field: `${e.field}-day` } : e))
 }

@@ -272,6 +272,16 @@ describe('the evaluation cycle of a delivered session, on the scheduled jobs', (
     expect(csv.body).toContain('comment,Anything else?,after_course,Clear and practical')
     const badFilter = await admin.get('/impact?from=last+year')
     expect(badFilter.statusCode).toBe(400)
+    // Dates typed in boxes: one naming no day is refused on its first box; a real one filters
+    // and is carried to the download as YYYY-MM-DD.
+    const unreal = await admin.get(`/impact?course=${course.id}&from-day=31&from-month=4&from-year=2027`)
+    expect(unreal.statusCode).toBe(400)
+    expect(page(unreal.body)('.govuk-error-summary a[href="#from-day"]').text()).toContain('like 31 3 2027')
+    const typed = page(
+      (await admin.get(`/impact?course=${course.id}&from-day=1&from-month=1&from-year=2027`)).body,
+    )
+    expect(typed('#from-year').attr('value')).toBe('2027')
+    expect(typed('a[href^="/impact.csv"]').attr('href')).toContain('from=2027-01-01')
     const token = await w.token('admin@north-somerset.example.org')
     const api = await t.app.inject({
       method: 'GET',

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { ValidationError } from '#platform/errors.ts'
-import { errorFor, errorSummary } from '#platform/http/forms.ts'
+import { dateBoxes, dateFromQuery, errorFor, errorSummary, onDateBoxes } from '#platform/http/forms.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 import { scopeFrom } from './impact.ts'
@@ -20,15 +20,17 @@ export default async function impactRoutes(app: FastifyInstance, { services }: {
     const query = request.query ?? {}
     let scope: ImpactScope
     try {
-      scope = scopeFrom(query)
+      // Dates are typed as day, month and year; a download link carries them as YYYY-MM-DD.
+      scope = scopeFrom({ ...query, from: dateFromQuery(query, 'from'), to: dateFromQuery(query, 'to') })
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error
+      const errors = onDateBoxes(error.errors, ['from', 'to'])
       return reply.status(400).view('evaluation/views/impact.njk', {
         ...(await filters()),
         title: 'Impact',
         values: query,
-        errors: errorSummary(error.errors),
-        fieldErrors: errorFor(error.errors),
+        errors: errorSummary(errors),
+        fieldErrors: errorFor(errors),
       })
     }
     const figures = await impact.impact(ctx, scope)
@@ -36,7 +38,7 @@ export default async function impactRoutes(app: FastifyInstance, { services }: {
     return reply.view('evaluation/views/impact.njk', {
       ...(await filters()),
       title: 'Impact',
-      values: query,
+      values: { ...query, ...dateBoxes('from', scope.from), ...dateBoxes('to', scope.to) },
       impact: figures,
       charts: impactCharts(figures),
       stages,
@@ -46,7 +48,11 @@ export default async function impactRoutes(app: FastifyInstance, { services }: {
         n: p.n,
         share: planned ? Math.round((p.n / planned) * 100) : 0,
       })),
-      csv: `/impact.csv?${new URLSearchParams(query).toString()}`,
+      csv: `/impact.csv?${new URLSearchParams(
+        Object.entries({ ...query, from: scope.from ?? '', to: scope.to ?? '' }).filter(
+          ([key, value]) => value && !/-(day|month|year)$/.test(key),
+        ),
+      ).toString()}`,
       backLink: '/evaluation',
     })
 

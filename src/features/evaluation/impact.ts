@@ -80,7 +80,7 @@ export function scopeFrom(input: Record<string, unknown>): ImpactScope {
     const value = typeof input[field] === 'string' ? (input[field] as string).trim() : ''
     if (!value) return null
     if (!isCalendarDate(value)) {
-      problems.push({ field, text: `Enter the ${label} date as a date, like 2027-03-31` })
+      problems.push({ field, text: `Enter the ${label} date as a real date, like 31 3 2027` })
       return null
     }
     return value

@@ -6,6 +6,7 @@ import {
   errorFor,
   errorSummary,
   isCalendarDate as isDate,
+  onDateBoxes,
   formText as text,
 } from '#platform/http/forms.ts'
 import { contextOf } from '#platform/http/request-context.ts'
@@ -137,10 +138,8 @@ export default async function invoiceRoutes(app: FastifyInstance, { services }: 
       })
       return reply.redirect(`/invoices/${invoice.id}`, 303)
     } catch (error) {
-      // A date's message belongs to its first box, where the error summary's link leads.
-      const onBoxes = (errors: FieldError[]) =>
-        errors.map((e) => (e.field === 'from' || e.field === 'to' ? { ...e, field: `${e.field}-day` } : e))
-      if (error instanceof ValidationError) return newInvoice(request, reply, body, onBoxes(error.errors))
+      if (error instanceof ValidationError)
+        return newInvoice(request, reply, body, onDateBoxes(error.errors, ['from', 'to']))
       throw error
     }
   })

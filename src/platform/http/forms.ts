@@ -56,6 +56,31 @@ export function dateFromInput(body: Record<string, unknown>, name: string): stri
   return `${year.padStart(4, '0')}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`
 }
 
+/**
+ * A date filter's value from a query: typed in a GOV.UK date input's boxes, or, as a page or
+ * download link carries it, as `name=YYYY-MM-DD`.
+ */
+export function dateFromQuery(query: Record<string, unknown>, name: string): string {
+  const typed = dateFromInput(query, name)
+  return typed || (typeof query[name] === 'string' ? query[name] : '')
+}
+
+/** A date input's three boxes filled from YYYY-MM-DD, to show a date again; none for no date. */
+export function dateBoxes(name: string, date: string | null | undefined): Record<string, string> {
+  const match = date ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(date) : null
+  if (!match) return {}
+  return {
+    [`${name}-day`]: String(Number(match[3])),
+    [`${name}-month`]: String(Number(match[2])),
+    [`${name}-year`]: match[1] ?? '',
+  }
+}
+
+/** Moves a date field's message to its first box, where the error summary's link leads. */
+export function onDateBoxes(errors: readonly FieldError[], names: readonly string[]): FieldError[] {
+  return errors.map((e) => (names.includes(e.field) ? { ...e, field: `${e.field}-day` } : e))
+}
+
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 
 /**
