@@ -70,6 +70,10 @@ describe('the public catalogue', () => {
     expect(online('main').text()).not.toContain('14 April 2027')
     const april = page((await t.browser().get('/p/norfolk/courses?month=2027-04')).body)
     expect(april('main').text()).toContain('14 April 2027')
+    // The month is chosen from a list of the coming twelve, not typed.
+    expect(april('select#month option:selected').text()).toBe('April 2027')
+    expect(april('select#month option').length).toBe(13)
+    expect(april('input[type="month"]').length).toBe(0)
     const none = page((await t.browser().get('/p/norfolk/courses?month=2030-01')).body)
     expect(none('h2 a').length).toBe(0)
     // A filter that makes no sense is ignored rather than refused.

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { shortlistingTime } from '#features/booking/rules.ts'
 import { deliveryMethodNames } from '#features/courses/forms.ts'
-import { londonDateText, londonTimeText } from '#platform/clock.ts'
+import { londonDateOf, londonDateText, londonTimeText } from '#platform/clock.ts'
 import type { Services } from '#src/services.ts'
 import type { CatalogueSession } from './queries.ts'
 
@@ -63,6 +63,7 @@ export default async function catalogueRoutes(app: FastifyInstance, { services }
           title: `Courses from ${found.partnership.name}`,
           ...found,
           filter,
+          months: nextMonths(now),
           pagination:
             found.pages > 1
               ? {
@@ -105,4 +106,16 @@ export default async function catalogueRoutes(app: FastifyInstance, { services }
         }
       }),
   )
+}
+
+/** The next twelve months, from this one, to choose from: YYYY-MM and the month's name. */
+function nextMonths(now: Date): { value: string; text: string }[] {
+  const [year, month] = londonDateOf(now).split('-').map(Number) as [number, number]
+  return Array.from({ length: 12 }, (_, i) => {
+    const first = new Date(Date.UTC(year, month - 1 + i, 1))
+    return {
+      value: first.toISOString().slice(0, 7),
+      text: first.toLocaleDateString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }),
+    }
+  })
 }
