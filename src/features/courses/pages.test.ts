@@ -89,6 +89,55 @@ describe('course pages', () => {
     expect(published('ol li').length).toBe(2)
   })
 
+  it('offers to open a draft course’s draft sessions with it, and opens only those chosen', async () => {
+    const added = await admin.submit('/courses/new', {
+      title: 'Neglect: the signs',
+      deliveryMethod: 'multi_agency_training',
+      durationMinutes: '180',
+      objectives: 'Recognise the signs of neglect',
+      impact: 'Confidence at follow-up against at booking',
+    })
+    const url = String(added.headers.location)
+    const courseId = url.split('/').pop() ?? ''
+    const norfolk = await t.partnership('norfolk')
+    const ctx = {
+      partnership: norfolk,
+      actor: { userId: null, label: 'test', roles: ['admin' as const], agencyIds: [] },
+    }
+    const session = (startsAt: string) =>
+      t.services.courseSessions.create(ctx, {
+        courseId,
+        startsAt,
+        endsAt: startsAt.replace('T09', 'T12'),
+        capacity: 20,
+        minimumPlaces: null,
+        format: 'online',
+        venue: null,
+        joiningUrl: 'https://meet.example.org/neglect',
+      })
+    const [first, second] = [await session('2027-05-10T09:00:00Z'), await session('2027-06-14T09:00:00Z')]
+    expect([first.status, second.status]).toEqual(['draft', 'draft'])
+
+    const offered = page((await admin.get(url)).body)
+    expect(offered('input[name="sessions"]').length).toBe(2)
+    expect(offered('input[name="sessions"]:checked').length).toBe(2)
+
+    const published = await admin.submit(`${url}/publish`, { sessions: first.id }, { from: url })
+    expect(published.statusCode).toBe(303)
+    const shown = page((await admin.get(String(published.headers.location))).body)
+    expect(shown('.govuk-notification-banner').text()).toContain('with 1 of its 1 draft session open')
+    const status = (id: string) =>
+      t.db.tenant(
+        { partnershipId: norfolk.id, userId: null },
+        async (sql) =>
+          (await sql.one<{ status: string }>('SELECT status FROM sessions WHERE id = $1', [id])).status,
+      )
+    expect(await status(first.id)).toBe('open')
+    expect(await status(second.id)).toBe('draft')
+    // Nothing of the query is echoed: only numbers make a banner.
+    expect(page((await admin.get(`${url}?published=<b>`)).body)('.govuk-notification-banner').length).toBe(0)
+  })
+
   it('shows courses to the partnership’s planners, not to practitioners', async () => {
     const practitioner = await t.signIn('practitioner@norfolk.example.org')
     expect((await practitioner.get('/courses')).statusCode).toBe(403)

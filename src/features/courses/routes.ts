@@ -4,7 +4,7 @@ import { sectorNames, workforceNames } from '#features/directory/page-forms.ts'
 import { sessionStatusNames } from '#features/sessions/forms.ts'
 import { londonDateOf } from '#platform/clock.ts'
 import type { FieldError } from '#platform/errors.ts'
-import { ValidationError } from '#platform/errors.ts'
+import { ConflictError, ValidationError } from '#platform/errors.ts'
 import { errorFor, errorSummary, fieldErrors, parseForm } from '#platform/http/forms.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
@@ -55,6 +55,7 @@ export default async function courseRoutes(app: FastifyInstance, { services }: {
   async function coursePage(request: FastifyRequest, course: Course) {
     const ctx = contextOf(request)
     const themes = await courses.themes(ctx, true)
+    const sessions = await sessionsOf(request, course.id)
     return {
       title: course.title,
       course,
@@ -63,7 +64,8 @@ export default async function courseRoutes(app: FastifyInstance, { services }: {
         (await services.questionnaires.titles(ctx)).map((q) => [q.id, q.title]),
       ),
       versions: await courses.versions(ctx, course.id),
-      sessions: await sessionsOf(request, course.id),
+      sessions,
+      drafts: sessions.filter((s) => s.status === 'draft'),
       sessionStatusNames,
       waiting: await services.interest.waiting(ctx, course.id),
       deliveryMethodNames,
@@ -211,12 +213,20 @@ export default async function courseRoutes(app: FastifyInstance, { services }: {
     },
   )
 
-  app.get<{ Params: { id: string } }>(
+  app.get<{ Params: { id: string }; Querystring: { published?: string; of?: string } }>(
     '/courses/:id',
     { config: { access: planners } },
     async (request, reply) => {
       const course = await courses.course(contextOf(request), request.params.id)
-      return reply.view('courses/views/course.njk', await coursePage(request, course))
+      // Just published: how many of the chosen draft sessions opened with it (numbers only).
+      const count = (value: string | undefined) =>
+        value && /^\d{1,3}$/.test(value) && course.status === 'published' ? Number(value) : null
+      const opened = count(request.query.published)
+      const chosen = count(request.query.of)
+      return reply.view('courses/views/course.njk', {
+        ...(await coursePage(request, course)),
+        justPublished: opened === null ? null : { opened, chosen: chosen ?? opened },
+      })
     },
   )
 
@@ -271,7 +281,6 @@ export default async function courseRoutes(app: FastifyInstance, { services }: {
       const course = await courses.course(ctx, request.params.id)
       try {
         await courses.change(ctx, course.id, { status: 'published' })
-        return reply.redirect(`/courses/${course.id}`, 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
         // Shown on the course, each problem linking to the field to fill in.
@@ -283,6 +292,23 @@ export default async function courseRoutes(app: FastifyInstance, { services }: {
           })),
         })
       }
+      // The draft sessions the admin chose open with the course; one that cannot (its own
+      // rules refuse it) stays a draft, and the page says how many opened.
+      const body = (request.body ?? {}) as Record<string, unknown>
+      const chosen = [body.sessions].flat().filter((id): id is string => typeof id === 'string')
+      const drafts = (await sessionsOf(request, course.id)).filter(
+        (s) => s.status === 'draft' && chosen.includes(s.id),
+      )
+      let opened = 0
+      for (const draft of drafts) {
+        try {
+          await services.courseSessions.change(ctx, draft.id, { status: 'open' })
+          opened++
+        } catch (error) {
+          if (!(error instanceof ValidationError || error instanceof ConflictError)) throw error
+        }
+      }
+      return reply.redirect(`/courses/${course.id}?published=${opened}&of=${drafts.length}`, 303)
     },
   )
 }
