@@ -41,7 +41,7 @@ export function createBookingLookups(deps: { db: Database; clock: Clock; policy:
     ): Promise<{
       session: Session
       refusal: string | null
-      self: Applicant | null
+      self: (Applicant & { managerName: string | null; managerEmail: string | null }) | null
       atBooking: Awaited<ReturnType<typeof atBookingQuestions>>
     }> {
       return db.tenant(scopeOf(ctx), async (sql) => {
@@ -49,9 +49,9 @@ export function createBookingLookups(deps: { db: Database; clock: Clock; policy:
         const session = isUuid(sessionId) ? await sessionById(sql, sessionId) : undefined
         if (!session || session.status === 'draft') throw new NotFoundError('Session')
         const self = ctx.actor.userId
-          ? await sql.maybeOne<Applicant>(
+          ? await sql.maybeOne<Applicant & { managerName: string | null; managerEmail: string | null }>(
               `SELECT id, first_name || ' ' || last_name AS name, email, agency_id AS "agencyId", user_id AS "userId",
-                      status = 'pending' AS pending
+                      status = 'pending' AS pending, manager_name AS "managerName", manager_email AS "managerEmail"
                  FROM people WHERE user_id = $1 AND merged_into IS NULL AND status IN ('active', 'pending')`,
               [ctx.actor.userId],
             )

@@ -30,6 +30,16 @@ describe('applying on screen', () => {
     const practitioner = await t.signIn('practitioner@norfolk.example.org')
     const form = page((await practitioner.get(`/sessions/${session}/apply`)).body)
     expect(form('main').text()).toContain('Applying for: Pat Practitioner')
+    // The line manager on the person's record is filled in for them.
+    await t.db.tenant(w.scope, (sql) =>
+      sql.query(
+        `UPDATE people SET manager_name = 'Morgan Manager', manager_email = 'morgan@example.org' WHERE email = $1`,
+        ['practitioner@norfolk.example.org'],
+      ),
+    )
+    const filled = page((await practitioner.get(`/sessions/${session}/apply`)).body)
+    expect(filled('#managerName').val()).toBe('Morgan Manager')
+    expect(filled('#managerEmail').val()).toBe('morgan@example.org')
 
     const wrong = await practitioner.post(`/sessions/${session}/apply`, {
       forWhom: 'self',

@@ -44,7 +44,14 @@ export default async function bookingRoutes(app: FastifyInstance, { services }: 
       forOthers,
       atBooking,
       own: await booking.ownApplicationOn(ctx, session.id),
-      values: { forWhom: self ? 'self' : 'other', ...values },
+      // Applying for oneself, the line manager given at registration (or by the lead) is filled in.
+      values: {
+        forWhom: self ? 'self' : 'other',
+        ...(self && !forOthers
+          ? { managerName: self.managerName ?? '', managerEmail: self.managerEmail ?? '' }
+          : {}),
+        ...values,
+      },
       errors: errorSummary(errors),
       fieldErrors: errorFor(errors),
     })
