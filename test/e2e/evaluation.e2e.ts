@@ -99,7 +99,7 @@ describe('evaluation, every page passing axe', () => {
     await expectAccessible(admin)
     await admin.getByLabel('Title').fill('Tell us about your training')
     await admin.getByRole('radio', { name: 'Stakeholder consultation' }).check()
-    await admin.getByLabel('Questionnaire').selectOption({ label: 'Four months on' })
+    await admin.getByLabel('Questionnaire').selectOption({ label: 'Three months on' })
     await admin.getByLabel('Day').fill('31')
     await admin.getByLabel('Month').fill('12')
     await admin.getByLabel('Year').fill('2040')
