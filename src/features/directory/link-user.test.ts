@@ -71,4 +71,17 @@ describe('linking a sign-in to a directory record', () => {
     })
     expect((await userOf(taken.id)).user_id).toBe(owner.id)
   })
+
+  it('links a trainer approved for the pool to the user with their email', async () => {
+    const person = await w.person(agency, { first: 'Tam' })
+    const email = await w.emailOf(person)
+    const user = await newUser(email.toUpperCase())
+    await t.services.trainers.approve(w.admin, {
+      personId: person,
+      courseId: await w.course('Train the trainer'),
+      trainedOn: '2026-10-01',
+      cpdCompletedOn: null,
+    })
+    expect((await userOf(person)).user_id).toBe(user.id)
+  })
 })
