@@ -5,14 +5,50 @@ import { ensureUser, grantRole } from '#platform/auth/users.ts'
 import type { Database, Sql } from '#platform/db/database.ts'
 import { DEMO_PASSWORD, demoAgencies, demoPartnerships } from './partnerships.ts'
 
-const roleLabels: Record<Role, string> = {
-  admin: 'Workforce Development Officer',
-  subgroup: 'Sub-group Member',
-  executive: 'Executive Lead',
-  'agency-lead': 'Agency Safeguarding Lead',
-  trainer: 'Pool Trainer',
-  practitioner: 'Practitioner',
-  registrant: 'New Practitioner',
+/**
+ * One person per demo role: the user's name and their directory record's name are the same. Agency
+ * positions index demoAgencies(): 0 the council's children's services, 3 the integrated care board,
+ * 4 the community health trust, 10 Home-Start (which the demo agency lead leads).
+ */
+const demoPeople: Record<Role, { firstName: string; lastName: string; jobTitle: string; agency: number }> = {
+  admin: { firstName: 'Wendy', lastName: 'Workforce', jobTitle: 'Workforce Development Officer', agency: 0 },
+  subgroup: { firstName: 'Sam', lastName: 'Subgroup', jobTitle: 'Designated Nurse, Safeguarding', agency: 3 },
+  executive: {
+    firstName: 'Eve',
+    lastName: 'Executive',
+    jobTitle: 'Director of Children’s Services',
+    agency: 0,
+  },
+  'agency-lead': { firstName: 'Lee', lastName: 'Lead', jobTitle: 'Agency Safeguarding Lead', agency: 10 },
+  trainer: { firstName: 'Tara', lastName: 'Trainer', jobTitle: 'Safeguarding Trainer', agency: 4 },
+  practitioner: { firstName: 'Pat', lastName: 'Practitioner', jobTitle: 'Early help worker', agency: 10 },
+  registrant: { firstName: 'New', lastName: 'Practitioner', jobTitle: 'Family support worker', agency: 10 },
+}
+
+/** The display name of a demo user, the same as their directory record's first and last names. */
+export function demoPersonName(role: Role): string {
+  return `${demoPeople[role].firstName} ${demoPeople[role].lastName}`
+}
+
+const monthWords = [
+  'One',
+  'Two',
+  'Three',
+  'Four',
+  'Five',
+  'Six',
+  'Seven',
+  'Eight',
+  'Nine',
+  'Ten',
+  'Eleven',
+  'Twelve',
+]
+
+/** The title of the follow-up questionnaire, from the policy's follow-up delay: "Four months on". */
+function followUpTitle(months: number): string {
+  const word = monthWords[months - 1] ?? String(months)
+  return `${word} ${months === 1 ? 'month' : 'months'} on`
 }
 
 /** The policy of a demo partnership takes effect from the start of the financial year 2024-25. */
@@ -75,12 +111,11 @@ export async function seedDemo(db: Database): Promise<{ created: string[] }> {
 
     passwordHash ??= await hashPassword(DEMO_PASSWORD)
     let practitionerId: string | undefined
+    let trainerPersonId: string | undefined
     for (const role of roles) {
-      const user = await ensureUser(db, {
-        email: `${role}@${demo.slug}.example.org`,
-        displayName: `${demo.place} ${roleLabels[role]}`,
-        passwordHash,
-      })
+      const person = demoPeople[role]
+      const email = `${role}@${demo.slug}.example.org`
+      const user = await ensureUser(db, { email, displayName: demoPersonName(role), passwordHash })
       if (role === 'practitioner') practitionerId = user.id
       // The demo agency lead leads the first voluntary agency and the nursery.
       const led =
@@ -92,37 +127,46 @@ export async function seedDemo(db: Database): Promise<{ created: string[] }> {
         agencyIds: led,
         actor: 'demo-seed',
       })
-      // The demo practitioner works at an agency the demo lead leads, so both can book their places.
-      if (role === 'practitioner' && agencyIds[10]) {
-        await db.tenant({ partnershipId: partnership.id, userId: null, actor: 'demo-seed' }, (sql) =>
-          sql.query(
-            `INSERT INTO people (partnership_id, first_name, last_name, email, agency_id, role, status, user_id)
-             VALUES ($1, 'Pat', 'Practitioner', $2, $3, 'Early help worker', 'active', $4)`,
-            [partnership.id, `practitioner@${demo.slug}.example.org`, agencyIds[10], user.id],
-          ),
-        )
-      }
-      // The demo registrant waits for the demo agency lead to confirm them.
-      if (role === 'registrant' && agencyIds[10]) {
-        await db.tenant({ partnershipId: partnership.id, userId: null, actor: 'demo-seed' }, (sql) =>
-          sql.query(
+      // Every demo user has a directory record. The practitioner works at an agency the demo lead
+      // leads, so both can book their places; the registrant waits for the lead to confirm them.
+      const row = await db.tenant(
+        { partnershipId: partnership.id, userId: null, actor: 'demo-seed' },
+        (sql) =>
+          sql.one<{ id: string }>(
             `INSERT INTO people (partnership_id, first_name, last_name, email, agency_id, role, status, user_id, registered_at)
-             VALUES ($1, 'New', 'Practitioner', $2, $3, 'Family support worker', 'pending', $4, cascade_now())`,
-            [partnership.id, `registrant@${demo.slug}.example.org`, agencyIds[10], user.id],
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $7 = 'pending' THEN cascade_now() END) RETURNING id`,
+            [
+              partnership.id,
+              person.firstName,
+              person.lastName,
+              email,
+              agencyIds[person.agency] ?? null,
+              person.jobTitle,
+              role === 'registrant' ? 'pending' : 'active',
+              user.id,
+            ],
           ),
-        )
-      }
+      )
+      if (role === 'trainer') trainerPersonId = row.id
     }
-    await seedDemoProgramme(db, partnership.id)
+    await seedDemoProgramme(db, partnership.id, demo.policy.followUpDelayMonths, trainerPersonId)
     if (practitionerId) await seedDemoNeed(db, partnership.id, practitionerId)
   }
   return { created }
 }
 
-/** One published course with two upcoming sessions, so the public catalogue has something to show. */
-async function seedDemoProgramme(db: Database, partnershipId: string): Promise<void> {
+/**
+ * One published course with two upcoming sessions, so the public catalogue has something to show.
+ * The demo trainer is approved for the course and delivers both sessions.
+ */
+async function seedDemoProgramme(
+  db: Database,
+  partnershipId: string,
+  followUpDelayMonths: number,
+  trainerPersonId: string | undefined,
+): Promise<void> {
   await db.tenant({ partnershipId, userId: null, actor: 'demo-seed' }, async (sql) => {
-    const plan = await seedDemoQuestionnaires(sql, partnershipId)
+    const plan = await seedDemoQuestionnaires(sql, partnershipId, followUpDelayMonths)
     const course = await sql.one<{ id: string }>(
       `INSERT INTO courses (partnership_id, title, summary, objectives, delivery_method, duration_minutes, evaluation_plan, status)
        VALUES ($1, 'Working together to safeguard children and adults',
@@ -131,17 +175,31 @@ async function seedDemoProgramme(db: Database, partnershipId: string): Promise<v
                'multi_agency_training', 180, $2, 'published') RETURNING id`,
       [partnershipId, JSON.stringify({ ...plan, impact: 'Confidence at follow-up against at booking' })],
     )
-    for (const weeks of [10, 14]) {
+    if (trainerPersonId) {
       await sql.query(
+        `INSERT INTO trainer_approvals (partnership_id, person_id, course_id, trained_on, cpd_completed_on)
+         VALUES ($1, $2, $3, (cascade_now() - interval '2 months')::date, (cascade_now() - interval '2 months')::date)`,
+        [partnershipId, trainerPersonId, course.id],
+      )
+    }
+    for (const weeks of [10, 14]) {
+      const session = await sql.one<{ id: string }>(
         `WITH s AS (
            INSERT INTO sessions (partnership_id, course_id, format, venue, capacity, status, starts_at, ends_at)
            VALUES ($1, $2, 'in_person', '{"name": "Partnership training room", "address": "To be confirmed"}', 24, 'open',
                    date_trunc('day', cascade_now()) + ($3 || ' weeks')::interval + interval '9 hours 30 minutes',
                    date_trunc('day', cascade_now()) + ($3 || ' weeks')::interval + interval '12 hours 30 minutes')
            RETURNING partnership_id, id, starts_at, ends_at)
-         INSERT INTO session_parts (partnership_id, session_id, starts_at, ends_at) SELECT * FROM s`,
+         INSERT INTO session_parts (partnership_id, session_id, starts_at, ends_at) SELECT * FROM s
+         RETURNING session_id AS id`,
         [partnershipId, course.id, String(weeks)],
       )
+      if (trainerPersonId) {
+        await sql.query(
+          'INSERT INTO session_trainers (partnership_id, session_id, person_id) VALUES ($1, $2, $3)',
+          [partnershipId, session.id, trainerPersonId],
+        )
+      }
     }
   })
 }
@@ -173,7 +231,7 @@ export async function hasDemoData(db: Database): Promise<boolean> {
 }
 
 /** The three questionnaires of a course's evaluation plan, published, as North Somerset asks them. */
-async function seedDemoQuestionnaires(sql: Sql, partnershipId: string) {
+async function seedDemoQuestionnaires(sql: Sql, partnershipId: string, followUpDelayMonths: number) {
   const confidence = {
     id: 'confidence',
     kind: 'confidence',
@@ -203,7 +261,7 @@ async function seedDemoQuestionnaires(sql: Sql, partnershipId: string) {
       ],
     },
     followUp: {
-      title: 'Four months on',
+      title: followUpTitle(followUpDelayMonths),
       questions: [
         confidence,
         { id: 'changed', kind: 'agreement', prompt: 'The course has changed how I work', required: true },

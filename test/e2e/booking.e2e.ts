@@ -67,9 +67,10 @@ describe('booking a place, every page passing axe', () => {
       .getByRole('link', { name: /^Apply/ })
       .last()
       .click()
+    await page.getByRole('radio', { name: /Someone in my agencies/ }).check()
     await page.getByLabel('Their work email address').fill('practitioner@norfolk.example.org')
     await page.getByLabel('Line manager’s email address').fill('manager@example.org')
-    await page.getByRole('radio', { name: 'No' }).check()
+    await page.getByRole('radio', { name: 'No', exact: true }).check()
     await page.getByRole('button', { name: 'Apply' }).click()
     await expect
       .poll(() => page.locator('h1').textContent())

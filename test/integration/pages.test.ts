@@ -85,11 +85,11 @@ describe('pages', () => {
   it('pages and filters the audit trail for an admin', async () => {
     const admin = await t.signIn('admin@norfolk.example.org')
     const all = page((await admin.get('/audit')).body)
-    // The demo load: one policy, fifteen agencies, seven memberships, the demo practitioner's and
-    // registrant's records, three published questionnaires, a course with two sessions of one
-    // part each, and a training need with its first step.
-    expect(all('tbody tr').length).toBe(38)
-    expect(all('main').text()).toMatch(/38 changes/)
+    // The demo load: one policy, fifteen agencies, seven memberships, seven demo users' records,
+    // three published questionnaires, a course with two sessions of one part each, the demo
+    // trainer's approval and place on both sessions, and a training need with its first step.
+    expect(all('tbody tr').length).toBe(46)
+    expect(all('main').text()).toMatch(/46 changes/)
     const policies = page((await admin.get('/audit?entityType=policies')).body)
     expect(policies('tbody tr').length).toBe(1)
     for (const url of ['/audit?from=yesterday', '/audit?from-day=30&from-month=2&from-year=2026']) {

@@ -17,6 +17,7 @@ import type {
   PersonPatch,
 } from './forms.ts'
 import { agencySchema, personSchema } from './forms.ts'
+import { linkUserToPerson } from './link-user.ts'
 import type { Agency, Person, PersonRow } from './queries.ts'
 import {
   activeAgencies,
@@ -185,6 +186,7 @@ export function createDirectoryService(deps: { db: Database; clock: Clock; polic
           const row = await resolvePerson(ctx, sql, input, tiers)
           await sql.auditAs('person.add')
           const { id } = await insertPerson(sql, ctx.partnership.id, row)
+          await linkUserToPerson(sql, ctx.partnership.id, [row.email])
           return (await personById(sql, id)) as Person
         })
       } catch (error) {
@@ -223,6 +225,7 @@ export function createDirectoryService(deps: { db: Database; clock: Clock; polic
             scope,
           )
           if (!changed) throw new NotFoundError('Person')
+          await linkUserToPerson(sql, ctx.partnership.id, [row.email])
           return (await personById(sql, current.id)) as Person
         })
       } catch (error) {

@@ -103,7 +103,7 @@ describe('the needs analysis API', () => {
       identifiedOther: null,
       preferredMethods: ['multi_agency_training', 'briefing'],
       themes: [themeId],
-      requestedBy: { name: 'Norfolk Practitioner' },
+      requestedBy: { name: 'Pat Practitioner' },
       proposal: null,
     })
     const mail = await mailAbout(need.id)
@@ -115,7 +115,7 @@ describe('the needs analysis API', () => {
 
     const shown = (await call('practitioner', 'GET', `/api/v1/needs/${need.id}`)).json()
     expect(shown.history).toEqual([
-      expect.objectContaining({ from: null, to: 'requested', by: 'Norfolk Practitioner', reason: null }),
+      expect.objectContaining({ from: null, to: 'requested', by: 'Pat Practitioner', reason: null }),
     ])
     const audit = await t.db.tenant({ partnershipId: norfolkId, userId: null }, (sql) =>
       sql.query<{ action: string; entity_type: string }>(
@@ -178,10 +178,10 @@ describe('the needs analysis API', () => {
     const { history } = (await call('practitioner', 'GET', `/api/v1/needs/${id}`)).json()
     expect(history.map((h: { from: string | null; to: string; by: string }) => [h.from, h.to, h.by])).toEqual(
       [
-        [null, 'requested', 'Norfolk Practitioner'],
-        ['requested', 'proposed', 'Norfolk Sub-group Member'],
-        ['proposed', 'proposed', 'Norfolk Sub-group Member'],
-        ['proposed', 'endorsed', 'Norfolk Executive Lead'],
+        [null, 'requested', 'Pat Practitioner'],
+        ['requested', 'proposed', 'Sam Subgroup'],
+        ['proposed', 'proposed', 'Sam Subgroup'],
+        ['proposed', 'endorsed', 'Eve Executive'],
       ],
     )
     expect(history[1].proposal).toMatchObject({ estimatedDeliveryDays: 2.5, estimatedCostPence: 120_000 })
@@ -324,9 +324,7 @@ describe('the needs analysis API', () => {
     const mine = (await call('practitioner', 'GET', '/api/v1/needs?pageSize=500')).json()
     expect(mine.items.length).toBe(mine.total)
     expect(
-      mine.items.every(
-        (n: { requestedBy: { name: string } }) => n.requestedBy.name === 'Norfolk Practitioner',
-      ),
+      mine.items.every((n: { requestedBy: { name: string } }) => n.requestedBy.name === 'Pat Practitioner'),
     ).toBe(true)
     expect((await call('practitioner', 'GET', `/api/v1/needs/${theirs}`)).statusCode).toBe(404)
     expect((await call('trainer', 'GET', `/api/v1/needs/${theirs}`)).statusCode).toBe(200)

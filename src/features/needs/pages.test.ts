@@ -188,7 +188,7 @@ describe('needs analysis pages', () => {
     const list = page((await subgroup.get('/needs')).body)
     expect(list('h1').text()).toBe('Needs analysis')
     expect(list('tbody').text()).toContain('Only the practitioner’s own request')
-    expect(list('tbody').text()).toContain('Norfolk Practitioner')
+    expect(list('tbody').text()).toContain('Pat Practitioner')
     const proposedOnly = page((await subgroup.get('/needs?status=proposed')).body)
     expect(proposedOnly('tbody').text()).not.toContain('Only the practitioner’s own request')
   })

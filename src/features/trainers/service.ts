@@ -1,4 +1,5 @@
 import { courseById } from '#features/courses/queries.ts'
+import { linkUserToPerson } from '#features/directory/link-user.ts'
 import type { Clock } from '#platform/clock.ts'
 import { londonDateOf } from '#platform/clock.ts'
 import type { Context } from '#platform/context.ts'
@@ -65,6 +66,11 @@ export function createTrainerService(deps: { db: Database; clock: Clock }) {
           if (!(await courseById(sql, input.courseId)))
             throw new ValidationError([{ field: 'courseId', text: 'Select a course from the programme' }])
           await sql.auditAs('trainer.approve')
+          // A trainer signs in to take their sessions' registers: their sign-in and record are one.
+          const { email } = await sql.one<{ email: string }>('SELECT email FROM people WHERE id = $1', [
+            input.personId,
+          ])
+          await linkUserToPerson(sql, ctx.partnership.id, [email])
           return insertApproval(sql, ctx.partnership.id, input)
         })
         return approval(ctx, id)

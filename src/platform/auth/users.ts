@@ -1,3 +1,4 @@
+import { linkUserToPerson } from '#features/directory/link-user.ts'
 import type { Database } from '../db/database.ts'
 import type { Role } from './roles.ts'
 
@@ -19,7 +20,10 @@ export async function ensureUser(db: Database, user: NewUser): Promise<{ id: str
   })
 }
 
-/** Gives a user a role in a partnership (an agency lead with the agencies they lead); audited as partnership data. */
+/**
+ * Gives a user a role in a partnership (an agency lead with the agencies they lead); audited as
+ * partnership data. The partnership's directory record with the user's email becomes theirs.
+ */
 export async function grantRole(
   db: Database,
   input: { partnershipId: string; userId: string; role: Role; agencyIds?: string[]; actor: string },
@@ -31,5 +35,7 @@ export async function grantRole(
        ON CONFLICT (partnership_id, user_id, role) DO UPDATE SET agency_ids = EXCLUDED.agency_ids`,
       [input.partnershipId, input.userId, input.role, input.agencyIds ?? []],
     )
+    const user = await sql.one<{ email: string }>('SELECT email FROM users WHERE id = $1', [input.userId])
+    await linkUserToPerson(sql, input.partnershipId, [user.email])
   })
 }

@@ -6,6 +6,7 @@ import { scopeOf } from '#platform/context.ts'
 import type { Database } from '#platform/db/database.ts'
 import { isUuid } from '#platform/db/database.ts'
 import { ConflictError, NotFoundError, ValidationError } from '#platform/errors.ts'
+import { linkUserToPerson } from '../link-user.ts'
 import { agencyScopeOf } from '../service.ts'
 import {
   agenciesByName,
@@ -90,13 +91,12 @@ export function createImportService(deps: { db: Database; clock: Clock; policy: 
       const changed: string[] = []
       let added = 0
       for (let start = 0; start < writable.length; start += BATCH) {
-        const written = await upsertPeople(
+        const batch = writable.slice(start, start + BATCH)
+        const written = await upsertPeople(sql, ctx.partnership.id, batch, clock.now(), today, scope)
+        await linkUserToPerson(
           sql,
           ctx.partnership.id,
-          writable.slice(start, start + BATCH),
-          clock.now(),
-          today,
-          scope,
+          batch.map((r) => r.email),
         )
         for (const w of written) {
           changed.push(w.id)

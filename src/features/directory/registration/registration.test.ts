@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ensureUser, grantRole } from '#platform/auth/users.ts'
 import type { Browser, TestApp } from '#test/support/app.ts'
 import { page, testApp } from '#test/support/app.ts'
 
@@ -254,7 +255,10 @@ describe('registering an address that already has an account', () => {
   })
 
   it('does the same for a user of this partnership with no record in its directory', async () => {
-    const email = 'executive@norfolk.example.org'
+    const email = 'board.member@norfolk.example.org'
+    const user = await ensureUser(t.db, { email, displayName: 'Board Member', passwordHash: null })
+    const norfolk = await t.partnership('norfolk')
+    await grantRole(t.db, { partnershipId: norfolk.id, userId: user.id, role: 'executive', actor: 'test' })
     const response = await t.browser().submit('/p/norfolk/register', form(email, ledAgency.id))
     expect(response.statusCode).toBe(200)
     expect(await personByEmail(email)).toEqual([])
