@@ -55,6 +55,27 @@ beforeAll(async () => {
 afterAll(() => t?.close())
 
 describe('emails about a place, to each reader', () => {
+  it('says who applied when the agency lead or the partnership applied for the person', async () => {
+    t.clock.set(TEST_NOW)
+    const input = {
+      personId: pat.id,
+      managerEmail: manager,
+      managerName: null,
+      acceptsOtherDates: false,
+      accessNeeds: null,
+    }
+    const byLead = await w.session(await w.course('Applied for by the lead'), '2027-04-12T09:30:00Z')
+    await t.services.booking.apply(asLead, byLead, input)
+    const fromLead = await mail(pat.email, 'Application received: Applied for by the lead')
+    expect(fromLead).toContain('Your agency’s safeguarding lead has applied for a place for you')
+    expect(fromLead).not.toContain('We have your application')
+
+    const byAdmin = await w.session(await w.course('Applied for by the partnership'), '2027-04-13T09:30:00Z')
+    await t.services.booking.apply(asAdmin, byAdmin, input)
+    const fromAdmin = await mail(pat.email, 'Application received: Applied for by the partnership')
+    expect(fromAdmin).toContain('The partnership has applied for a place for you')
+  })
+
   it('tells the person they have a place, in the second person, and the manager about their member of staff', async () => {
     t.clock.set(TEST_NOW)
     await placeOn('Writing to the reader', '2027-01-18T09:30:00Z')

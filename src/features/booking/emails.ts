@@ -335,3 +335,39 @@ export function joinedWaitingList(session: SessionDetails, to: Addressee, positi
     ],
   }
 }
+
+/**
+ * The email that says an application arrived, to the person it is for. When their agency lead
+ * or the partnership applied for them, it says so: they did not apply themselves.
+ */
+export function applicationReceived(
+  session: SessionDetails,
+  to: Pick<Addressee, 'name' | 'email'>,
+  by: ActedBy,
+  when: { allocatedOn: Date; pending: boolean; needsApproval: boolean },
+): Email {
+  const opening = {
+    person: `We have your application for ${session.courseTitle}:`,
+    lead: `Your agency’s safeguarding lead has applied for a place for you on ${session.courseTitle}:`,
+    partnership: `The partnership has applied for a place for you on ${session.courseTitle}:`,
+  }[by]
+  return {
+    to: to.email,
+    subject: `Application received: ${session.courseTitle}`,
+    text: [
+      `Dear ${to.name},`,
+      '',
+      opening,
+      '',
+      whenText(session),
+      '',
+      `Places are not given in the order people apply. They are allocated on ${londonDateText(
+        when.allocatedOn,
+      )} to give the session a mix of agencies, and you will hear then whether you have a place.`,
+      ...(when.pending ? ['', 'The application is held until your agency confirms your registration.'] : []),
+      ...(when.needsApproval
+        ? ['', 'As you missed courses recently, your agency’s lead must approve the application first.']
+        : []),
+    ].join('\n'),
+  }
+}

@@ -5,11 +5,10 @@ import { atBookingQuestions, saveResponse, stageForm } from '#features/evaluatio
 import { answerProblems } from '#features/evaluation/questions.ts'
 import { refuseAnswer } from '#features/evaluation/stages.ts'
 import { rulesInForceOn } from '#features/policy/queries.ts'
-import { whenText } from '#features/sessions/messages.ts'
 import type { Session } from '#features/sessions/queries.ts'
 import { confirmBelowMinimum, openSessionsWithMinimum, sessionById } from '#features/sessions/queries.ts'
 import { overlaps } from '#features/sessions/rules.ts'
-import { londonDateOf, londonDateText } from '#platform/clock.ts'
+import { londonDateOf } from '#platform/clock.ts'
 import type { Context } from '#platform/context.ts'
 import { requireRole, scopeOf } from '#platform/context.ts'
 import type { Sql } from '#platform/db/database.ts'
@@ -21,6 +20,7 @@ import { enqueueEmailsAtCommit } from '#platform/mail/outbox.ts'
 import { askForApproval, createApproval, recentNoShows } from './approval.ts'
 import type { BookingDeps } from './deps.ts'
 import { mayActFor } from './deps.ts'
+import { actedBy, applicationReceived } from './emails.ts'
 import type { ApplicationInput } from './forms.ts'
 import { createBookingLookups } from './on-screen.ts'
 import { createScheduledPasses } from './passes.ts'
@@ -168,27 +168,11 @@ export function createBookingService(deps: BookingDeps) {
           if (toAnswer) enqueueEmailsAtCommit(sql, ctx.partnership.id, [toAnswer])
           return waitingLists.joinWaitingList(sql, ctx, session.id, id, rules)
         }
-        const received: Email = {
-          to: person.email,
-          subject: `Application received: ${session.courseTitle}`,
-          text: [
-            `Dear ${person.name},`,
-            '',
-            `We have your application for ${session.courseTitle}:`,
-            '',
-            whenText(session),
-            '',
-            `Places are not given in the order people apply. They are allocated on ${londonDateText(
-              shortlistingTime(session, shortlistingLeadWeeks),
-            )} to give the session a mix of agencies, and you will hear then whether you have a place.`,
-            ...(person.pending
-              ? ['', 'Your application is held until your agency confirms your registration.']
-              : []),
-            ...(needsApproval
-              ? ['', 'As you missed courses recently, your agency’s lead must approve the application first.']
-              : []),
-          ].join('\n'),
-        }
+        const received = applicationReceived(session, person, actedBy(ctx, person), {
+          allocatedOn: shortlistingTime(session, shortlistingLeadWeeks),
+          pending: person.pending,
+          needsApproval,
+        })
         enqueueEmailsAtCommit(sql, ctx.partnership.id, toAnswer ? [received, toAnswer] : [received])
         if (!needsApproval) return made
         // Asking for approval changed it: read it as it now is.
