@@ -13,7 +13,7 @@ import { applicationFromForm, ownApplicationFromForm, statusNames } from './page
 import { afterApplying } from './waiting-list.ts'
 
 type Body = Record<string, unknown>
-type IdRequest = FastifyRequest<{ Params: { id: string }; Body: Body; Querystring: { done?: string } }>
+type IdRequest = FastifyRequest<{ Params: { id: string }; Body: Body }>
 
 const appliers = ['practitioner', 'registrant', 'agency-lead', 'admin'] as const
 

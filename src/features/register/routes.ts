@@ -12,7 +12,7 @@ import { markNames, marks } from './rules.ts'
 
 type Body = Record<string, unknown>
 type Query = { done?: string; application?: string; person?: string; part?: string }
-type IdRequest = FastifyRequest<{ Params: { id: string }; Body: Body; Querystring: Query }>
+type IdRequest = FastifyRequest<{ Params: { id: string }; Body: Body }>
 const markers = ['admin', 'trainer'] as const
 
 /**
@@ -44,7 +44,8 @@ export default async function registerRoutes(app: FastifyInstance, { services }:
         : registerBanner(
             doneOf(request.query, registerDone),
             sheet.rows,
-            request.query ?? {},
+            // Read only as words compared with the register's own, so a repeated key matches nothing.
+            (request.query ?? {}) as Query,
             sheet.session.parts.length,
           ),
       values,
