@@ -64,7 +64,7 @@ export function bookingBanner(
       if (place.awaitingApproval || ended(place)) return undefined
       return {
         heading: `You approved the application of ${place.name}`,
-        text: 'It now takes its turn when places are allocated.',
+        text: 'It is no longer held back: it is considered for a place like any other.',
       }
     case 'moved':
       if (ended(place)) return undefined

@@ -152,6 +152,53 @@ describe('the banner after a change to a place', () => {
     )
   })
 
+  it('says to whom a place was passed, on the new holder’s page', async () => {
+    const session = await w.session(course, '2027-03-23T09:30:00Z')
+    const id = await w.apply(session, await w.person(police))
+    await t.services.booking.shortlistNow(w.admin, session)
+    const colleague = await w.person(police, { first: 'Kit' })
+    const admin = await t.signIn('admin@norfolk.example.org')
+    const passed = await admin.submit(`/bookings/${id}/substitute`, {
+      personEmail: await w.emailOf(colleague),
+    })
+    expect(passed.headers.location).toMatch(/^\/bookings\/[0-9a-f-]+\?done=passed$/)
+    const shown = page((await admin.get(String(passed.headers.location))).body)
+    expect(shown('.govuk-notification-banner--success h3').text()).toBe('You passed the place to Kit Tester')
+    expect(await statusOf(id)).toBe('cancelled')
+  })
+
+  it('says to which date an application was moved', async () => {
+    const [from, to] = [
+      await w.session(course, '2027-03-24T09:30:00Z'),
+      await w.session(course, '2027-03-25T09:30:00Z'),
+    ]
+    const id = await w.apply(from, await w.person(police, { first: 'Lee' }))
+    const admin = await t.signIn('admin@norfolk.example.org')
+    const moved = await admin.submit(`/bookings/${id}/move`, { sessionId: to })
+    expect(moved.headers.location).toBe(`/bookings/${id}?done=moved`)
+    const shown = page((await admin.get(String(moved.headers.location))).body)
+    expect(shown('.govuk-notification-banner--success h3').text()).toBe(
+      'You moved the application of Lee Tester to Booking on screen on 25 March 2027',
+    )
+  })
+
+  it('says whose application an agency lead approved', async () => {
+    const session = await w.session(course, '2027-03-26T09:30:00Z')
+    const id = await w.apply(session, await w.person(police, { first: 'Ash' }))
+    await t.db.tenant(w.scope, (sql) =>
+      sql.query(`UPDATE applications SET approval_needed_at = '2026-11-20T10:00:00Z' WHERE id = $1`, [id]),
+    )
+    const admin = await t.signIn('admin@norfolk.example.org')
+    const before = page((await admin.get(`/bookings/${id}?done=approved`)).body)
+    expect(before('.govuk-notification-banner').length).toBe(0)
+    const approved = await admin.submit(`/bookings/${id}/approve`, {})
+    expect(approved.headers.location).toBe(`/bookings/${id}?done=approved`)
+    const shown = page((await admin.get(String(approved.headers.location))).body)
+    expect(shown('.govuk-notification-banner--success h3').text()).toBe(
+      'You approved the application of Ash Tester',
+    )
+  })
+
   it('says a place offered was accepted', async () => {
     const session = await w.session(course, '2027-03-22T09:30:00Z')
     const id = await w.apply(session, await w.person(police, { first: 'Olu' }))
