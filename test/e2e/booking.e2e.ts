@@ -55,7 +55,7 @@ describe('booking a place, every page passing axe', () => {
     expect(await banner.locator('h3').textContent()).toMatch(
       /^You applied for Working together to safeguard children and adults on \d+ \w+ \d{4}$/,
     )
-    await expect.poll(() => banner.evaluate((element) => element === document.activeElement)).toBe(true)
+    await expect.poll(() => page.locator('.govuk-notification-banner--success:focus').count()).toBe(1)
     await expectAccessible(page)
 
     await page.getByRole('link', { name: 'Withdraw the application' }).click()
