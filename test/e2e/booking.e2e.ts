@@ -50,6 +50,12 @@ describe('booking a place, every page passing axe', () => {
         .check()
     await page.getByRole('button', { name: 'Apply' }).click()
     await expect.poll(() => page.locator('.govuk-summary-list').last().textContent()).toContain('Applied')
+    // The success banner says what happened, and takes focus so a screen reader hears it.
+    const banner = page.locator('.govuk-notification-banner--success')
+    expect(await banner.locator('h3').textContent()).toMatch(
+      /^You applied for Working together to safeguard children and adults on \d+ \w+ \d{4}$/,
+    )
+    await expect.poll(() => page.locator('.govuk-notification-banner--success:focus').count()).toBe(1)
     await expectAccessible(page)
 
     await page.getByRole('link', { name: 'Withdraw the application' }).click()
@@ -76,6 +82,9 @@ describe('booking a place, every page passing axe', () => {
       .poll(() => page.locator('h1').textContent())
       .toBe('Working together to safeguard children and adults')
     expect(await page.locator('main').textContent()).toContain('Pat Practitioner')
+    expect(await page.locator('.govuk-notification-banner--success h3').textContent()).toMatch(
+      /^You applied for Pat Practitioner to go on Working together to safeguard children and adults on /,
+    )
     await page.context().close()
   })
 

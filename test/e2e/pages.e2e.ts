@@ -294,6 +294,12 @@ describe('the directory journeys', () => {
     await lead.getByRole('button', { name: 'Do not confirm' }).click()
     await expect.poll(() => lead.locator('.govuk-error-summary').count()).toBe(1)
     await expectAccessible(lead)
+    await lead.getByLabel('Why are you not confirming them?').fill('No one of that name works in our team.')
+    await lead.getByRole('button', { name: 'Do not confirm' }).click()
+    await expect
+      .poll(() => lead.locator('.govuk-notification-banner--success h3').textContent())
+      .toBe('You did not confirm New Practitioner')
+    await expectAccessible(lead)
     await lead.context().close()
   })
 })

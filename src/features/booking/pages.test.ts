@@ -57,8 +57,14 @@ describe('applying on screen', () => {
       acceptsOtherDates: 'yes',
     })
     expect(applied.statusCode).toBe(303)
-    const bookingUrl = String(applied.headers.location)
+    expect(applied.headers.location).toMatch(/^\/bookings\/[0-9a-f-]+\?done=applied$/)
+    const bookingUrl = String(applied.headers.location).split('?')[0] ?? ''
+    const confirmation = page((await practitioner.get(String(applied.headers.location))).body)
+    const banner = confirmation('.govuk-notification-banner--success[role="alert"]')
+    expect(banner.find('h3').text()).toBe('You applied for Booking on screen on 8 March 2027')
+    expect(banner.text()).toContain('You and your line manager are told the result by email')
     const placePage = page((await practitioner.get(bookingUrl)).body)
+    expect(placePage('.govuk-notification-banner').length).toBe(0)
     expect(placePage('main').text()).toContain('Applied')
     expect(placePage('.govuk-back-link').attr('href')).toBe('/bookings')
     expect(page((await practitioner.get(`${bookingUrl}/cancel`)).body)('.govuk-back-link').attr('href')).toBe(
@@ -94,6 +100,122 @@ describe('applying on screen', () => {
       acceptsOtherDates: 'no',
     })
     expect(applied.statusCode).toBe(303)
+    const shown = page((await lead.get(String(applied.headers.location))).body)
+    expect(shown('.govuk-notification-banner--success h3').text()).toBe(
+      'You applied for Pat Practitioner to go on Booking on screen on 9 March 2027',
+    )
+    expect(shown('.govuk-notification-banner--success').text()).toContain(
+      'Pat Practitioner and their line manager are told the result by email',
+    )
+  })
+})
+
+describe('the banner after a change to a place', () => {
+  it('shows only for a word the page knows, that the place still bears out', async () => {
+    const session = await w.session(course, '2027-03-17T09:30:00Z')
+    const id = await w.apply(session, await w.person(police))
+    const admin = await t.signIn('admin@norfolk.example.org')
+    for (const done of ['sideways', 'constructor', 'withdrawn', ''])
+      expect(
+        page((await admin.get(`/bookings/${id}?done=${done}`)).body)('.govuk-notification-banner').length,
+      ).toBe(0)
+  })
+
+  it('says an application was withdrawn, naming whose when a lead or admin withdrew it', async () => {
+    const session = await w.session(course, '2027-03-18T09:30:00Z')
+    const id = await w.apply(session, await w.person(police, { first: 'Wren' }))
+    const admin = await t.signIn('admin@norfolk.example.org')
+    const withdrawn = await admin.submit(`/bookings/${id}/cancel`, { note: '' })
+    expect(withdrawn.headers.location).toBe(`/bookings/${id}?done=withdrawn`)
+    const shown = page((await admin.get(String(withdrawn.headers.location))).body)
+    expect(shown('.govuk-notification-banner--success h3').text()).toBe(
+      'You withdrew the application of Wren Tester',
+    )
+    expect(await statusOf(id)).toBe('withdrawn')
+  })
+
+  it('says a practitioner withdrew their own application in their words', async () => {
+    const session = await w.session(course, '2027-03-19T09:30:00Z')
+    const practitioner = await t.signIn('practitioner@norfolk.example.org')
+    const applied = await practitioner.submit(`/sessions/${session}/apply`, {
+      forWhom: 'self',
+      managerEmail: 'manager@example.org',
+      acceptsOtherDates: 'no',
+    })
+    const id = String(applied.headers.location).split('?')[0]?.split('/').at(-1) ?? ''
+    const withdrawn = await practitioner.submit(`/bookings/${id}/cancel`, { note: '' })
+    expect(withdrawn.headers.location).toBe(`/bookings/${id}?done=withdrawn`)
+    const shown = page((await practitioner.get(String(withdrawn.headers.location))).body)
+    expect(shown('.govuk-notification-banner--success h3').text()).toBe('You withdrew your application')
+    expect(shown('.govuk-notification-banner--success').text()).toContain(
+      'We have emailed you and your line manager to confirm it.',
+    )
+  })
+
+  it('says to whom a place was passed, on the new holder’s page', async () => {
+    const session = await w.session(course, '2027-03-23T09:30:00Z')
+    const id = await w.apply(session, await w.person(police))
+    await t.services.booking.shortlistNow(w.admin, session)
+    const colleague = await w.person(police, { first: 'Kit' })
+    const admin = await t.signIn('admin@norfolk.example.org')
+    const passed = await admin.submit(`/bookings/${id}/substitute`, {
+      personEmail: await w.emailOf(colleague),
+    })
+    expect(passed.headers.location).toMatch(/^\/bookings\/[0-9a-f-]+\?done=passed$/)
+    const shown = page((await admin.get(String(passed.headers.location))).body)
+    expect(shown('.govuk-notification-banner--success h3').text()).toBe('You passed the place to Kit Tester')
+    expect(await statusOf(id)).toBe('cancelled')
+  })
+
+  it('says to which date an application was moved', async () => {
+    const [from, to] = [
+      await w.session(course, '2027-03-24T09:30:00Z'),
+      await w.session(course, '2027-03-25T09:30:00Z'),
+    ]
+    const id = await w.apply(from, await w.person(police, { first: 'Lee' }))
+    const admin = await t.signIn('admin@norfolk.example.org')
+    const moved = await admin.submit(`/bookings/${id}/move`, { sessionId: to })
+    expect(moved.headers.location).toBe(`/bookings/${id}?done=moved`)
+    const shown = page((await admin.get(String(moved.headers.location))).body)
+    expect(shown('.govuk-notification-banner--success h3').text()).toBe(
+      'You moved the application of Lee Tester to Booking on screen on 25 March 2027',
+    )
+  })
+
+  it('says whose application an agency lead approved', async () => {
+    const session = await w.session(course, '2027-03-26T09:30:00Z')
+    const id = await w.apply(session, await w.person(police, { first: 'Ash' }))
+    await t.db.tenant(w.scope, (sql) =>
+      sql.query(`UPDATE applications SET approval_needed_at = '2026-11-20T10:00:00Z' WHERE id = $1`, [id]),
+    )
+    const admin = await t.signIn('admin@norfolk.example.org')
+    const before = page((await admin.get(`/bookings/${id}?done=approved`)).body)
+    expect(before('.govuk-notification-banner').length).toBe(0)
+    const approved = await admin.submit(`/bookings/${id}/approve`, {})
+    expect(approved.headers.location).toBe(`/bookings/${id}?done=approved`)
+    const shown = page((await admin.get(String(approved.headers.location))).body)
+    expect(shown('.govuk-notification-banner--success h3').text()).toBe(
+      'You approved the application of Ash Tester',
+    )
+  })
+
+  it('says a place offered was accepted', async () => {
+    const session = await w.session(course, '2027-03-22T09:30:00Z')
+    const id = await w.apply(session, await w.person(police, { first: 'Olu' }))
+    await t.db.tenant(w.scope, (sql) =>
+      sql.query(
+        `UPDATE applications SET status = 'offered', offer_expires_at = '2026-11-26T10:00:00Z' WHERE id = $1`,
+        [id],
+      ),
+    )
+    const admin = await t.signIn('admin@norfolk.example.org')
+    const accepted = await admin.submit(`/bookings/${id}/accept`, {})
+    expect(accepted.headers.location).toBe(`/bookings/${id}?done=accepted`)
+    const shown = page((await admin.get(String(accepted.headers.location))).body)
+    expect(shown('.govuk-notification-banner--success h3').text()).toBe(
+      'You accepted the place of Olu Tester',
+    )
+    expect(await statusOf(id)).toBe('confirmed')
   })
 })
 
@@ -142,18 +264,26 @@ describe('an admin’s places page', () => {
       { from: url },
     )
     expect(noReason.statusCode).toBe(400)
-    await admin.submit(
+    const moved = await admin.submit(
       `${url}/move`,
       { applicationId: placed, to: 'waiting', reason: 'Came last time' },
       { from: url },
     )
+    expect(moved.headers.location).toBe(`${url}?done=moved&application=${placed}`)
+    expect(
+      page((await admin.get(String(moved.headers.location))).body)('.govuk-notification-banner h3').text(),
+    ).toMatch(/^You moved \S+ Tester to the waiting list, number \d$/)
     await admin.submit(
       `${url}/move`,
       { applicationId: other, to: 'allocated', reason: 'New in post' },
       { from: url },
     )
-    expect((await admin.submit(`${url}/confirm`, { early: 'confirmed' }, { from: url })).statusCode).toBe(303)
+    const confirmed = await admin.submit(`${url}/confirm`, { early: 'confirmed' }, { from: url })
+    expect(confirmed.headers.location).toBe(`${url}?done=confirmed`)
     expect(await statusOf(other)).toBe('confirmed')
+    // Only the page's own words show a banner: not one typed, nor one read off an object.
+    for (const done of ['toString', 'constructor', 'shouted'])
+      expect(page((await admin.get(`${url}?done=${done}`)).body)('.govuk-notification-banner').length).toBe(0)
     expect(await statusOf(placed)).toBe('waiting')
     expect(page((await admin.get(url)).body)('main').text()).toContain('Reorder the waiting list')
   })
@@ -186,12 +316,15 @@ describe('changing a place on screen', () => {
       managerEmail: 'manager@example.org',
       acceptsOtherDates: 'no',
     })
-    const id = String(applied.headers.location).split('/').at(-1) ?? ''
+    const id = String(applied.headers.location).split('?')[0]?.split('/').at(-1) ?? ''
     await t.services.booking.shortlistNow(w.admin, session)
     expect(await statusOf(id)).toBe('confirmed')
     const cancelled = await practitioner.submit(`/bookings/${id}/cancel`, { note: 'Court date clash' })
     expect(cancelled.statusCode).toBe(303)
+    expect(cancelled.headers.location).toBe(`/bookings/${id}?done=cancelled`)
     expect(await statusOf(id)).toBe('cancelled')
+    const shown = page((await practitioner.get(String(cancelled.headers.location))).body)
+    expect(shown('.govuk-notification-banner--success h3').text()).toBe('You cancelled your place')
   })
 
   it('refuses a colleague from another agency as a substitute, with a clear message', async () => {

@@ -2,26 +2,21 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { londonDateOf } from '#platform/clock.ts'
 import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, NotFoundError, ValidationError } from '#platform/errors.ts'
+import { doneOf } from '#platform/http/done.ts'
 import { errorFor, errorSummary, formText as text } from '#platform/http/forms.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
+import type { PlacesDone } from './done-banners.ts'
+import { placesBanner, placesDone } from './done-banners.ts'
 import { statusNames } from './page-forms.ts'
 import { shortlistingTime } from './rules.ts'
 
 type Body = Record<string, unknown>
-type IdRequest = FastifyRequest<{ Params: { id: string }; Body: Body; Querystring: { done?: string } }>
-
-/** What the success banner says after each change, named in the address the change returns to. */
-const doneBanners: Record<string, { heading: string; text: string }> = {
-  proposed: {
-    heading: 'Places allocated',
-    text: 'Check the proposal and its reasons below. No one is told until you confirm.',
-  },
-  confirmed: {
-    heading: 'Places confirmed and everyone told',
-    text: 'Those with a place and those on the waiting list, and their managers, have been emailed.',
-  },
-}
+type IdRequest = FastifyRequest<{
+  Params: { id: string }
+  Body: Body
+  Querystring: { done?: string; application?: string }
+}>
 
 const admins = ['admin'] as const
 
@@ -64,7 +59,9 @@ export default async function placesRoutes(app: FastifyInstance, { services }: {
       free: allocation.confirmedAt ? Math.max(0, session.capacity - taken) : 0,
       statusNames,
       notice,
-      banner: errors.length ? undefined : doneBanners[request.query?.done ?? ''],
+      banner: errors.length
+        ? undefined
+        : placesBanner(doneOf(request.query, placesDone), allocation, request.query?.application),
       errors: errorSummary(errors),
       fieldErrors: errorFor(errors),
       backLink: `/sessions/${session.id}`,
@@ -76,7 +73,7 @@ export default async function placesRoutes(app: FastifyInstance, { services }: {
     path: string,
     field: string,
     work: (request: IdRequest, body: Body) => Promise<string | undefined>,
-    done?: string,
+    done: PlacesDone,
     ask?: (request: IdRequest, reply: FastifyReply) => Promise<boolean>,
   ) {
     app.post<{ Params: { id: string }; Body: Body }>(
@@ -88,7 +85,10 @@ export default async function placesRoutes(app: FastifyInstance, { services }: {
           if (ask && (await ask(request as IdRequest, reply))) return reply
           const notice = await work(request as IdRequest, request.body ?? {})
           if (notice) return placesPage(request as IdRequest, reply, [], notice)
-          return reply.redirect(`/sessions/${request.params.id}/places${done ? `?done=${done}` : ''}`, 303)
+          // A change to one person names them, by the application the form named and the work found here.
+          const about = text(request.body?.applicationId)
+          const query = new URLSearchParams(about ? { done, application: about } : { done })
+          return reply.redirect(`/sessions/${request.params.id}/places?${query}`, 303)
         } catch (error) {
           if (error instanceof ValidationError) return placesPage(request as IdRequest, reply, error.errors)
           if (error instanceof ConflictError)
@@ -106,7 +106,7 @@ export default async function placesRoutes(app: FastifyInstance, { services }: {
     return place.id
   }
 
-  app.get<{ Params: { id: string }; Querystring: { done?: string } }>(
+  app.get<{ Params: { id: string }; Querystring: { done?: string; application?: string } }>(
     '/sessions/:id/places',
     { config: { access: admins } },
     (request, reply) => placesPage(request as IdRequest, reply),
@@ -166,28 +166,38 @@ export default async function placesRoutes(app: FastifyInstance, { services }: {
     confirmEarly,
   )
 
-  act('/sessions/:id/places/move', 'reason', async (request, body) => {
-    const to = text(body.to)
-    if (to !== 'allocated' && to !== 'waiting')
-      throw new ValidationError([
-        { field: 'reason', text: 'Choose whether to give a place or move to the waiting list' },
-      ])
-    await booking.moveInProposal(
-      contextOf(request),
-      await onThisSession(request, body),
-      to,
-      text(body.reason),
-    )
-    return undefined
-  })
+  act(
+    '/sessions/:id/places/move',
+    'reason',
+    async (request, body) => {
+      const to = text(body.to)
+      if (to !== 'allocated' && to !== 'waiting')
+        throw new ValidationError([
+          { field: 'reason', text: 'Choose whether to give a place or move to the waiting list' },
+        ])
+      await booking.moveInProposal(
+        contextOf(request),
+        await onThisSession(request, body),
+        to,
+        text(body.reason),
+      )
+      return undefined
+    },
+    'moved',
+  )
 
-  act('/sessions/:id/places/reorder', 'position', async (request, body) => {
-    await booking.reorderWaiting(
-      contextOf(request),
-      await onThisSession(request, body),
-      Number(text(body.position)),
-      text(body.reason),
-    )
-    return undefined
-  })
+  act(
+    '/sessions/:id/places/reorder',
+    'position',
+    async (request, body) => {
+      await booking.reorderWaiting(
+        contextOf(request),
+        await onThisSession(request, body),
+        Number(text(body.position)),
+        text(body.reason),
+      )
+      return undefined
+    },
+    'reordered',
+  )
 }

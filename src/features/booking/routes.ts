@@ -3,9 +3,11 @@ import { answersFromForm } from '#features/evaluation/page-forms.ts'
 import { whenText } from '#features/sessions/messages.ts'
 import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, ValidationError } from '#platform/errors.ts'
+import { doneOf } from '#platform/http/done.ts'
 import { errorFor, errorSummary, formText as text } from '#platform/http/forms.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
+import { bookingBanner, bookingDone } from './done-banners.ts'
 import { whereText } from './emails.ts'
 import { applicationFromForm, ownApplicationFromForm, statusNames } from './page-forms.ts'
 import { afterApplying } from './waiting-list.ts'
@@ -125,6 +127,10 @@ export default async function bookingRoutes(app: FastifyInstance, { services }: 
         (ctx.actor.roles.includes('admin') ||
           (ctx.actor.roles.includes('agency-lead') && ctx.actor.agencyIds.includes(place.agencyId))),
       values: {},
+      // What the change that led here did, when the address names one and the place bears it out.
+      banner: errors.length
+        ? undefined
+        : bookingBanner(doneOf(request.query, bookingDone), place, place.mine),
       // A form about the place goes back to the place; the place's own page says otherwise.
       backLink: `/bookings/${place.id}`,
       ...extra,
@@ -133,14 +139,11 @@ export default async function bookingRoutes(app: FastifyInstance, { services }: 
     })
   }
 
-  app.get<{ Params: { id: string }; Querystring: { joined?: string } }>(
+  app.get<{ Params: { id: string }; Querystring: { done?: string } }>(
     '/bookings/:id',
     { config: { access: 'signed-in' } },
     (request, reply) =>
-      bookingPage(request as unknown as IdRequest, reply, 'booking', {
-        backLink: '/bookings',
-        joined: request.query.joined === '1',
-      }),
+      bookingPage(request as unknown as IdRequest, reply, 'booking', { backLink: '/bookings' }),
   )
 
   app.post<{ Params: { id: string } }>(
@@ -154,7 +157,7 @@ export default async function bookingRoutes(app: FastifyInstance, { services }: 
         if (problems) return bookingPage(request as IdRequest, reply, 'booking', { errorList: problems })
         throw error
       }
-      return reply.redirect(`/bookings/${request.params.id}`, 303)
+      return reply.redirect(`/bookings/${request.params.id}?done=accepted`, 303)
     },
   )
 
@@ -169,16 +172,16 @@ export default async function bookingRoutes(app: FastifyInstance, { services }: 
         if (problems) return bookingPage(request as IdRequest, reply, 'booking', { errorList: problems })
         throw error
       }
-      return reply.redirect(`/bookings/${request.params.id}`, 303)
+      return reply.redirect(`/bookings/${request.params.id}?done=approved`, 303)
     },
   )
 
-  /** A form page about one place, whose POST does one thing and comes back to the place. */
+  /** A form page about one place, whose POST does one thing and goes to the page act names, saying what it did. */
   function placeForm(
     path: string,
     view: string,
     field: string,
-    act: (request: IdRequest, body: Body) => Promise<string | undefined>,
+    act: (request: IdRequest, body: Body) => Promise<string>,
     extra: (request: IdRequest) => Promise<Body> = async () => ({}),
   ) {
     app.get<{ Params: { id: string } }>(path, { config: { access: 'signed-in' } }, async (request, reply) =>
@@ -190,8 +193,7 @@ export default async function bookingRoutes(app: FastifyInstance, { services }: 
       async (request, reply) => {
         const body = request.body ?? {}
         try {
-          const next = await act(request, body)
-          return reply.redirect(next ?? `/bookings/${request.params.id}`, 303)
+          return reply.redirect(await act(request, body), 303)
         } catch (error) {
           const problems = problemsOf(error, field)
           if (problems)
@@ -210,8 +212,9 @@ export default async function bookingRoutes(app: FastifyInstance, { services }: 
     const note = text(body.note)
     if (note.length > 2000)
       throw new ValidationError([{ field: 'note', text: 'The note must be 2,000 characters or fewer' }])
-    await booking.cancel(contextOf(request), request.params.id, note || null)
-    return undefined
+    const { booking: ended } = await booking.cancel(contextOf(request), request.params.id, note || null)
+    // A place held is cancelled; an application not yet given one is withdrawn.
+    return `/bookings/${ended.id}?done=${ended.status === 'cancelled' ? 'cancelled' : 'withdrawn'}`
   })
 
   placeForm('/bookings/:id/substitute', 'substitute', 'personEmail', async (request, body) => {
@@ -230,7 +233,7 @@ export default async function bookingRoutes(app: FastifyInstance, { services }: 
       personId,
       managerEmail: managerEmail || null,
     })
-    return `/bookings/${passed.id}`
+    return `/bookings/${passed.id}?done=passed`
   })
 
   placeForm(
@@ -241,7 +244,7 @@ export default async function bookingRoutes(app: FastifyInstance, { services }: 
       if (!text(body.sessionId))
         throw new ValidationError([{ field: 'sessionId', text: 'Select another date' }])
       await booking.move(contextOf(request), request.params.id, text(body.sessionId))
-      return undefined
+      return `/bookings/${request.params.id}?done=moved`
     },
     async (request) => {
       const ctx = contextOf(request)

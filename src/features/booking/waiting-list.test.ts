@@ -124,11 +124,13 @@ describe('applying after an early allocation', () => {
     })
     expect(joined.statusCode).toBe(303)
     const location = String(joined.headers.location)
-    expect(location).toMatch(/^\/bookings\/[0-9a-f-]+\?joined=1$/)
+    expect(location).toMatch(/^\/bookings\/[0-9a-f-]+\?done=applied$/)
     const id = location.split('/').at(-1)?.split('?')[0] ?? ''
     expect((await applicationOf(id)).status).toBe('offered')
     const booking = page((await practitioner.get(location)).body)
-    expect(booking('.govuk-notification-banner--success').text()).toContain('A place is offered to you')
+    const banner = booking('.govuk-notification-banner--success').text()
+    expect(banner).toContain('You applied for Waiting lists after allocation on 6 April 2027')
+    expect(banner).toContain('it is offered to you straight away')
     expect(
       await w.mailAbout(
         'practitioner@norfolk.example.org',

@@ -93,8 +93,7 @@ export function createWaitingList(deps: BookingDeps) {
   }
 }
 
-/** Where applying leads: the booking, saying so when it joined a waiting list or was offered a place. */
-export function afterApplying(application: Pick<Application, 'id' | 'status'>): string {
-  const joined = application.status === 'waiting' || application.status === 'offered'
-  return `/bookings/${application.id}${joined ? '?joined=1' : ''}`
+/** Where applying leads: the booking, whose banner says whether it joined a waiting list or was offered a place. */
+export function afterApplying(application: Pick<Application, 'id'>): string {
+  return `/bookings/${application.id}?done=applied`
 }

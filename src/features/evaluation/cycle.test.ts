@@ -80,7 +80,8 @@ describe('the evaluation cycle of a delivered session, on the scheduled jobs', (
       'answers.confidence.1': '4',
     })
     expect(applied.statusCode).toBe(303)
-    const patBooking = String(applied.headers.location).split('/').pop() ?? ''
+    const patBooking =
+      new URL(String(applied.headers.location), 'http://cascade').pathname.split('/').pop() ?? ''
 
     // Someone applied for by an admin is asked for their own answers, by email.
     const agency = await w.agency('Weston Family Support', 'voluntary', 'voluntary')

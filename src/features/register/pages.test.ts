@@ -19,6 +19,18 @@ beforeAll(async () => {
   await t.services.booking.shortlistNow(w.admin, session)
 })
 afterAll(() => t?.close())
+
+const nameOf = (person: string) =>
+  t.db.tenant(
+    w.scope,
+    async (sql) =>
+      (
+        await sql.one<{ name: string }>(
+          `SELECT first_name || ' ' || last_name AS name FROM people WHERE id = $1`,
+          [person],
+        )
+      ).name,
+  )
 afterEach(() => t.clock.set(TEST_NOW))
 
 describe('the register page', () => {
@@ -35,8 +47,13 @@ describe('the register page', () => {
     expect(sheet(`#person-${people[0]} button`).length).toBe(5)
     const tapped = await admin.post(url, { personId: people[0] ?? '', part: '1', mark: 'attended' })
     expect(tapped.statusCode).toBe(303)
-    expect(tapped.headers.location).toBe(`${url}#person-${people[0]}`)
-    const marked = page((await admin.get(url)).body)
+    expect(tapped.headers.location).toBe(`${url}?done=marked&person=${people[0]}&part=1#person-${people[0]}`)
+    const marked = page((await admin.get(String(tapped.headers.location))).body)
+    // The banner sits with the person tapped, where the page opens, not at the top of a long register.
+    expect(marked(`#person-${people[0]} .govuk-notification-banner--success h3`).text()).toBe(
+      'You marked Ada Tester: Attended in full',
+    )
+    expect(marked('.govuk-notification-banner').length).toBe(1)
     expect(marked(`#person-${people[0]} strong`).text()).toBe('Attended in full')
     expect(marked(`#person-${people[0]} button[aria-pressed="true"]`).text()).toContain('Attended in full')
 
@@ -58,12 +75,26 @@ describe('the register page', () => {
       insteadOf: bookingOfBo.id,
     })
     expect(added.statusCode).toBe(303)
-    const now = page((await admin.get(url)).body)
+    expect(added.headers.location).toMatch(new RegExp(`^${url}\\?done=walk-in&application=[0-9a-f-]+$`))
+    const now = page((await admin.get(String(added.headers.location))).body)
+    // Someone added is announced above the whole register, not within anyone's part of it.
+    expect(now('.govuk-notification-banner--success h3').text()).toBe(
+      `You added ${await nameOf(colleague)} to the register`,
+    )
+    expect(now('section .govuk-notification-banner').length).toBe(0)
     expect(now('section h2').length).toBe(2)
     expect(now('main').text()).not.toContain('Bo Tester')
     const unknown = await admin.post(`${url}/walk-in`, { email: 'nobody@example.org', insteadOf: '' })
     expect(unknown.statusCode).toBe(400)
     expect(page(unknown.body)('.govuk-error-summary').text()).toContain('No one with that email address')
+    // Only the page's own words, about someone on this register, show a banner.
+    for (const query of [
+      `done=marked&person=${people[1]}&part=1`,
+      `done=marked&person=${people[0]}&part=2`,
+      `done=walk-in&application=${bookingOfBo.id}`,
+      `done=valueOf&person=${people[0]}&part=1`,
+    ])
+      expect(page((await admin.get(`${url}?${query}`)).body)('.govuk-notification-banner').length).toBe(0)
   })
 })
 

@@ -2,13 +2,16 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { whenText } from '#features/sessions/messages.ts'
 import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, ValidationError } from '#platform/errors.ts'
+import { doneOf } from '#platform/http/done.ts'
 import { errorFor, formText as text } from '#platform/http/forms.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
+import { registerBanner, registerDone } from './done-banners.ts'
 import type { Mark } from './rules.ts'
 import { markNames, marks } from './rules.ts'
 
 type Body = Record<string, unknown>
+type Query = { done?: string; application?: string; person?: string; part?: string }
 type IdRequest = FastifyRequest<{ Params: { id: string }; Body: Body }>
 const markers = ['admin', 'trainer'] as const
 
@@ -36,6 +39,15 @@ export default async function registerRoutes(app: FastifyInstance, { services }:
       markNames,
       canMark: sheet.canMark,
       corrections: sheet.corrections,
+      banner: errors.length
+        ? undefined
+        : registerBanner(
+            doneOf(request.query, registerDone),
+            sheet.rows,
+            // Read only as words compared with the register's own, so a repeated key matches nothing.
+            (request.query ?? {}) as Query,
+            sheet.session.parts.length,
+          ),
       values,
       errors: errors.map((e) => ({
         text: e.text,
@@ -46,7 +58,7 @@ export default async function registerRoutes(app: FastifyInstance, { services }:
     })
   }
 
-  app.get<{ Params: { id: string } }>(
+  app.get<{ Params: { id: string }; Querystring: Query }>(
     '/sessions/:id/register',
     { config: { access: markers } },
     (request, reply) => page(request as IdRequest, reply),
@@ -78,7 +90,10 @@ export default async function registerRoutes(app: FastifyInstance, { services }:
           )
         throw error
       }
-      return reply.redirect(`/sessions/${request.params.id}/register#person-${text(body.personId)}`, 303)
+      // Back to the person just marked, whose part of the page says what was saved.
+      const personId = text(body.personId)
+      const query = new URLSearchParams({ done: 'marked', person: personId, part: text(body.part) })
+      return reply.redirect(`/sessions/${request.params.id}/register?${query}#person-${personId}`, 303)
     },
   )
 
@@ -87,8 +102,9 @@ export default async function registerRoutes(app: FastifyInstance, { services }:
     { config: { access: markers } },
     async (request, reply) => {
       const body = request.body ?? {}
+      let added: string
       try {
-        await register.walkInByEmail(
+        added = await register.walkInByEmail(
           contextOf(request),
           request.params.id,
           text(body.email),
@@ -101,7 +117,8 @@ export default async function registerRoutes(app: FastifyInstance, { services }:
           return page(request, reply, [{ field: 'email', text: error.message }], { ...body, walkIn: true })
         throw error
       }
-      return reply.redirect(`/sessions/${request.params.id}/register`, 303)
+      const query = new URLSearchParams({ done: 'walk-in', application: added })
+      return reply.redirect(`/sessions/${request.params.id}/register?${query}`, 303)
     },
   )
 }

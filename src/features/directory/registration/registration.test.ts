@@ -173,6 +173,14 @@ describe('confirming and rejecting registrations', () => {
     const priya = (await personByEmail('priya.sharma@example.org'))[0]
     const confirmed = await lead.submit(`/registrations/${priya?.id}/confirm`, {}, { from: '/registrations' })
     expect(confirmed.statusCode).toBe(303)
+    expect(confirmed.headers.location).toBe(`/registrations?done=confirmed&person=${priya?.id}`)
+    const listed = page((await lead.get(String(confirmed.headers.location))).body)
+    expect(listed('.govuk-notification-banner--success[role="alert"] h3').text()).toBe(
+      'You confirmed Priya Sharma',
+    )
+    expect(listed('.govuk-notification-banner--success').text()).toContain(
+      `practitioner of ${ledAgency.name}`,
+    )
     expect((await personByEmail('priya.sharma@example.org'))[0]?.status).toBe('active')
     expect(await rolesOf('priya.sharma@example.org')).toEqual(['practitioner'])
     expect((await mailTo('priya.sharma@example.org')).map((m) => m.subject)).toContain(
@@ -180,6 +188,22 @@ describe('confirming and rejecting registrations', () => {
     )
     const again = await lead.submit(`/registrations/${priya?.id}/confirm`, {}, { from: '/registrations' })
     expect(again.statusCode).toBe(409)
+  })
+
+  it('shows no banner for a word it does not know, a decision not made, or someone outside the lead’s agencies', async () => {
+    const lead = await t.signIn('agency-lead@norfolk.example.org')
+    const [priya] = await personByEmail('priya.sharma@example.org')
+    const [oli] = await personByEmail('oli.other@example.org')
+    for (const query of [
+      `done=welcomed&person=${priya?.id}`,
+      `done=rejected&person=${priya?.id}`,
+      `done=confirmed&person=${oli?.id}`,
+      'done=confirmed&person=not-an-id',
+      'done=confirmed',
+    ])
+      expect(
+        page((await lead.get(`/registrations?${query}`)).body)('.govuk-notification-banner').length,
+      ).toBe(0)
   })
 
   it('rejects a registration only with a reason, which the registrant is sent', async () => {
@@ -194,7 +218,16 @@ describe('confirming and rejecting registrations', () => {
       reason: 'Nobody of that name works in our team.',
     })
     expect(rejected.statusCode).toBe(303)
+    expect(rejected.headers.location).toBe(`/registrations?done=rejected&person=${oli?.id}`)
+    expect(
+      page((await admin.get(String(rejected.headers.location))).body)('.govuk-notification-banner h3').text(),
+    ).toBe('You did not confirm Priya Sharma')
     expect((await personByEmail('oli.other@example.org'))[0]?.status).toBe('rejected')
+    // A lead of another agency is not told who was decided in an agency they do not lead.
+    const lead = await t.signIn('agency-lead@norfolk.example.org')
+    expect(
+      page((await lead.get(String(rejected.headers.location))).body)('.govuk-notification-banner').length,
+    ).toBe(0)
     expect(await rolesOf('oli.other@example.org')).toEqual([])
     const told = await mailTo('oli.other@example.org')
     expect(told.some((m) => m.text_body.includes('Nobody of that name works in our team.'))).toBe(true)

@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { FieldError } from '#platform/errors.ts'
 import { ValidationError } from '#platform/errors.ts'
+import { doneOf } from '#platform/http/done.ts'
 import { errorFor, errorSummary, parseForm } from '#platform/http/forms.ts'
 import { openToAnyoneLimit } from '#platform/http/rate-limit.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 import { statusNames } from '../page-forms.ts'
+import { registrationBanner, registrationDone } from './done-banners.ts'
 import { registrationForm, rejectionForm } from './forms.ts'
 import { JOIN_LINK_DAYS } from './join-links.ts'
 
@@ -111,19 +113,33 @@ export default async function registrationRoutes(app: FastifyInstance, { service
     },
   )
 
-  app.get('/registrations', { config: { access: deciders } }, async (request, reply) =>
-    reply.view('directory/registration/views/registrations.njk', {
-      title: 'Registrations to confirm',
-      registrations: await registrations.pending(contextOf(request)),
-    }),
+  app.get<{ Querystring: { done?: string; person?: string } }>(
+    '/registrations',
+    { config: { access: deciders } },
+    async (request, reply) => {
+      const ctx = contextOf(request)
+      const done = doneOf(request.query, registrationDone)
+      // The person just decided, named in the banner: only one the actor could decide, once decided.
+      const decided =
+        done && request.query.person ? await registrations.decided(ctx, request.query.person) : undefined
+      return reply.view('directory/registration/views/registrations.njk', {
+        title: 'Registrations to confirm',
+        registrations: await registrations.pending(ctx),
+        banner: registrationBanner(done, decided),
+      })
+    },
   )
+
+  /** The list again, saying what was decided and for whom. */
+  const decidedPath = (done: (typeof registrationDone)[number], id: string) =>
+    `/registrations?${new URLSearchParams({ done, person: id })}`
 
   app.post<{ Params: { id: string } }>(
     '/registrations/:id/confirm',
     { config: { access: deciders } },
     async (request, reply) => {
       await registrations.confirm(contextOf(request), request.params.id)
-      return reply.redirect('/registrations', 303)
+      return reply.redirect(decidedPath('confirmed', request.params.id), 303)
     },
   )
 
@@ -159,7 +175,7 @@ export default async function registrationRoutes(app: FastifyInstance, { service
         })
       }
       await registrations.reject(ctx, request.params.id, form.data.reason)
-      return reply.redirect('/registrations', 303)
+      return reply.redirect(decidedPath('rejected', request.params.id), 303)
     },
   )
 

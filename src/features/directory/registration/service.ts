@@ -127,17 +127,28 @@ export function createRegistrationService(deps: {
    * decision commits, so it cannot move to another agency, or be decided twice, in between.
    */
   async function pendingIn(ctx: Context, sql: Sql, id: string, deciding = false): Promise<Registration> {
+    const found = await inActorsAgencies(ctx, sql, id, deciding)
+    if (!found) throw new NotFoundError('Registration')
+    if (found.status !== 'pending') throw new ConflictError('This registration has already been decided')
+    return found
+  }
+
+  /** A person's registration, whatever its status, if it is in the actor's agencies. */
+  async function inActorsAgencies(
+    ctx: Context,
+    sql: Sql,
+    id: string,
+    locking = false,
+  ): Promise<Registration | undefined> {
     const scope = agencyScopeOf(ctx)
     const found = isUuid(id)
       ? await sql.maybeOne<Registration>(
           `SELECT ${registrationColumns} FROM people p JOIN agencies a ON a.id = p.agency_id
-            WHERE p.id = $1 AND p.merged_into IS NULL${deciding ? ' FOR UPDATE OF p' : ''}`,
+            WHERE p.id = $1 AND p.merged_into IS NULL${locking ? ' FOR UPDATE OF p' : ''}`,
           [id],
         )
       : undefined
-    if (!found || (scope && !scope.includes(found.agencyId))) throw new NotFoundError('Registration')
-    if (found.status !== 'pending') throw new ConflictError('This registration has already been decided')
-    return found
+    return found && (!scope || scope.includes(found.agencyId)) ? found : undefined
   }
 
   return {
@@ -277,6 +288,15 @@ export function createRegistrationService(deps: {
 
     async registration(ctx: Context, id: string): Promise<Registration> {
       return db.tenant(scopeOf(ctx), (sql) => pendingIn(ctx, sql, id))
+    },
+
+    /**
+     * A registration the actor could decide, once decided: what the list of registrations
+     * names after a decision. Undefined when it is still waiting or not theirs to see.
+     */
+    async decided(ctx: Context, id: string): Promise<Registration | undefined> {
+      const found = await db.tenant(scopeOf(ctx), (sql) => inActorsAgencies(ctx, sql, id))
+      return found?.status === 'pending' ? undefined : found
     },
 
     /** Confirms a registrant: they become an active practitioner of their agency. */
