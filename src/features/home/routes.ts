@@ -26,7 +26,8 @@ export default async function homeRoutes(app: FastifyInstance, { services }: { s
     return reply.view('home/views/dashboard.njk', {
       title: 'Home',
       waiting,
-      hasWork: ctx.actor.roles.some((role) => role !== 'practitioner'),
+      // A practitioner's only work is their own learning, shown below; every other role has a list.
+      hasWork: ctx.actor.roles.some((role) => !['practitioner', 'registrant'].includes(role)),
       offers,
       nextPlace,
     })
