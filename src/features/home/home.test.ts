@@ -119,9 +119,25 @@ describe('what needs doing, for other roles', () => {
     expect(home.link('needs-to-propose')).toBe('/needs?status=requested')
   })
 
-  it('shows an agency lead the registrations waiting for them', async () => {
+  it('shows an agency lead the registrations and their staff’s applications waiting for them', async () => {
+    const { agencyIds } = await t.db.tenant(w.scope, (sql) =>
+      sql.one<{ agencyIds: string[] }>(
+        `SELECT m.agency_ids AS "agencyIds" FROM memberships m JOIN users u ON u.id = m.user_id
+          WHERE u.email = 'agency-lead@norfolk.example.org' AND m.role = 'agency-lead'`,
+      ),
+    )
+    const staff = await w.person(agencyIds[0] ?? '', { first: 'Dee' })
+    const held = await w.apply(toAllocate, staff)
+    // Held for the lead's approval, as after repeated no-shows.
+    await t.db.tenant(w.scope, (sql) =>
+      sql.query('UPDATE applications SET approval_needed_at = $2 WHERE id = $1', [held, new Date(TEST_NOW)]),
+    )
     const home = await toDoOf('agency-lead@norfolk.example.org')
     expect(home.link('registrations')).toBe('/registrations')
+    expect(home.text('approvals')).toMatch(
+      /^1 application waiting for your approval Dee Tester: Allocated in December/,
+    )
+    expect(home.links('approvals')).toEqual([`/bookings/${held}`])
   })
 
   it('never shows a practitioner an admin’s work', async () => {
