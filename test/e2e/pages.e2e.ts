@@ -41,6 +41,7 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
 
   const adminPages = [
     '/dashboard',
+    '/menu',
     '/policy',
     '/policy/change',
     '/audit',

@@ -46,6 +46,7 @@ const byRole: Record<string, string[]> = {
   'trainer@norfolk.example.org': ['/dashboard', '/courses', '/trainers'],
   'admin@norfolk.example.org': [
     '/dashboard',
+    '/menu',
     '/courses',
     '/programme',
     '/policy',

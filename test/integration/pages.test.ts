@@ -48,7 +48,13 @@ describe('pages', () => {
     const links = $('.govuk-service-navigation__list a')
       .map((_, a) => $(a).attr('href'))
       .get()
-    expect(links).toEqual(expect.arrayContaining(['/dashboard', '/policy', '/audit', '/account']))
+    // An admin's many pages are grouped on the menu page the header links to.
+    expect(links).toEqual(expect.arrayContaining(['/dashboard', '/menu']))
+    const menu = page((await admin.get('/menu')).body)
+    const menuLinks = menu('main nav a')
+      .map((_, a) => menu(a).attr('href'))
+      .get()
+    expect(menuLinks).toEqual(expect.arrayContaining(['/policy', '/audit', '/account']))
 
     const practitioner = await t.signIn('practitioner@norfolk.example.org')
     const theirs = page((await practitioner.get('/dashboard')).body)

@@ -88,10 +88,11 @@ describe('the API tokens page', () => {
   })
 
   it('is linked from an admin’s navigation and no one else’s', async () => {
-    const link = (body: string) => page(body)('.govuk-service-navigation a[href="/api-tokens"]').text().trim()
-    expect(link((await admin.get('/dashboard')).body)).toBe('API tokens')
+    // An admin's many pages are grouped on the menu page.
+    const link = (body: string) => page(body)('main nav a[href="/api-tokens"]').text().trim()
+    expect(link((await admin.get('/menu')).body)).toBe('API tokens')
     const executive = await t.signIn('executive@norfolk.example.org')
-    expect(link((await executive.get('/dashboard')).body)).toBe('')
+    expect(link((await executive.get('/menu')).body)).toBe('')
   })
 
   it('revokes a token once the admin confirms, says so, and the token is refused from then on', async () => {

@@ -56,6 +56,25 @@ export function candidatesFor(sql: Sql, sessions: readonly ShortlistTarget[], no
   )
 }
 
+/**
+ * Open sessions whose applications have closed (they start within the lead time) and whose
+ * places have not been proposed yet, soonest first: what the scheduled shortlisting takes up,
+ * and what an admin's home page counts while it waits.
+ */
+export function sessionsClosedUnallocated(
+  sql: Sql,
+  now: Date,
+  closedBy: Date,
+): Promise<{ id: string; courseTitle: string; startsAt: Date }[]> {
+  return sql.query(
+    `SELECT s.id, c.title AS "courseTitle", s.starts_at AS "startsAt"
+       FROM sessions s JOIN courses c ON c.id = s.course_id
+      WHERE s.status = 'open' AND s.shortlist_proposed_at IS NULL AND s.starts_at > $1 AND s.starts_at <= $2
+      ORDER BY s.starts_at, s.id`,
+    [now, closedBy],
+  )
+}
+
 /** Who already holds a place (or has one offered) on some sessions, for the aims to count. */
 export function holdersOf(
   sql: Sql,

@@ -24,6 +24,7 @@ import {
   otherDates,
   recordProposals,
   renumberWaiting,
+  sessionsClosedUnallocated,
   writeDecisions,
 } from './shortlisting-queries.ts'
 
@@ -302,14 +303,7 @@ export function createShortlisting(deps: BookingDeps) {
       const now = clock.now()
       const { shortlistingLeadWeeks } = await deps.policy.rulesOn(ctx, londonDateOf(now))
       const closedBy = new Date(now.getTime() + shortlistingLeadWeeks * WEEK)
-      const due = await db.tenant(scopeOf(ctx), (sql) =>
-        sql.query<{ id: string }>(
-          `SELECT id FROM sessions
-            WHERE status = 'open' AND shortlist_proposed_at IS NULL AND starts_at > $1 AND starts_at <= $2
-            ORDER BY starts_at, id`,
-          [now, closedBy],
-        ),
-      )
+      const due = await db.tenant(scopeOf(ctx), (sql) => sessionsClosedUnallocated(sql, now, closedBy))
       let proposed = 0
       for (let i = 0; i < due.length; i += BATCH) {
         const ids = due.slice(i, i + BATCH).map((s) => s.id)

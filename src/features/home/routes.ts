@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import { contextOf } from '#platform/http/request-context.ts'
+import { menuFor } from '#platform/views/navigation.ts'
 import type { Services } from '#src/services.ts'
+import { createToDo } from './to-do.ts'
 
-/** The start page, the signed-in home page and the statements every service publishes. */
+/** The start page, the signed-in home page and menu, and the statements every service publishes. */
 export default async function homeRoutes(app: FastifyInstance, { services }: { services: Services }) {
   app.get('/', { config: { access: 'public' } }, async (request, reply) => {
     if (request.auth?.partnership) return reply.redirect('/dashboard', 303)
@@ -10,21 +12,32 @@ export default async function homeRoutes(app: FastifyInstance, { services }: { s
     return reply.view('home/views/start.njk', { title: 'Multi-agency safeguarding learning', partnerships })
   })
 
+  const toDo = createToDo(services)
+
   app.get('/dashboard', { config: { access: 'signed-in' } }, async (request, reply) => {
     const ctx = contextOf(request)
-    // What waits for an admin comes first on their home page: sessions to decide on, contracts to review.
-    const isAdmin = ctx.actor.roles.includes('admin')
-    const belowMinimum = isAdmin ? await services.booking.belowMinimum(ctx) : []
-    const contractsDue = isAdmin ? await services.contracts.dueForReview(ctx) : []
-    const toConfirm = isAdmin ? await services.booking.proposalsToConfirm(ctx) : []
-    // Anyone may have a place offered from a waiting list, with a deadline to accept it.
-    const offers = await services.booking.mine(ctx, 'offered')
+    // What waits for the person comes first; anyone may have a place offered from a waiting
+    // list, with a deadline to accept it, and a place to come.
+    const [waiting, offers, nextPlace] = await Promise.all([
+      toDo.forActor(ctx),
+      services.booking.mine(ctx, 'offered'),
+      toDo.nextPlace(ctx),
+    ])
     return reply.view('home/views/dashboard.njk', {
       title: 'Home',
-      belowMinimum,
-      contractsDue,
-      toConfirm,
+      waiting,
+      // A practitioner's only work is their own learning, shown below; every other role has a list.
+      hasWork: ctx.actor.roles.some((role) => !['practitioner', 'registrant'].includes(role)),
       offers,
+      nextPlace,
+    })
+  })
+
+  app.get('/menu', { config: { access: 'signed-in' } }, (request, reply) => {
+    const ctx = contextOf(request)
+    return reply.view('home/views/menu.njk', {
+      title: 'Menu',
+      groups: menuFor(ctx.actor.roles, ctx.partnership.slug),
     })
   })
 

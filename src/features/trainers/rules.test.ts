@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { approvalExpiresOn, standingOn, yearsAfter } from './rules.ts'
+import { approvalExpiresOn, cpdDue, standingOn, yearsAfter } from './rules.ts'
 
 describe('trainer approval', () => {
   it('lasts a year from train-the-trainer without a CPD questionnaire', () => {
@@ -34,5 +34,13 @@ describe('trainer approval', () => {
 
   it('moves 29 February to 28 February a year on', () => {
     expect(yearsAfter('2028-02-29', 1)).toBe('2029-02-28')
+  })
+
+  it('shows the CPD questionnaire as due thirty days before the approval lapses, and once lapsed', () => {
+    const approval = { trainedOn: '2026-03-10', cpdCompletedOn: null, withdrawnAt: null }
+    expect(cpdDue(approval, '2027-02-07')).toBe(false)
+    expect(cpdDue(approval, '2027-02-08')).toBe(true)
+    expect(cpdDue(approval, '2027-06-01')).toBe(true)
+    expect(cpdDue({ ...approval, withdrawnAt: new Date() }, '2027-06-01')).toBe(false)
   })
 })

@@ -36,3 +36,17 @@ export function standingOn(approval: Approval, date: string): Standing {
   if (date > expires) return { approved: false, reason: 'expired', since: expires }
   return { approved: true }
 }
+
+/** How many days before an approval lapses its trainer's annual CPD questionnaire is shown as due. */
+export const CPD_DUE_WARNING_DAYS = 30
+
+/**
+ * Whether an approval needs its annual CPD questionnaire now: it lapses within the warning
+ * period, or has lapsed and not been withdrawn (a withdrawn approval needs nothing more).
+ */
+export function cpdDue(approval: Approval, today: string): boolean {
+  if (approval.withdrawnAt) return false
+  const [y, m, d] = today.split('-').map(Number) as [number, number, number]
+  const warnFrom = new Date(Date.UTC(y, m - 1, d + CPD_DUE_WARNING_DAYS)).toISOString().slice(0, 10)
+  return approvalExpiresOn(approval) <= warnFrom
+}

@@ -1,47 +1,139 @@
 import type { Access, Role } from '../auth/roles.ts'
 import { allows } from '../auth/roles.ts'
 
-type NavigationItem = { href: string; text: string; access: Access }
+/** The headed groups of the menu, in the order the menu page shows them. */
+const groups = [
+  'Programme',
+  'People and agencies',
+  'Evaluation and quality',
+  'Money',
+  'Partnership settings',
+  'Your learning',
+] as const
+type Group = (typeof groups)[number]
+
+type NavigationItem = { href: string; text: string; access: Access; group: Group | null }
 
 /** The service navigation, shown to each user by role. A feature with pages adds its entry here. */
 const items: NavigationItem[] = [
-  { href: '/dashboard', text: 'Home', access: 'signed-in' },
-  { href: '/people', text: 'People', access: ['admin', 'agency-lead'] },
-  { href: '/registrations', text: 'Registrations', access: ['admin', 'agency-lead'] },
-  { href: '/agencies', text: 'Agencies', access: ['admin', 'agency-lead', 'subgroup', 'executive'] },
-  { href: '/courses', text: 'Courses', access: ['admin', 'subgroup', 'executive', 'trainer'] },
-  { href: '/programme', text: 'Programme', access: ['admin', 'subgroup', 'executive'] },
-  { href: '/trainers', text: 'Trainers', access: ['admin', 'subgroup', 'executive', 'trainer'] },
+  { href: '/dashboard', text: 'Home', access: 'signed-in', group: null },
+  { href: '/people', text: 'People', access: ['admin', 'agency-lead'], group: 'People and agencies' },
+  {
+    href: '/registrations',
+    text: 'Registrations',
+    access: ['admin', 'agency-lead'],
+    group: 'People and agencies',
+  },
+  {
+    href: '/agencies',
+    text: 'Agencies',
+    access: ['admin', 'agency-lead', 'subgroup', 'executive'],
+    group: 'People and agencies',
+  },
+  {
+    href: '/courses',
+    text: 'Courses',
+    access: ['admin', 'subgroup', 'executive', 'trainer'],
+    group: 'Programme',
+  },
+  { href: '/programme', text: 'Programme', access: ['admin', 'subgroup', 'executive'], group: 'Programme' },
+  {
+    href: '/trainers',
+    text: 'Trainers',
+    access: ['admin', 'subgroup', 'executive', 'trainer'],
+    group: 'Programme',
+  },
   // Anyone confirmed may ask for learning; a registrant sees only their own record.
   {
     href: '/needs',
     text: 'Needs analysis',
     access: ['admin', 'subgroup', 'executive', 'agency-lead', 'trainer', 'practitioner'],
+    group: 'Programme',
   },
-  { href: '/evaluation', text: 'Evaluation', access: ['admin', 'subgroup', 'executive'] },
-  { href: '/contracts', text: 'Contracts', access: ['admin'] },
-  { href: '/charges', text: 'Charges', access: ['admin'] },
-  { href: '/policy', text: 'Policy', access: ['admin', 'subgroup', 'executive'] },
-  { href: '/complaints', text: 'Complaints', access: ['admin'] },
-  { href: '/audit', text: 'Audit trail', access: ['admin'] },
-  { href: '/api-tokens', text: 'API tokens', access: ['admin'] },
-  { href: '/bookings', text: 'Your learning', access: 'signed-in' },
-  { href: '/certificates', text: 'Certificates', access: 'signed-in' },
-  { href: '/my-record', text: 'Your record', access: 'signed-in' },
-  { href: '/account', text: 'Your account', access: 'signed-in' },
+  {
+    href: '/evaluation',
+    text: 'Evaluation',
+    access: ['admin', 'subgroup', 'executive'],
+    group: 'Evaluation and quality',
+  },
+  { href: '/complaints', text: 'Complaints', access: ['admin'], group: 'Evaluation and quality' },
+  { href: '/charges', text: 'Charges', access: ['admin'], group: 'Money' },
+  { href: '/contracts', text: 'Contracts', access: ['admin'], group: 'Money' },
+  {
+    href: '/policy',
+    text: 'Policy',
+    access: ['admin', 'subgroup', 'executive'],
+    group: 'Partnership settings',
+  },
+  { href: '/audit', text: 'Audit trail', access: ['admin'], group: 'Partnership settings' },
+  { href: '/api-tokens', text: 'API tokens', access: ['admin'], group: 'Partnership settings' },
+  { href: '/bookings', text: 'Your learning', access: 'signed-in', group: 'Your learning' },
+  { href: '/certificates', text: 'Certificates', access: 'signed-in', group: 'Your learning' },
+  { href: '/my-record', text: 'Your record', access: 'signed-in', group: 'Your learning' },
+  { href: '/account', text: 'Your account', access: 'signed-in', group: 'Your learning' },
 ]
 
-export function navigationFor(roles: readonly Role[], currentPath: string, partnershipSlug?: string) {
+/**
+ * The most links the header holds as one flat list. A role with more (an admin has twenty) gets
+ * Home, Find training and a Menu page of headed groups instead: GOV.UK service navigation has
+ * no place for groups, and a header of twenty links wraps into a wall of words.
+ */
+export const HEADER_LIMIT = 10
+
+export type MenuLink = { href: string; text: string; active: boolean }
+
+const isAt = (currentPath: string, href: string) => currentPath === href || currentPath.startsWith(`${href}/`)
+
+/** Every page a role may use, in the menu's order, Home first. */
+function linksFor(roles: readonly Role[], partnershipSlug?: string): NavigationItem[] {
   // Anyone signed in may look for training in their own partnership's public catalogue.
   const findTraining: NavigationItem[] = partnershipSlug
-    ? [{ href: `/p/${partnershipSlug}/courses`, text: 'Find training', access: 'signed-in' }]
+    ? [
+        {
+          href: `/p/${partnershipSlug}/courses`,
+          text: 'Find training',
+          access: 'signed-in',
+          group: 'Your learning',
+        },
+      ]
     : []
   const [home, ...rest] = items
-  return [...(home ? [home] : []), ...findTraining, ...rest]
-    .filter((item) => item.access !== 'public' && allows(item.access, roles))
-    .map((item) => ({
-      href: item.href,
-      text: item.text,
-      active: currentPath === item.href || currentPath.startsWith(`${item.href}/`),
+  return [...(home ? [home] : []), ...findTraining, ...rest].filter(
+    (item) => item.access !== 'public' && allows(item.access, roles),
+  )
+}
+
+/** The header's links: every page for a role with few, or Home, Find training and the Menu. */
+export function navigationFor(
+  roles: readonly Role[],
+  currentPath: string,
+  partnershipSlug?: string,
+): MenuLink[] {
+  const all = linksFor(roles, partnershipSlug)
+  if (all.length <= HEADER_LIMIT)
+    return all.map((item) => ({ href: item.href, text: item.text, active: isAt(currentPath, item.href) }))
+  const header = all.filter((item) => item.group === null || item.text === 'Find training')
+  // Any page reached from the menu marks the Menu as where the person is.
+  const inMenu =
+    currentPath === '/menu' || all.some((item) => !header.includes(item) && isAt(currentPath, item.href))
+  return [
+    ...header.map((item) => ({ href: item.href, text: item.text, active: isAt(currentPath, item.href) })),
+    { href: '/menu', text: 'Menu', active: inMenu },
+  ]
+}
+
+/** The menu page: a role's pages under their group headings, empty groups left out. */
+export function menuFor(
+  roles: readonly Role[],
+  partnershipSlug?: string,
+): { heading: Group; links: { href: string; text: string }[] }[] {
+  const all = linksFor(roles, partnershipSlug)
+  return groups
+    .map((heading) => ({
+      heading,
+      links: all
+        .filter((item) => item.group === heading)
+        .map((item) => ({ href: item.href, text: item.text })),
     }))
+    .filter((group) => group.links.length > 0)
 }

@@ -1,0 +1,296 @@
+import { sessionsClosedUnallocated } from '#features/booking/shortlisting-queries.ts'
+import { cpdDue } from '#features/trainers/rules.ts'
+import type { Role } from '#platform/auth/roles.ts'
+import { londonDateOf } from '#platform/clock.ts'
+import type { Context } from '#platform/context.ts'
+import { scopeOf } from '#platform/context.ts'
+import type { Sql } from '#platform/db/database.ts'
+import type { Services } from '#src/services.ts'
+
+/** A session a to-do item names, linked to the page where its work is done. */
+export type ToDoSession = { id: string; courseTitle: string; startsAt: Date; href: string }
+
+/**
+ * One thing waiting for someone, with how many. `href` is the page where all of them are done,
+ * when one page lists them; otherwise `sessions` names the first few, each with its own page.
+ */
+export type ToDoItem = {
+  id: string
+  count: number
+  text: string
+  href?: string
+  sessions?: ToDoSession[]
+}
+
+/** How many sessions an item names on the home page: the rest are counted, not listed. */
+export const SESSIONS_NAMED = 5
+const WEEK = 7 * 86_400_000
+
+type Counted<T> = { rows: T[]; total: number }
+type SessionRow = { id: string; courseTitle: string; startsAt: Date; total: number }
+
+/**
+ * Sessions that have started (or ended) with a confirmed place lacking a mark for a part that
+ * has begun: registers still to take. Only the sessions a trainer delivers, when `trainerUserId`
+ * is given. One statement: the first few, each carrying how many there are in all.
+ */
+export async function registersToTake(
+  sql: Sql,
+  now: Date,
+  trainerUserId: string | null,
+): Promise<Counted<Omit<SessionRow, 'total'>>> {
+  const rows = await sql.query<SessionRow>(
+    `SELECT s.id, c.title AS "courseTitle", s.starts_at AS "startsAt", (count(*) OVER ())::int AS total
+       FROM sessions s JOIN courses c ON c.id = s.course_id
+      WHERE s.status <> 'cancelled' AND s.starts_at <= $1
+        AND ($2::uuid IS NULL OR EXISTS (
+              SELECT 1 FROM session_trainers t JOIN people p ON p.id = t.person_id
+               WHERE t.session_id = s.id AND p.user_id = $2))
+        AND EXISTS (
+              SELECT 1 FROM applications a
+                JOIN (SELECT row_number() OVER (ORDER BY sp.starts_at)::int AS part, sp.starts_at
+                        FROM session_parts sp WHERE sp.session_id = s.id) parts ON parts.starts_at <= $1
+               WHERE a.session_id = s.id AND a.status = 'confirmed'
+                 AND NOT EXISTS (SELECT 1 FROM attendance m WHERE m.application_id = a.id AND m.part = parts.part))
+      ORDER BY s.starts_at DESC, s.id LIMIT $3`,
+    [now, trainerUserId, SESSIONS_NAMED],
+  )
+  return counted(rows)
+}
+
+/** Open complaints, waiting for a response. */
+export async function openComplaints(sql: Sql): Promise<number> {
+  const row = await sql.one<{ n: number }>(`SELECT count(*)::int AS n FROM complaints WHERE status = 'open'`)
+  return row.n
+}
+
+/**
+ * Applications of a lead's agencies held for their approval (after repeated no-shows), soonest
+ * session first: the first few, each carrying how many there are in all.
+ */
+export async function applicationsAwaitingApproval(
+  sql: Sql,
+  agencyIds: readonly string[],
+): Promise<Counted<{ id: string; name: string; courseTitle: string; startsAt: Date }>> {
+  const rows = await sql.query<{
+    id: string
+    name: string
+    courseTitle: string
+    startsAt: Date
+    total: number
+  }>(
+    `SELECT a.id, p.first_name || ' ' || p.last_name AS name, c.title AS "courseTitle", s.starts_at AS "startsAt",
+            (count(*) OVER ())::int AS total
+       FROM applications a JOIN people p ON p.id = a.person_id
+       JOIN sessions s ON s.id = a.session_id JOIN courses c ON c.id = s.course_id
+      WHERE a.agency_id = ANY($1::uuid[]) AND a.approval_needed_at IS NOT NULL AND a.approved_at IS NULL
+        AND a.status NOT IN ('cancelled', 'withdrawn')
+      ORDER BY s.starts_at, a.id LIMIT $2`,
+    [agencyIds, SESSIONS_NAMED],
+  )
+  return counted(rows)
+}
+
+function counted<T extends { total: number }>(rows: T[]): Counted<Omit<T, 'total'>> {
+  return { rows: rows.map(({ total: _, ...row }) => row), total: rows[0]?.total ?? 0 }
+}
+
+const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`
+
+const linked = (sessions: readonly Omit<ToDoSession, 'href'>[], href: (id: string) => string) =>
+  sessions
+    .slice(0, SESSIONS_NAMED)
+    .map((s) => ({ id: s.id, courseTitle: s.courseTitle, startsAt: s.startsAt, href: href(s.id) }))
+
+/** Keeps the items with something waiting, in the order given. */
+const waiting = (items: ToDoItem[]) => items.filter((item) => item.count > 0)
+
+const has = (ctx: Context, role: Role) => ctx.actor.roles.includes(role)
+
+/**
+ * What waits for the signed-in person, by role: each count read once, the reads of a role sent
+ * together, and everything through the features' own services where they have one. Only the
+ * items with something waiting are returned.
+ */
+export function createToDo(
+  services: Pick<
+    Services,
+    'db' | 'clock' | 'policy' | 'booking' | 'contracts' | 'trainers' | 'registrations' | 'needs'
+  >,
+) {
+  const { db, clock } = services
+
+  async function forAdmin(ctx: Context): Promise<ToDoItem[]> {
+    const now = clock.now()
+    const today = londonDateOf(now)
+    const { shortlistingLeadWeeks } = await services.policy.rulesOn(ctx, today)
+    const closedBy = new Date(now.getTime() + shortlistingLeadWeeks * WEEK)
+    const [own, toConfirm, belowMinimum, contracts, pool, registrations] = await Promise.all([
+      db.read(scopeOf(ctx), (sql) =>
+        Promise.all([
+          sessionsClosedUnallocated(sql, now, closedBy),
+          registersToTake(sql, now, null),
+          openComplaints(sql),
+        ]),
+      ),
+      services.booking.proposalsToConfirm(ctx),
+      services.booking.belowMinimum(ctx),
+      services.contracts.dueForReview(ctx),
+      services.trainers.pool(ctx),
+      services.registrations.pending(ctx),
+    ])
+    const [unallocated, registers, complaints] = own
+    const lapsing = pool.filter((approval) => cpdDue(approval, today))
+    // Proposals first: the admin confirms those; sessions not yet proposed go to the same page.
+    const toAllocate = [...toConfirm, ...unallocated]
+    return waiting([
+      {
+        id: 'allocate',
+        count: toAllocate.length,
+        text: plural(
+          toAllocate.length,
+          'session with places to allocate',
+          'sessions with places to allocate',
+        ),
+        sessions: linked(toAllocate, (id) => `/sessions/${id}/places`),
+      },
+      {
+        id: 'registers',
+        count: registers.total,
+        text: plural(registers.total, 'register to take', 'registers to take'),
+        sessions: linked(registers.rows, (id) => `/sessions/${id}/register`),
+      },
+      {
+        id: 'below-minimum',
+        count: belowMinimum.length,
+        text: plural(
+          belowMinimum.length,
+          'session below its minimum places',
+          'sessions below their minimum places',
+        ),
+        sessions: linked(belowMinimum, (id) => `/sessions/${id}`),
+      },
+      {
+        id: 'cpd',
+        count: lapsing.length,
+        text: plural(
+          lapsing.length,
+          'trainer approval lapsing or lapsed',
+          'trainer approvals lapsing or lapsed',
+        ),
+        href: '/trainers',
+      },
+      {
+        id: 'contracts',
+        count: contracts.length,
+        text: plural(contracts.length, 'contract due for review', 'contracts due for review'),
+        href: '/contracts',
+      },
+      {
+        id: 'complaints',
+        count: complaints,
+        text: plural(complaints, 'complaint open', 'complaints open'),
+        href: '/complaints',
+      },
+      {
+        id: 'registrations',
+        count: registrations.length,
+        text: plural(registrations.length, 'registration to confirm', 'registrations to confirm'),
+        href: '/registrations',
+      },
+    ])
+  }
+
+  async function forTrainer(ctx: Context): Promise<ToDoItem[]> {
+    const registers = await db.read(scopeOf(ctx), (sql) =>
+      registersToTake(sql, clock.now(), ctx.actor.userId),
+    )
+    return waiting([
+      {
+        id: 'registers',
+        count: registers.total,
+        text: plural(registers.total, 'register to take', 'registers to take'),
+        sessions: linked(registers.rows, (id) => `/sessions/${id}/register`),
+      },
+    ])
+  }
+
+  /** The sub-group proposes how to meet requested needs; the executive decides on proposals. */
+  async function forPlanners(ctx: Context): Promise<ToDoItem[]> {
+    const page = { page: 1, pageSize: 1 }
+    const [requested, proposed] = await Promise.all([
+      has(ctx, 'subgroup') ? services.needs.list(ctx, { ...page, status: 'requested' }) : { total: 0 },
+      has(ctx, 'executive') ? services.needs.list(ctx, { ...page, status: 'proposed' }) : { total: 0 },
+    ])
+    return waiting([
+      {
+        id: 'needs-to-propose',
+        count: requested.total,
+        text: plural(requested.total, 'training need to propose on', 'training needs to propose on'),
+        href: '/needs?status=requested',
+      },
+      {
+        id: 'needs-to-decide',
+        count: proposed.total,
+        text: plural(proposed.total, 'proposal to endorse or decline', 'proposals to endorse or decline'),
+        href: '/needs?status=proposed',
+      },
+    ])
+  }
+
+  async function forAgencyLead(ctx: Context): Promise<ToDoItem[]> {
+    const [registrations, held] = await Promise.all([
+      services.registrations.pending(ctx),
+      db.read(scopeOf(ctx), (sql) => applicationsAwaitingApproval(sql, ctx.actor.agencyIds)),
+    ])
+    return waiting([
+      {
+        id: 'registrations',
+        count: registrations.length,
+        text: plural(registrations.length, 'registration to confirm', 'registrations to confirm'),
+        href: '/registrations',
+      },
+      {
+        id: 'approvals',
+        count: held.total,
+        text: plural(
+          held.total,
+          'application waiting for your approval',
+          'applications waiting for your approval',
+        ),
+        sessions: held.rows.map((a) => ({
+          id: a.id,
+          courseTitle: `${a.name}: ${a.courseTitle}`,
+          startsAt: a.startsAt,
+          href: `/bookings/${a.id}`,
+        })),
+      },
+    ])
+  }
+
+  return {
+    /**
+     * Everything waiting for the actor. An admin's list covers every session and agency, so
+     * the narrower lists of their other roles would only repeat it.
+     */
+    async forActor(ctx: Context): Promise<ToDoItem[]> {
+      if (has(ctx, 'admin')) return forAdmin(ctx)
+      const lists = await Promise.all([
+        has(ctx, 'trainer') ? forTrainer(ctx) : [],
+        has(ctx, 'subgroup') || has(ctx, 'executive') ? forPlanners(ctx) : [],
+        has(ctx, 'agency-lead') ? forAgencyLead(ctx) : [],
+      ])
+      return lists.flat()
+    },
+
+    /** The signed-in person's next confirmed place, if they have one to come. */
+    async nextPlace(ctx: Context) {
+      const now = clock.now()
+      const places = await services.booking.mine(ctx, 'confirmed')
+      // Latest first: the last one still to start is the next.
+      return places.filter((p) => p.startsAt > now).at(-1) ?? null
+    },
+  }
+}
+
+export type ToDo = ReturnType<typeof createToDo>
