@@ -85,14 +85,21 @@ export function createPlaces(deps: BookingDeps) {
   }
 
   return {
-    /** One booking or application, for whoever may act on it. */
-    async booking(ctx: Context, id: string): Promise<Application & { session: Session }> {
+    /**
+     * One booking or application, for whoever may act on it, and whether it is the actor's
+     * own (rather than one of their staff's, or anyone's for an admin).
+     */
+    async booking(
+      ctx: Context,
+      id: string,
+    ): Promise<Application & { session: Session; heldByActor: boolean }> {
       return db.tenant(scopeOf(ctx), async (sql) => {
         const holder = isUuid(id) ? await placeHolderById(sql, id) : undefined
         if (!holder || !mayActFor(ctx, holder)) throw new NotFoundError('Booking')
         const [session, booking] = await Promise.all([sessionById(sql, holder.sessionId), bookingOf(sql, id)])
         if (!session) throw new NotFoundError('Booking')
-        return { ...booking, session }
+        const heldByActor = holder.userId !== null && holder.userId === ctx.actor.userId
+        return { ...booking, session, heldByActor }
       })
     },
 

@@ -15,4 +15,17 @@ describe('the service navigation', () => {
     }
     expect(navigationFor(['admin'], '/audit', 'norfolk').map((i) => i.text)).toContain('Audit trail')
   })
+
+  it('leads an agency lead to their staff’s applications, marking only that item as current there', () => {
+    const items = navigationFor(['agency-lead'], '/bookings/staff', 'norfolk')
+    expect(items.filter((i) => i.active).map((i) => i.text)).toEqual(['Staff applications'])
+    expect(navigationFor(['practitioner'], '/bookings', 'norfolk').map((i) => i.text)).not.toContain(
+      'Staff applications',
+    )
+    expect(
+      navigationFor(['agency-lead'], '/bookings/1b9d6bcd', 'norfolk')
+        .filter((i) => i.active)
+        .map((i) => i.text),
+    ).toEqual(['Your learning'])
+  })
 })

@@ -26,6 +26,8 @@ const items: NavigationItem[] = [
   { href: '/audit', text: 'Audit trail', access: ['admin'] },
   { href: '/api-tokens', text: 'API tokens', access: ['admin'] },
   { href: '/bookings', text: 'Your learning', access: 'signed-in' },
+  // A lead finds the applications they made for their staff, and their staff's own.
+  { href: '/bookings/staff', text: 'Staff applications', access: ['admin', 'agency-lead'] },
   { href: '/certificates', text: 'Certificates', access: 'signed-in' },
   { href: '/my-record', text: 'Your record', access: 'signed-in' },
   { href: '/account', text: 'Your account', access: 'signed-in' },
@@ -37,11 +39,12 @@ export function navigationFor(roles: readonly Role[], currentPath: string, partn
     ? [{ href: `/p/${partnershipSlug}/courses`, text: 'Find training', access: 'signed-in' }]
     : []
   const [home, ...rest] = items
-  return [...(home ? [home] : []), ...findTraining, ...rest]
-    .filter((item) => item.access !== 'public' && allows(item.access, roles))
-    .map((item) => ({
-      href: item.href,
-      text: item.text,
-      active: currentPath === item.href || currentPath.startsWith(`${item.href}/`),
-    }))
+  const shown = [...(home ? [home] : []), ...findTraining, ...rest].filter(
+    (item) => item.access !== 'public' && allows(item.access, roles),
+  )
+  const within = (item: NavigationItem) =>
+    currentPath === item.href || currentPath.startsWith(`${item.href}/`)
+  // One item is current: the most particular one the page is under (staff applications, not your learning).
+  const current = shown.filter(within).sort((a, b) => b.href.length - a.href.length)[0]
+  return shown.map((item) => ({ href: item.href, text: item.text, active: item === current }))
 }
