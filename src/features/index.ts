@@ -7,6 +7,7 @@ import bookingApi from './booking/api.ts'
 import placesApi from './booking/places-api.ts'
 import placesRoutes from './booking/places-routes.ts'
 import bookingRoutes from './booking/routes.ts'
+import staffRoutes from './booking/staff-routes.ts'
 import catalogueRoutes from './catalogue/routes.ts'
 import certificatesApi from './certificates/api.ts'
 import certificateRoutes from './certificates/routes.ts'
@@ -62,6 +63,7 @@ export const features: FeaturePlugin[] = [
   placesApi,
   placesRoutes,
   bookingRoutes,
+  staffRoutes,
   registerApi,
   registerRoutes,
   certificatesApi,

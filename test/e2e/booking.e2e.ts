@@ -74,7 +74,10 @@ describe('booking a place, every page passing axe', () => {
       .last()
       .click()
     await page.getByRole('radio', { name: /Someone in my agencies/ }).check()
-    await page.getByLabel('Their work email address').fill('practitioner@norfolk.example.org')
+    // Their staff are listed by name, agency and job title.
+    await page.getByLabel('If someone else, choose them from the list').selectOption({
+      label: 'Pat Practitioner, Home-Start Norfolk, Early help worker',
+    })
     await page.getByLabel('Line manager’s email address').fill('manager@example.org')
     await page.getByRole('radio', { name: 'No', exact: true }).check()
     await page.getByRole('button', { name: 'Apply' }).click()
@@ -85,6 +88,35 @@ describe('booking a place, every page passing axe', () => {
     expect(await page.locator('.govuk-notification-banner--success h3').textContent()).toMatch(
       /^You applied for Pat Practitioner to go on Working together to safeguard children and adults on /,
     )
+    // The page they land on leads to their staff's applications, where this one is.
+    const application = new URL(page.url()).pathname
+    await page.getByRole('link', { name: 'See all your staff’s applications and places' }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Staff applications and places')
+    expect(await page.locator(`tbody tr:has(a[href="${application}"])`).textContent()).toContain(
+      'Pat Practitioner',
+    )
+    await page.context().close()
+  })
+
+  it('an agency lead’s applying form and staff list pass axe, the staff list filtered by person', async () => {
+    const page = await signedIn('agency-lead@norfolk.example.org')
+    await page.goto(`${sessionPath}/apply`)
+    await page.getByRole('radio', { name: /Someone in my agencies/ }).check()
+    await expectAccessible(page)
+    // A lead's pages are many: the staff list is on their menu.
+    await page.getByRole('link', { name: 'Menu', exact: true }).click()
+    await page.getByRole('link', { name: 'Staff applications', exact: true }).click()
+    await page.getByLabel('Person or course (optional)').fill('Pat working together')
+    await page.getByLabel('Status (optional)').selectOption({ label: 'Applied' })
+    await page.getByRole('button', { name: 'Search' }).click()
+    await expect.poll(() => page.url()).toContain('status=applied')
+    const tags = await page.locator('tbody .govuk-tag').allTextContents()
+    expect(tags.length).toBeGreaterThan(0)
+    expect(new Set(tags)).toEqual(new Set(['Applied']))
+    await expectAccessible(page)
+    await page.locator('tbody a').first().click()
+    await expect.poll(() => page.locator('.govuk-back-link').getAttribute('href')).toBe('/bookings/staff')
+    await expectAccessible(page)
     await page.context().close()
   })
 

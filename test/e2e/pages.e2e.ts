@@ -67,6 +67,7 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     '/complaints/new',
     '/certificates',
     '/bookings',
+    '/bookings/staff',
     '/my-record',
     '/account',
     '/no-such-page',

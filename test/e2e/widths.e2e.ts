@@ -42,7 +42,13 @@ const byRole: Record<string, string[]> = {
     '/account',
     '/needs',
   ],
-  'agency-lead@norfolk.example.org': ['/dashboard', '/people', '/registrations', '/agencies'],
+  'agency-lead@norfolk.example.org': [
+    '/dashboard',
+    '/people',
+    '/registrations',
+    '/agencies',
+    '/bookings/staff',
+  ],
   'trainer@norfolk.example.org': ['/dashboard', '/courses', '/trainers'],
   'admin@norfolk.example.org': [
     '/dashboard',

@@ -39,14 +39,20 @@ export async function bookingWorld(t: TestApp, slug = 'norfolk') {
     /** A person in an agency; `userId` links them to a sign-in, `status: 'pending'` makes them a registrant. */
     async person(
       agencyId: string,
-      options: { first?: string; tier?: string | null; status?: 'active' | 'pending'; userId?: string } = {},
+      options: {
+        first?: string
+        tier?: string | null
+        status?: 'active' | 'pending'
+        userId?: string
+        jobTitle?: string
+      } = {},
     ): Promise<string> {
       people++
       const first = options.first ?? `Person${people}`
       return t.db.tenant(scope, async (sql) => {
         const row = await sql.one<{ id: string }>(
-          `INSERT INTO people (partnership_id, first_name, last_name, email, agency_id, tier, status, user_id)
-           VALUES ($1, $2, 'Tester', $3, $4, $5, $6, $7) RETURNING id`,
+          `INSERT INTO people (partnership_id, first_name, last_name, email, agency_id, tier, status, user_id, role)
+           VALUES ($1, $2, 'Tester', $3, $4, $5, $6, $7, $8) RETURNING id`,
           [
             partnership.id,
             first,
@@ -55,6 +61,7 @@ export async function bookingWorld(t: TestApp, slug = 'norfolk') {
             options.tier ?? null,
             options.status ?? 'active',
             options.userId ?? null,
+            options.jobTitle ?? null,
           ],
         )
         return row.id

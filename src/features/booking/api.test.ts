@@ -201,7 +201,10 @@ describe('a session below its minimum places', () => {
       // Six weeks on, the earlier sign-in has long expired.
       const admin = await t.signIn('admin@norfolk.example.org')
       const home = page((await admin.get('/dashboard')).body)
-      expect(home('main').text()).toContain('Information sharing, 16 February 2027: 1 of at least 3')
+      expect(home('#to-do-below-minimum').text()).toContain('1 session below its minimum places')
+      expect(home(`#to-do-below-minimum a[href="/sessions/${sessionId}"]`).text()).toBe(
+        'Information sharing, 16 February 2027',
+      )
       const sessionPage = page((await admin.get(`/sessions/${sessionId}`)).body)
       expect(sessionPage('.govuk-notification-banner').text()).toContain(
         'Applications have closed with 1 applicant',

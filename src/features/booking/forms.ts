@@ -40,3 +40,22 @@ export const applicationSchema = z
   })
   .strict()
 export type ApplicationInput = z.infer<typeof applicationSchema>
+
+/**
+ * The filter of the staff applications page: words in the person's name or the course's
+ * title, a status, and the page. Anything else in the address is ignored.
+ */
+export const staffApplicationsFilterSchema = z.object({
+  q: z
+    .string()
+    .trim()
+    .max(200, { message: 'Search for 200 characters or fewer' })
+    .optional()
+    .transform((q) => q || undefined),
+  status: z
+    .enum(applicationStatuses, { message: 'Select a status from the list' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+})
+export type StaffApplicationsFilter = z.infer<typeof staffApplicationsFilterSchema>

@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import { z } from 'zod'
 import { fieldErrors, formText as text } from '#platform/http/forms.ts'
 import type { ApplicationInput, ApplicationStatus } from './forms.ts'
 import { applicationSchema } from './forms.ts'
@@ -13,25 +13,48 @@ export const statusNames: Record<ApplicationStatus, string> = {
   withdrawn: 'Withdrawn',
 }
 
-type Parsed<T> = { ok: true; data: T } | { ok: false; errors: { field: string; text: string }[] }
+export type Parsed<T> = { ok: true; data: T } | { ok: false; errors: { field: string; text: string }[] }
 
-/** The applying form, as typed, into an application for the person it is for. */
+const detailsSchema = applicationSchema.omit({ personId: true })
+
+/**
+ * The applying form, as typed, into the application's details; who it is for is read
+ * separately (`staffChoiceFromForm`), or is the person applying for themselves.
+ */
 export function applicationFromForm(
-  body: Record<string, unknown>,
-  personId: string,
-  answers: Record<string, unknown> | null = null,
-): Parsed<ApplicationInput> {
-  return parse(applicationSchema, body, { personId, answers })
-}
-
-const ownApplicationSchema = applicationSchema.omit({ personId: true })
-
-/** The applying form of someone applying for themselves, who is found as the application is made. */
-export function ownApplicationFromForm(
   body: Record<string, unknown>,
   answers: Record<string, unknown> | null,
 ): Parsed<Omit<ApplicationInput, 'personId'>> {
-  return parse(ownApplicationSchema, body, { answers })
+  return parse(detailsSchema, body, { answers })
+}
+
+/** Whom a lead or an admin applies for: someone chosen from their staff's list, or given by work email. */
+export type StaffChoice = { personId: string } | { email: string }
+
+/**
+ * The person chosen on the applying form. The list and the email box are both on the form, so
+ * one of them is needed, and not both: two different people would leave it unclear whom the
+ * place is for.
+ */
+export function staffChoiceFromForm(body: Record<string, unknown>): Parsed<StaffChoice> {
+  const personId = text(body.personId)
+  const email = text(body.personEmail)
+  if (personId && email)
+    return {
+      ok: false,
+      errors: [
+        { field: 'personId', text: 'Choose someone from the list or give their email address, not both' },
+      ],
+    }
+  if (email) return { ok: true, data: { email } }
+  if (!personId)
+    return {
+      ok: false,
+      errors: [{ field: 'personId', text: 'Choose who the place is for, or give their work email address' }],
+    }
+  if (!z.uuid().safeParse(personId).success)
+    return { ok: false, errors: [{ field: 'personId', text: 'Choose someone from the list' }] }
+  return { ok: true, data: { personId } }
 }
 
 function parse<T>(

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { answersFromForm } from '#features/evaluation/page-forms.ts'
 import { whenText } from '#features/sessions/messages.ts'
+import type { Context } from '#platform/context.ts'
 import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, ValidationError } from '#platform/errors.ts'
 import { doneOf } from '#platform/http/done.ts'
@@ -9,7 +10,8 @@ import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 import { bookingBanner, bookingDone } from './done-banners.ts'
 import { whereText } from './emails.ts'
-import { applicationFromForm, ownApplicationFromForm, statusNames } from './page-forms.ts'
+import type { Parsed } from './page-forms.ts'
+import { applicationFromForm, staffChoiceFromForm, statusNames } from './page-forms.ts'
 import { afterApplying } from './waiting-list.ts'
 
 type Body = Record<string, unknown>
@@ -36,6 +38,9 @@ export default async function bookingRoutes(app: FastifyInstance, { services }: 
     const ctx = contextOf(request)
     const { session, refusal, self, atBooking } = await booking.applyingFor(ctx, request.params.id)
     const forOthers = ctx.actor.roles.some((r) => r === 'admin' || r === 'agency-lead')
+    // A lead chooses from their staff; a search by name narrows a staff too large to list.
+    const staffSearch = text((request.query as Body | undefined)?.staff)
+    const staff = forOthers ? await booking.staffToChoose(ctx, staffSearch) : null
     return reply.status(errors.length ? 400 : 200).view('booking/views/apply.njk', {
       title: `Apply for ${session.courseTitle}`,
       session,
@@ -44,6 +49,9 @@ export default async function bookingRoutes(app: FastifyInstance, { services }: 
       refusal,
       self,
       forOthers,
+      staff,
+      staffSearch,
+      isAdmin: ctx.actor.roles.includes('admin'),
       atBooking,
       own: await booking.ownApplicationOn(ctx, session.id),
       // Applying for oneself, the line manager given at registration (or by the lead) is filled in.
@@ -57,6 +65,19 @@ export default async function bookingRoutes(app: FastifyInstance, { services }: 
       errors: errorSummary(errors),
       fieldErrors: errorFor(errors),
     })
+  }
+
+  /** The person a lead or an admin chose to apply for: from their staff's list, or by work email. */
+  async function chosenStaff(ctx: Context, body: Body): Promise<Parsed<string>> {
+    const choice = staffChoiceFromForm(body)
+    if (!choice.ok) return choice
+    if ('personId' in choice.data) return { ok: true, data: choice.data.personId }
+    try {
+      return { ok: true, data: await booking.personByEmail(ctx, choice.data.email, 'personEmail') }
+    } catch (error) {
+      if (error instanceof ValidationError) return { ok: false, errors: error.errors }
+      throw error
+    }
   }
 
   app.get<{ Params: { id: string } }>(
@@ -78,22 +99,24 @@ export default async function bookingRoutes(app: FastifyInstance, { services }: 
             const answers = atBooking
               ? answersFromForm(body, atBooking.questions, atBooking.objectives)
               : null
-            const parsed = ownApplicationFromForm(body, answers)
+            const parsed = applicationFromForm(body, answers)
             return parsed.ok ? parsed.data : parsed.errors
           })
           return reply.redirect(afterApplying(application), 303)
         }
-        const { self, atBooking } = await booking.applyingFor(ctx, request.params.id)
-        const forOther = body.forWhom === 'other' || !self
-        const personId = forOther
-          ? await booking.personByEmail(ctx, text(body.personEmail), 'personEmail')
-          : self.id
+        if (body.forWhom !== 'other')
+          return applyPage(request, reply, body, [{ field: 'forWhom', text: 'Select who the place is for' }])
         // Someone applied for by a colleague answers for themselves, from an emailed link.
-        const answers =
-          atBooking && !forOther ? answersFromForm(body, atBooking.questions, atBooking.objectives) : null
-        const parsed = applicationFromForm(body, personId, answers)
-        if (!parsed.ok) return applyPage(request, reply, body, parsed.errors)
-        const application = await booking.apply(ctx, request.params.id, parsed.data)
+        const [chosen, parsed] = [await chosenStaff(ctx, body), applicationFromForm(body, null)]
+        if (!chosen.ok || !parsed.ok)
+          return applyPage(request, reply, body, [
+            ...(chosen.ok ? [] : chosen.errors),
+            ...(parsed.ok ? [] : parsed.errors),
+          ])
+        const application = await booking.apply(ctx, request.params.id, {
+          ...parsed.data,
+          personId: chosen.data,
+        })
         return reply.redirect(afterApplying(application), 303)
       } catch (error) {
         const problems = problemsOf(error, 'sessionId')
@@ -103,18 +126,22 @@ export default async function bookingRoutes(app: FastifyInstance, { services }: 
     },
   )
 
-  app.get('/bookings', { config: { access: 'signed-in' } }, async (request, reply) =>
-    reply.view('booking/views/mine.njk', {
+  app.get('/bookings', { config: { access: 'signed-in' } }, async (request, reply) => {
+    const ctx = contextOf(request)
+    return reply.view('booking/views/mine.njk', {
       title: 'Your applications and places',
-      places: await booking.mine(contextOf(request)),
+      places: await booking.mine(ctx),
       statusNames,
-    }),
-  )
+      leadsStaff: ctx.actor.roles.some((r) => r === 'admin' || r === 'agency-lead'),
+    })
+  })
 
   async function bookingPage(request: IdRequest, reply: FastifyReply, view: string, extra: Body = {}) {
     const ctx = contextOf(request)
     const place = await booking.booking(ctx, request.params.id)
     const errors = (extra.errorList as FieldError[] | undefined) ?? []
+    // Someone else's application, seen by their lead (or an admin), belongs to the staff list.
+    const staffList = !place.mine && ctx.actor.roles.some((r) => r === 'admin' || r === 'agency-lead')
     return reply.status(errors.length ? 400 : 200).view(`booking/views/${view}.njk`, {
       title: place.session.courseTitle,
       place,
@@ -126,13 +153,14 @@ export default async function bookingRoutes(app: FastifyInstance, { services }: 
         place.awaitingApproval &&
         (ctx.actor.roles.includes('admin') ||
           (ctx.actor.roles.includes('agency-lead') && ctx.actor.agencyIds.includes(place.agencyId))),
+      staffList,
       values: {},
       // What the change that led here did, when the address names one and the place bears it out.
       banner: errors.length
         ? undefined
         : bookingBanner(doneOf(request.query, bookingDone), place, place.mine),
-      // A form about the place goes back to the place; the place's own page says otherwise.
-      backLink: `/bookings/${place.id}`,
+      // A form about the place goes back to the place; the place's own page to its list.
+      backLink: extra.toList ? (staffList ? '/bookings/staff' : '/bookings') : `/bookings/${place.id}`,
       ...extra,
       errors: errorSummary(errors),
       fieldErrors: errorFor(errors),
@@ -142,8 +170,7 @@ export default async function bookingRoutes(app: FastifyInstance, { services }: 
   app.get<{ Params: { id: string }; Querystring: { done?: string } }>(
     '/bookings/:id',
     { config: { access: 'signed-in' } },
-    (request, reply) =>
-      bookingPage(request as unknown as IdRequest, reply, 'booking', { backLink: '/bookings' }),
+    (request, reply) => bookingPage(request as unknown as IdRequest, reply, 'booking', { toList: true }),
   )
 
   app.post<{ Params: { id: string } }>(

@@ -36,6 +36,7 @@ import {
 } from './queries.ts'
 import { applyingRefusal, belowMinimum, shortlistingTime } from './rules.ts'
 import { createShortlisting } from './shortlisting.ts'
+import { createStaffLookups } from './staff.ts'
 import { createWaitingList, joinsWaitingList } from './waiting-list.ts'
 
 /** Applications for sessions' places, collected until the session's shortlisting time. */
@@ -194,6 +195,7 @@ export function createBookingService(deps: BookingDeps) {
     ...createPlaces(deps),
     ...createScheduledPasses(deps),
     ...createBookingLookups(deps),
+    ...createStaffLookups(deps),
     ...createApproval(deps),
     ...waitingLists.lookups,
 

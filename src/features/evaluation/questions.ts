@@ -75,7 +75,9 @@ const isScore = (answer: unknown, top: number) =>
 
 /**
  * One answer checked against its question: a message when it is not a valid answer, else null.
- * A confidence question asked per objective takes one score for each of the course's objectives.
+ * A confidence question asked per objective takes one score for each of the course's objectives
+ * when it is required; when it is optional each objective is, so a score may be left out (null)
+ * for any of them, as for all of them.
  */
 function answerProblem(question: Question, answer: unknown, objectives: readonly string[]): string | null {
   const missing =
@@ -90,7 +92,9 @@ function answerProblem(question: Question, answer: unknown, objectives: readonly
         ? 'Say what you will do differently'
         : 'Answer this question'
   if (perObjective)
-    return Array.isArray(answer) && answer.length === objectives.length && answer.every((a) => isScore(a, 10))
+    return Array.isArray(answer) &&
+      answer.length === objectives.length &&
+      answer.every((a) => isScore(a, 10) || (a === null && !question.required))
       ? null
       : eachObjective
   switch (question.kind) {

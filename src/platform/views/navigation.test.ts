@@ -55,10 +55,21 @@ describe('the service navigation', () => {
     // Every page of the header but Home is in the menu.
     expect(hrefs).toContain('/p/norfolk/courses')
     expect(hrefs).not.toContain('/dashboard')
-    expect(hrefs.length).toBe(19)
+    expect(hrefs.length).toBe(20)
   })
 
   it('leaves out a group with nothing in it for the role', () => {
     expect(menuFor(['trainer'], 'norfolk').map((g) => g.heading)).toEqual(['Programme', 'Your learning'])
+  })
+
+  it('leads an agency lead to their staff’s applications from their menu, and no one else', () => {
+    const lead = menuFor(['agency-lead'], 'norfolk').flatMap((g) => g.links.map((l) => l.text))
+    expect(lead).toContain('Staff applications')
+    expect(navigationFor(['agency-lead'], '/bookings/staff', 'norfolk').find((i) => i.active)?.text).toBe(
+      'Menu',
+    )
+    expect(navigationFor(['practitioner'], '/bookings', 'norfolk').map((i) => i.text)).not.toContain(
+      'Staff applications',
+    )
   })
 })

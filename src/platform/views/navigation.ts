@@ -68,6 +68,13 @@ const items: NavigationItem[] = [
   { href: '/audit', text: 'Audit trail', access: ['admin'], group: 'Partnership settings' },
   { href: '/api-tokens', text: 'API tokens', access: ['admin'], group: 'Partnership settings' },
   { href: '/bookings', text: 'Your learning', access: 'signed-in', group: 'Your learning' },
+  // A lead finds the applications they made for their staff, and their staff's own.
+  {
+    href: '/bookings/staff',
+    text: 'Staff applications',
+    access: ['admin', 'agency-lead'],
+    group: 'People and agencies',
+  },
   { href: '/certificates', text: 'Certificates', access: 'signed-in', group: 'Your learning' },
   { href: '/my-record', text: 'Your record', access: 'signed-in', group: 'Your learning' },
   { href: '/account', text: 'Your account', access: 'signed-in', group: 'Your learning' },
