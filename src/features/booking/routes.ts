@@ -32,7 +32,7 @@ export default async function bookingRoutes(app: FastifyInstance, { services }: 
 
   async function applyPage(request: IdRequest, reply: FastifyReply, values: Body, errors: FieldError[] = []) {
     const ctx = contextOf(request)
-    const { session, refusal, self, atBooking } = await booking.applyingFor(ctx, request.params.id)
+    const { session, refusal, self, atBooking, own } = await booking.applyingFor(ctx, request.params.id)
     const forOthers = ctx.actor.roles.some((r) => r === 'admin' || r === 'agency-lead')
     return reply.status(errors.length ? 400 : 200).view('booking/views/apply.njk', {
       title: `Apply for ${session.courseTitle}`,
@@ -43,7 +43,7 @@ export default async function bookingRoutes(app: FastifyInstance, { services }: 
       self,
       forOthers,
       atBooking,
-      own: await booking.ownApplicationOn(ctx, session.id),
+      own,
       // Applying for oneself, the line manager given at registration (or by the lead) is filled in.
       values: {
         forWhom: self ? 'self' : 'other',
