@@ -8,10 +8,11 @@ import { londonDateOf } from '#platform/clock.ts'
 import type { Context } from '#platform/context.ts'
 import { requireRole, scopeOf } from '#platform/context.ts'
 import type { Database } from '#platform/db/database.ts'
-import { isUuid } from '#platform/db/database.ts'
+import { isUuid, readOf } from '#platform/db/database.ts'
 import { NotFoundError, ValidationError } from '#platform/errors.ts'
 import type { ApplicationStatus } from './forms.ts'
-import type { Applicant } from './queries.ts'
+import type { Applicant, Application } from './queries.ts'
+import { liveApplicationOfUser } from './queries.ts'
 import { applyingRefusal } from './rules.ts'
 
 /** One of a person's applications or places, with its session, for their own list. */
@@ -32,8 +33,10 @@ export function createBookingLookups(deps: { db: Database; clock: Clock; policy:
 
   return {
     /**
-     * A session as someone about to apply sees it, whether applying is open, and the signed-in
-     * user's own record to apply with (none for an admin or lead without one).
+     * A session as someone about to apply sees it, whether applying is open, the signed-in
+     * user's own record to apply with (none for an admin or lead without one) and their live
+     * application for it, if they have one. Read together, in one write to the database: each
+     * read depends only on the session's id and the user.
      */
     async applyingFor(
       ctx: Context,
@@ -43,24 +46,35 @@ export function createBookingLookups(deps: { db: Database; clock: Clock; policy:
       refusal: string | null
       self: (Applicant & { managerName: string | null; managerEmail: string | null }) | null
       atBooking: Awaited<ReturnType<typeof atBookingQuestions>>
+      own: Application | null
     }> {
-      return db.tenant(scopeOf(ctx), async (sql) => {
-        const { shortlistingLeadWeeks } = await rulesInForceOn(sql, londonDateOf(clock.now()))
-        const session = isUuid(sessionId) ? await sessionById(sql, sessionId) : undefined
+      if (!isUuid(sessionId)) throw new NotFoundError('Session')
+      const userId = ctx.actor.userId
+      return db.read(scopeOf(ctx), async (sql) => {
+        const [rulesRead, sessionRead, selfRead, atBookingRead, ownRead] = await Promise.allSettled([
+          rulesInForceOn(sql, londonDateOf(clock.now())),
+          sessionById(sql, sessionId),
+          userId
+            ? sql.maybeOne<Applicant & { managerName: string | null; managerEmail: string | null }>(
+                `SELECT id, first_name || ' ' || last_name AS name, email, agency_id AS "agencyId", user_id AS "userId",
+                        status = 'pending' AS pending, manager_name AS "managerName", manager_email AS "managerEmail"
+                   FROM people WHERE user_id = $1 AND merged_into IS NULL AND status IN ('active', 'pending')`,
+                [userId],
+              )
+            : undefined,
+          atBookingQuestions(sql, sessionId),
+          userId ? liveApplicationOfUser(sql, sessionId, userId) : undefined,
+        ])
+        // Each read is judged in turn, as if they had been made one after another.
+        const { shortlistingLeadWeeks } = readOf(rulesRead)
+        const session = readOf(sessionRead)
         if (!session || session.status === 'draft') throw new NotFoundError('Session')
-        const self = ctx.actor.userId
-          ? await sql.maybeOne<Applicant & { managerName: string | null; managerEmail: string | null }>(
-              `SELECT id, first_name || ' ' || last_name AS name, email, agency_id AS "agencyId", user_id AS "userId",
-                      status = 'pending' AS pending, manager_name AS "managerName", manager_email AS "managerEmail"
-                 FROM people WHERE user_id = $1 AND merged_into IS NULL AND status IN ('active', 'pending')`,
-              [ctx.actor.userId],
-            )
-          : undefined
         return {
           session,
           refusal: applyingRefusal(session, clock.now(), shortlistingLeadWeeks),
-          self: self ?? null,
-          atBooking: await atBookingQuestions(sql, session.id),
+          self: readOf(selfRead) ?? null,
+          atBooking: readOf(atBookingRead),
+          own: readOf(ownRead) ?? null,
         }
       })
     },

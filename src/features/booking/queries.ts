@@ -51,6 +51,18 @@ export function applicationById(sql: Sql, id: string): Promise<Application | und
   ])
 }
 
+/** A signed-in user's own live application for a session, if they have one. */
+export function liveApplicationOfUser(
+  sql: Sql,
+  sessionId: string,
+  userId: string,
+): Promise<Application | undefined> {
+  return sql.maybeOne<Application>(
+    `SELECT ${applicationColumns} FROM ${applicationFrom} WHERE a.session_id = $1 AND p.user_id = $2 AND ${LIVE}`,
+    [sessionId, userId],
+  )
+}
+
 /** How many live applications each session has. */
 export async function liveApplicationCounts(
   sql: Sql,

@@ -36,7 +36,7 @@ export default async function bookingRoutes(app: FastifyInstance, { services }: 
 
   async function applyPage(request: IdRequest, reply: FastifyReply, values: Body, errors: FieldError[] = []) {
     const ctx = contextOf(request)
-    const { session, refusal, self, atBooking } = await booking.applyingFor(ctx, request.params.id)
+    const { session, refusal, self, atBooking, own } = await booking.applyingFor(ctx, request.params.id)
     const forOthers = ctx.actor.roles.some((r) => r === 'admin' || r === 'agency-lead')
     // A lead chooses from their staff; a search by name narrows a staff too large to list.
     const staffSearch = text((request.query as Body | undefined)?.staff)
@@ -53,7 +53,7 @@ export default async function bookingRoutes(app: FastifyInstance, { services }: 
       staffSearch,
       isAdmin: ctx.actor.roles.includes('admin'),
       atBooking,
-      own: await booking.ownApplicationOn(ctx, session.id),
+      own,
       // Applying for oneself, the line manager given at registration (or by the lead) is filled in.
       values: {
         forWhom: self ? 'self' : 'other',

@@ -197,7 +197,6 @@ export function createBookingService(deps: BookingDeps) {
     ...createBookingLookups(deps),
     ...createStaffLookups(deps),
     ...createApproval(deps),
-    ...waitingLists.lookups,
 
     /** Applies for a session's place for someone: see `applying`. */
     async apply(ctx: Context, sessionId: string, input: ApplicationInput): Promise<Application> {

@@ -3,9 +3,7 @@ import type { Session } from '#features/sessions/queries.ts'
 import { sessionById } from '#features/sessions/queries.ts'
 import { londonDateText } from '#platform/clock.ts'
 import type { Context } from '#platform/context.ts'
-import { scopeOf } from '#platform/context.ts'
 import type { Sql } from '#platform/db/database.ts'
-import { isUuid } from '#platform/db/database.ts'
 import { NotFoundError } from '#platform/errors.ts'
 import type { BookingDeps } from './deps.ts'
 import { joinedWaitingList, tellPersonAndManager } from './emails.ts'
@@ -32,7 +30,7 @@ export function joinsWaitingList(session: Pick<Session, 'shortlistedAt' | 'statu
  * people joining for the last free place get one offer between them.
  */
 export function createWaitingList(deps: BookingDeps) {
-  const { db, clock } = deps
+  const { clock } = deps
   const offerFreePlaces = createOfferer(deps)
 
   return {
@@ -73,22 +71,6 @@ export function createWaitingList(deps: BookingDeps) {
           joinedWaitingList(session, joined, joined.waitingPosition),
         )
       return joined
-    },
-
-    lookups: {
-      /** The signed-in person's own live application for a session, if they have one. */
-      async ownApplicationOn(ctx: Context, sessionId: string): Promise<Application | null> {
-        const userId = ctx.actor.userId
-        if (!userId || !isUuid(sessionId)) return null
-        return db.tenant(scopeOf(ctx), async (sql) => {
-          const row = await sql.maybeOne<{ id: string }>(
-            `SELECT a.id FROM applications a JOIN people p ON p.id = a.person_id
-              WHERE a.session_id = $1 AND p.user_id = $2 AND a.status NOT IN ('cancelled', 'withdrawn')`,
-            [sessionId, userId],
-          )
-          return row ? ((await applicationById(sql, row.id)) ?? null) : null
-        })
-      },
     },
   }
 }

@@ -125,6 +125,13 @@ describe('an agency’s staff compliance', () => {
     expect(rows.length).toBe(1)
     expect(rows.text()).toContain('Lapsed Tester')
     expect(rows.text()).toMatch(/1 November 2026/)
+    // Those with no training evidenced are found by its absence, not by a date.
+    const none = page((await admin.get(`/agencies/${agencyId}/compliance?status=none`)).body)
+    const untrained = none('table').last().find('tbody tr')
+    expect(untrained.length).toBe(3)
+    expect(untrained.text()).toContain('Never Tester')
+    expect(untrained.text()).not.toContain('Lapsed Tester')
+    expect(none('main').text()).toMatch(/No training evidenced: 3 people/)
     // A filter it does not know shows everyone rather than failing.
     const odd = await admin.get(`/agencies/${agencyId}/compliance?status=<script>&page=-3`)
     expect(odd.statusCode).toBe(200)

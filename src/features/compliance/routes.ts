@@ -22,11 +22,13 @@ export default async function complianceRoutes(app: FastifyInstance, { services 
     '/agencies/:id/compliance',
     { config: { access: leads } },
     async (request, reply) => {
-      const found = await services.compliance.ofAgency(contextOf(request), request.params.id)
       const status = statusFrom(request.query.status)
-      const listed = status ? found.staff.filter((p) => p.status === status) : found.staff
-      const pages = Math.max(1, Math.ceil(listed.length / PAGE_SIZE))
-      const page = Math.min(pageFrom(request.query.page), pages)
+      const found = await services.compliance.pageOf(contextOf(request), request.params.id, {
+        status,
+        page: pageFrom(request.query.page),
+        pageSize: PAGE_SIZE,
+      })
+      const { page, pages } = found
       const base = `/agencies/${found.agency.id}/compliance`
       const link = (n: number) =>
         `${base}?${new URLSearchParams({ ...(status ? { status } : {}), page: String(n) })}`
@@ -34,9 +36,6 @@ export default async function complianceRoutes(app: FastifyInstance, { services 
         title: `Training compliance: ${found.agency.name}`,
         columns: 'full',
         ...found,
-        staff: listed.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE),
-        listed: listed.length,
-        total: found.staff.length,
         status,
         statusNames,
         statuses: complianceStatuses,

@@ -42,12 +42,21 @@ export function addYears(date: string, years: number): string {
  * for a list, as a large agency has thousands of staff.
  */
 export function complianceOn(today: string, refresherYears: number): (person: StaffTraining) => Compliance {
+  const standing = standingOn(today, refresherYears)
+  return (person) => ({ ...person, ...standing(person.trainedOn) })
+}
+
+/** The status of training evidenced on a date (or of none), and when its refresher is due. */
+export function standingOn(
+  today: string,
+  refresherYears: number,
+): (trainedOn: string | null) => Pick<Compliance, 'status' | 'dueOn'> {
   const soon = addMonths(today, DUE_SOON_MONTHS)
-  return (person) => {
-    if (!person.trainedOn) return { ...person, status: 'none', dueOn: null }
-    const dueOn = addYears(person.trainedOn, refresherYears)
+  return (trainedOn) => {
+    if (!trainedOn) return { status: 'none', dueOn: null }
+    const dueOn = addYears(trainedOn, refresherYears)
     const status: ComplianceStatus = dueOn < today ? 'overdue' : dueOn <= soon ? 'due-soon' : 'up-to-date'
-    return { ...person, status, dueOn }
+    return { status, dueOn }
   }
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Course } from '#features/courses/queries.ts'
+import type { PoolMember } from '#features/trainers/service.ts'
 import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, ValidationError } from '#platform/errors.ts'
 import { errorFor, errorSummary } from '#platform/http/forms.ts'
@@ -24,9 +25,11 @@ export default async function sessionRoutes(app: FastifyInstance, { services }: 
     form: Form,
     values: Body,
     problems: { errors?: FieldError[]; warnings?: string[] } = {},
+    // The course's trainers, when the caller has read them already.
+    trainersRead?: PoolMember[],
   ) {
     const errors = onPage(problems.errors ?? [])
-    const approved = await trainers.approvedFor(contextOf(request), course.id)
+    const approved = trainersRead ?? (await trainers.approvedFor(contextOf(request), course.id))
     return reply.status(errors.length ? 400 : 200).view('sessions/views/session-form.njk', {
       ...form,
       course,
@@ -140,8 +143,12 @@ export default async function sessionRoutes(app: FastifyInstance, { services }: 
       const ctx = contextOf(request)
       const session = await sessions.session(ctx, request.params.id)
       if (session.status === 'cancelled') return reply.redirect(`/sessions/${session.id}`, 303)
-      const course = await courses.course(ctx, session.courseId)
-      return showForm(request, reply, course, editForm(session), formValuesOf(session))
+      // The course and its trainers depend only on the session: read at the same time.
+      const [course, approved] = await Promise.all([
+        courses.course(ctx, session.courseId),
+        trainers.approvedFor(ctx, session.courseId),
+      ])
+      return showForm(request, reply, course, editForm(session), formValuesOf(session), {}, approved)
     },
   )
 

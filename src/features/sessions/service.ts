@@ -1,5 +1,6 @@
 import { courseById } from '#features/courses/queries.ts'
 import type { PolicyRules } from '#features/policy/policy.ts'
+import { rulesInForceOn } from '#features/policy/queries.ts'
 import type { PolicyService } from '#features/policy/service.ts'
 import { insertOverride, lockYear, sessionsPlannedIn } from '#features/programme/queries.ts'
 import { capacityDecision, capacityHalfDays, financialYearOf, halfDaysOf } from '#features/programme/rules.ts'
@@ -159,10 +160,14 @@ export function createSessionService(deps: {
   }
 
   async function session(ctx: Context, id: string): Promise<ScheduledSession> {
-    const found = isUuid(id) ? await db.tenant(scopeOf(ctx), (sql) => sessionById(sql, id)) : undefined
-    if (!found) throw new NotFoundError('Session')
-    const { jurisdiction } = await rulesFor(ctx, found.parts)
-    return { ...found, warnings: bankHolidayWarnings(found.parts, jurisdiction) }
+    if (!isUuid(id)) throw new NotFoundError('Session')
+    // The session and the rules of its first day in one transaction: the day is the session's.
+    return db.tenant(scopeOf(ctx), async (sql) => {
+      const found = await sessionById(sql, id)
+      if (!found) throw new NotFoundError('Session')
+      const { jurisdiction } = await rulesInForceOn(sql, londonDateOf(earliest(found.parts) ?? clock.now()))
+      return { ...found, warnings: bankHolidayWarnings(found.parts, jurisdiction) }
+    })
   }
 
   return {

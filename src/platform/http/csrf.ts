@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { hmac, newToken, safeEqual } from '../auth/secrets.ts'
 import { ForbiddenError } from '../errors.ts'
@@ -14,7 +14,6 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
  */
 export const csrfProtection = fp(
   async (app: FastifyInstance, options: { secret: string; production: boolean }) => {
-    app.decorateRequest('csrfToken', '')
     // A visitor's token is the same on every page they ask for, so it is worked out once: a
     // public page kept whole is otherwise sent for less than the keyed hash costs.
     const tokens = new Map<string, string>()
@@ -27,6 +26,15 @@ export const csrfProtection = fp(
       }
       return token
     }
+    app.decorateRequest('csrfSeed', '')
+    // Worked out only when a page asks for it: a public page kept whole for visitors carries no
+    // form, and a first visit's seed is new, so keying one for every visitor cost more than
+    // sending the page.
+    app.decorateRequest('csrfToken', {
+      getter(this: FastifyRequest) {
+        return this.csrfSeed ? tokenOf(this.csrfSeed) : ''
+      },
+    })
 
     app.addHook('onRequest', (request, reply, done) => {
       if (isApiRequest(request)) return done()
@@ -43,7 +51,7 @@ export const csrfProtection = fp(
           })
         }
       }
-      request.csrfToken = tokenOf(seed)
+      request.csrfSeed = seed
       done()
     })
 

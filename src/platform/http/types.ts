@@ -14,7 +14,10 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     auth: Authenticated | null
-    csrfToken: string
+    /** The visitor's CSRF cookie (or the one this response gives them); its token is `csrfToken`. */
+    csrfSeed: string
+    /** The HMAC of `csrfSeed` that a form carries, made when first read. */
+    readonly csrfToken: string
     sessionToken: string | null
     /** The API token presented has expired or was revoked: the refusal says which. */
     tokenRefused: 'expired' | 'revoked' | null
