@@ -17,6 +17,8 @@ export default async function homeRoutes(app: FastifyInstance, { services }: { s
     const belowMinimum = isAdmin ? await services.booking.belowMinimum(ctx) : []
     const contractsDue = isAdmin ? await services.contracts.dueForReview(ctx) : []
     const toConfirm = isAdmin ? await services.booking.proposalsToConfirm(ctx) : []
+    // A trainer's registers still to take, so a session that has ended is not forgotten.
+    const registers = ctx.actor.roles.includes('trainer') ? await services.register.registersToTake(ctx) : []
     // Anyone may have a place offered from a waiting list, with a deadline to accept it.
     const offers = await services.booking.mine(ctx, 'offered')
     return reply.view('home/views/dashboard.njk', {
@@ -25,6 +27,7 @@ export default async function homeRoutes(app: FastifyInstance, { services }: { s
       contractsDue,
       toConfirm,
       offers,
+      registers,
     })
   })
 

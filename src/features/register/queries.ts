@@ -52,6 +52,41 @@ export async function placesOf(
   return new Map(rows.map((r) => [r.personId, r.id]))
 }
 
+/** How many confirmed places on a session still lack a mark for one of its parts. */
+export async function unmarkedPlaces(sql: Sql, sessionId: string, parts: number): Promise<number> {
+  const row = await sql.one<{ count: number }>(
+    `SELECT count(*)::int AS count FROM applications a
+      WHERE a.session_id = $1 AND a.status = 'confirmed'
+        AND (SELECT count(*) FROM attendance m WHERE m.application_id = a.id) < $2`,
+    [sessionId, parts],
+  )
+  return row.count
+}
+
+/** A session whose register its trainer has still to finish. */
+export type RegisterToTake = { id: string; courseTitle: string; startsAt: Date; unmarked: number }
+
+/**
+ * The sessions a user trains on that have started, within the last 60 days (as far back as the
+ * evaluation looks), where someone with a place has no mark yet for a part: soonest first.
+ */
+export function registersToTakeBy(sql: Sql, userId: string, now: Date): Promise<RegisterToTake[]> {
+  return sql.query<RegisterToTake>(
+    `SELECT s.id, c.title AS "courseTitle", s.starts_at AS "startsAt", count(a.id)::int AS unmarked
+       FROM session_trainers t
+       JOIN people p ON p.id = t.person_id AND p.user_id = $1
+       JOIN sessions s ON s.id = t.session_id
+       JOIN courses c ON c.id = s.course_id
+       JOIN applications a ON a.session_id = s.id AND a.status = 'confirmed'
+      WHERE s.status <> 'cancelled' AND s.starts_at <= $2 AND s.ends_at > $2::timestamptz - interval '60 days'
+        AND (SELECT count(*) FROM attendance m WHERE m.application_id = a.id)
+          < (SELECT count(*) FROM session_parts sp WHERE sp.session_id = s.id)
+      GROUP BY s.id, c.title, s.starts_at
+      ORDER BY s.starts_at, s.id`,
+    [userId, now],
+  )
+}
+
 /** Whether the signed-in user trains on the session. */
 export async function trainsOn(sql: Sql, sessionId: string, userId: string | null): Promise<boolean> {
   if (!userId) return false

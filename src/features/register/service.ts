@@ -13,8 +13,17 @@ import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#platform/errors.ts'
 import { enqueueEmails } from '#platform/mail/outbox.ts'
 import { issueCertificates, settleBookings } from './consequences.ts'
-import type { RegisterRow } from './queries.ts'
-import { marksOf, placesOf, registerOf, registerRows, trainsOn, writeMarks } from './queries.ts'
+import type { RegisterRow, RegisterToTake } from './queries.ts'
+import {
+  marksOf,
+  placesOf,
+  registerOf,
+  registerRows,
+  registersToTakeBy,
+  trainsOn,
+  unmarkedPlaces,
+  writeMarks,
+} from './queries.ts'
 import type { Mark } from './rules.ts'
 import { isCorrection, markingRefusal } from './rules.ts'
 
@@ -34,6 +43,11 @@ export function createRegisterService(deps: {
   policy: PolicyService
   publicUrl: string
   mailQueued?: () => void
+  /**
+   * Called once the register of a session that has ended has a mark for everyone on every part,
+   * so the after-course invitations go now rather than at the evaluation's next quarter-hour pass.
+   */
+  registerCompleted?: () => void
 }) {
   const { db, clock } = deps
 
@@ -61,6 +75,13 @@ export function createRegisterService(deps: {
   }
 
   return {
+    /** The registers the signed-in trainer has still to finish, for their home page. */
+    async registersToTake(ctx: Context): Promise<RegisterToTake[]> {
+      const userId = ctx.actor.userId
+      if (!userId) return []
+      return db.read(scopeOf(ctx), (sql) => registersToTakeBy(sql, userId, clock.now()))
+    },
+
     async register(ctx: Context, sessionId: string): Promise<Register> {
       if (!isUuid(sessionId)) throw new NotFoundError('Session')
       return db.read(scopeOf(ctx), async (sql) => {
@@ -135,10 +156,12 @@ export function createRegisterService(deps: {
           { partnership: ctx.partnership, session, rules, publicUrl: deps.publicUrl, now },
           settled,
         )
-        return settled
+        const completed = correcting && (await unmarkedPlaces(sql, session.id, session.parts.length)) === 0
+        return { settled, completed }
       })
       deps.mailQueued?.()
-      return rows
+      if (rows.completed) deps.registerCompleted?.()
+      return rows.settled
     },
 
     /**
