@@ -18,7 +18,9 @@ const course = 'Working together to safeguard children and adults'
  * has their certificate (Norfolk: attended in full AND evaluation completed).
  */
 describe('a trainer takes the register of yesterday’s session', () => {
-  it('marks everyone, and the practitioner who attended in full answers the evaluation and gets a certificate', { timeout: 120_000 }, async () => {
+  it('marks everyone, and the practitioner who attended in full answers the evaluation and gets a certificate', {
+    timeout: 120_000,
+  }, async () => {
     const trainer = await openAs(browser, 'trainer@norfolk.example.org')
     await trainer.goto('/dashboard')
     await expectAccessible(trainer)

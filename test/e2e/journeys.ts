@@ -23,7 +23,12 @@ export async function openAs(
  * outbox, waiting up to 30 seconds for it: mail written by a job arrives when the job runs, and
  * a stalled job queue fails the journey here.
  */
-export async function emailTo(page: Page, to: string, subject: string): Promise<string> {
+export async function emailTo(
+  page: Page,
+  to: string,
+  subject: string,
+  options: { newerThan?: string } = {},
+): Promise<string> {
   const summary = `${subject} to ${to} (`
   let text = ''
   await expect
@@ -32,11 +37,28 @@ export async function emailTo(page: Page, to: string, subject: string): Promise<
         await page.goto('/dev/outbox')
         const mail = page.locator('details').filter({ hasText: summary }).first()
         text = (await mail.count()) ? ((await mail.locator('pre').textContent()) ?? '') : ''
-        return text
+        // An earlier email of the same kind is not the one waited for.
+        return text !== '' && text !== options.newerThan
       },
       { timeout: 30_000, interval: 1_000, message: `an email “${subject}” to ${to}` },
     )
-    .not.toBe('')
+    .toBe(true)
+  return text
+}
+
+/**
+ * Signs in with a link sent by email, as someone without a password does; gives the email's
+ * text, so a second sign-in can wait for a newer link than the first.
+ */
+export async function signInWithLink(page: Page, email: string, newerThan?: string): Promise<string> {
+  await page.goto('/sign-in/link')
+  await page.getByLabel('Work email address').fill(email)
+  await page.getByRole('button', { name: 'Send the link' }).click()
+  await expect.poll(() => page.locator('h1').textContent()).toBe('Check your email')
+  const text = await emailTo(page, email, 'Your sign-in link for Cascade', { newerThan })
+  await page.goto(linkIn(text, /^\/sign-in\/link\/./))
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'))
   return text
 }
 
