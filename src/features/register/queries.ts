@@ -68,7 +68,7 @@ export type RegisterToTake = { id: string; courseTitle: string; startsAt: Date; 
 
 /**
  * The sessions a user trains on that have started, within the last 60 days (as far back as the
- * evaluation looks), where someone with a place has no mark yet for a part: soonest first.
+ * evaluation looks), where someone with a place has no mark yet for a part: the oldest first.
  */
 export function registersToTakeBy(sql: Sql, userId: string, now: Date): Promise<RegisterToTake[]> {
   return sql.query<RegisterToTake>(

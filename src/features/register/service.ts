@@ -156,6 +156,8 @@ export function createRegisterService(deps: {
           { partnership: ctx.partnership, session, rules, publicUrl: deps.publicUrl, now },
           settled,
         )
+        // Once the session has ended (when a change is a correction), the last missing mark
+        // makes the after-course evaluation due for everyone who came.
         const completed = correcting && (await unmarkedPlaces(sql, session.id, session.parts.length)) === 0
         return { settled, completed }
       })
