@@ -2,7 +2,7 @@ import type { Config } from './config.ts'
 import { hasDemoData, seedDemo } from './demo/seed.ts'
 import { defineAccountJobs } from './features/account/jobs.ts'
 import { defineBookingJobs } from './features/booking/jobs.ts'
-import { defineEvaluationJobs } from './features/evaluation/jobs.ts'
+import { defineEvaluationJobs, EVALUATION_JOB } from './features/evaluation/jobs.ts'
 import { defineInterestJobs } from './features/interest/jobs.ts'
 import type { Clock } from './platform/clock.ts'
 import { fixedClock, systemClock } from './platform/clock.ts'
@@ -80,7 +80,24 @@ export async function startRuntime(config: Config, options: { work: boolean; log
   const mail = defineMailJobs(jobs, sender)
   const readiness = createReadiness()
   readiness.waitFor('the job queue to start')
-  const services = createServices({ config, db, clock, readiness, mailQueued: () => mail.sendNow() })
+  const services = createServices({
+    config,
+    db,
+    clock,
+    readiness,
+    mailQueued: () => mail.sendNow(),
+    // The evaluation pass finds what is due from the data, so running it early sends only what
+    // the completed register made due; should the queue refuse, the quarter-hour pass sends it.
+    registerCompleted: () => {
+      jobs
+        .send(EVALUATION_JOB)
+        .catch((error: unknown) =>
+          options.log.warn(
+            `The evaluation pass was not queued: ${error instanceof Error ? error.message : error}`,
+          ),
+        )
+    },
+  })
   defineStatisticsJobs(jobs, db)
   defineAccountJobs(jobs, services.accounts)
   defineInterestJobs(jobs, services.interest)

@@ -40,6 +40,8 @@ export type ServiceDeps = {
   clock: Clock
   /** Called after a transaction that wrote to the outbox commits, to send without waiting for the next sweep. */
   mailQueued?: () => void
+  /** Called after the last mark of a session that has ended, to invite its evaluation without waiting for the next pass. */
+  registerCompleted?: () => void
   /** Whether the process can serve everything yet; ready from the start unless the process says otherwise. */
   readiness?: Readiness
 }
@@ -51,7 +53,14 @@ export function createServices(deps: ServiceDeps) {
   const policy = createPolicyService({ db, clock })
   const partnerships = createPartnerships(db)
   const courses = createCourseService({ db, clock, policy })
-  const register = createRegisterService({ db, clock, policy, publicUrl: config.publicUrl, mailQueued })
+  const register = createRegisterService({
+    db,
+    clock,
+    policy,
+    publicUrl: config.publicUrl,
+    mailQueued,
+    registerCompleted: () => deps.registerCompleted?.(),
+  })
   const evaluationCycle = createEvaluationCycle({
     db,
     clock,

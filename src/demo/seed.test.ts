@@ -39,7 +39,7 @@ describe('the demo data', () => {
           WHERE u.email = 'trainer@norfolk.example.org' AND ps.slug = 'norfolk'`,
       ),
     )
-    expect(sessions.length).toBe(2)
+    expect(sessions.length).toBe(3)
     expect(sessions.every((s) => s.approved)).toBe(true)
     const trainer = await t.signIn('trainer@norfolk.example.org')
     for (const s of sessions) {
@@ -49,6 +49,43 @@ describe('the demo data', () => {
     // A trainer of another partnership's course does not train these sessions.
     const other = await t.signIn('trainer@shropshire.example.org')
     expect((await other.get(`/sessions/${sessions[0]?.session_id}/register`)).statusCode).not.toBe(200)
+  })
+
+  it('leaves the register of yesterday’s session to take, for three people with places', async () => {
+    const norfolk = await t.partnership('norfolk')
+    const sessions = await t.db.tenant({ partnershipId: norfolk.id, userId: null, actor: 'test' }, (sql) =>
+      sql.query<{ id: string; day: string; places: string[]; marks: number }>(
+        `SELECT s.id, to_char(s.starts_at AT TIME ZONE 'Europe/London', 'YYYY-MM-DD HH24:MI') AS day,
+                array_agg(u.email ORDER BY u.email) AS places,
+                (SELECT count(*)::int FROM attendance m WHERE m.session_id = s.id) AS marks
+           FROM sessions s JOIN applications a ON a.session_id = s.id AND a.status = 'confirmed'
+           JOIN people p ON p.id = a.person_id JOIN users u ON u.id = p.user_id
+          GROUP BY s.id`,
+      ),
+    )
+    // The test clock is 24 November 2026, 10am.
+    expect(sessions.map(({ day, places, marks }) => ({ day, places, marks }))).toEqual([
+      {
+        day: '2026-11-23 09:30',
+        places: [
+          'agency-lead@norfolk.example.org',
+          'practitioner@norfolk.example.org',
+          'subgroup@norfolk.example.org',
+        ],
+        marks: 0,
+      },
+    ])
+    const catalogue = await t.browser().get('/p/norfolk/courses')
+    expect(catalogue.statusCode).toBe(200)
+    expect(catalogue.body).not.toContain(sessions[0]?.id)
+    const course = await t.db.tenant({ partnershipId: norfolk.id, userId: null, actor: 'test' }, (sql) =>
+      sql.one<{ id: string }>('SELECT course_id AS id FROM sessions WHERE id = $1', [sessions[0]?.id]),
+    )
+    // The course's page offers its two dates to come, not the one that has passed.
+    const page = await t.browser().get(`/p/norfolk/courses/${course.id}`)
+    expect(page.statusCode).toBe(200)
+    expect(page.body.match(/\/sessions\/[0-9a-f-]+\/apply/g)?.length).toBe(2)
+    expect(page.body).not.toContain(sessions[0]?.id)
   })
 
   it('titles the follow-up questionnaire by the partnership’s follow-up delay', async () => {

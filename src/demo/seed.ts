@@ -111,7 +111,8 @@ export async function seedDemo(db: Database): Promise<{ created: string[] }> {
 
     passwordHash ??= await hashPassword(DEMO_PASSWORD)
     let practitionerId: string | undefined
-    let trainerPersonId: string | undefined
+    // Each demo user's directory record and agency, by role, for the demo programme's places.
+    const records: Partial<Record<Role, DemoRecord>> = {}
     for (const role of roles) {
       const person = demoPeople[role]
       const email = `${role}@${demo.slug}.example.org`
@@ -132,9 +133,10 @@ export async function seedDemo(db: Database): Promise<{ created: string[] }> {
       const row = await db.tenant(
         { partnershipId: partnership.id, userId: null, actor: 'demo-seed' },
         (sql) =>
-          sql.one<{ id: string }>(
+          sql.one<DemoRecord>(
             `INSERT INTO people (partnership_id, first_name, last_name, email, agency_id, role, status, user_id, registered_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $7 = 'pending' THEN cascade_now() END) RETURNING id`,
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $7 = 'pending' THEN cascade_now() END)
+           RETURNING id AS "personId", agency_id AS "agencyId", email`,
             [
               partnership.id,
               person.firstName,
@@ -147,24 +149,29 @@ export async function seedDemo(db: Database): Promise<{ created: string[] }> {
             ],
           ),
       )
-      if (role === 'trainer') trainerPersonId = row.id
+      records[role] = row
     }
-    await seedDemoProgramme(db, partnership.id, demo.policy.followUpDelayMonths, trainerPersonId)
+    await seedDemoProgramme(db, partnership.id, demo.policy.followUpDelayMonths, records)
     if (practitionerId) await seedDemoNeed(db, partnership.id, practitionerId)
   }
   return { created }
 }
 
+type DemoRecord = { personId: string; agencyId: string; email: string }
+
 /**
- * One published course with two upcoming sessions, so the public catalogue has something to show.
- * The demo trainer is approved for the course and delivers both sessions.
+ * One published course with two upcoming sessions, so the public catalogue has something to show,
+ * and one that took place yesterday, whose register the demo trainer has still to take: the
+ * demo practitioner, the agency lead and the sub-group member had places on it. The demo trainer
+ * is approved for the course and delivers all three.
  */
 async function seedDemoProgramme(
   db: Database,
   partnershipId: string,
   followUpDelayMonths: number,
-  trainerPersonId: string | undefined,
+  records: Partial<Record<Role, DemoRecord>>,
 ): Promise<void> {
+  const trainer = records.trainer
   await db.tenant({ partnershipId, userId: null, actor: 'demo-seed' }, async (sql) => {
     const plan = await seedDemoQuestionnaires(sql, partnershipId, followUpDelayMonths)
     const course = await sql.one<{ id: string }>(
@@ -175,33 +182,73 @@ async function seedDemoProgramme(
                'multi_agency_training', 180, $2, 'published') RETURNING id`,
       [partnershipId, JSON.stringify({ ...plan, impact: 'Confidence at follow-up against at booking' })],
     )
-    if (trainerPersonId) {
+    if (trainer) {
       await sql.query(
         `INSERT INTO trainer_approvals (partnership_id, person_id, course_id, trained_on, cpd_completed_on)
          VALUES ($1, $2, $3, (cascade_now() - interval '2 months')::date, (cascade_now() - interval '2 months')::date)`,
-        [partnershipId, trainerPersonId, course.id],
+        [partnershipId, trainer.personId, course.id],
       )
     }
-    for (const weeks of [10, 14]) {
-      const session = await sql.one<{ id: string }>(
-        `WITH s AS (
-           INSERT INTO sessions (partnership_id, course_id, format, venue, capacity, status, starts_at, ends_at)
-           VALUES ($1, $2, 'in_person', '{"name": "Partnership training room", "address": "To be confirmed"}', 24, 'open',
-                   date_trunc('day', cascade_now()) + ($3 || ' weeks')::interval + interval '9 hours 30 minutes',
-                   date_trunc('day', cascade_now()) + ($3 || ' weeks')::interval + interval '12 hours 30 minutes')
-           RETURNING partnership_id, id, starts_at, ends_at)
-         INSERT INTO session_parts (partnership_id, session_id, starts_at, ends_at) SELECT * FROM s
-         RETURNING session_id AS id`,
-        [partnershipId, course.id, String(weeks)],
-      )
-      if (trainerPersonId) {
-        await sql.query(
-          'INSERT INTO session_trainers (partnership_id, session_id, person_id) VALUES ($1, $2, $3)',
-          [partnershipId, session.id, trainerPersonId],
-        )
-      }
-    }
+    for (const days of [70, 98]) await seedDemoSession(sql, partnershipId, course.id, days, trainer)
+
+    const yesterday = await seedDemoSession(sql, partnershipId, course.id, -1, trainer)
+    const lead = records['agency-lead']
+    const attendees = [records.practitioner, lead, records.subgroup].filter(
+      (r): r is DemoRecord => r !== undefined,
+    )
+    // The practitioner's line manager is the demo agency lead, who leads their agency.
+    await sql.query(
+      `INSERT INTO applications (partnership_id, session_id, person_id, agency_id, manager_email, status, reason,
+                                 applied_at, confirmed_at)
+       SELECT $1, s.id, a.person_id, a.agency_id, a.manager_email, 'confirmed', 'place ' || a.n || ' of 24',
+              s.starts_at - interval '8 weeks', s.starts_at - interval '6 weeks'
+         FROM sessions s,
+              unnest($3::uuid[], $4::uuid[], $5::text[]) WITH ORDINALITY AS a(person_id, agency_id, manager_email, n)
+        WHERE s.id = $2`,
+      [
+        partnershipId,
+        yesterday,
+        attendees.map((r) => r.personId),
+        attendees.map((r) => r.agencyId),
+        attendees.map((r) => (r === records.practitioner && lead ? lead.email : 'line.manager@example.org')),
+      ],
+    )
   })
+}
+
+/**
+ * A one-part morning session of the demo course (9:30am to 12:30pm, London time) `days` from today,
+ * with the demo trainer delivering it: open for applications if it is to come; if it has passed,
+ * its places were allocated six weeks before, as shortlisting at Norfolk's lead time does.
+ */
+async function seedDemoSession(
+  sql: Sql,
+  partnershipId: string,
+  courseId: string,
+  days: number,
+  trainer: DemoRecord | undefined,
+): Promise<string> {
+  const session = await sql.one<{ id: string }>(
+    `WITH day AS (SELECT (cascade_now() AT TIME ZONE 'Europe/London')::date + $3::int AS d),
+     s AS (
+       INSERT INTO sessions (partnership_id, course_id, format, venue, capacity, status, shortlisted_at, starts_at, ends_at)
+       SELECT $1, $2, 'in_person', '{"name": "Partnership training room", "address": "To be confirmed"}', 24,
+              CASE WHEN $3 < 0 THEN 'shortlisted' ELSE 'open' END,
+              CASE WHEN $3 < 0 THEN (d + time '09:30') AT TIME ZONE 'Europe/London' - interval '6 weeks' END,
+              (d + time '09:30') AT TIME ZONE 'Europe/London', (d + time '12:30') AT TIME ZONE 'Europe/London'
+         FROM day
+       RETURNING partnership_id, id, starts_at, ends_at)
+     INSERT INTO session_parts (partnership_id, session_id, starts_at, ends_at) SELECT * FROM s
+     RETURNING session_id AS id`,
+    [partnershipId, courseId, days],
+  )
+  if (trainer) {
+    await sql.query(
+      'INSERT INTO session_trainers (partnership_id, session_id, person_id) VALUES ($1, $2, $3)',
+      [partnershipId, session.id, trainer.personId],
+    )
+  }
+  return session.id
 }
 
 /** One training need the demo practitioner has asked for, waiting for the sub-group's proposal. */

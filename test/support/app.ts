@@ -17,7 +17,14 @@ export async function testApp(options: { env?: Record<string, string> } = {}) {
   await seedDemo(database.db)
   const config = loadConfig({ NODE_ENV: 'test', SIGN_IN_ATTEMPTS_PER_MINUTE: '10000', ...options.env })
   const mail = { queued: 0 }
-  const services = createServices({ config, db: database.db, clock, mailQueued: () => mail.queued++ })
+  const jobs = { registersCompleted: 0 }
+  const services = createServices({
+    config,
+    db: database.db,
+    clock,
+    mailQueued: () => mail.queued++,
+    registerCompleted: () => jobs.registersCompleted++,
+  })
   const app = await buildApp(services)
   await app.ready()
   return {
@@ -26,6 +33,8 @@ export async function testApp(options: { env?: Record<string, string> } = {}) {
     db: database.db,
     clock,
     mail,
+    /** How often the services asked for a job to run now, by what asked. */
+    jobs,
     kind: database.kind,
     /** A browser-like client: keeps cookies, reads the CSRF token from each page it gets; from an IP address when given one. */
     browser: (options: { address?: string } = {}) => new Browser(app, options.address),

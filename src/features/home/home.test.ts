@@ -75,19 +75,24 @@ describe('what needs doing, on an admin’s home page', () => {
     // The demo partnership has one registrant waiting.
     expect(home.text('registrations')).toBe('1 registration to confirm')
     expect(home.link('registrations')).toBe('/registrations')
+    // The demo session of 23 November still has its register to take.
+    expect(home.text('registers')).toMatch(/^1 register to take/)
     // Nothing below minimum and no contract due: no line for them, not a zero.
-    expect(home.$('#to-do-below-minimum, #to-do-contracts, #to-do-registers').length).toBe(0)
+    expect(home.$('#to-do-below-minimum, #to-do-contracts').length).toBe(0)
     expect(home.$('#to-do-none').length).toBe(0)
   })
 
   it('counts a register to take once the session has started, for the admin and its trainer', async () => {
     t.clock.set('2027-02-01T10:00:00Z')
+    // With the demo session of 23 November, whose register is still to take, newest first.
     const admin = await toDoOf('admin@norfolk.example.org')
-    expect(admin.text('registers')).toMatch(/^1 register to take/)
-    expect(admin.links('registers')).toEqual([`/sessions/${toRegister}/register`])
+    expect(admin.text('registers')).toMatch(/^2 registers to take/)
+    expect(admin.links('registers')[0]).toBe(`/sessions/${toRegister}/register`)
     const trainer = await toDoOf('trainer@norfolk.example.org')
-    expect(trainer.text('registers')).toMatch(/^1 register to take/)
-    expect(trainer.links('registers')).toEqual([`/sessions/${toRegister}/register`])
+    expect(trainer.text('registers')).toMatch(/^2 registers to take/)
+    expect(trainer.links('registers')[0]).toBe(`/sessions/${toRegister}/register`)
+    const practitioner = await toDoOf('practitioner@norfolk.example.org')
+    expect(practitioner.$('#to-do-registers').length).toBe(0)
   })
 
   it('no longer counts a register once everyone is marked', async () => {
@@ -99,7 +104,25 @@ describe('what needs doing, on an admin’s home page', () => {
       register.rows.map((row) => ({ personId: row.personId, part: 1, mark: 'attended' as const })),
     )
     const home = await toDoOf('admin@norfolk.example.org')
-    expect(home.$('#to-do-registers').length).toBe(0)
+    expect(home.links('registers')).not.toContain(`/sessions/${toRegister}/register`)
+  })
+
+  it('drops a trainer’s register once everyone is marked, asking at once for the invitations of an ended session', async () => {
+    const trainer = await t.signIn('trainer@shropshire.example.org')
+    const home = page((await trainer.get('/dashboard')).body)
+    const link = home('#to-do-registers li a').attr('href') ?? ''
+    expect(link).toMatch(/^\/sessions\/[0-9a-f-]+\/register$/)
+    const register = page((await trainer.get(link)).body)
+    const people = register('input[name="personId"]')
+      .map((_, input) => register(input).attr('value'))
+      .get()
+    expect(people.length).toBe(3)
+    const asked = t.jobs.registersCompleted
+    for (const personId of people)
+      expect((await trainer.post(link, { personId, part: '1', mark: 'attended' })).statusCode).toBe(303)
+    expect(page((await trainer.get('/dashboard')).body)('#to-do-registers').length).toBe(0)
+    // The session has ended, so its last mark asks for the after-course invitations at once.
+    expect(t.jobs.registersCompleted).toBe(asked + 1)
   })
 
   it('says nothing is waiting when nothing is', async () => {

@@ -52,6 +52,17 @@ export async function placesOf(
   return new Map(rows.map((r) => [r.personId, r.id]))
 }
 
+/** How many confirmed places on a session still lack a mark for one of its parts. */
+export async function unmarkedPlaces(sql: Sql, sessionId: string, parts: number): Promise<number> {
+  const row = await sql.one<{ count: number }>(
+    `SELECT count(*)::int AS count FROM applications a
+      WHERE a.session_id = $1 AND a.status = 'confirmed'
+        AND (SELECT count(*) FROM attendance m WHERE m.application_id = a.id) < $2`,
+    [sessionId, parts],
+  )
+  return row.count
+}
+
 /** Whether the signed-in user trains on the session. */
 export async function trainsOn(sql: Sql, sessionId: string, userId: string | null): Promise<boolean> {
   if (!userId) return false

@@ -174,6 +174,34 @@ describe('the register', () => {
     ])
   })
 
+  it('asks for the after-course invitations at once when the last mark of an ended session is taken', async () => {
+    const { session, people } = await delivered(norfolk, '2027-01-15T09:30:00Z')
+    const everyone = (part: number) =>
+      Object.values(people).map((personId) => ({ personId, part, mark: 'attended', reason: 'On paper' }))
+    const before = t.jobs.registersCompleted
+    t.clock.set('2027-01-15T10:00:00Z')
+    await put(session, everyone(1))
+    // Every part marked, but the session has not ended: nothing is due yet.
+    t.clock.set('2027-01-22T10:00:00Z')
+    await put(session, everyone(2))
+    expect(t.jobs.registersCompleted).toBe(before)
+    t.clock.set('2027-01-22T13:00:00Z')
+    await put(session, [{ personId: people.private, part: 2, mark: 'late', reason: 'Came at ten' }])
+    expect(t.jobs.registersCompleted).toBe(before + 1)
+  })
+
+  it('waits for everyone to be marked before asking for the invitations', async () => {
+    const { session, people } = await delivered(norfolk, '2027-01-21T09:30:00Z')
+    const before = t.jobs.registersCompleted
+    t.clock.set('2027-01-28T13:00:00Z')
+    const response = await put(
+      session,
+      [1, 2].map((part) => ({ personId: people.private, part, mark: 'attended' })),
+    )
+    expect(response.statusCode).toBe(200)
+    expect(t.jobs.registersCompleted).toBe(before)
+  })
+
   it('is taken only by the session’s trainers and admins', async () => {
     const { session, people } = await delivered(norfolk, '2027-01-14T09:30:00Z')
     t.clock.set('2027-01-14T10:00:00Z')

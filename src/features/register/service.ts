@@ -14,7 +14,15 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#
 import { enqueueEmails } from '#platform/mail/outbox.ts'
 import { issueCertificates, settleBookings } from './consequences.ts'
 import type { RegisterRow } from './queries.ts'
-import { marksOf, placesOf, registerOf, registerRows, trainsOn, writeMarks } from './queries.ts'
+import {
+  marksOf,
+  placesOf,
+  registerOf,
+  registerRows,
+  trainsOn,
+  unmarkedPlaces,
+  writeMarks,
+} from './queries.ts'
 import type { Mark } from './rules.ts'
 import { isCorrection, markingRefusal } from './rules.ts'
 
@@ -34,6 +42,11 @@ export function createRegisterService(deps: {
   policy: PolicyService
   publicUrl: string
   mailQueued?: () => void
+  /**
+   * Called once the register of a session that has ended has a mark for everyone on every part,
+   * so the after-course invitations go now rather than at the evaluation's next quarter-hour pass.
+   */
+  registerCompleted?: () => void
 }) {
   const { db, clock } = deps
 
@@ -135,10 +148,14 @@ export function createRegisterService(deps: {
           { partnership: ctx.partnership, session, rules, publicUrl: deps.publicUrl, now },
           settled,
         )
-        return settled
+        // Once the session has ended (when a change is a correction), the last missing mark
+        // makes the after-course evaluation due for everyone who came.
+        const completed = correcting && (await unmarkedPlaces(sql, session.id, session.parts.length)) === 0
+        return { settled, completed }
       })
       deps.mailQueued?.()
-      return rows
+      if (rows.completed) deps.registerCompleted?.()
+      return rows.settled
     },
 
     /**
