@@ -52,7 +52,7 @@ describe('evaluation, every page passing axe', () => {
       .getByRole('link', { name: /^Apply/ })
       .first()
       .click()
-    await admin.getByRole('radio', { name: /Someone in my agencies/ }).check()
+    await admin.getByRole('radio', { name: /Someone else in the partnership/ }).check()
     await admin.getByLabel('Their work email address').fill('practitioner@shropshire.example.org')
     await admin.getByLabel('Line manager’s email address').fill('manager@example.org')
     await admin.getByRole('radio', { name: 'No', exact: true }).check()

@@ -19,6 +19,9 @@ describe('an admin runs the programme', () => {
     timeout: 180_000,
   }, async () => {
     const page = await openAs(browser, 'admin@shropshire.example.org')
+    // An admin's pages are grouped on their menu.
+    await page.getByRole('link', { name: 'Menu', exact: true }).click()
+    await expectAccessible(page)
     await page.getByRole('link', { name: 'Courses' }).first().click()
     await page.getByRole('button', { name: 'Add a course' }).click()
     await page.getByRole('button', { name: 'Save' }).click()
@@ -63,7 +66,7 @@ describe('an admin runs the programme', () => {
     await page.goto('/p/shropshire/courses')
     await page.getByRole('link', { name: course }).click()
     await page.getByRole('link', { name: /^Apply/ }).click()
-    await page.getByRole('radio', { name: /Someone in my agencies/ }).check()
+    await page.getByRole('radio', { name: /Someone else in the partnership/ }).check()
     await page.getByLabel('Their work email address').fill('practitioner@shropshire.example.org')
     await page.getByLabel('Line manager’s email address').fill('manager@example.org')
     await page.getByRole('radio', { name: 'No', exact: true }).check()
@@ -71,6 +74,7 @@ describe('an admin runs the programme', () => {
     await expect.poll(mainText(page)).toContain('Pat Practitioner')
 
     // Allocating before applications close says what it does and asks to be confirmed.
+    await page.getByRole('link', { name: 'Menu', exact: true }).click()
     await page.getByRole('link', { name: 'Courses' }).first().click()
     await page.getByRole('link', { name: course }).click()
     await page.getByRole('link', { name: new RegExp(`^9 March ${year}`) }).click()

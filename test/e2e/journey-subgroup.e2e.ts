@@ -15,7 +15,9 @@ describe('a sub-group member turns a need into a proposal', () => {
     timeout: 180_000,
   }, async () => {
     const page = await openAs(browser, 'subgroup@south-gloucestershire.example.org')
-    await page.getByRole('link', { name: 'Needs analysis' }).first().click()
+    // The home page says what waits on the sub-group: the needs to propose on.
+    await expectAccessible(page)
+    await page.locator('#to-do-needs-to-propose a').first().click()
     await expectAccessible(page)
     await page.getByRole('link', { name: /recognise cumulative neglect early/ }).click()
     await expectAccessible(page)
@@ -37,6 +39,7 @@ describe('a sub-group member turns a need into a proposal', () => {
     await expectAccessible(page)
 
     // It now waits for the executive, among the proposed needs.
+    await page.getByRole('link', { name: 'Menu', exact: true }).click()
     await page.getByRole('link', { name: 'Needs analysis' }).first().click()
     await page.getByRole('link', { name: 'proposed', exact: true }).click()
     expect(await page.getByRole('link', { name: /recognise cumulative neglect early/ }).count()).toBe(1)
