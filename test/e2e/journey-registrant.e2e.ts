@@ -37,7 +37,9 @@ describe('someone new registers and is confirmed by their agency lead', () => {
     // Their address is proved by the link emailed to it; until confirmed they see only their record.
     const firstLink = await signInWithLink(page, email)
     await page.getByRole('link', { name: 'Your record' }).first().click()
-    await expect.poll(mainText(page)).toMatch(/Home-Start Jersey’s safeguarding lead has not yet confirmed/)
+    await expect
+      .poll(mainText(page), { timeout: 30_000 })
+      .toMatch(/safeguarding lead has not yet confirmed that you work there/)
     await expectAccessible(page)
     expect(await page.getByRole('link', { name: 'Needs analysis' }).count()).toBe(0)
     await page.context().close()
