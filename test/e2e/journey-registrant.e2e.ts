@@ -12,7 +12,8 @@ afterAll(() => browser?.close())
 
 // Jersey, whose registrations no other journey decides.
 const partnership = 'Jersey Safeguarding Partnership Board'
-const email = 'robin.hart@example.org'
+// An address no other suite registers: an existing account is asked to confirm joining instead.
+const email = 'robin.hart@homestart.example.org'
 
 describe('someone new registers and is confirmed by their agency lead', () => {
   it('registers from the sign-in page, waits for the lead, and signs in again as a practitioner', {
