@@ -1,5 +1,6 @@
 import type { Config } from './config.ts'
 import { createAccountService } from './features/account/service.ts'
+import { createActionService } from './features/actions/service.ts'
 import { createApiTokenService } from './features/api-tokens/service.ts'
 import { createAuditService } from './features/audit/service.ts'
 import { createBookingService } from './features/booking/service.ts'
@@ -106,6 +107,7 @@ export function createServices(deps: ServiceDeps) {
     audit: createAuditService({ db }),
     courses,
     needs,
+    actions: createActionService({ db, clock }),
     courseSessions: createSessionService({ db, clock, policy, mailQueued }),
     trainers: createTrainerService({ db, clock }),
     programme: createProgrammeService({ db, clock, policy, needs }),

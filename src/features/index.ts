@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import type { Services } from '#src/services.ts'
 import accountRoutes from './account/routes.ts'
+import actionsApi from './actions/api.ts'
+import actionRoutes from './actions/routes.ts'
 import apiTokenRoutes from './api-tokens/routes.ts'
 import auditRoutes from './audit/routes.ts'
 import bookingApi from './booking/api.ts'
@@ -80,6 +82,8 @@ export const features: FeaturePlugin[] = [
   trainerRoutes,
   needsApi,
   needRoutes,
+  actionsApi,
+  actionRoutes,
   catalogueRoutes,
   interestRoutes,
   contractsApi,

@@ -68,3 +68,110 @@ export function openActionsOfReview(sql: Sql, reviewId: string, today: string): 
     [reviewId, today],
   )
 }
+
+/** The recommendation an action is raised on, with what the raising rules read of its review. */
+export type ActionSourceRecommendation = {
+  id: string
+  reviewId: string
+  reviewReference: string
+  reviewTitle: string
+  reviewStatus: string
+  notifiedOn: string
+  text: string
+  response: 'accepted' | 'partially_accepted' | 'not_accepted' | null
+}
+
+export function recommendationForActions(
+  sql: Sql,
+  id: string,
+): Promise<ActionSourceRecommendation | undefined> {
+  return sql.maybeOne<ActionSourceRecommendation>(
+    `SELECT rec.id, rec.review_id AS "reviewId", r.reference AS "reviewReference", r.title AS "reviewTitle",
+            r.status AS "reviewStatus", to_char(r.notified_on, 'YYYY-MM-DD') AS "notifiedOn", rec.text,
+            rec.response
+       FROM recommendations rec JOIN reviews r ON r.id = rec.review_id WHERE rec.id = $1`,
+    [id],
+  )
+}
+
+/** Someone who may own an action: a user with a membership in the partnership in scope. */
+export function memberByEmail(
+  sql: Sql,
+  partnershipId: string,
+  email: string,
+): Promise<{ id: string } | undefined> {
+  // The partnership named as well as scoped: a user may read their own memberships elsewhere.
+  return sql.maybeOne<{ id: string }>(
+    `SELECT u.id FROM users u
+      WHERE lower(u.email) = lower($2) AND NOT u.disabled
+        AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.partnership_id = $1)`,
+    [partnershipId, email],
+  )
+}
+
+export function currentAgencyExists(sql: Sql, id: string): Promise<boolean> {
+  return sql
+    .maybeOne('SELECT 1 FROM agencies WHERE id = $1 AND NOT archived', [id])
+    .then((row) => row !== undefined)
+}
+
+/** One action the actor may see (see `visibleActionsSql`), or nothing. */
+export function visibleActionById(
+  sql: Sql,
+  id: string,
+  today: string,
+  visible: { where: string; values: unknown[] },
+  forUpdate = false,
+): Promise<Action | undefined> {
+  return sql.maybeOne<Action>(
+    `SELECT ${actionColumns(2)} FROM ${actionSource} WHERE a.id = $1 AND ${visible.where}
+      ${forUpdate ? 'FOR UPDATE OF a' : ''}`,
+    [id, today, ...visible.values],
+  )
+}
+
+/** An evidence file as the history lists it: never its content. */
+export type EvidenceFile = { id: string; filename: string; contentType: string; sizeBytes: number }
+
+/** A step in an action's history: progress, extension, verification or closure. */
+export type ActionUpdate = {
+  id: string
+  kind: 'progress' | 'extension' | 'verification' | 'closure'
+  note: string
+  statusFrom: ActionStatus | null
+  statusTo: ActionStatus | null
+  evidenceUrl: string | null
+  dueFrom: string | null
+  dueTo: string | null
+  by: string | null
+  at: Date
+  files: EvidenceFile[]
+}
+
+/** An action's history, oldest first, each with its evidence files. */
+export function updatesOf(sql: Sql, actionId: string): Promise<ActionUpdate[]> {
+  return sql.query<ActionUpdate>(
+    `SELECT up.id, up.kind, up.note, up.status_from AS "statusFrom", up.status_to AS "statusTo",
+            up.evidence_url AS "evidenceUrl", to_char(up.due_from, 'YYYY-MM-DD') AS "dueFrom",
+            to_char(up.due_to, 'YYYY-MM-DD') AS "dueTo", coalesce(u.display_name, up.by_label) AS by, up.at,
+            coalesce((SELECT json_agg(json_build_object('id', e.id, 'filename', e.filename,
+                        'contentType', e.content_type, 'sizeBytes', e.size_bytes) ORDER BY e.created_at, e.id)
+                        FROM action_evidence e WHERE e.update_id = up.id), '[]'::json) AS files
+       FROM action_updates up LEFT JOIN users u ON u.id = up.by_user
+      WHERE up.action_id = $1 ORDER BY up.at, up.id`,
+    [actionId],
+  )
+}
+
+/** One evidence file of one action, with its content: to send back as a download. */
+export function evidenceFile(
+  sql: Sql,
+  actionId: string,
+  fileId: string,
+): Promise<(EvidenceFile & { content: Buffer }) | undefined> {
+  return sql.maybeOne<EvidenceFile & { content: Buffer }>(
+    `SELECT id, filename, content_type AS "contentType", size_bytes AS "sizeBytes", content
+       FROM action_evidence WHERE id = $1 AND action_id = $2`,
+    [fileId, actionId],
+  )
+}
