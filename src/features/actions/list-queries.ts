@@ -54,3 +54,11 @@ export async function actionsMatching(
   const total = rows[0]?.total ?? 0
   return { items: rows.map(({ total: _, ...action }) => action), total }
 }
+
+/** The reviews that have actions, by reference: the tracker's review filter offers these. */
+export function reviewsWithActions(sql: Sql): Promise<{ id: string; reference: string; title: string }[]> {
+  return sql.query(
+    `SELECT r.id, r.reference, r.title FROM reviews r
+      WHERE EXISTS (SELECT 1 FROM actions a WHERE a.review_id = r.id) ORDER BY lower(r.reference), r.id`,
+  )
+}

@@ -1,4 +1,6 @@
 import { stringify } from 'csv-stringify/sync'
+import { themesOf } from '#features/courses/queries.ts'
+import { activeAgencies } from '#features/directory/queries.ts'
 import { neutraliseFormula } from '#features/directory/rules.ts'
 import {
   reviewEditors,
@@ -6,7 +8,7 @@ import {
   reviewReaders,
   visibleActionsSql,
 } from '#features/reviews/visibility.ts'
-import { subgroupById } from '#features/subgroups/queries.ts'
+import { subgroupById, subgroupsOf } from '#features/subgroups/queries.ts'
 import type { Clock } from '#platform/clock.ts'
 import { londonDateOf } from '#platform/clock.ts'
 import type { Context } from '#platform/context.ts'
@@ -17,7 +19,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#
 import { checkEvidence, keptFilename } from './evidence.ts'
 import type { ActionFilter, ExtendInput, RaiseInput, UpdateInput, VerifyInput } from './forms.ts'
 import { PAGE_SIZE } from './forms.ts'
-import { actionsMatching } from './list-queries.ts'
+import { actionsMatching, reviewsWithActions } from './list-queries.ts'
 import type { Action, ActionSourceRecommendation, ActionUpdate, EvidenceFile } from './queries.ts'
 import {
   currentAgencyExists,
@@ -101,6 +103,25 @@ export function createActionService(deps: { db: Database; clock: Clock }) {
 
   return {
     today,
+
+    /** What the tracker's filters offer: the partnership's agencies, themes and reviews with actions. */
+    async filterChoices(ctx: Context) {
+      requireRole(ctx, ...reviewOverseers)
+      return db.tenant(scopeOf(ctx), async (sql) => ({
+        agencies: await activeAgencies(sql),
+        themes: await themesOf(sql),
+        reviews: await reviewsWithActions(sql),
+      }))
+    },
+
+    /** Who may own an action: the partnership's agencies and sub-groups, for the raising form. */
+    async ownerChoices(ctx: Context) {
+      requireRole(ctx, ...reviewEditors)
+      return db.tenant(scopeOf(ctx), async (sql) => ({
+        agencies: await activeAgencies(sql),
+        subgroups: await subgroupsOf(sql),
+      }))
+    },
 
     /** The tracker: every action across the partnership's reviews, filtered, a page at a time. */
     async list(ctx: Context, filter: ActionFilter): Promise<{ items: Action[]; total: number }> {

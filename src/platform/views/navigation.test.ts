@@ -25,6 +25,7 @@ describe('the service navigation', () => {
       'Home',
       'Find training',
       'Needs analysis',
+      'Our actions',
       'Your learning',
       'Certificates',
       'Your record',
@@ -55,11 +56,15 @@ describe('the service navigation', () => {
     // Every page of the header but Home is in the menu.
     expect(hrefs).toContain('/p/norfolk/courses')
     expect(hrefs).not.toContain('/dashboard')
-    expect(hrefs.length).toBe(20)
+    expect(hrefs.length).toBe(22)
   })
 
   it('leaves out a group with nothing in it for the role', () => {
-    expect(menuFor(['trainer'], 'norfolk').map((g) => g.heading)).toEqual(['Programme', 'Your learning'])
+    expect(menuFor(['trainer'], 'norfolk').map((g) => g.heading)).toEqual([
+      'Programme',
+      'Evaluation and quality',
+      'Your learning',
+    ])
   })
 
   it('leads an agency lead to their staff’s applications from their menu, and no one else', () => {

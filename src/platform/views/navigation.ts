@@ -56,6 +56,19 @@ const items: NavigationItem[] = [
     access: ['admin', 'subgroup', 'executive'],
     group: 'Evaluation and quality',
   },
+  {
+    href: '/actions',
+    text: 'Action tracker',
+    access: ['admin', 'subgroup', 'executive'],
+    group: 'Evaluation and quality',
+  },
+  // Anyone may own an action; an agency lead also sees the actions their agencies own.
+  {
+    href: '/actions/ours',
+    text: 'Our actions',
+    access: ['admin', 'subgroup', 'executive', 'agency-lead', 'trainer', 'practitioner'],
+    group: 'Evaluation and quality',
+  },
   { href: '/complaints', text: 'Complaints', access: ['admin'], group: 'Evaluation and quality' },
   { href: '/charges', text: 'Charges', access: ['admin'], group: 'Money' },
   { href: '/contracts', text: 'Contracts', access: ['admin'], group: 'Money' },
