@@ -397,3 +397,30 @@ describe('the tracker’s filters', () => {
     )
   })
 })
+
+describe('what the database refuses', () => {
+  it('never changes a verified action, nor adds to its history', async () => {
+    const action = await raised()
+    await call('practitioner', 'POST', `/api/v1/actions/${action.id}/updates`, {
+      note: 'Done',
+      status: 'completed',
+    })
+    expect(
+      (await call('admin', 'POST', `/api/v1/actions/${action.id}/verify`, { note: 'Checked' })).statusCode,
+    ).toBe(200)
+    const scope = { partnershipId: norfolkId, userId: null, actor: 'test' }
+    await expect(
+      t.db.tenant(scope, (sql) =>
+        sql.query(`UPDATE actions SET due_on = '2028-01-01' WHERE id = $1`, [action.id]),
+      ),
+    ).rejects.toThrow(/never changed/)
+    await expect(
+      t.db.tenant(scope, (sql) =>
+        sql.query(
+          `INSERT INTO action_updates (partnership_id, action_id, kind, note) VALUES ($1, $2, 'progress', 'x')`,
+          [norfolkId, action.id],
+        ),
+      ),
+    ).rejects.toThrow(/never added to/)
+  })
+})

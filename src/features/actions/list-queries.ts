@@ -62,3 +62,18 @@ export function reviewsWithActions(sql: Sql): Promise<{ id: string; reference: s
       WHERE EXISTS (SELECT 1 FROM actions a WHERE a.review_id = r.id) ORDER BY lower(r.reference), r.id`,
   )
 }
+
+/** What waits on the home page: the actor's own actions overdue, and completed actions others own. */
+export function actionsWaiting(
+  sql: Sql,
+  userId: string | null,
+  today: string,
+): Promise<{ overdueOwned: number; toVerify: number }> {
+  return sql.one(
+    `SELECT count(*) FILTER (WHERE a.owner_user_id = $1::uuid AND a.status IN ('not_started', 'on_track', 'at_risk')
+                               AND a.due_on < $2::date)::int AS "overdueOwned",
+            count(*) FILTER (WHERE a.status = 'completed' AND a.owner_user_id IS DISTINCT FROM $1::uuid)::int AS "toVerify"
+       FROM actions a`,
+    [userId, today],
+  )
+}

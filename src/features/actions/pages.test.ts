@@ -165,6 +165,24 @@ describe('evidence files', () => {
     expect(page(api)('.govuk-tag').first().text()).toBe('Not started')
   })
 
+  it('refuses a file of more than 10 MB', async () => {
+    const url = await raisedOnScreen()
+    const owner = browsers.practitioner as Browser
+    await owner.get(url)
+    const before = await counts()
+    const big = Buffer.concat([pdf, Buffer.alloc(10 * 1024 * 1024)])
+    const response = await owner.upload(
+      `${url}/updates`,
+      { field: 'file', filename: 'big.pdf', content: big },
+      { note: 'x' },
+    )
+    expect(response.statusCode).toBe(400)
+    expect(page(response.body)('.govuk-error-summary').text()).toContain(
+      'The file must be smaller than 10 MB',
+    )
+    expect(await counts()).toEqual(before)
+  })
+
   it('refuses an ELF program and a file that is not a document', async () => {
     const url = await raisedOnScreen()
     const owner = browsers.practitioner as Browser
@@ -267,5 +285,7 @@ describe('the tracker and our actions', () => {
     expect((await (browsers.jersey as Browser).get(url)).statusCode).toBe(404)
     const nav = page((await (browsers.practitioner as Browser).get('/dashboard')).body)
     expect(nav('a[href="/actions/ours"]').length).toBeGreaterThan(0)
+    // The practitioner owns the overdue action raised above: their home page says so.
+    expect(nav('main').text()).toMatch(/\d+ actions? you own (is|are) overdue/)
   })
 })

@@ -19,7 +19,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#
 import { checkEvidence, keptFilename } from './evidence.ts'
 import type { ActionFilter, ExtendInput, RaiseInput, UpdateInput, VerifyInput } from './forms.ts'
 import { PAGE_SIZE } from './forms.ts'
-import { actionsMatching, reviewsWithActions } from './list-queries.ts'
+import { actionsMatching, actionsWaiting, reviewsWithActions } from './list-queries.ts'
 import type { Action, ActionSourceRecommendation, ActionUpdate, EvidenceFile } from './queries.ts'
 import {
   currentAgencyExists,
@@ -204,6 +204,16 @@ export function createActionService(deps: { db: Database; clock: Clock }) {
           recommendationText: recommendation?.text ?? null,
         }
       })
+    },
+
+    /**
+     * For the home page's to-do list: the actor's own actions that are overdue, and for the
+     * sub-group and admins, completed actions waiting for someone other than their owner to verify.
+     */
+    async waiting(ctx: Context): Promise<{ overdueOwned: number; toVerify: number }> {
+      requireRole(ctx, ...reviewReaders)
+      const counts = await db.tenant(scopeOf(ctx), (sql) => actionsWaiting(sql, ctx.actor.userId, today()))
+      return { overdueOwned: counts.overdueOwned, toVerify: edits(ctx) ? counts.toVerify : 0 }
     },
 
     /** The recommendation an action would be raised on, for the raising form. */

@@ -26,8 +26,10 @@ export default async function homeRoutes(app: FastifyInstance, { services }: { s
     return reply.view('home/views/dashboard.njk', {
       title: 'Home',
       waiting,
-      // A practitioner's only work is their own learning, shown below; every other role has a list.
-      hasWork: ctx.actor.roles.some((role) => !['practitioner', 'registrant'].includes(role)),
+      // A practitioner's work is their own learning, shown below, unless an action they own is
+      // overdue; every other role has a list.
+      hasWork:
+        waiting.length > 0 || ctx.actor.roles.some((role) => !['practitioner', 'registrant'].includes(role)),
       offers,
       nextPlace,
     })

@@ -115,7 +115,7 @@ const has = (ctx: Context, role: Role) => ctx.actor.roles.includes(role)
 export function createToDo(
   services: Pick<
     Services,
-    'db' | 'clock' | 'policy' | 'booking' | 'contracts' | 'trainers' | 'registrations' | 'needs'
+    'db' | 'clock' | 'policy' | 'booking' | 'contracts' | 'trainers' | 'registrations' | 'needs' | 'actions'
   >,
 ) {
   const { db, clock } = services
@@ -268,17 +268,39 @@ export function createToDo(
     ])
   }
 
+  /** Actions the person owns that are overdue; completed actions for the sub-group to verify. */
+  async function forActions(ctx: Context): Promise<ToDoItem[]> {
+    // A registrant holds none of the roles that may own an action.
+    if (!ctx.actor.roles.length) return []
+    const { overdueOwned, toVerify } = await services.actions.waiting(ctx)
+    return waiting([
+      {
+        id: 'actions-overdue',
+        count: overdueOwned,
+        text: plural(overdueOwned, 'action you own is overdue', 'actions you own are overdue'),
+        href: '/actions/ours',
+      },
+      {
+        id: 'actions-to-verify',
+        count: toVerify,
+        text: plural(toVerify, 'completed action to verify', 'completed actions to verify'),
+        href: '/actions?status=completed',
+      },
+    ])
+  }
+
   return {
     /**
      * Everything waiting for the actor. An admin's list covers every session and agency, so
      * the narrower lists of their other roles would only repeat it.
      */
     async forActor(ctx: Context): Promise<ToDoItem[]> {
-      if (has(ctx, 'admin')) return forAdmin(ctx)
+      if (has(ctx, 'admin')) return (await Promise.all([forAdmin(ctx), forActions(ctx)])).flat()
       const lists = await Promise.all([
         has(ctx, 'trainer') ? forTrainer(ctx) : [],
         has(ctx, 'subgroup') || has(ctx, 'executive') ? forPlanners(ctx) : [],
         has(ctx, 'agency-lead') ? forAgencyLead(ctx) : [],
+        forActions(ctx),
       ])
       return lists.flat()
     },
