@@ -246,7 +246,54 @@ async function jerseyApiToken(app: TestApp): Promise<string> {
   return row.id
 }
 
+/** An accepted recommendation of a Jersey review, which actions are raised on. */
+async function jerseyRecommendationForActions(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  return app.db.tenant({ partnershipId: jersey.id, userId: null }, async (sql) => {
+    const review = await sql.one<{ id: string }>(
+      `INSERT INTO reviews (partnership_id, type, reference, title, status, notified_on, decision, decision_on)
+       VALUES ($1, 'cspr', $2, 'Child J', 'published', '2026-01-05', 'review', '2026-01-05') RETURNING id`,
+      [jersey.id, `J-${Math.random().toString(36).slice(2, 10)}`],
+    )
+    const recommendation = await sql.one<{ id: string }>(
+      `INSERT INTO recommendations (partnership_id, review_id, text, addressed_to, response, responded_at)
+       VALUES ($1, $2, 'Jersey agencies record the child’s voice', 'agencies', 'accepted', now()) RETURNING id`,
+      [jersey.id, review.id],
+    )
+    return recommendation.id
+  })
+}
+
+/** An action on a Jersey recommendation, owned by Jersey's admin. */
+async function jerseyAction(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const recommendationId = await jerseyRecommendationForActions(app)
+  const agencyId = await jerseyAgency(app)
+  return app.db.tenant({ partnershipId: jersey.id, userId: null }, async (sql) => {
+    const row = await sql.one<{ id: string }>(
+      `INSERT INTO actions (partnership_id, review_id, recommendation_id, description, owning_agency_id, owner_user_id,
+         success_measure, due_on, original_due_on)
+       SELECT $1, review_id, id, 'Jersey action', $2, (SELECT id FROM users WHERE email = 'admin@jersey.example.org'),
+              'An audit', '2027-01-01', '2027-01-01'
+         FROM recommendations WHERE id = $3 RETURNING id`,
+      [jersey.id, agencyId, recommendationId],
+    )
+    return row.id
+  })
+}
+
 const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
+  '/api/v1/recommendations/:id/actions': jerseyRecommendationForActions,
+  '/api/v1/actions/:id': jerseyAction,
+  '/api/v1/actions/:id/updates': jerseyAction,
+  '/api/v1/actions/:id/extend': jerseyAction,
+  '/api/v1/actions/:id/verify': jerseyAction,
+  '/actions/:id': jerseyAction,
+  '/actions/:id/updates': jerseyAction,
+  '/actions/:id/extend': jerseyAction,
+  '/actions/:id/verify': jerseyAction,
+  '/actions/:id/evidence/:fileId': jerseyAction,
+  '/recommendations/:id/actions/new': jerseyRecommendationForActions,
   '/api-tokens/:id/revoke': jerseyApiToken,
   '/api/v1/courses/:id/impact': jerseyCourse,
   '/questionnaires/:id': jerseyQuestionnaire,
@@ -341,6 +388,16 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
 
 /** A valid body for each API route that changes or adds to a record, so only the record decides the answer. */
 const validChanges: Record<string, object> = {
+  '/api/v1/recommendations/:id/actions': {
+    description: 'An action',
+    owningAgencyId: '00000000-0000-4000-8000-000000000001',
+    ownerEmail: 'admin@norfolk.example.org',
+    successMeasure: 'An audit',
+    dueOn: '2027-01-01',
+  },
+  '/api/v1/actions/:id/updates': { note: 'Progress' },
+  '/api/v1/actions/:id/extend': { dueOn: '2028-01-01', reason: 'A reason' },
+  '/api/v1/actions/:id/verify': { note: 'Checked' },
   '/api/v1/agencies/:id': { name: 'Renamed' },
   '/api/v1/people/:id': { role: 'Renamed' },
   '/api/v1/courses/:id': { title: 'Renamed' },

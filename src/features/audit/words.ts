@@ -14,6 +14,9 @@ import { roleNames } from '#platform/auth/roles.ts'
 
 /** What a row of each audited table is, in the singular. */
 export const recordNames: Record<string, string> = {
+  action_evidence: 'evidence file',
+  action_updates: 'action update',
+  actions: 'action',
   agencies: 'agency',
   agency_spells: 'agency history',
   api_tokens: 'API token',
@@ -347,6 +350,10 @@ export function valueInWords(table: string, path: string, value: unknown): strin
 
 /** What happened, from the action the service named, or from the change itself. */
 const actionWords: Record<string, string> = {
+  'action.extend': 'extended the action’s due date',
+  'action.raise': 'raised an action',
+  'action.update': 'recorded progress on the action',
+  'action.verify': 'verified the action',
   'api-token.revoke': 'revoked an API token',
   'application.apply': 'applied',
   'application.approve': 'approved the application',
