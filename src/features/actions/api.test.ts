@@ -354,11 +354,23 @@ describe('who sees which actions', () => {
     expect((await call('executive', 'GET', `/api/v1/actions/${other.id}`)).statusCode).toBe(200)
   })
 
-  it('keeps the tracker list for overseers', async () => {
-    expect((await call('executive', 'GET', '/api/v1/actions')).statusCode).toBe(200)
-    expect((await call('agency-lead', 'GET', '/api/v1/actions')).statusCode).toBe(403)
-    const jersey = (await call('jersey', 'GET', '/api/v1/actions')).json()
-    expect(jersey.total).toBe(0)
+  it('lists to each only the actions they may see', async () => {
+    const all = (await call('executive', 'GET', '/api/v1/actions?page=1')).json()
+    const lead = await userOf(t.db, norfolkId, 'agency-lead@norfolk.example.org')
+    const listed = async (as: As) =>
+      (await call(as, 'GET', '/api/v1/actions')).json().items as {
+        owningAgencyId: string
+        ownerEmail: string
+      }[]
+    const leads = await listed('agency-lead')
+    expect(leads.length).toBeGreaterThan(0)
+    expect(leads.length).toBeLessThan(all.total)
+    for (const a of leads) expect(lead.agencyIds).toContain(a.owningAgencyId)
+    const owns = await listed('practitioner')
+    expect(owns.length).toBeGreaterThan(0)
+    for (const a of owns) expect(a.ownerEmail).toBe('practitioner@norfolk.example.org')
+    expect(await listed('trainer')).toEqual([])
+    expect((await call('jersey', 'GET', '/api/v1/actions')).json().total).toBe(0)
   })
 })
 
@@ -422,5 +434,23 @@ describe('what the database refuses', () => {
         ),
       ),
     ).rejects.toThrow(/never added to/)
+  })
+})
+
+describe('the OpenAPI document', () => {
+  it('describes every action route under the actions tag', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json()
+    const paths = [
+      '/api/v1/recommendations/{id}/actions',
+      '/api/v1/actions',
+      '/api/v1/actions/{id}',
+      '/api/v1/actions/{id}/updates',
+      '/api/v1/actions/{id}/extend',
+      '/api/v1/actions/{id}/verify',
+    ]
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(paths))
+    for (const path of paths)
+      for (const operation of Object.values(doc.paths[path]) as { tags: string[] }[])
+        expect(operation.tags).toEqual(['actions'])
   })
 })

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { reviewEditors, reviewOverseers, reviewReaders } from '#features/reviews/visibility.ts'
+import { reviewEditors, reviewReaders } from '#features/reviews/visibility.ts'
 import { problemResponses } from '#platform/http/openapi.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
@@ -110,10 +110,11 @@ export default async function actionsApi(app: FastifyInstance, { services }: { s
   api.get(
     '/api/v1/actions',
     {
-      config: { access: reviewOverseers, api: true },
+      config: { access: reviewReaders, api: true },
       schema: {
         ...common,
-        summary: 'The action tracker: actions across every review, by due date, 50 a page',
+        summary:
+          'The action tracker, by due date, 50 a page: every action for admins, the sub-group and the executive; the actions their agencies own for an agency lead; anyone’s own',
         querystring: actionFilterSchema,
         response: {
           200: z.object({

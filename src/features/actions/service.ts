@@ -123,9 +123,12 @@ export function createActionService(deps: { db: Database; clock: Clock }) {
       }))
     },
 
-    /** The tracker: every action across the partnership's reviews, filtered, a page at a time. */
+    /**
+     * The tracker: the actions the actor may see across the partnership's reviews (every one
+     * for overseers), filtered, a page at a time.
+     */
     async list(ctx: Context, filter: ActionFilter): Promise<{ items: Action[]; total: number }> {
-      requireRole(ctx, ...reviewOverseers)
+      requireRole(ctx, ...reviewReaders)
       return db.tenant(scopeOf(ctx), (sql) => list(ctx, sql, filter, filter.page))
     },
 
