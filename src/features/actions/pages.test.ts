@@ -141,6 +141,7 @@ describe('evidence files', () => {
     expect(file.headers['content-type']).toBe('application/pdf')
     expect(file.headers['content-disposition']).toMatch(/^attachment; filename="audit.pdf"/)
     expect(file.headers['x-content-type-options']).toBe('nosniff')
+    expect(file.headers['content-security-policy']).toContain('sandbox')
     expect(file.rawPayload.equals(pdf)).toBe(true)
     for (const role of ['admin', 'executive', 'agency-lead'])
       expect((await (browsers[role] as Browser).get(href)).statusCode).toBe(200)
