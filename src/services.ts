@@ -26,6 +26,7 @@ import { createNeedService } from './features/needs/service.ts'
 import { createPolicyService } from './features/policy/service.ts'
 import { createProgrammeService } from './features/programme/service.ts'
 import { createRegisterService } from './features/register/service.ts'
+import { createFindingTraceService } from './features/reviews/findings-trace-service.ts'
 import { createSessionService } from './features/sessions/service.ts'
 import { createTrainerService } from './features/trainers/service.ts'
 import { createApiTokens, createSessions } from './platform/auth/identity.ts'
@@ -106,6 +107,7 @@ export function createServices(deps: ServiceDeps) {
     audit: createAuditService({ db }),
     courses,
     needs,
+    findingTrace: createFindingTraceService({ db }),
     courseSessions: createSessionService({ db, clock, policy, mailQueued }),
     trainers: createTrainerService({ db, clock }),
     programme: createProgrammeService({ db, clock, policy, needs }),
