@@ -246,6 +246,58 @@ async function jerseyApiToken(app: TestApp): Promise<string> {
   return row.id
 }
 
+async function jerseyReview(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
+    sql.one<{ id: string }>(
+      `INSERT INTO reviews (partnership_id, type, reference, title, status, notified_on, decision, decision_on, decision_reason)
+       VALUES ($1, 'cspr', $2, 'Child J', 'published', '2026-01-05', 'review', '2026-01-20', 'Criteria met') RETURNING id`,
+      [jersey.id, `JSY-${Math.random().toString(36).slice(2, 10)}`],
+    ),
+  )
+  return row.id
+}
+
+async function jerseyFinding(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const reviewId = await jerseyReview(app)
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
+    sql.one<{ id: string }>(
+      `INSERT INTO findings (partnership_id, review_id, text) VALUES ($1, $2, 'Jersey learning') RETURNING id`,
+      [jersey.id, reviewId],
+    ),
+  )
+  return row.id
+}
+
+async function jerseyRecommendation(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const reviewId = await jerseyReview(app)
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
+    sql.one<{ id: string }>(
+      `INSERT INTO recommendations (partnership_id, review_id, text, addressed_to, response, responded_at)
+       VALUES ($1, $2, 'Jersey recommendation', 'partnership', 'accepted', now()) RETURNING id`,
+      [jersey.id, reviewId],
+    ),
+  )
+  return row.id
+}
+
+async function jerseyAction(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const [recommendationId, agencyId] = [await jerseyRecommendation(app), await jerseyAgency(app)]
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
+    sql.one<{ id: string }>(
+      `INSERT INTO actions (partnership_id, review_id, recommendation_id, description, owning_agency_id, owner_user_id,
+         success_measure, due_on, original_due_on)
+       SELECT $1, r.review_id, r.id, 'Jersey action', $3, u.id, 'Audit', '2027-01-01', '2027-01-01'
+         FROM recommendations r, users u WHERE r.id = $2 AND u.email = 'admin@jersey.example.org' RETURNING id`,
+      [jersey.id, recommendationId, agencyId],
+    ),
+  )
+  return row.id
+}
+
 const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/api-tokens/:id/revoke': jerseyApiToken,
   '/api/v1/courses/:id/impact': jerseyCourse,
@@ -261,6 +313,8 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/api/v1/courses/:id': jerseyCourse,
   '/api/v1/sessions/:id': jerseySession,
   '/api/v1/needs/:id': jerseyNeed,
+  '/findings/:id': jerseyFinding,
+  '/api/v1/findings/:id': jerseyFinding,
   '/api/v1/needs/:id/proposal': jerseyNeed,
   '/api/v1/needs/:id/decision': jerseyNeed,
   '/needs/:id': jerseyNeed,
