@@ -30,7 +30,8 @@ async function register(slug: string): Promise<Register> {
          FROM reviews r ORDER BY r.reference`,
     ),
     findings: (await sql.one<{ n: number }>('SELECT count(*)::int AS n FROM findings')).n,
-    themed: (await sql.one<{ n: number }>('SELECT count(DISTINCT finding_id)::int AS n FROM finding_themes')).n,
+    themed: (await sql.one<{ n: number }>('SELECT count(DISTINCT finding_id)::int AS n FROM finding_themes'))
+      .n,
     responses: (
       await sql.query<{ response: string }>('SELECT response FROM recommendations ORDER BY response')
     ).map((r) => r.response),
@@ -49,7 +50,13 @@ describe('the demo case-review register', () => {
     expect(norfolk.subgroups).toBe(3)
     // The test clock is 24 November 2026: ten working days before is 10 November.
     expect(norfolk.reviews).toEqual([
-      { reference: 'CSPR-2025-01', status: 'actions_in_progress', notified: '2025-09-20', transitions: 5, agencies: 2 },
+      {
+        reference: 'CSPR-2025-01',
+        status: 'actions_in_progress',
+        notified: '2025-09-20',
+        transitions: 5,
+        agencies: 2,
+      },
       { reference: 'RR-2026-02', status: 'closed', notified: '2026-07-27', transitions: 3, agencies: 2 },
       { reference: 'RR-2026-04', status: 'notified', notified: '2026-11-10', transitions: 1, agencies: 3 },
     ])
@@ -91,7 +98,9 @@ describe('the demo case-review register', () => {
     expect(await register('norfolk')).toEqual(norfolk)
     for (const demo of demoPartnerships) {
       const other = await register(demo.slug)
-      expect([other.subgroups, other.reviews.length, other.findings, other.actions.length]).toEqual([3, 3, 3, 4])
+      expect([other.subgroups, other.reviews.length, other.findings, other.actions.length]).toEqual([
+        3, 3, 3, 4,
+      ])
     }
   })
 })

@@ -10,7 +10,11 @@ import type { DemoPartnership } from './partnerships.ts'
  * Dates count from the clock's today, so the demo looks the same whenever it is loaded.
  */
 
-const SUBGROUPS = ['Learning and development sub-group', 'Case review sub-group', 'Quality assurance sub-group']
+const SUBGROUPS = [
+  'Learning and development sub-group',
+  'Case review sub-group',
+  'Quality assurance sub-group',
+]
 // Named apart from the themes tests and admins add ("Neglect"), which must stay free to add.
 const THEMES = ['Neglect and cumulative harm', 'Domestic abuse']
 const REFERENCES = { cspr: 'CSPR-2025-01', notified: 'RR-2026-04', noReview: 'RR-2026-02' }
@@ -37,7 +41,11 @@ const at = (date: string) => `${date}T10:00:00Z`
 type People = { admin: string; lead: string; subgroup: string }
 
 /** Adds the register once: a partnership that already has any of its reviews is left as it is. */
-export async function seedDemoReviews(db: Database, partnershipId: string, demo: DemoPartnership): Promise<void> {
+export async function seedDemoReviews(
+  db: Database,
+  partnershipId: string,
+  demo: DemoPartnership,
+): Promise<void> {
   await db.tenant({ partnershipId, userId: null, actor: 'demo-seed' }, async (sql) => {
     await sql.auditAs('demo.seed')
     await sql.query(
@@ -336,11 +344,16 @@ async function seedCspr(sql: Sql, partnershipId: string, today: string, people: 
     successMeasure: 'Nine in ten volunteers trained; an audit of ten case files shows the profile used.',
     due: 30,
     status: 'on_track',
-    update: { note: 'Two of three training sessions delivered; the last is booked.', from: 'not_started', on: -20 },
+    update: {
+      note: 'Two of three training sessions delivered; the last is booked.',
+      from: 'not_started',
+      on: -20,
+    },
   })
   await action({
     recommendation: gcp,
-    description: 'Share every graded care profile outcome with the family’s health visitor within five working days.',
+    description:
+      'Share every graded care profile outcome with the family’s health visitor within five working days.',
     agency: ids.homeStart,
     owner: people.lead,
     successMeasure: 'A dip sample of referrals shows outcomes shared in time.',
@@ -364,7 +377,8 @@ async function seedCspr(sql: Sql, partnershipId: string, today: string, people: 
   })
   await action({
     recommendation: gcp,
-    description: 'Publish a 7-minute briefing on the learning from Child H and ask every agency to show it was discussed.',
+    description:
+      'Publish a 7-minute briefing on the learning from Child H and ask every agency to show it was discussed.',
     subgroup: ids.subgroups['Case review sub-group'],
     owner: people.subgroup,
     successMeasure: 'Every statutory agency records the briefing at a team meeting.',
