@@ -1,5 +1,6 @@
 import type { Config } from './config.ts'
 import { createAccountService } from './features/account/service.ts'
+import { createActionChasing } from './features/actions/chasing.ts'
 import { createApiTokenService } from './features/api-tokens/service.ts'
 import { createAuditService } from './features/audit/service.ts'
 import { createBookingService } from './features/booking/service.ts'
@@ -125,6 +126,7 @@ export function createServices(deps: ServiceDeps) {
     responses: createResponseService({ db, clock, register, partnerships, secret: config.sessionSecret }),
     evaluationCycle,
     telephone: createTelephoneService({ db, clock, policy }),
+    actionChasing: createActionChasing({ db, clock, publicUrl: config.publicUrl, mailQueued }),
     surveys: createSurveyService({ db, clock }),
     impact: createImpactService({ db, clock }),
     charges: createChargeService({ db, clock }),
