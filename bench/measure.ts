@@ -15,3 +15,21 @@ export async function medianTime(rounds: number, fn: () => Promise<unknown>): Pr
   }
   return Math.round(median(times) * 10) / 10
 }
+
+/** The 99th percentile of times in milliseconds, to a tenth. */
+export function p99(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b)
+  return Math.round((sorted[Math.ceil(sorted.length * 0.99) - 1] ?? Number.NaN) * 10) / 10
+}
+
+/** Each of `count` runs of `fn`, in milliseconds, after one warm-up. */
+export async function timesOf(count: number, fn: () => Promise<unknown>): Promise<number[]> {
+  await fn()
+  const times: number[] = []
+  for (let i = 0; i < count; i++) {
+    const started = performance.now()
+    await fn()
+    times.push(performance.now() - started)
+  }
+  return times
+}

@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
+import { actionTracker } from './action-tracker.ts'
 import { cataloguePage } from './catalogue.ts'
 import { certificates } from './certificates.ts'
 import { impactView } from './impact.ts'
@@ -42,6 +43,7 @@ async function main() {
     ...(await certificates()),
     ...(await impactView()),
     ...(await largePartnership()),
+    ...(await actionTracker()),
     ...(await mixedLoad()),
   ]
   mkdirSync('var/bench', { recursive: true })

@@ -1,6 +1,7 @@
 import type { Config } from './config.ts'
 import { hasDemoData, seedDemo } from './demo/seed.ts'
 import { defineAccountJobs } from './features/account/jobs.ts'
+import { defineChasingJobs } from './features/actions/chasing.ts'
 import { defineBookingJobs } from './features/booking/jobs.ts'
 import { defineEvaluationJobs, EVALUATION_JOB } from './features/evaluation/jobs.ts'
 import { defineInterestJobs } from './features/interest/jobs.ts'
@@ -103,6 +104,7 @@ export async function startRuntime(config: Config, options: { work: boolean; log
   defineInterestJobs(jobs, services.interest)
   defineBookingJobs(jobs, services.partnerships, services.booking)
   defineEvaluationJobs(jobs, services.partnerships, services.evaluationCycle, services.telephone)
+  defineChasingJobs(jobs, services.partnerships, services.actionChasing)
 
   let stopping = false
   return {

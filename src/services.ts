@@ -1,5 +1,6 @@
 import type { Config } from './config.ts'
 import { createAccountService } from './features/account/service.ts'
+import { createActionChasing } from './features/actions/chasing.ts'
 import { createActionService } from './features/actions/service.ts'
 import { createApiTokenService } from './features/api-tokens/service.ts'
 import { createAuditService } from './features/audit/service.ts'
@@ -27,6 +28,7 @@ import { createNeedService } from './features/needs/service.ts'
 import { createPolicyService } from './features/policy/service.ts'
 import { createProgrammeService } from './features/programme/service.ts'
 import { createRegisterService } from './features/register/service.ts'
+import { createFindingTraceService } from './features/reviews/findings-trace-service.ts'
 import { createSessionService } from './features/sessions/service.ts'
 import { createTrainerService } from './features/trainers/service.ts'
 import { createApiTokens, createSessions } from './platform/auth/identity.ts'
@@ -108,6 +110,7 @@ export function createServices(deps: ServiceDeps) {
     courses,
     needs,
     actions: createActionService({ db, clock }),
+    findingTrace: createFindingTraceService({ db }),
     courseSessions: createSessionService({ db, clock, policy, mailQueued }),
     trainers: createTrainerService({ db, clock }),
     programme: createProgrammeService({ db, clock, policy, needs }),
@@ -125,6 +128,7 @@ export function createServices(deps: ServiceDeps) {
     responses: createResponseService({ db, clock, register, partnerships, secret: config.sessionSecret }),
     evaluationCycle,
     telephone: createTelephoneService({ db, clock, policy }),
+    actionChasing: createActionChasing({ db, clock, publicUrl: config.publicUrl, mailQueued }),
     surveys: createSurveyService({ db, clock }),
     impact: createImpactService({ db, clock }),
     charges: createChargeService({ db, clock }),

@@ -83,7 +83,8 @@ async function seedLargeCommand(options: { scale?: string; partnership?: string;
     })
     say(
       `Built ${slug} from seed ${seed} in ${Math.round((Date.now() - started) / 1000)} s: ${LARGE.agencies} agencies, ` +
-        `${LARGE.people.toLocaleString('en-GB')} practitioners, ${(LARGE.years * LARGE.sessionsPerYear).toLocaleString('en-GB')} sessions` +
+        `${LARGE.people.toLocaleString('en-GB')} practitioners, ${(LARGE.years * LARGE.sessionsPerYear).toLocaleString('en-GB')} sessions, ` +
+        `${LARGE.reviews.reviews} case reviews with ${LARGE.reviews.actions.toLocaleString('en-GB')} actions` +
         (bulk ? '' : ' (audited row by row, as this login may not set triggers aside)'),
     )
   })

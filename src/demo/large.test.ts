@@ -18,6 +18,7 @@ const small: Size = {
   applicationsPerSession: 12,
   placesPerSession: 10,
   responses: { atBooking: 300, afterCourse: 200, followUp: 100 },
+  reviews: { reviews: 12, recommendations: 60, actions: 150 },
 }
 
 async function build(seed: number) {
@@ -54,6 +55,10 @@ describe('the large synthetic partnership', () => {
         ['charges', 'application_id, reason, amount_pence'],
         ['certificates', 'application_id, code'],
         ['evaluation_responses', 'application_id, stage, answers, plan_outcome'],
+        ['reviews', 'id, type, reference, status, notified_on, closed_on'],
+        ['recommendations', 'id, review_id, addressed_to, response'],
+        ['actions', 'id, recommendation_id, owning_agency_id, owner_user_id, due_on, status'],
+        ['action_updates', 'id, action_id, kind, at'],
       ]
       for (const [table, columns] of tables) {
         const [a, b, c] = [

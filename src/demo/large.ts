@@ -1,5 +1,7 @@
 import { defaultPolicy } from '#features/policy/policy.ts'
 import type { Database, Sql } from '#platform/db/database.ts'
+import { LARGE_REVIEWS, type ReviewSize, reviewSteps, reviewTables } from './large-reviews.ts'
+import { type Step, seeded } from './seeded.ts'
 
 /** The size of the large synthetic partnership: its busiest years, at full scale. */
 export const LARGE: Size = {
@@ -13,6 +15,7 @@ export const LARGE: Size = {
   // a place: 250,000 bookings of 300,000 applications.
   placesPerSession: 33,
   responses: { atBooking: 100_000, afterCourse: 70_000, followUp: 30_000 },
+  reviews: LARGE_REVIEWS,
 }
 
 export type Size = {
@@ -24,9 +27,9 @@ export type Size = {
   applicationsPerSession: number
   placesPerSession: number
   responses: { atBooking: number; afterCourse: number; followUp: number }
+  /** Case reviews over the same years, with their recommendations and actions. */
+  reviews: ReviewSize
 }
-
-export type Step = { name: string; run: (sql: Sql) => Promise<unknown> }
 
 /**
  * A large, realistic partnership built in the database by set-based statements, so 1.5
@@ -43,12 +46,7 @@ export function largeSteps(
   size: Size = LARGE,
 ): Step[] {
   const key = `${partnership.slug}:${seed}`
-  // A deterministic uuid (marked version 4, as the API's checks expect) and a number in [0, 1)
-  // for a kind of row and its number.
-  const id = (kind: string, n: string) =>
-    `overlay(overlay(md5('${key}:${kind}:' || ${n}) placing '4' from 13 for 1) placing '8' from 17 for 1)::uuid`
-  const chance = (kind: string, n: string) =>
-    `(('x' || substr(md5('${key}:${kind}:' || ${n}), 1, 8))::bit(32)::bigint / 4294967296.0)`
+  const { id, chance } = seeded(partnership, seed)
   const p = partnership.id
   // Each agency's first person (1 to the number of agencies) manages its staff. Of everyone
   // after them, one in three works for one of the eight largest agencies (the trusts, the
@@ -289,11 +287,36 @@ export function largeSteps(
 }
 
 /**
- * Builds the large partnership in one transaction. Where the database login may (a superuser,
- * as on a developer's machine or the embedded database), triggers and foreign-key checks are
- * set aside for the load, as a restore does, and the impact view's sums and each person's
- * training evidence rebuilt afterwards; one audit event records the whole load instead of a
- * million.
+ * Runs the steps of a synthetic load in one transaction, then `finish`. Where the database
+ * login may (a superuser, as on a developer's machine or the embedded database), triggers and
+ * foreign-key checks are set aside for the load, as a restore does; `finish` is told whether
+ * they were, to rebuild what they would have kept. The caller refreshes the statistics.
+ */
+export async function loadInBulk(
+  db: Database,
+  steps: Step[],
+  progress: (done: number, total: number, step: string) => void,
+  finish: (sql: Sql, bulk: boolean) => Promise<void> = async () => {},
+): Promise<boolean> {
+  return db.platform(async (sql) => {
+    const { rolsuper } = await sql.one<{ rolsuper: boolean }>(
+      'SELECT rolsuper FROM pg_roles WHERE rolname = current_user',
+    )
+    if (rolsuper) await sql.query(`SET LOCAL session_replication_role = replica`)
+    for (const [i, step] of steps.entries()) {
+      progress(i, steps.length, step.name)
+      await step.run(sql)
+    }
+    await finish(sql, rolsuper)
+    progress(steps.length, steps.length, 'done')
+    return rolsuper
+  })
+}
+
+/**
+ * Builds the large partnership, and five years of its case reviews, in one transaction, in
+ * bulk where the login may: then the impact view's sums and each person's training evidence
+ * are rebuilt afterwards, and one audit event records the whole load instead of a million.
  */
 export async function seedLarge(
   db: Database,
@@ -303,47 +326,39 @@ export async function seedLarge(
   progress: (done: number, total: number, step: string) => void,
   size: Size = LARGE,
 ): Promise<{ bulk: boolean }> {
-  const steps = largeSteps(partnership, seed, today, size)
-  const bulk = await db.platform(async (sql) => {
-    const { rolsuper } = await sql.one<{ rolsuper: boolean }>(
-      'SELECT rolsuper FROM pg_roles WHERE rolname = current_user',
+  const steps = [
+    ...largeSteps(partnership, seed, today, size),
+    ...reviewSteps(partnership, seed, today, size),
+  ]
+  const bulk = await loadInBulk(db, steps, progress, async (sql, bulk) => {
+    if (!bulk) return
+    await sql.query(
+      `INSERT INTO evaluation_totals (partnership_id, session_id, stage, version_id, question_id, objective, total, n)
+       SELECT r.partnership_id, a.session_id, r.stage, r.version_id, f.question_id, f.objective, sum(f.total), sum(f.n)
+         FROM evaluation_responses r JOIN applications a ON a.id = r.application_id
+         CROSS JOIN LATERAL cascade_evaluation_facts(r.answers, r.plan_outcome) f
+        WHERE r.partnership_id = $1
+        GROUP BY 1, 2, 3, 4, 5, 6`,
+      [partnership.id],
     )
-    if (rolsuper) await sql.query(`SET LOCAL session_replication_role = replica`)
-    for (const [i, step] of steps.entries()) {
-      progress(i, steps.length, step.name)
-      await step.run(sql)
-    }
-    if (rolsuper) {
-      await sql.query(
-        `INSERT INTO evaluation_totals (partnership_id, session_id, stage, version_id, question_id, objective, total, n)
-         SELECT r.partnership_id, a.session_id, r.stage, r.version_id, f.question_id, f.objective, sum(f.total), sum(f.n)
-           FROM evaluation_responses r JOIN applications a ON a.id = r.application_id
-           CROSS JOIN LATERAL cascade_evaluation_facts(r.answers, r.plan_outcome) f
-          WHERE r.partnership_id = $1
-          GROUP BY 1, 2, 3, 4, 5, 6`,
-        [partnership.id],
-      )
-      // What each person's compliance rests on, as the certificates' triggers would keep it.
-      // All at once rather than person by person: the tables are not yet analysed.
-      await sql.query(
-        `UPDATE people p SET trained_on = l.trained_on, trained_course_id = l.course_id
-           FROM (SELECT DISTINCT ON (ce.person_id) ce.person_id, s.course_id,
-                        (s.ends_at AT TIME ZONE 'Europe/London')::date AS trained_on
-                   FROM certificates ce JOIN people q ON q.id = ce.person_id
-                   JOIN sessions s ON s.id = ce.session_id JOIN courses c ON c.id = s.course_id
-                  WHERE ce.partnership_id = $1 AND (q.tier IS NULL OR c.tier = q.tier)
-                  ORDER BY ce.person_id, s.ends_at DESC, s.id) l
-          WHERE p.id = l.person_id`,
-        [partnership.id],
-      )
-      await sql.query(
-        `INSERT INTO audit_events (partnership_id, actor_label, action, entity_type, entity_id, after)
-         VALUES ($1::uuid, 'cli', 'seed.large', 'partnerships', $1::text, $2)`,
-        [partnership.id, JSON.stringify({ seed, ...size })],
-      )
-    }
-    progress(steps.length, steps.length, 'done')
-    return rolsuper
+    // What each person's compliance rests on, as the certificates' triggers would keep it.
+    // All at once rather than person by person: the tables are not yet analysed.
+    await sql.query(
+      `UPDATE people p SET trained_on = l.trained_on, trained_course_id = l.course_id
+         FROM (SELECT DISTINCT ON (ce.person_id) ce.person_id, s.course_id,
+                      (s.ends_at AT TIME ZONE 'Europe/London')::date AS trained_on
+                 FROM certificates ce JOIN people q ON q.id = ce.person_id
+                 JOIN sessions s ON s.id = ce.session_id JOIN courses c ON c.id = s.course_id
+                WHERE ce.partnership_id = $1 AND (q.tier IS NULL OR c.tier = q.tier)
+                ORDER BY ce.person_id, s.ends_at DESC, s.id) l
+        WHERE p.id = l.person_id`,
+      [partnership.id],
+    )
+    await sql.query(
+      `INSERT INTO audit_events (partnership_id, actor_label, action, entity_type, entity_id, after)
+       VALUES ($1::uuid, 'cli', 'seed.large', 'partnerships', $1::text, $2)`,
+      [partnership.id, JSON.stringify({ seed, ...size })],
+    )
   })
   await db.refreshStatistics([
     'agencies',
@@ -357,6 +372,7 @@ export async function seedLarge(
     'certificates',
     'evaluation_responses',
     'evaluation_totals',
+    ...reviewTables,
   ])
   return { bulk }
 }

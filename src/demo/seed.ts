@@ -4,6 +4,7 @@ import { roles } from '#platform/auth/roles.ts'
 import { ensureUser, grantRole } from '#platform/auth/users.ts'
 import type { Database, Sql } from '#platform/db/database.ts'
 import { DEMO_PASSWORD, demoAgencies, demoPartnerships } from './partnerships.ts'
+import { seedDemoReviews } from './reviews.ts'
 
 /**
  * One person per demo role: the user's name and their directory record's name are the same. Agency
@@ -56,7 +57,8 @@ const DEMO_POLICY_FROM = '2024-04-01'
 
 /**
  * Loads the five demo partnerships, their policies, agencies and one user per role
- * ({role}@{slug}.example.org). Safe to run again: a partnership already there is left as it is.
+ * ({role}@{slug}.example.org), and a case-review register. Safe to run again: a partnership
+ * already there is left as it is, but for a register it does not yet have.
  */
 export async function seedDemo(db: Database): Promise<{ created: string[] }> {
   const created: string[] = []
@@ -153,6 +155,13 @@ export async function seedDemo(db: Database): Promise<{ created: string[] }> {
     }
     await seedDemoProgramme(db, partnership.id, demo.policy.followUpDelayMonths, records)
     if (practitionerId) await seedDemoNeed(db, partnership.id, practitionerId)
+  }
+  // The case-review register goes to every demo partnership, including one loaded before it existed.
+  for (const demo of demoPartnerships) {
+    const partnership = await db.platform((sql) =>
+      sql.maybeOne<{ id: string }>('SELECT id FROM partnerships WHERE slug = $1 AND demo', [demo.slug]),
+    )
+    if (partnership) await seedDemoReviews(db, partnership.id, demo)
   }
   return { created }
 }

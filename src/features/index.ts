@@ -40,6 +40,7 @@ import policyRoutes from './policy/routes.ts'
 import programmeRoutes from './programme/routes.ts'
 import registerApi from './register/api.ts'
 import registerRoutes from './register/routes.ts'
+import findingRoutes from './reviews/finding-routes.ts'
 import sessionsApi from './sessions/api.ts'
 import sessionRoutes from './sessions/routes.ts'
 import trainersApi from './trainers/api.ts'
@@ -84,6 +85,7 @@ export const features: FeaturePlugin[] = [
   needRoutes,
   actionsApi,
   actionRoutes,
+  findingRoutes,
   catalogueRoutes,
   interestRoutes,
   contractsApi,

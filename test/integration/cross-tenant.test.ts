@@ -246,44 +246,60 @@ async function jerseyApiToken(app: TestApp): Promise<string> {
   return row.id
 }
 
-/** An accepted recommendation of a Jersey review, which actions are raised on. */
-async function jerseyRecommendationForActions(app: TestApp): Promise<string> {
+async function jerseyReview(app: TestApp): Promise<string> {
   const jersey = await app.partnership('jersey')
-  return app.db.tenant({ partnershipId: jersey.id, userId: null }, async (sql) => {
-    const review = await sql.one<{ id: string }>(
-      `INSERT INTO reviews (partnership_id, type, reference, title, status, notified_on, decision, decision_on)
-       VALUES ($1, 'cspr', $2, 'Child J', 'published', '2026-01-05', 'review', '2026-01-05') RETURNING id`,
-      [jersey.id, `J-${Math.random().toString(36).slice(2, 10)}`],
-    )
-    const recommendation = await sql.one<{ id: string }>(
-      `INSERT INTO recommendations (partnership_id, review_id, text, addressed_to, response, responded_at)
-       VALUES ($1, $2, 'Jersey agencies record the child’s voice', 'agencies', 'accepted', now()) RETURNING id`,
-      [jersey.id, review.id],
-    )
-    return recommendation.id
-  })
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
+    sql.one<{ id: string }>(
+      `INSERT INTO reviews (partnership_id, type, reference, title, status, notified_on, decision, decision_on, decision_reason)
+       VALUES ($1, 'cspr', $2, 'Child J', 'published', '2026-01-05', 'review', '2026-01-20', 'Criteria met') RETURNING id`,
+      [jersey.id, `JSY-${Math.random().toString(36).slice(2, 10)}`],
+    ),
+  )
+  return row.id
 }
 
-/** An action on a Jersey recommendation, owned by Jersey's admin. */
+async function jerseyFinding(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const reviewId = await jerseyReview(app)
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
+    sql.one<{ id: string }>(
+      `INSERT INTO findings (partnership_id, review_id, text) VALUES ($1, $2, 'Jersey learning') RETURNING id`,
+      [jersey.id, reviewId],
+    ),
+  )
+  return row.id
+}
+
+async function jerseyRecommendation(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const reviewId = await jerseyReview(app)
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
+    sql.one<{ id: string }>(
+      `INSERT INTO recommendations (partnership_id, review_id, text, addressed_to, response, responded_at)
+       VALUES ($1, $2, 'Jersey recommendation', 'partnership', 'accepted', now()) RETURNING id`,
+      [jersey.id, reviewId],
+    ),
+  )
+  return row.id
+}
+
 async function jerseyAction(app: TestApp): Promise<string> {
   const jersey = await app.partnership('jersey')
-  const recommendationId = await jerseyRecommendationForActions(app)
-  const agencyId = await jerseyAgency(app)
-  return app.db.tenant({ partnershipId: jersey.id, userId: null }, async (sql) => {
-    const row = await sql.one<{ id: string }>(
+  const [recommendationId, agencyId] = [await jerseyRecommendation(app), await jerseyAgency(app)]
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
+    sql.one<{ id: string }>(
       `INSERT INTO actions (partnership_id, review_id, recommendation_id, description, owning_agency_id, owner_user_id,
          success_measure, due_on, original_due_on)
-       SELECT $1, review_id, id, 'Jersey action', $2, (SELECT id FROM users WHERE email = 'admin@jersey.example.org'),
-              'An audit', '2027-01-01', '2027-01-01'
-         FROM recommendations WHERE id = $3 RETURNING id`,
-      [jersey.id, agencyId, recommendationId],
-    )
-    return row.id
-  })
+       SELECT $1, r.review_id, r.id, 'Jersey action', $3, u.id, 'Audit', '2027-01-01', '2027-01-01'
+         FROM recommendations r, users u WHERE r.id = $2 AND u.email = 'admin@jersey.example.org' RETURNING id`,
+      [jersey.id, recommendationId, agencyId],
+    ),
+  )
+  return row.id
 }
 
 const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
-  '/api/v1/recommendations/:id/actions': jerseyRecommendationForActions,
+  '/api/v1/recommendations/:id/actions': jerseyRecommendation,
   '/api/v1/actions/:id': jerseyAction,
   '/api/v1/actions/:id/updates': jerseyAction,
   '/api/v1/actions/:id/extend': jerseyAction,
@@ -293,7 +309,7 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/actions/:id/extend': jerseyAction,
   '/actions/:id/verify': jerseyAction,
   '/actions/:id/evidence/:fileId': jerseyAction,
-  '/recommendations/:id/actions/new': jerseyRecommendationForActions,
+  '/recommendations/:id/actions/new': jerseyRecommendation,
   '/api-tokens/:id/revoke': jerseyApiToken,
   '/api/v1/courses/:id/impact': jerseyCourse,
   '/questionnaires/:id': jerseyQuestionnaire,
@@ -308,6 +324,8 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/api/v1/courses/:id': jerseyCourse,
   '/api/v1/sessions/:id': jerseySession,
   '/api/v1/needs/:id': jerseyNeed,
+  '/findings/:id': jerseyFinding,
+  '/api/v1/findings/:id': jerseyFinding,
   '/api/v1/needs/:id/proposal': jerseyNeed,
   '/api/v1/needs/:id/decision': jerseyNeed,
   '/needs/:id': jerseyNeed,

@@ -94,9 +94,11 @@ describe('pages', () => {
     // The demo load: one policy, fifteen agencies, seven memberships, seven demo users' records,
     // three published questionnaires, a course with three sessions of one part each, the demo
     // trainer's approval and place on all three, three places on yesterday's session, and a
-    // training need with its first step: 52 changes, the first 50 on the first page.
+    // training need with its first step: 52 changes; then the case-review register (sub-groups,
+    // themes, three reviews with their steps, findings, recommendations, actions and updates):
+    // 46 more, 98 in all, the first 50 on the first page.
     expect(all('tbody tr').length).toBe(50)
-    expect(all('main').text()).toMatch(/52 changes/)
+    expect(all('main').text()).toMatch(/98 changes/)
     const policies = page((await admin.get('/audit?entityType=policies')).body)
     expect(policies('tbody tr').length).toBe(1)
     for (const url of ['/audit?from=yesterday', '/audit?from-day=30&from-month=2&from-year=2026']) {

@@ -12,6 +12,7 @@ export function aCourse(overrides: Partial<CourseInput> = {}): CourseInput {
     deliveryMethod: 'multi_agency_training',
     durationMinutes: 180,
     themes: [],
+    findings: [],
     evaluationPlan: { impact: 'Confidence at follow-up' },
     materials: '',
     status: 'published',

@@ -149,6 +149,7 @@ describe('the courses API', () => {
         objectives: [],
         audience: { sectors: [] },
         themes: [],
+        findings: [],
         evaluationPlan: null,
         materials: '',
         status: 'draft',

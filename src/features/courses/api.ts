@@ -25,6 +25,7 @@ const courseResponse = z.object({
   deliveryMethod: z.enum(deliveryMethods),
   durationMinutes: z.number().int().nullable(),
   themes: z.array(z.uuid()),
+  findings: z.array(z.uuid()).describe('The case-review findings the course answers'),
   evaluationPlan: evaluationPlanSchema.nullable(),
   materials: z.string(),
   status: z.enum(courseStatuses),

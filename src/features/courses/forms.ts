@@ -73,6 +73,7 @@ const courseFields = {
     .max(10080, { message: 'The duration must be a week or less' })
     .nullable(),
   themes: z.array(z.uuid({ message: 'Select themes from the list' })).max(50),
+  findings: z.array(z.uuid({ message: 'Select findings from the list of case review findings' })).max(100),
   evaluationPlan: evaluationPlanSchema.nullable(),
   materials: text(5000, 'The materials'),
   status: z.enum(courseStatuses, { message: 'The status is draft or published' }),
@@ -88,6 +89,7 @@ export const courseSchema = z
     audience: courseFields.audience.default({ sectors: [] }),
     durationMinutes: courseFields.durationMinutes.default(null),
     themes: courseFields.themes.default([]),
+    findings: courseFields.findings.default([]),
     evaluationPlan: courseFields.evaluationPlan.default(null),
     materials: courseFields.materials.default(''),
     status: courseFields.status.default('draft'),

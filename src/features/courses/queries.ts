@@ -1,3 +1,4 @@
+import { citedByCourse, citeFromCourse } from '#features/reviews/citations.ts'
 import type { Sql } from '#platform/db/database.ts'
 import type { CourseFilter, CourseInput, DeliveryMethod, ThemeInput } from './forms.ts'
 
@@ -13,6 +14,8 @@ export type Course = {
   deliveryMethod: DeliveryMethod
   durationMinutes: number | null
   themes: string[]
+  /** The case-review findings this course answers. */
+  findings: string[]
   evaluationPlan: CourseInput['evaluationPlan']
   materials: string
   status: 'draft' | 'published'
@@ -31,7 +34,8 @@ export type CourseVersion = {
 const courseColumns = `c.id, c.title, c.summary, c.objectives, c.tier, '{"sectors": []}'::jsonb || c.audience AS audience, c.delivery_method AS "deliveryMethod",
   c.duration_minutes AS "durationMinutes", c.evaluation_plan AS "evaluationPlan", c.materials, c.status, c.version,
   c.updated_at AS "updatedAt",
-  coalesce((SELECT array_agg(ct.theme_id ORDER BY ct.theme_id) FROM course_themes ct WHERE ct.course_id = c.id), '{}') AS themes`
+  coalesce((SELECT array_agg(ct.theme_id ORDER BY ct.theme_id) FROM course_themes ct WHERE ct.course_id = c.id), '{}') AS themes,
+  ${citedByCourse}`
 
 export function themesOf(sql: Sql, includeArchived = false): Promise<Theme[]> {
   return sql.query<Theme>(
@@ -109,6 +113,7 @@ export async function writeCourse(
      ON CONFLICT DO NOTHING`,
     [partnershipId, id, course.themes],
   )
+  await citeFromCourse(sql, partnershipId, { id, version: existing?.version ?? 1 }, course.findings)
   return id
 }
 

@@ -41,6 +41,7 @@ export default async function courseRoutes(app: FastifyInstance, { services }: {
     return {
       tiers,
       themes: await courses.themes(ctx),
+      findings: await services.findingTrace.citable(ctx),
       questionnaires: await services.questionnaires.titles(ctx),
       deliveryMethods,
       deliveryMethodNames,
@@ -60,6 +61,7 @@ export default async function courseRoutes(app: FastifyInstance, { services }: {
       title: course.title,
       course,
       themeNames: themes.filter((t) => course.themes.includes(t.id)).map((t) => t.name),
+      cited: await services.findingTrace.visible(ctx, course.findings),
       questionnaireTitles: Object.fromEntries(
         (await services.questionnaires.titles(ctx)).map((q) => [q.id, q.title]),
       ),
@@ -177,6 +179,7 @@ export default async function courseRoutes(app: FastifyInstance, { services }: {
                   ? `${need.practiceChange.slice(0, 199)}…`
                   : need.practiceChange,
               themes: need.themes,
+              findings: need.findings,
               deliveryMethod: need.proposal?.recommendedMethod,
             }
           : {},

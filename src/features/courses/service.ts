@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util'
 import type { PolicyService } from '#features/policy/service.ts'
+import { checkCitable } from '#features/reviews/citations.ts'
 import type { Clock } from '#platform/clock.ts'
 import { londonDateOf } from '#platform/clock.ts'
 import type { Context } from '#platform/context.ts'
@@ -45,6 +46,7 @@ const contentOf = (c: Course | CourseInput) => ({
   deliveryMethod: c.deliveryMethod,
   durationMinutes: c.durationMinutes,
   themes: [...c.themes].sort(),
+  findings: [...c.findings].sort(),
   evaluationPlan: c.evaluationPlan,
   materials: c.materials,
 })
@@ -129,6 +131,7 @@ export function createCourseService(deps: { db: Database; clock: Clock; policy: 
       await checkTier(ctx, input.tier)
       return db.tenant(scopeOf(ctx), async (sql) => {
         await checkThemes(sql, input.themes)
+        await checkCitable(sql, ctx, input.findings)
         await checkPlan(sql, input.evaluationPlan)
         await sql.auditAs(input.status === 'published' ? 'course.publish' : 'course.add')
         const id = await writeCourse(sql, ctx.partnership.id, input)
@@ -153,6 +156,7 @@ export function createCourseService(deps: { db: Database; clock: Clock; policy: 
         const problems = publishingProblems(next)
         if (problems.length) throw new ValidationError(problems)
         await checkThemes(sql, next.themes)
+        await checkCitable(sql, ctx, next.findings)
         await checkPlan(sql, next.evaluationPlan)
         const contentChanged = !isDeepStrictEqual(contentOf(current), contentOf(next))
         if (!contentChanged && next.status === current.status) return current

@@ -55,6 +55,10 @@ export const needSchema = z
       .array(z.uuid({ message: 'Select themes from the list' }))
       .max(50, { message: 'Select 50 themes or fewer' })
       .default([]),
+    findings: z
+      .array(z.uuid({ message: 'Select findings from the list of case review findings' }))
+      .max(100, { message: 'Select 100 findings or fewer' })
+      .default([]),
   })
   .strict()
   .superRefine((need, ctx) => {

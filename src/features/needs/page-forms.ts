@@ -29,6 +29,7 @@ const needFields = [
   'effectivenessMeasure',
   'preferredMethods',
   'themes',
+  'findings',
 ] as const
 
 /** The request form as a browser sends it: ticked methods and themes, "other" only when chosen. */
@@ -42,6 +43,7 @@ export function needFromForm(body: Record<string, unknown>): FormResult<NeedInpu
     effectivenessMeasure: textOf(body.effectivenessMeasure),
     preferredMethods: listOf(body.preferredMethods),
     themes: listOf(body.themes),
+    findings: listOf(body.findings),
   })
   if (result.success) return { ok: true, data: result.data }
   const errors = fieldErrors(result.error).map((e) => ({ ...e, field: e.field.split('.')[0] ?? e.field }))
@@ -58,6 +60,7 @@ export function needValuesOf(body: Record<string, unknown>): Record<string, unkn
     effectivenessMeasure: textOf(body.effectivenessMeasure),
     preferredMethods: listOf(body.preferredMethods),
     themes: listOf(body.themes),
+    findings: listOf(body.findings),
   }
 }
 

@@ -1,4 +1,5 @@
 import type { DeliveryMethod } from '#features/courses/forms.ts'
+import { citedByNeed, citeFromNeed } from '#features/reviews/citations.ts'
 import type { Sql } from '#platform/db/database.ts'
 import type { IdentificationSource, NeedFilter, NeedInput, NeedStatus } from './forms.ts'
 
@@ -21,6 +22,8 @@ export type Need = {
   effectivenessMeasure: string
   preferredMethods: DeliveryMethod[]
   themes: string[]
+  /** The case-review findings the request asks learning for. */
+  findings: string[]
   requestedBy: string | null
   requesterName: string | null
   proposal: NeedProposal | null
@@ -45,6 +48,7 @@ const needColumns = `n.id, n.status, n.identified_by AS "identifiedBy", n.identi
   n.practice_change AS "practiceChange", n.target_audience AS "targetAudience",
   n.effectiveness_measure AS "effectivenessMeasure", n.preferred_methods AS "preferredMethods",
   coalesce((SELECT array_agg(nt.theme_id ORDER BY nt.theme_id) FROM need_themes nt WHERE nt.need_id = n.id), '{}') AS themes,
+  ${citedByNeed},
   n.requested_by AS "requestedBy", u.display_name AS "requesterName",
   CASE WHEN n.recommended_method IS NULL THEN NULL ELSE json_build_object(
     'recommendedMethod', n.recommended_method, 'estimatedDeliveryHalfDays', n.estimated_delivery_half_days,
@@ -126,6 +130,7 @@ export async function insertNeed(
      ON CONFLICT DO NOTHING`,
     [partnershipId, id, need.themes],
   )
+  await citeFromNeed(sql, partnershipId, id, need.findings)
   return id
 }
 

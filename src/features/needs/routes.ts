@@ -37,7 +37,12 @@ export default async function needRoutes(app: FastifyInstance, { services }: { s
   const { needs } = services
 
   async function requestForm(ctx: Context) {
-    return { ...names, themes: await services.courses.themes(ctx), title: 'Request learning' }
+    return {
+      ...names,
+      themes: await services.courses.themes(ctx),
+      findings: await services.findingTrace.citable(ctx),
+      title: 'Request learning',
+    }
   }
 
   /** The need's page, with whichever forms the user may use, and any problems with what they sent. */
@@ -63,6 +68,7 @@ export default async function needRoutes(app: FastifyInstance, { services }: { s
       need,
       history: [...history].reverse(),
       themeNames: themes.filter((t) => need.themes.includes(t.id)).map((t) => t.name),
+      cited: await services.findingTrace.visible(ctx, need.findings),
       statusNames: needStatusNames,
       canPropose: moves.includes('propose'),
       canDecide: moves.includes('endorse'),

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util'
 import type { CourseService } from '#features/courses/service.ts'
 import type { PolicyService } from '#features/policy/service.ts'
+import { checkCitable } from '#features/reviews/citations.ts'
 import type { Role } from '#platform/auth/roles.ts'
 import type { Clock } from '#platform/clock.ts'
 import { londonDateOf } from '#platform/clock.ts'
@@ -193,6 +194,7 @@ export function createNeedService(deps: {
       requireRole(ctx, ...needRequesters)
       await checkThemes(ctx, input.themes)
       const { need, mailed } = await db.tenant(scopeOf(ctx), async (sql) => {
+        await checkCitable(sql, ctx, input.findings)
         await sql.auditAs('need.submit')
         const userId = ctx.actor.userId
         const id = await insertNeed(sql, ctx.partnership.id, input, {
