@@ -26,6 +26,7 @@ import { createNeedService } from './features/needs/service.ts'
 import { createPolicyService } from './features/policy/service.ts'
 import { createProgrammeService } from './features/programme/service.ts'
 import { createRegisterService } from './features/register/service.ts'
+import { createReviewService } from './features/reviews/service.ts'
 import { createSessionService } from './features/sessions/service.ts'
 import { createTrainerService } from './features/trainers/service.ts'
 import { createApiTokens, createSessions } from './platform/auth/identity.ts'
@@ -131,6 +132,7 @@ export function createServices(deps: ServiceDeps) {
     certificates: createCertificateService({ db, clock, publicUrl: config.publicUrl }),
     catalogue: createCatalogueService({ db, clock, partnerships, policy }),
     contracts: createContractService({ db, clock }),
+    reviews: createReviewService({ db, clock, policy, courses }),
     interest: createInterestService({
       db,
       clock,

@@ -38,6 +38,7 @@ import policyRoutes from './policy/routes.ts'
 import programmeRoutes from './programme/routes.ts'
 import registerApi from './register/api.ts'
 import registerRoutes from './register/routes.ts'
+import reviewsApi from './reviews/api.ts'
 import sessionsApi from './sessions/api.ts'
 import sessionRoutes from './sessions/routes.ts'
 import trainersApi from './trainers/api.ts'
@@ -84,6 +85,7 @@ export const features: FeaturePlugin[] = [
   interestRoutes,
   contractsApi,
   contractRoutes,
+  reviewsApi,
   directoryRoutes,
   importRoutes,
   mergeRoutes,

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest'
 import type { ReviewState } from './rules.ts'
 import { decideClosing, decideTransition, dueMissed, nextStatuses, statutoryDueOn } from './rules.ts'
 
-const notified: ReviewState = { status: 'notified', decision: null, notifiedOn: '2026-10-01', commissionedOn: null }
+const notified: ReviewState = {
+  status: 'notified',
+  decision: null,
+  notifiedOn: '2026-10-01',
+  commissionedOn: null,
+}
 const decided: ReviewState = { ...notified, status: 'decision_made', decision: 'review' }
 const today = '2026-11-24'
 
@@ -90,7 +95,10 @@ describe('review transitions', () => {
   })
 
   it('closes a published review or one whose actions are in progress', () => {
-    expect(nextStatuses({ status: 'published', decision: 'review' })).toEqual(['actions_in_progress', 'closed'])
+    expect(nextStatuses({ status: 'published', decision: 'review' })).toEqual([
+      'actions_in_progress',
+      'closed',
+    ])
     expect(nextStatuses({ status: 'actions_in_progress', decision: 'review' })).toEqual(['closed'])
     expect(nextStatuses({ status: 'closed', decision: 'review' })).toEqual([])
   })

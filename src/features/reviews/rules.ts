@@ -96,7 +96,11 @@ export function decideTransition(
   if (!nextStatuses(review).includes(to))
     return { allowed: false, refusal: 'state', message: whatFirst(review, to) }
   const errors: { field: string; text: string }[] = []
-  const notBeforeNotified = (field: keyof TransitionFields, value: string | null | undefined, what: string) => {
+  const notBeforeNotified = (
+    field: keyof TransitionFields,
+    value: string | null | undefined,
+    what: string,
+  ) => {
     if (value && value < review.notifiedOn)
       errors.push(missing(field, `The ${what} date must be on or after the date the review was notified`))
   }
@@ -125,7 +129,8 @@ export function decideTransition(
     case 'published': {
       if (!fields.publishedOn) errors.push(missing('publishedOn', 'Enter the date the review was published'))
       notBeforeNotified('publishedOn', fields.publishedOn, 'publication')
-      if (fields.publishedOn) change = { publishedOn: fields.publishedOn, reportUrl: fields.reportUrl || null }
+      if (fields.publishedOn)
+        change = { publishedOn: fields.publishedOn, reportUrl: fields.reportUrl || null }
       break
     }
     case 'actions_in_progress':
@@ -171,7 +176,10 @@ export function decideClosing(
     return { allowed: false, refusal: 'role', message: 'Only an admin may close a review with open actions' }
   const errors = openActionIds
     .filter((id) => !reasons?.[id]?.trim())
-    .map((id) => ({ field: `openActionReasons.${id}`, text: 'Enter why this action is closed as not achieved' }))
+    .map((id) => ({
+      field: `openActionReasons.${id}`,
+      text: 'Enter why this action is closed as not achieved',
+    }))
   if (errors.length) return { allowed: false, refusal: 'fields', errors }
   return {
     allowed: true,
