@@ -451,7 +451,7 @@ describe('closing a review', () => {
       },
     ])
     const history = (await call('admin', 'GET', `/api/v1/reviews/${id}`)).json().history
-    expect(history.at(-1)).toMatchObject({ from: 'published', to: 'closed', by: 'Ada Admin' })
+    expect(history.at(-1)).toMatchObject({ from: 'published', to: 'closed', by: 'Wendy Workforce' })
     expect(history.at(-1).reason).toContain('Learning embedded')
     expect(history.at(-1).reason).toContain(
       'Neglect training for all health visitors: The service was decommissioned',
