@@ -39,6 +39,7 @@ import programmeRoutes from './programme/routes.ts'
 import registerApi from './register/api.ts'
 import registerRoutes from './register/routes.ts'
 import reviewsApi from './reviews/api.ts'
+import reviewRoutes from './reviews/routes.ts'
 import sessionsApi from './sessions/api.ts'
 import sessionRoutes from './sessions/routes.ts'
 import trainersApi from './trainers/api.ts'
@@ -86,6 +87,7 @@ export const features: FeaturePlugin[] = [
   contractsApi,
   contractRoutes,
   reviewsApi,
+  reviewRoutes,
   directoryRoutes,
   importRoutes,
   mergeRoutes,

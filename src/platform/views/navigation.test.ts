@@ -25,6 +25,7 @@ describe('the service navigation', () => {
       'Home',
       'Find training',
       'Needs analysis',
+      'Case reviews',
       'Your learning',
       'Certificates',
       'Your record',
@@ -55,7 +56,7 @@ describe('the service navigation', () => {
     // Every page of the header but Home is in the menu.
     expect(hrefs).toContain('/p/norfolk/courses')
     expect(hrefs).not.toContain('/dashboard')
-    expect(hrefs.length).toBe(20)
+    expect(hrefs.length).toBe(21)
   })
 
   it('leaves out a group with nothing in it for the role', () => {
