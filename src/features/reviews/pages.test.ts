@@ -129,6 +129,32 @@ describe('review register pages', () => {
     )
   })
 
+  it('changes a review’s details on its edit form, an emptied field cleared', async () => {
+    const url = await recorded({ leadReviewer: 'Dr A Reviewer' })
+    const form = page((await subgroup.get(`${url}/edit`)).body)
+    expect(form('#leadReviewer').val()).toBe('Dr A Reviewer')
+    expect(form('#notifiedOn-month').val()).toBe('9')
+    const fields = {
+      type: 'cspr',
+      reference: String(form('#reference').val()),
+      title: 'Child J',
+      'notifiedOn-day': '1',
+      'notifiedOn-month': '9',
+      'notifiedOn-year': '2026',
+      summary: '',
+      leadReviewer: '',
+      reportUrl: 'http://insecure.example.org/report',
+    }
+    const refused = await subgroup.submit(`${url}/edit`, fields)
+    expect(refused.statusCode).toBe(400)
+    expect(summaryLinks(refused.body)).toEqual(['#reportUrl'])
+    expect(page(refused.body)('#title').val()).toBe('Child J')
+    expect((await subgroup.submit(`${url}/edit`, { ...fields, reportUrl: '' })).statusCode).toBe(303)
+    const $ = page((await subgroup.get(url)).body)
+    expect($('h1').text()).toContain('Child J')
+    expect($('.govuk-summary-list').first().text()).toContain('Not recorded')
+  })
+
   it('moves a review by a form per step, saying what is missing or out of order', async () => {
     const url = await recorded()
     const steps = page((await subgroup.get(url)).body)
@@ -322,6 +348,53 @@ describe('review register pages', () => {
         .text()
         .trim(),
     ).toBe('Case reviews')
+  })
+
+  it('shows an involved agency lead the review before publication, with only their agencies’ actions', async () => {
+    const lead = await t.signIn('agency-lead@norfolk.example.org')
+    const scope = { partnershipId: norfolkId, userId: null, actor: 'test' }
+    const { led, other } = await t.db.tenant(scope, async (sql) => {
+      const m = await sql.one<{ agency_ids: string[] }>(
+        `SELECT m.agency_ids FROM memberships m JOIN users u ON u.id = m.user_id
+          WHERE u.email = 'agency-lead@norfolk.example.org' AND m.role = 'agency-lead'`,
+      )
+      const o = await sql.one<{ id: string }>(
+        'SELECT id FROM agencies WHERE NOT (id = ANY($1::uuid[])) LIMIT 1',
+        [m.agency_ids],
+      )
+      return { led: m.agency_ids[0] as string, other: o.id }
+    })
+    const url = await recorded({ agencyIds: led })
+    const reviewId = url.split('/').at(-1) as string
+    // Actions are raised on accepted recommendations; written straight to the table here.
+    await t.db.tenant(scope, async (sql) => {
+      const rec = await sql.one<{ id: string }>(
+        `INSERT INTO recommendations (partnership_id, review_id, text, addressed_to, response)
+         VALUES ($1, $2, 'Train staff', 'partnership', 'accepted') RETURNING id`,
+        [norfolkId, reviewId],
+      )
+      const owner = await sql.one<{ id: string }>(
+        `SELECT id FROM users WHERE email = 'admin@norfolk.example.org'`,
+      )
+      for (const [description, agency] of [
+        ['Ours to do', led],
+        ['Theirs to do', other],
+      ])
+        await sql.query(
+          `INSERT INTO actions (partnership_id, review_id, recommendation_id, description, owning_agency_id, owner_user_id,
+             success_measure, due_on, original_due_on)
+           VALUES ($1, $2, $3, $4, $5, $6, 'Audit', '2027-03-01', '2027-03-01')`,
+          [norfolkId, reviewId, rec.id, description, agency, owner.id],
+        )
+    })
+    const response = await lead.get(url)
+    expect(response.statusCode).toBe(200)
+    const $ = page(response.body)
+    expect($('#recommendations').length).toBe(1)
+    expect($('.govuk-summary-card').text()).toContain('Ours to do')
+    expect($('.govuk-summary-card').text()).not.toContain('Theirs to do')
+    expect($('a[href$="/actions/new"]').length).toBe(0)
+    expect($('a[href$="/edit"]').length).toBe(0)
   })
 
   it('counts themes across reviews and findings by year, as far as the reader may see', async () => {

@@ -104,22 +104,6 @@ export async function reviewsMatching(
   return { items, total }
 }
 
-/** Whether another review of the partnership already has this reference, in any case. */
-export async function referenceTaken(sql: Sql, reference: string, exceptId: string | null): Promise<boolean> {
-  const row = await sql.maybeOne(
-    'SELECT 1 FROM reviews WHERE lower(reference) = lower($1) AND ($2::uuid IS NULL OR id <> $2)',
-    [reference, exceptId],
-  )
-  return Boolean(row)
-}
-
-/** The ids among these that are agencies of the partnership in scope. */
-export async function knownAgencies(sql: Sql, ids: readonly string[]): Promise<Set<string>> {
-  if (!ids.length) return new Set()
-  const rows = await sql.query<{ id: string }>('SELECT id FROM agencies WHERE id = ANY($1::uuid[])', [ids])
-  return new Set(rows.map((r) => r.id))
-}
-
 export async function insertReview(sql: Sql, partnershipId: string, input: ReviewInput): Promise<string> {
   const { id } = await sql.one<{ id: string }>(
     `INSERT INTO reviews (partnership_id, type, reference, title, notified_on, summary, lead_reviewer)
