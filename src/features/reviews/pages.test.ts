@@ -47,7 +47,9 @@ const aReview = (fields: Record<string, string> = {}) => ({
 async function recorded(fields: Record<string, string> = {}): Promise<string> {
   const response = await subgroup.submit('/reviews/new', aReview(fields))
   expect(response.statusCode).toBe(303)
-  return String(response.headers.location)
+  const location = String(response.headers.location)
+  expect(location).toMatch(/\?done=recorded$/)
+  return location.replace(/\?.*$/, '')
 }
 
 async function step(url: string, to: string, fields: Record<string, string> = {}, as = subgroup) {
@@ -185,6 +187,9 @@ describe('review register pages', () => {
     })
     expect(decided.statusCode).toBe(303)
     const $ = page((await subgroup.get(url)).body)
+    expect(decided.headers.location).toBe(`${url}?done=moved`)
+    const banner = page((await subgroup.get(String(decided.headers.location))).body)
+    expect(banner('.govuk-notification-banner__heading').text()).toBe('The review is now decision made')
     expect($('.govuk-tag').first().text()).toBe('Decision made')
     expect($('.govuk-summary-list').first().text()).toContain('No local review')
     expect($('.moj-timeline__description').first().text()).toContain('Single-agency learning')

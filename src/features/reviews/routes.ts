@@ -3,6 +3,8 @@ import { actionStatusNames, actionStatusTags } from '#features/actions/words.ts'
 import type { Context } from '#platform/context.ts'
 import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, ValidationError } from '#platform/errors.ts'
+import type { SuccessBanner } from '#platform/http/done.ts'
+import { doneOf } from '#platform/http/done.ts'
 import { errorFor, errorSummary } from '#platform/http/forms.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
@@ -66,6 +68,28 @@ const stepNames: Record<ReviewStatus, string> = {
   published: 'Record publication',
   actions_in_progress: 'Mark actions as in progress',
   closed: 'Close the review',
+}
+
+/** What the review's page confirms after a change redirects to it. */
+const reviewDone = ['recorded', 'changed', 'moved', 'finding', 'recommendation', 'response'] as const
+
+function bannerOf(done: (typeof reviewDone)[number] | undefined, status: ReviewStatus): SuccessBanner | null {
+  switch (done) {
+    case undefined:
+      return null
+    case 'recorded':
+      return { heading: 'The review was recorded' }
+    case 'changed':
+      return { heading: 'The review’s details were changed' }
+    case 'moved':
+      return { heading: `The review is now ${reviewStatusNames[status].toLowerCase()}` }
+    case 'finding':
+      return { heading: 'The finding was added' }
+    case 'recommendation':
+      return { heading: 'The recommendation was added' }
+    case 'response':
+      return { heading: 'The board’s response was saved' }
+  }
 }
 
 type Sent = { body?: Record<string, unknown>; errors?: FieldError[] }
@@ -173,7 +197,7 @@ export default async function reviewRoutes(app: FastifyInstance, { services }: {
       if (!form.ok) return reviewForm(request, reply, null, { body, errors: form.errors }, 400)
       try {
         const review = await reviews.create(contextOf(request), form.data)
-        return reply.redirect(`/reviews/${review.id}`, 303)
+        return reply.redirect(`/reviews/${review.id}?done=recorded`, 303)
       } catch (error) {
         if (error instanceof ValidationError)
           return reviewForm(
@@ -188,7 +212,7 @@ export default async function reviewRoutes(app: FastifyInstance, { services }: {
     },
   )
 
-  app.get<{ Params: { id: string } }>(
+  app.get<{ Params: { id: string }; Querystring: Record<string, string> }>(
     '/reviews/:id',
     { config: { access: reviewReaders } },
     async (request, reply) => {
@@ -209,6 +233,7 @@ export default async function reviewRoutes(app: FastifyInstance, { services }: {
         actedOn,
         editor,
         steps: editor ? nextStatuses(detail.review).map((to) => ({ to, text: stepNames[to] })) : [],
+        banner: bannerOf(doneOf(request.query, reviewDone), detail.review.status),
         backLink: '/reviews',
       })
     },
@@ -233,7 +258,7 @@ export default async function reviewRoutes(app: FastifyInstance, { services }: {
       if (!form.ok) return reviewForm(request, reply, review, { body, errors: form.errors }, 400)
       try {
         await reviews.change(ctx, review.id, form.data)
-        return reply.redirect(`/reviews/${review.id}`, 303)
+        return reply.redirect(`/reviews/${review.id}?done=changed`, 303)
       } catch (error) {
         if (error instanceof ValidationError)
           return reviewForm(
@@ -295,7 +320,7 @@ export default async function reviewRoutes(app: FastifyInstance, { services }: {
       if (!form.ok) return statusForm(request, reply, review.id, to, { body, errors: form.errors }, 400)
       try {
         await reviews.change(ctx, review.id, form.data)
-        return reply.redirect(`/reviews/${review.id}`, 303)
+        return reply.redirect(`/reviews/${review.id}?done=moved`, 303)
       } catch (error) {
         if (error instanceof ValidationError)
           return statusForm(
@@ -358,7 +383,7 @@ export default async function reviewRoutes(app: FastifyInstance, { services }: {
       if (!form.ok) return findingForm(request, reply, review.id, { body, errors: form.errors }, 400)
       try {
         await reviews.addFinding(ctx, review.id, form.data)
-        return reply.redirect(`/reviews/${review.id}#findings`, 303)
+        return reply.redirect(`/reviews/${review.id}?done=finding#findings`, 303)
       } catch (error) {
         if (error instanceof ValidationError)
           return findingForm(request, reply, review.id, { body, errors: error.errors }, 400)
@@ -413,7 +438,7 @@ export default async function reviewRoutes(app: FastifyInstance, { services }: {
       if (!form.ok) return recommendationForm(request, reply, review.id, { body, errors: form.errors }, 400)
       try {
         await reviews.addRecommendation(ctx, review.id, form.data)
-        return reply.redirect(`/reviews/${review.id}#recommendations`, 303)
+        return reply.redirect(`/reviews/${review.id}?done=recommendation#recommendations`, 303)
       } catch (error) {
         if (error instanceof ValidationError)
           return recommendationForm(request, reply, review.id, { body, errors: error.errors }, 400)
@@ -466,7 +491,7 @@ export default async function reviewRoutes(app: FastifyInstance, { services }: {
       if (!form.ok) return responseForm(request, reply, recommendation.id, { body, errors: form.errors }, 400)
       try {
         await reviews.respond(ctx, recommendation.id, form.data)
-        return reply.redirect(`/reviews/${recommendation.reviewId}#recommendations`, 303)
+        return reply.redirect(`/reviews/${recommendation.reviewId}?done=response#recommendations`, 303)
       } catch (error) {
         if (error instanceof ValidationError)
           return responseForm(request, reply, recommendation.id, { body, errors: error.errors }, 400)
