@@ -129,6 +129,38 @@ export function createReviewService(deps: {
       throw new ValidationError([{ field, text: 'Select agencies from the partnership’s directory' }])
   }
 
+  /**
+   * Before a review closes: refuses while actions are open, unless an admin gave a reason for
+   * each, and then closes each as not achieved. Answers the lines the closing step records.
+   */
+  async function closeOpenActions(
+    ctx: Context,
+    sql: Sql,
+    reviewId: string,
+    reasons: Record<string, string> | undefined,
+    now: Date,
+  ): Promise<string | null> {
+    const open = await openActionsOfReview(sql, reviewId, today())
+    const closing = decideClosing(
+      open.map((a) => a.id),
+      reasons,
+      ctx.actor.roles,
+    )
+    if (!closing.allowed) {
+      if (closing.refusal === 'fields') throw new ValidationError(closing.errors)
+      if (closing.refusal === 'open') throw new ConflictError(closing.message)
+      throw new ForbiddenError(closing.message)
+    }
+    if (!closing.closing.length) return null
+    const lines: string[] = []
+    for (const { actionId, reason } of closing.closing) {
+      const action = open.find((a) => a.id === actionId) as Action
+      await closeActionNotAchieved(sql, ctx.partnership.id, action, reason, by(ctx), now)
+      lines.push(`- ${action.description}: ${reason}`)
+    }
+    return `Open actions closed as not achieved:\n${lines.join('\n')}`
+  }
+
   const duplicateReference = (reference: string | undefined) =>
     new ValidationError([
       { field: 'reference', text: `There is already a review with the reference ${reference ?? ''}`.trim() },
@@ -266,30 +298,8 @@ export function createReviewService(deps: {
             let reason =
               input.reason ?? (move.to === 'decision_made' ? (move.change.decisionReason ?? null) : null)
             if (move.to === 'closed') {
-              const open = await openActionsOfReview(sql, current.id, today())
-              const closing = decideClosing(
-                open.map((a) => a.id),
-                input.openActionReasons,
-                ctx.actor.roles,
-              )
-              if (!closing.allowed) {
-                if (closing.refusal === 'fields') throw new ValidationError(closing.errors)
-                if (closing.refusal === 'open') throw new ConflictError(closing.message)
-                throw new ForbiddenError(closing.message)
-              }
-              for (const { actionId, reason: why } of closing.closing) {
-                const action = open.find((a) => a.id === actionId) as Action
-                await closeActionNotAchieved(sql, ctx.partnership.id, action, why, by(ctx), now)
-              }
-              if (closing.closing.length) {
-                const lines = closing.closing.map(
-                  ({ actionId, reason: why }) =>
-                    `- ${open.find((a) => a.id === actionId)?.description ?? actionId}: ${why}`,
-                )
-                reason = [reason, `Open actions closed as not achieved:\n${lines.join('\n')}`]
-                  .filter(Boolean)
-                  .join('\n\n')
-              }
+              const closed = await closeOpenActions(ctx, sql, current.id, input.openActionReasons, now)
+              if (closed) reason = [reason, closed].filter(Boolean).join('\n\n')
             }
             await writeStatus(sql, current.id, move.to, move.change, now)
             await recordTransition(sql, ctx.partnership.id, {
