@@ -39,7 +39,9 @@ import programmeRoutes from './programme/routes.ts'
 import registerApi from './register/api.ts'
 import registerRoutes from './register/routes.ts'
 import reviewsApi from './reviews/api.ts'
+import reviewLearningRoutes from './reviews/learning-routes.ts'
 import reviewRoutes from './reviews/routes.ts'
+import reviewStepRoutes from './reviews/step-routes.ts'
 import sessionsApi from './sessions/api.ts'
 import sessionRoutes from './sessions/routes.ts'
 import trainersApi from './trainers/api.ts'
@@ -88,6 +90,8 @@ export const features: FeaturePlugin[] = [
   contractRoutes,
   reviewsApi,
   reviewRoutes,
+  reviewStepRoutes,
+  reviewLearningRoutes,
   directoryRoutes,
   importRoutes,
   mergeRoutes,
