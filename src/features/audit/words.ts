@@ -3,6 +3,7 @@ import { deliveryMethodNames } from '#features/courses/forms.ts'
 import { needStatusNames } from '#features/needs/forms.ts'
 import { jurisdictionNames } from '#features/policy/policy.ts'
 import { markNames } from '#features/register/rules.ts'
+import { reviewStatusNames } from '#features/reviews/words.ts'
 import { sessionStatusNames } from '#features/sessions/forms.ts'
 import { roleNames } from '#platform/auth/roles.ts'
 
@@ -29,6 +30,8 @@ export const recordNames: Record<string, string> = {
   course_versions: 'course version',
   courses: 'course',
   evaluation_completions: 'evaluation completed',
+  finding_themes: 'finding theme',
+  findings: 'finding',
   evaluation_invitations: 'evaluation invitation',
   evaluation_responses: 'evaluation response',
   invoice_counters: 'invoice numbering',
@@ -43,6 +46,12 @@ export const recordNames: Record<string, string> = {
   policies: 'policy',
   questionnaire_versions: 'questionnaire version',
   questionnaires: 'questionnaire',
+  recommendation_agencies: 'agency a recommendation is addressed to',
+  recommendations: 'recommendation',
+  review_agencies: 'agency involved in a review',
+  review_themes: 'review theme',
+  review_transitions: 'review step',
+  reviews: 'case review',
   session_parts: 'session part',
   session_trainers: 'session trainer',
   sessions: 'session',
@@ -295,6 +304,9 @@ const valueNames: Record<string, Record<string, string>> = {
   'needs.status': needStatusNames,
   'need_transitions.from_status': needStatusNames,
   'need_transitions.to_status': needStatusNames,
+  'reviews.status': reviewStatusNames,
+  'review_transitions.from_status': reviewStatusNames,
+  'review_transitions.to_status': reviewStatusNames,
   'courses.delivery_method': deliveryMethodNames,
   'memberships.role': roleNames,
   'policies.rules.jurisdiction': jurisdictionNames,
@@ -384,6 +396,16 @@ const actionWords: Record<string, string> = {
   'policy.confirm-examples': 'confirmed the policy’s assumed values',
   'questionnaire.publish': 'published a questionnaire',
   'register.mark': 'took the register',
+  'review.actions_in_progress': 'marked the review’s actions as in progress',
+  'review.add-finding': 'added a finding to the review',
+  'review.add-recommendation': 'added a recommendation to the review',
+  'review.change': 'changed the review',
+  'review.closed': 'closed the review',
+  'review.create': 'recorded a case review',
+  'review.decision_made': 'recorded the decision on the review',
+  'review.in_progress': 'marked the review as in progress',
+  'review.published': 'recorded the review’s publication',
+  'review.respond': 'recorded the board’s response',
   'register.walk-in': 'added someone who came on the day',
   'session.run-below-minimum': 'chose to run the session below its minimum places',
   'session.schedule': 'scheduled the session',
