@@ -29,6 +29,7 @@ import { createPolicyService } from './features/policy/service.ts'
 import { createProgrammeService } from './features/programme/service.ts'
 import { createRegisterService } from './features/register/service.ts'
 import { createFindingTraceService } from './features/reviews/findings-trace-service.ts'
+import { createReviewService } from './features/reviews/service.ts'
 import { createSessionService } from './features/sessions/service.ts'
 import { createTrainerService } from './features/trainers/service.ts'
 import { createApiTokens, createSessions } from './platform/auth/identity.ts'
@@ -137,6 +138,7 @@ export function createServices(deps: ServiceDeps) {
     certificates: createCertificateService({ db, clock, publicUrl: config.publicUrl }),
     catalogue: createCatalogueService({ db, clock, partnerships, policy }),
     contracts: createContractService({ db, clock }),
+    reviews: createReviewService({ db, clock, policy, courses }),
     interest: createInterestService({
       db,
       clock,

@@ -40,7 +40,11 @@ import policyRoutes from './policy/routes.ts'
 import programmeRoutes from './programme/routes.ts'
 import registerApi from './register/api.ts'
 import registerRoutes from './register/routes.ts'
+import reviewsApi from './reviews/api.ts'
 import findingRoutes from './reviews/finding-routes.ts'
+import reviewLearningRoutes from './reviews/learning-routes.ts'
+import reviewRoutes from './reviews/routes.ts'
+import reviewStepRoutes from './reviews/step-routes.ts'
 import sessionsApi from './sessions/api.ts'
 import sessionRoutes from './sessions/routes.ts'
 import trainersApi from './trainers/api.ts'
@@ -90,6 +94,10 @@ export const features: FeaturePlugin[] = [
   interestRoutes,
   contractsApi,
   contractRoutes,
+  reviewsApi,
+  reviewRoutes,
+  reviewStepRoutes,
+  reviewLearningRoutes,
   directoryRoutes,
   importRoutes,
   mergeRoutes,

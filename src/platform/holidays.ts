@@ -54,3 +54,25 @@ export function isWorkingDay(jurisdiction: Jurisdiction, date: string): boolean 
   const weekday = new Date(`${date}T12:00:00Z`).getUTCDay()
   return weekday !== 0 && weekday !== 6 && !bankHolidayOn(jurisdiction, date)
 }
+
+/** A calendar date (YYYY-MM-DD) moved by whole days; noon UTC keeps clock changes and local time out of it. */
+function addDays(date: string, days: number): string {
+  const at = new Date(`${date}T12:00:00Z`)
+  at.setUTCDate(at.getUTCDate() + days)
+  return at.toISOString().slice(0, 10)
+}
+
+/**
+ * The Nth working day after a date (N > 0), or before it (N < 0), the date itself not counted:
+ * weekends and the jurisdiction's bank holidays are skipped. The one working-day counter, used
+ * by cancellation notice and by statutory review deadlines alike.
+ */
+export function workingDaysFrom(jurisdiction: Jurisdiction, date: string, days: number): string {
+  const step = days < 0 ? -1 : 1
+  let found = date
+  for (let counted = 0; counted < Math.abs(days); ) {
+    found = addDays(found, step)
+    if (isWorkingDay(jurisdiction, found)) counted++
+  }
+  return found
+}

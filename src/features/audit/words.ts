@@ -3,6 +3,7 @@ import { deliveryMethodNames } from '#features/courses/forms.ts'
 import { needStatusNames } from '#features/needs/forms.ts'
 import { jurisdictionNames } from '#features/policy/policy.ts'
 import { markNames } from '#features/register/rules.ts'
+import { reviewStatusNames } from '#features/reviews/words.ts'
 import { sessionStatusNames } from '#features/sessions/forms.ts'
 import { roleNames } from '#platform/auth/roles.ts'
 
@@ -309,6 +310,9 @@ const valueNames: Record<string, Record<string, string>> = {
   'needs.status': needStatusNames,
   'need_transitions.from_status': needStatusNames,
   'need_transitions.to_status': needStatusNames,
+  'reviews.status': reviewStatusNames,
+  'review_transitions.from_status': reviewStatusNames,
+  'review_transitions.to_status': reviewStatusNames,
   'courses.delivery_method': deliveryMethodNames,
   'memberships.role': roleNames,
   'policies.rules.jurisdiction': jurisdictionNames,
@@ -402,6 +406,16 @@ const actionWords: Record<string, string> = {
   'policy.confirm-examples': 'confirmed the policy’s assumed values',
   'questionnaire.publish': 'published a questionnaire',
   'register.mark': 'took the register',
+  'review.actions_in_progress': 'marked the review’s actions as in progress',
+  'review.add-finding': 'added a finding to the review',
+  'review.add-recommendation': 'added a recommendation to the review',
+  'review.change': 'changed the review',
+  'review.closed': 'closed the review',
+  'review.create': 'recorded a case review',
+  'review.decision_made': 'recorded the decision on the review',
+  'review.in_progress': 'marked the review as in progress',
+  'review.published': 'recorded the review’s publication',
+  'review.respond': 'recorded the board’s response',
   'register.walk-in': 'added someone who came on the day',
   'session.run-below-minimum': 'chose to run the session below its minimum places',
   'session.schedule': 'scheduled the session',

@@ -1,6 +1,6 @@
 import type { PolicyRules } from '#features/policy/policy.ts'
 import { londonDateOf } from '#platform/clock.ts'
-import { isWorkingDay } from '#platform/holidays.ts'
+import { workingDaysFrom } from '#platform/holidays.ts'
 
 /** What the notice rule reads from a partnership's policy. */
 export type NoticeRules = Pick<
@@ -13,16 +13,6 @@ function addDays(date: string, days: number): string {
   const at = new Date(`${date}T12:00:00Z`)
   at.setUTCDate(at.getUTCDate() + days)
   return at.toISOString().slice(0, 10)
-}
-
-/** The Nth working day before a date, the date itself not counted. */
-function workingDaysBefore(jurisdiction: NoticeRules['jurisdiction'], date: string, days: number): string {
-  let found = date
-  for (let counted = 0; counted < days; ) {
-    found = addDays(found, -1)
-    if (isWorkingDay(jurisdiction, found)) counted++
-  }
-  return found
 }
 
 /**
@@ -42,7 +32,7 @@ export function noticeDeadline(firstDay: string, rules: NoticeRules): string {
   if (days <= 0) return firstDay
   switch (rules.cancellationNoticeBasis) {
     case 'working':
-      return workingDaysBefore(rules.jurisdiction, firstDay, days)
+      return workingDaysFrom(rules.jurisdiction, firstDay, -days)
     case 'calendar':
       return addDays(firstDay, -days)
     default: {

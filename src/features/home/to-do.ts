@@ -107,6 +107,18 @@ const waiting = (items: ToDoItem[]) => items.filter((item) => item.count > 0)
 
 const has = (ctx: Context, role: Role) => ctx.actor.roles.includes(role)
 
+/** Rapid reviews still waiting for the decision the statutory 15 working days ask for. */
+const rapidReviewsItem = (count: number): ToDoItem => ({
+  id: 'rapid-reviews',
+  count,
+  text: plural(
+    count,
+    'rapid review past its 15 working days without a decision',
+    'rapid reviews past their 15 working days without a decision',
+  ),
+  href: '/reviews?type=rapid_review&status=notified',
+})
+
 /**
  * What waits for the signed-in person, by role: each count read once, the reads of a role sent
  * together, and everything through the features' own services where they have one. Only the
@@ -115,7 +127,16 @@ const has = (ctx: Context, role: Role) => ctx.actor.roles.includes(role)
 export function createToDo(
   services: Pick<
     Services,
-    'db' | 'clock' | 'policy' | 'booking' | 'contracts' | 'trainers' | 'registrations' | 'needs' | 'actions'
+    | 'db'
+    | 'clock'
+    | 'policy'
+    | 'booking'
+    | 'contracts'
+    | 'trainers'
+    | 'registrations'
+    | 'needs'
+    | 'actions'
+    | 'reviews'
   >,
 ) {
   const { db, clock } = services
@@ -125,7 +146,7 @@ export function createToDo(
     const today = londonDateOf(now)
     const { shortlistingLeadWeeks } = await services.policy.rulesOn(ctx, today)
     const closedBy = new Date(now.getTime() + shortlistingLeadWeeks * WEEK)
-    const [own, toConfirm, belowMinimum, contracts, pool, registrations] = await Promise.all([
+    const [own, toConfirm, belowMinimum, contracts, pool, registrations, lateReviews] = await Promise.all([
       db.read(scopeOf(ctx), (sql) =>
         Promise.all([
           sessionsClosedUnallocated(sql, now, closedBy),
@@ -138,6 +159,7 @@ export function createToDo(
       services.contracts.dueForReview(ctx),
       services.trainers.pool(ctx),
       services.registrations.pending(ctx),
+      services.reviews.overdueRapidReviews(ctx),
     ])
     const [unallocated, registers, complaints] = own
     const lapsing = pool.filter((approval) => cpdDue(approval, today))
@@ -198,6 +220,7 @@ export function createToDo(
         text: plural(registrations.length, 'registration to confirm', 'registrations to confirm'),
         href: '/registrations',
       },
+      rapidReviewsItem(lateReviews.length),
     ])
   }
 
@@ -218,9 +241,10 @@ export function createToDo(
   /** The sub-group proposes how to meet requested needs; the executive decides on proposals. */
   async function forPlanners(ctx: Context): Promise<ToDoItem[]> {
     const page = { page: 1, pageSize: 1 }
-    const [requested, proposed] = await Promise.all([
+    const [requested, proposed, lateReviews] = await Promise.all([
       has(ctx, 'subgroup') ? services.needs.list(ctx, { ...page, status: 'requested' }) : { total: 0 },
       has(ctx, 'executive') ? services.needs.list(ctx, { ...page, status: 'proposed' }) : { total: 0 },
+      has(ctx, 'subgroup') ? services.reviews.overdueRapidReviews(ctx) : [],
     ])
     return waiting([
       {
@@ -235,6 +259,7 @@ export function createToDo(
         text: plural(proposed.total, 'proposal to endorse or decline', 'proposals to endorse or decline'),
         href: '/needs?status=proposed',
       },
+      rapidReviewsItem(lateReviews.length),
     ])
   }
 

@@ -26,6 +26,7 @@ describe('the service navigation', () => {
       'Find training',
       'Needs analysis',
       'Our actions',
+      'Case reviews',
       'Your learning',
       'Certificates',
       'Your record',
@@ -56,7 +57,7 @@ describe('the service navigation', () => {
     // Every page of the header but Home is in the menu.
     expect(hrefs).toContain('/p/norfolk/courses')
     expect(hrefs).not.toContain('/dashboard')
-    expect(hrefs.length).toBe(22)
+    expect(hrefs.length).toBe(23)
   })
 
   it('leaves out a group with nothing in it for the role', () => {

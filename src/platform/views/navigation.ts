@@ -50,6 +50,13 @@ const items: NavigationItem[] = [
     access: ['admin', 'subgroup', 'executive', 'agency-lead', 'trainer', 'practitioner'],
     group: 'Programme',
   },
+  // Everyone confirmed reads published learning from reviews; who sees more is in reviews/visibility.ts.
+  {
+    href: '/reviews',
+    text: 'Case reviews',
+    access: ['admin', 'subgroup', 'executive', 'agency-lead', 'trainer', 'practitioner'],
+    group: 'Programme',
+  },
   {
     href: '/evaluation',
     text: 'Evaluation',

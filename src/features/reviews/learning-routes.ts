@@ -1,0 +1,177 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { ConflictError, ValidationError } from '#platform/errors.ts'
+import { contextOf } from '#platform/http/request-context.ts'
+import type { Services } from '#src/services.ts'
+import {
+  findingFromForm,
+  recommendationFromForm,
+  recommendationValuesOf,
+  responseFromForm,
+  responseValuesOf,
+} from './page-forms.ts'
+import type { Sent } from './page-words.ts'
+import { shown, words } from './page-words.ts'
+import { reviewEditors } from './visibility.ts'
+
+/** What a review learned: the forms for its findings, its recommendations and the board's responses. */
+export default async function reviewLearningRoutes(
+  app: FastifyInstance,
+  { services }: { services: Services },
+) {
+  const { reviews } = services
+
+  async function findingForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    sent: Sent = {},
+    status = 200,
+  ) {
+    const ctx = contextOf(request)
+    const review = await reviews.review(ctx, id)
+    const { themes } = await reviews.choices(ctx)
+    const body = sent.body ?? {}
+    return reply.status(status).view('reviews/views/finding-form.njk', {
+      title: `Add a finding: ${review.reference}`,
+      review,
+      themes,
+      values: { text: typeof body.text === 'string' ? body.text : '', themes: [body.themes ?? []].flat() },
+      ...shown(sent.errors ?? []),
+      backLink: `/reviews/${review.id}`,
+    })
+  }
+
+  app.get<{ Params: { id: string } }>(
+    '/reviews/:id/findings/new',
+    { config: { access: reviewEditors } },
+    async (request, reply) => findingForm(request, reply, request.params.id),
+  )
+
+  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
+    '/reviews/:id/findings/new',
+    { config: { access: reviewEditors } },
+    async (request, reply) => {
+      const ctx = contextOf(request)
+      const review = await reviews.review(ctx, request.params.id)
+      const body = request.body ?? {}
+      const form = findingFromForm(body)
+      if (!form.ok) return findingForm(request, reply, review.id, { body, errors: form.errors }, 400)
+      try {
+        await reviews.addFinding(ctx, review.id, form.data)
+        return reply.redirect(`/reviews/${review.id}?done=finding#findings`, 303)
+      } catch (error) {
+        if (error instanceof ValidationError)
+          return findingForm(request, reply, review.id, { body, errors: error.errors }, 400)
+        if (error instanceof ConflictError)
+          return findingForm(
+            request,
+            reply,
+            review.id,
+            { body, errors: [{ field: 'form', text: error.message }] },
+            409,
+          )
+        throw error
+      }
+    },
+  )
+
+  async function recommendationForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    sent: Sent = {},
+    status = 200,
+  ) {
+    const ctx = contextOf(request)
+    const review = await reviews.review(ctx, id)
+    const choices = await reviews.choices(ctx)
+    return reply.status(status).view('reviews/views/recommendation-form.njk', {
+      ...words,
+      ...choices,
+      title: `Add a recommendation: ${review.reference}`,
+      review,
+      values: recommendationValuesOf(sent.body),
+      ...shown(sent.errors ?? []),
+      backLink: `/reviews/${review.id}`,
+    })
+  }
+
+  app.get<{ Params: { id: string } }>(
+    '/reviews/:id/recommendations/new',
+    { config: { access: reviewEditors } },
+    async (request, reply) => recommendationForm(request, reply, request.params.id),
+  )
+
+  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
+    '/reviews/:id/recommendations/new',
+    { config: { access: reviewEditors } },
+    async (request, reply) => {
+      const ctx = contextOf(request)
+      const review = await reviews.review(ctx, request.params.id)
+      const body = request.body ?? {}
+      const form = recommendationFromForm(body)
+      if (!form.ok) return recommendationForm(request, reply, review.id, { body, errors: form.errors }, 400)
+      try {
+        await reviews.addRecommendation(ctx, review.id, form.data)
+        return reply.redirect(`/reviews/${review.id}?done=recommendation#recommendations`, 303)
+      } catch (error) {
+        if (error instanceof ValidationError)
+          return recommendationForm(request, reply, review.id, { body, errors: error.errors }, 400)
+        if (error instanceof ConflictError)
+          return recommendationForm(
+            request,
+            reply,
+            review.id,
+            { body, errors: [{ field: 'form', text: error.message }] },
+            409,
+          )
+        throw error
+      }
+    },
+  )
+
+  async function responseForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    sent: Sent = {},
+    status = 200,
+  ) {
+    const { recommendation, review } = await reviews.recommendation(contextOf(request), id)
+    return reply.status(status).view('reviews/views/response-form.njk', {
+      ...words,
+      title: `The board’s response: ${review.reference}`,
+      recommendation,
+      review,
+      values: responseValuesOf(sent.body, recommendation),
+      ...shown(sent.errors ?? []),
+      backLink: `/reviews/${review.id}#recommendations`,
+    })
+  }
+
+  app.get<{ Params: { id: string } }>(
+    '/recommendations/:id/response',
+    { config: { access: reviewEditors } },
+    async (request, reply) => responseForm(request, reply, request.params.id),
+  )
+
+  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
+    '/recommendations/:id/response',
+    { config: { access: reviewEditors } },
+    async (request, reply) => {
+      const ctx = contextOf(request)
+      const { recommendation } = await reviews.recommendation(ctx, request.params.id)
+      const body = request.body ?? {}
+      const form = responseFromForm(body)
+      if (!form.ok) return responseForm(request, reply, recommendation.id, { body, errors: form.errors }, 400)
+      try {
+        await reviews.respond(ctx, recommendation.id, form.data)
+        return reply.redirect(`/reviews/${recommendation.reviewId}?done=response#recommendations`, 303)
+      } catch (error) {
+        if (error instanceof ValidationError)
+          return responseForm(request, reply, recommendation.id, { body, errors: error.errors }, 400)
+        throw error
+      }
+    },
+  )
+}
