@@ -299,6 +299,16 @@ async function jerseyAction(app: TestApp): Promise<string> {
 }
 
 const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
+  '/api/v1/reviews/:id': jerseyReview,
+  '/api/v1/reviews/:id/findings': jerseyReview,
+  '/api/v1/reviews/:id/recommendations': jerseyReview,
+  '/api/v1/recommendations/:id': jerseyRecommendation,
+  '/reviews/:id': jerseyReview,
+  '/reviews/:id/edit': jerseyReview,
+  '/reviews/:id/status': jerseyReview,
+  '/reviews/:id/findings/new': jerseyReview,
+  '/reviews/:id/recommendations/new': jerseyReview,
+  '/recommendations/:id/response': jerseyRecommendation,
   '/api/v1/recommendations/:id/actions': jerseyRecommendation,
   '/api/v1/actions/:id': jerseyAction,
   '/api/v1/actions/:id/updates': jerseyAction,
@@ -406,6 +416,10 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
 
 /** A valid body for each API route that changes or adds to a record, so only the record decides the answer. */
 const validChanges: Record<string, object> = {
+  '/api/v1/reviews/:id': { summary: 'Changed' },
+  '/api/v1/reviews/:id/findings': { text: 'A finding', themes: [] },
+  '/api/v1/reviews/:id/recommendations': { text: 'A recommendation', addressedTo: 'partnership' },
+  '/api/v1/recommendations/:id': { response: 'accepted' },
   '/api/v1/recommendations/:id/actions': {
     description: 'An action',
     owningAgencyId: '00000000-0000-4000-8000-000000000001',

@@ -370,7 +370,16 @@ describe('who sees which actions', () => {
     expect(owns.length).toBeGreaterThan(0)
     for (const a of owns) expect(a.ownerEmail).toBe('practitioner@norfolk.example.org')
     expect(await listed('trainer')).toEqual([])
-    expect((await call('jersey', 'GET', '/api/v1/actions')).json().total).toBe(0)
+    // Jersey's admin sees Jersey's own demo actions, never Norfolk's.
+    const jerseys = (await call('jersey', 'GET', '/api/v1/actions?pageSize=500')).json().items as {
+      id: string
+    }[]
+    const norfolks = new Set(
+      ((await call('executive', 'GET', '/api/v1/actions?pageSize=500')).json().items as { id: string }[]).map(
+        (a) => a.id,
+      ),
+    )
+    expect(jerseys.filter((a) => norfolks.has(a.id))).toEqual([])
   })
 })
 
