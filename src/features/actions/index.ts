@@ -14,3 +14,4 @@ export {
   isOpen,
   isOverdue,
 } from './words.ts'
+export { closeNotAchieved } from './writes.ts'

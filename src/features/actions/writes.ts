@@ -40,7 +40,7 @@ export function insertUpdate(
   partnershipId: string,
   actionId: string,
   update: {
-    kind: 'progress' | 'extension' | 'verification'
+    kind: 'progress' | 'extension' | 'verification' | 'closure'
     note: string
     statusFrom?: ActionStatus | null
     statusTo?: ActionStatus | null
@@ -108,4 +108,26 @@ export async function markVerified(
        updated_at = $3 WHERE id = $1`,
     [id, verification.by, verification.at, verification.note],
   )
+}
+
+/**
+ * Closes an open action as not achieved, keeping the reason as its closing update: what a
+ * review's closure does to the actions it closes over (and an audit's, later).
+ */
+export async function closeNotAchieved(
+  sql: Sql,
+  partnershipId: string,
+  action: { id: string; status: ActionStatus },
+  note: string,
+  by: By,
+  now: Date,
+): Promise<void> {
+  await setStatus(sql, action.id, 'closed_not_achieved', now)
+  await insertUpdate(sql, partnershipId, action.id, {
+    kind: 'closure',
+    note,
+    statusFrom: action.status,
+    statusTo: 'closed_not_achieved',
+    ...by,
+  })
 }

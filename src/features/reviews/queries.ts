@@ -358,29 +358,6 @@ export function writeResponse(
   )
 }
 
-/**
- * Closes an action as not achieved when its review closes over it, keeping the reason as the
- * action's closing update.
- */
-export async function closeActionNotAchieved(
-  sql: Sql,
-  partnershipId: string,
-  action: { id: string; status: string },
-  note: string,
-  by: { byUser: string | null; byLabel: string | null },
-  now: Date,
-): Promise<void> {
-  await sql.query(`UPDATE actions SET status = 'closed_not_achieved', updated_at = $2 WHERE id = $1`, [
-    action.id,
-    now,
-  ])
-  await sql.query(
-    `INSERT INTO action_updates (partnership_id, action_id, kind, note, status_from, status_to, by_user, by_label)
-     VALUES ($1, $2, 'closure', $3, $4, 'closed_not_achieved', $5, $6)`,
-    [partnershipId, action.id, note, action.status, by.byUser, by.byLabel],
-  )
-}
-
 /** For each theme and year of notification, how many visible reviews and their findings carry it. */
 export function themeCounts(
   sql: Sql,

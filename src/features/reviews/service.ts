@@ -1,5 +1,5 @@
-import type { Action } from '#features/actions/queries.ts'
-import { actionsOfReview, openActionsOfReview } from '#features/actions/queries.ts'
+import type { Action } from '#features/actions/index.ts'
+import { actionsOfReview, closeNotAchieved, openActionsOfReview } from '#features/actions/index.ts'
 import type { CourseService } from '#features/courses/service.ts'
 import type { PolicyService } from '#features/policy/service.ts'
 import { subgroupById, subgroupsOf } from '#features/subgroups/queries.ts'
@@ -21,7 +21,6 @@ import type {
 import type { Finding, Recommendation, Review, ReviewTransition } from './queries.ts'
 import {
   agencyChoices,
-  closeActionNotAchieved,
   findingsOf,
   insertFinding,
   insertRecommendation,
@@ -155,7 +154,7 @@ export function createReviewService(deps: {
     const lines: string[] = []
     for (const { actionId, reason } of closing.closing) {
       const action = open.find((a) => a.id === actionId) as Action
-      await closeActionNotAchieved(sql, ctx.partnership.id, action, reason, by(ctx), now)
+      await closeNotAchieved(sql, ctx.partnership.id, action, reason, by(ctx), now)
       lines.push(`- ${action.description}: ${reason}`)
     }
     return `Open actions closed as not achieved:\n${lines.join('\n')}`
