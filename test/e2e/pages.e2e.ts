@@ -58,6 +58,13 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     '/programme',
     '/needs',
     '/needs/new',
+    '/reviews',
+    '/reviews?status=actions_in_progress',
+    '/reviews/new',
+    '/reviews/themes',
+    '/actions',
+    '/actions?overdue=true',
+    '/actions/ours',
     '/contracts',
     '/contracts/new',
     '/charges',
@@ -105,6 +112,55 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await page.getByLabel('Work email address').fill('not an email')
     await page.getByRole('button', { name: 'Save' }).click()
     await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(page)
+    await page.context().close()
+  })
+
+  it('a case review, its finding and its action, and their forms with errors', async () => {
+    const page = await visit('/reviews', 'admin@norfolk.example.org')
+    await page.locator('main a', { hasText: 'CSPR-2025-01' }).first().click()
+    await expect.poll(() => page.locator('h1').textContent()).toContain('Child H')
+    await expectAccessible(page)
+    const review = new URL(page.url()).pathname
+    await page
+      .getByRole('link', { name: /Training that answers this finding/ })
+      .first()
+      .click()
+    await expect.poll(() => page.locator('#trace-total').count()).toBe(1)
+    await expectAccessible(page)
+    await page.goto(review)
+    await page.locator('main a[href^="/actions/"]').first().click()
+    await expect.poll(() => new URL(page.url()).pathname).toMatch(/^\/actions\/[0-9a-f-]{36}$/)
+    await expectAccessible(page)
+    // Each form, sent empty, says what is missing.
+    for (const form of [
+      '/reviews/new',
+      `${review}/findings/new`,
+      `${review}/recommendations/new`,
+      `${review}/status?to=closed`,
+    ]) {
+      await page.goto(form)
+      await expectAccessible(page)
+      await page.locator('main form button.govuk-button').last().click()
+      await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
+      await expectAccessible(page)
+    }
+    await page.goto(review)
+    await page.locator('main a[href$="/actions/new"]').first().click()
+    await expectAccessible(page)
+    await page.locator('main form button.govuk-button').last().click()
+    await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(page)
+    await page.context().close()
+  })
+
+  it('published case-review learning and their own actions, as a practitioner', async () => {
+    const page = await visit('/reviews', 'practitioner@norfolk.example.org')
+    await expectAccessible(page)
+    await page.locator('main a', { hasText: 'CSPR-2025-01' }).first().click()
+    await expect.poll(() => page.locator('h1').textContent()).toContain('Child H')
+    await expectAccessible(page)
+    await page.goto('/actions/ours')
     await expectAccessible(page)
     await page.context().close()
   })

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { ConflictError, ValidationError } from '#platform/errors.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 import {
@@ -10,7 +9,7 @@ import {
   responseValuesOf,
 } from './page-forms.ts'
 import type { Sent } from './page-words.ts'
-import { shown, words } from './page-words.ts'
+import { sendForm, shown, words } from './page-words.ts'
 import { reviewEditors } from './visibility.ts'
 
 /** What a review learned: the forms for its findings, its recommendations and the board's responses. */
@@ -54,24 +53,15 @@ export default async function reviewLearningRoutes(
       const ctx = contextOf(request)
       const review = await reviews.review(ctx, request.params.id)
       const body = request.body ?? {}
-      const form = findingFromForm(body)
-      if (!form.ok) return findingForm(request, reply, review.id, { body, errors: form.errors }, 400)
-      try {
-        await reviews.addFinding(ctx, review.id, form.data)
-        return reply.redirect(`/reviews/${review.id}?done=finding#findings`, 303)
-      } catch (error) {
-        if (error instanceof ValidationError)
-          return findingForm(request, reply, review.id, { body, errors: error.errors }, 400)
-        if (error instanceof ConflictError)
-          return findingForm(
-            request,
-            reply,
-            review.id,
-            { body, errors: [{ field: 'form', text: error.message }] },
-            409,
-          )
-        throw error
-      }
+      return sendForm(
+        reply,
+        findingFromForm(body),
+        (errors, status) => findingForm(request, reply, review.id, { body, errors }, status),
+        async (data) => {
+          await reviews.addFinding(ctx, review.id, data)
+          return `/reviews/${review.id}?done=finding#findings`
+        },
+      )
     },
   )
 
@@ -109,24 +99,15 @@ export default async function reviewLearningRoutes(
       const ctx = contextOf(request)
       const review = await reviews.review(ctx, request.params.id)
       const body = request.body ?? {}
-      const form = recommendationFromForm(body)
-      if (!form.ok) return recommendationForm(request, reply, review.id, { body, errors: form.errors }, 400)
-      try {
-        await reviews.addRecommendation(ctx, review.id, form.data)
-        return reply.redirect(`/reviews/${review.id}?done=recommendation#recommendations`, 303)
-      } catch (error) {
-        if (error instanceof ValidationError)
-          return recommendationForm(request, reply, review.id, { body, errors: error.errors }, 400)
-        if (error instanceof ConflictError)
-          return recommendationForm(
-            request,
-            reply,
-            review.id,
-            { body, errors: [{ field: 'form', text: error.message }] },
-            409,
-          )
-        throw error
-      }
+      return sendForm(
+        reply,
+        recommendationFromForm(body),
+        (errors, status) => recommendationForm(request, reply, review.id, { body, errors }, status),
+        async (data) => {
+          await reviews.addRecommendation(ctx, review.id, data)
+          return `/reviews/${review.id}?done=recommendation#recommendations`
+        },
+      )
     },
   )
 
@@ -162,16 +143,15 @@ export default async function reviewLearningRoutes(
       const ctx = contextOf(request)
       const { recommendation } = await reviews.recommendation(ctx, request.params.id)
       const body = request.body ?? {}
-      const form = responseFromForm(body)
-      if (!form.ok) return responseForm(request, reply, recommendation.id, { body, errors: form.errors }, 400)
-      try {
-        await reviews.respond(ctx, recommendation.id, form.data)
-        return reply.redirect(`/reviews/${recommendation.reviewId}?done=response#recommendations`, 303)
-      } catch (error) {
-        if (error instanceof ValidationError)
-          return responseForm(request, reply, recommendation.id, { body, errors: error.errors }, 400)
-        throw error
-      }
+      return sendForm(
+        reply,
+        responseFromForm(body),
+        (errors, status) => responseForm(request, reply, recommendation.id, { body, errors }, status),
+        async (data) => {
+          await reviews.respond(ctx, recommendation.id, data)
+          return `/reviews/${recommendation.reviewId}?done=response#recommendations`
+        },
+      )
     },
   )
 }

@@ -1,5 +1,8 @@
+import type { FastifyReply } from 'fastify'
 import { actionStatusNames, actionStatusTags } from '#features/actions/words.ts'
 import type { FieldError } from '#platform/errors.ts'
+import { ConflictError, ValidationError } from '#platform/errors.ts'
+import type { FormResult } from '#platform/http/forms.ts'
 import { errorFor, errorSummary } from '#platform/http/forms.ts'
 import type { ReviewStatus } from './words.ts'
 import {
@@ -55,3 +58,24 @@ export const shown = (errors: FieldError[]) => ({
   ),
   fieldErrors: errorFor(errors),
 })
+
+/**
+ * Sends what a form read to the service. A form the page could not read, or a change the
+ * service refuses, shows the form again with what is wrong (400 for the fields, 409 when the
+ * review's state stops it); a change made goes to the page `change` answers.
+ */
+export async function sendForm<T>(
+  reply: FastifyReply,
+  form: FormResult<T>,
+  again: (errors: FieldError[], status: 400 | 409) => Promise<unknown>,
+  change: (data: T) => Promise<string>,
+): Promise<unknown> {
+  if (!form.ok) return again(form.errors, 400)
+  try {
+    return reply.redirect(await change(form.data), 303)
+  } catch (error) {
+    if (error instanceof ValidationError) return again(error.errors, 400)
+    if (error instanceof ConflictError) return again([{ field: 'form', text: error.message }], 409)
+    throw error
+  }
+}

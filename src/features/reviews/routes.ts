@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Context } from '#platform/context.ts'
-import { ValidationError } from '#platform/errors.ts'
+import type { FieldError } from '#platform/errors.ts'
 import type { SuccessBanner } from '#platform/http/done.ts'
 import { doneOf } from '#platform/http/done.ts'
 import { contextOf } from '#platform/http/request-context.ts'
@@ -9,7 +9,7 @@ import type { ReviewFilter } from './forms.ts'
 import { reviewFilterSchema } from './forms.ts'
 import { pageErrors, reviewChangeFromForm, reviewFromForm, reviewValuesOf } from './page-forms.ts'
 import type { Sent } from './page-words.ts'
-import { shown, stepNames, words } from './page-words.ts'
+import { sendForm, shown, stepNames, words } from './page-words.ts'
 import { nextStatuses } from './rules.ts'
 import { reviewEditors, reviewReaders } from './visibility.ts'
 import type { ReviewStatus } from './words.ts'
@@ -55,6 +55,9 @@ function filterOf(query: Record<string, unknown>): ReviewFilter {
  * The review register's pages: the register and theme view for every reader, a review's page
  * as far as its reader may see it, and the forms the register's editors use.
  */
+/** A review's errors from the service, its date moved to the first box. */
+const onPage = (errors: FieldError[]) => pageErrors(errors, ['notifiedOn'], [])
+
 export default async function reviewRoutes(app: FastifyInstance, { services }: { services: Services }) {
   const { reviews } = services
 
@@ -128,22 +131,12 @@ export default async function reviewRoutes(app: FastifyInstance, { services }: {
     { config: { access: reviewEditors } },
     async (request, reply) => {
       const body = request.body ?? {}
-      const form = reviewFromForm(body)
-      if (!form.ok) return reviewForm(request, reply, null, { body, errors: form.errors }, 400)
-      try {
-        const review = await reviews.create(contextOf(request), form.data)
-        return reply.redirect(`/reviews/${review.id}?done=recorded`, 303)
-      } catch (error) {
-        if (error instanceof ValidationError)
-          return reviewForm(
-            request,
-            reply,
-            null,
-            { body, errors: pageErrors(error.errors, ['notifiedOn'], []) },
-            400,
-          )
-        throw error
-      }
+      return sendForm(
+        reply,
+        reviewFromForm(body),
+        (errors, status) => reviewForm(request, reply, null, { body, errors: onPage(errors) }, status),
+        async (data) => `/reviews/${(await reviews.create(contextOf(request), data)).id}?done=recorded`,
+      )
     },
   )
 
@@ -189,22 +182,15 @@ export default async function reviewRoutes(app: FastifyInstance, { services }: {
       // The review first: one the user cannot see is not found, whatever was sent.
       const review = await reviews.review(ctx, request.params.id)
       const body = request.body ?? {}
-      const form = reviewChangeFromForm(body)
-      if (!form.ok) return reviewForm(request, reply, review, { body, errors: form.errors }, 400)
-      try {
-        await reviews.change(ctx, review.id, form.data)
-        return reply.redirect(`/reviews/${review.id}?done=changed`, 303)
-      } catch (error) {
-        if (error instanceof ValidationError)
-          return reviewForm(
-            request,
-            reply,
-            review,
-            { body, errors: pageErrors(error.errors, ['notifiedOn'], []) },
-            400,
-          )
-        throw error
-      }
+      return sendForm(
+        reply,
+        reviewChangeFromForm(body),
+        (errors, status) => reviewForm(request, reply, review, { body, errors: onPage(errors) }, status),
+        async (data) => {
+          await reviews.change(ctx, review.id, data)
+          return `/reviews/${review.id}?done=changed`
+        },
+      )
     },
   )
 }

@@ -1,10 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { ConflictError, ValidationError } from '#platform/errors.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 import { transitionErrors, transitionFromForm, transitionValuesOf } from './page-forms.ts'
 import type { Sent } from './page-words.ts'
-import { shown, stepNames, words } from './page-words.ts'
+import { sendForm, shown, stepNames, words } from './page-words.ts'
 import { nextStatuses } from './rules.ts'
 import { reviewEditors } from './visibility.ts'
 import type { ReviewStatus } from './words.ts'
@@ -59,32 +58,23 @@ export default async function reviewStepRoutes(app: FastifyInstance, { services 
       const review = await reviews.review(ctx, request.params.id)
       const body = request.body ?? {}
       const to = typeof body.to === 'string' ? body.to : ''
-      const form = transitionFromForm(body)
-      if (!form.ok) return statusForm(request, reply, review.id, to, { body, errors: form.errors }, 400)
-      try {
-        await reviews.change(ctx, review.id, form.data)
-        return reply.redirect(`/reviews/${review.id}?done=moved`, 303)
-      } catch (error) {
-        if (error instanceof ValidationError)
-          return statusForm(
+      return sendForm(
+        reply,
+        transitionFromForm(body),
+        (errors, status) =>
+          statusForm(
             request,
             reply,
             review.id,
             to,
-            { body, errors: transitionErrors(error.errors) },
-            400,
-          )
-        if (error instanceof ConflictError)
-          return statusForm(
-            request,
-            reply,
-            review.id,
-            to,
-            { body, errors: [{ field: 'form', text: error.message }] },
-            409,
-          )
-        throw error
-      }
+            { body, errors: status === 400 ? transitionErrors(errors) : errors },
+            status,
+          ),
+        async (data) => {
+          await reviews.change(ctx, review.id, data)
+          return `/reviews/${review.id}?done=moved`
+        },
+      )
     },
   )
 }
