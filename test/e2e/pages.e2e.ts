@@ -151,6 +151,22 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await page.locator('main form button.govuk-button').last().click()
     await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
     await expectAccessible(page)
+    // Changing the review, and the board's response, each with an error.
+    await page.goto(`${review}/edit`)
+    await expectAccessible(page)
+    await page.locator('#title').fill('')
+    await page.locator('main form button.govuk-button').last().click()
+    await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(page)
+    await page.goto(review)
+    await page.locator('main a[href$="/response"]').first().click()
+    await expectAccessible(page)
+    // An action's page with its forms, and the extension sent without a date.
+    await page.goto('/actions?overdue=true')
+    await page.locator('main tbody a[href^="/actions/"]').first().click()
+    await page.locator('main form[action$="/extend"] button.govuk-button').click()
+    await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(page)
     await page.context().close()
   })
 
