@@ -68,12 +68,16 @@ export function actionsWaiting(
   sql: Sql,
   userId: string | null,
   today: string,
-): Promise<{ overdueOwned: number; toVerify: number }> {
+  agencyIds: readonly string[],
+): Promise<{ overdueOwned: number; overdueOfAgencies: number; toVerify: number }> {
   return sql.one(
     `SELECT count(*) FILTER (WHERE a.owner_user_id = $1::uuid AND a.status IN ('not_started', 'on_track', 'at_risk')
                                AND a.due_on < $2::date)::int AS "overdueOwned",
+            count(*) FILTER (WHERE a.owning_agency_id = ANY($3::uuid[]) AND a.owner_user_id IS DISTINCT FROM $1::uuid
+                               AND a.status IN ('not_started', 'on_track', 'at_risk') AND a.due_on < $2::date)::int
+              AS "overdueOfAgencies",
             count(*) FILTER (WHERE a.status = 'completed' AND a.owner_user_id IS DISTINCT FROM $1::uuid)::int AS "toVerify"
        FROM actions a`,
-    [userId, today],
+    [userId, today, agencyIds],
   )
 }

@@ -288,5 +288,19 @@ describe('the tracker and our actions', () => {
     expect(nav('a[href="/actions/ours"]').length).toBeGreaterThan(0)
     // The practitioner owns the overdue action raised above: their home page says so.
     expect(nav('main').text()).toMatch(/\d+ actions? you own (is|are) overdue/)
+    // The lead's home page counts the overdue actions others own for the lead's agencies.
+    const before = page((await (browsers['agency-lead'] as Browser).get('/dashboard')).body)
+    const count = () =>
+      Number(/^(\d+)/.exec(before('#to-do-actions-agencies-overdue').text().trim())?.[1] ?? 0)
+    const had = count()
+    await raisedOnScreen({
+      owningAgencyId: leadAgencyId,
+      'dueOn-day': '2',
+      'dueOn-month': '11',
+      'dueOn-year': '2026',
+    })
+    const after = page((await (browsers['agency-lead'] as Browser).get('/dashboard')).body)
+    expect(Number(/^(\d+)/.exec(after('#to-do-actions-agencies-overdue').text().trim())?.[1])).toBe(had + 1)
+    expect(after('#to-do-actions-agencies-overdue a').attr('href')).toBe('/actions/ours')
   })
 })

@@ -210,13 +210,19 @@ export function createActionService(deps: { db: Database; clock: Clock }) {
     },
 
     /**
-     * For the home page's to-do list: the actor's own actions that are overdue, and for the
-     * sub-group and admins, completed actions waiting for someone other than their owner to verify.
+     * For the home page's to-do list: the actor's own actions that are overdue; for an agency
+     * lead, the overdue actions others own for their agencies; and for the sub-group and admins,
+     * completed actions waiting for someone other than their owner to verify.
      */
-    async waiting(ctx: Context): Promise<{ overdueOwned: number; toVerify: number }> {
+    async waiting(
+      ctx: Context,
+    ): Promise<{ overdueOwned: number; overdueOfAgencies: number; toVerify: number }> {
       requireRole(ctx, ...reviewReaders)
-      const counts = await db.tenant(scopeOf(ctx), (sql) => actionsWaiting(sql, ctx.actor.userId, today()))
-      return { overdueOwned: counts.overdueOwned, toVerify: edits(ctx) ? counts.toVerify : 0 }
+      const agencyIds = ctx.actor.roles.includes('agency-lead') ? ctx.actor.agencyIds : []
+      const counts = await db.tenant(scopeOf(ctx), (sql) =>
+        actionsWaiting(sql, ctx.actor.userId, today(), agencyIds),
+      )
+      return { ...counts, toVerify: edits(ctx) ? counts.toVerify : 0 }
     },
 
     /** The recommendation an action would be raised on, for the raising form. */

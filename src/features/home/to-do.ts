@@ -293,16 +293,29 @@ export function createToDo(
     ])
   }
 
-  /** Actions the person owns that are overdue; completed actions for the sub-group to verify. */
+  /**
+   * Actions the person owns that are overdue, and for an agency lead those others own for their
+   * agencies; completed actions for the sub-group to verify.
+   */
   async function forActions(ctx: Context): Promise<ToDoItem[]> {
     // A registrant holds none of the roles that may own an action.
     if (!ctx.actor.roles.length) return []
-    const { overdueOwned, toVerify } = await services.actions.waiting(ctx)
+    const { overdueOwned, overdueOfAgencies, toVerify } = await services.actions.waiting(ctx)
     return waiting([
       {
         id: 'actions-overdue',
         count: overdueOwned,
         text: plural(overdueOwned, 'action you own is overdue', 'actions you own are overdue'),
+        href: '/actions/ours',
+      },
+      {
+        id: 'actions-agencies-overdue',
+        count: overdueOfAgencies,
+        text: plural(
+          overdueOfAgencies,
+          'action your agencies own is overdue',
+          'actions your agencies own are overdue',
+        ),
         href: '/actions/ours',
       },
       {
