@@ -299,8 +299,8 @@ describe('the tracker and our actions', () => {
       'dueOn-month': '11',
       'dueOn-year': '2026',
     })
-    const after = page((await (browsers['agency-lead'] as Browser).get('/dashboard')).body)
-    expect(Number(/^(\d+)/.exec(after('#to-do-actions-agencies-overdue').text().trim())?.[1])).toBe(had + 1)
-    expect(after('#to-do-actions-agencies-overdue a').attr('href')).toBe('/actions/ours')
+    const raised = page((await (browsers['agency-lead'] as Browser).get('/dashboard')).body)
+    expect(Number(/^(\d+)/.exec(raised('#to-do-actions-agencies-overdue').text().trim())?.[1])).toBe(had + 1)
+    expect(raised('#to-do-actions-agencies-overdue a').attr('href')).toBe('/actions/ours')
   })
 })
