@@ -29,6 +29,9 @@ export const policyChangeSchema = z
     followUpDelayMonths: policyRulesSchema.shape.followUpDelayMonths.optional(),
     telephoneSampleSize: policyRulesSchema.shape.telephoneSampleSize.optional(),
     refresherIntervalYears: policyRulesSchema.shape.refresherIntervalYears.optional(),
+    disseminationReminderDays: policyRulesSchema.shape.disseminationReminderDays.optional(),
+    knowledgeAuditIntervalMonths: policyRulesSchema.shape.knowledgeAuditIntervalMonths.optional(),
+    knowledgeAuditSampleSize: policyRulesSchema.shape.knowledgeAuditSampleSize.optional(),
     financialYearStartMonth: policyRulesSchema.shape.financialYearStartMonth.optional(),
     capacityDaysPerWeek: policyRulesSchema.shape.capacityDaysPerWeek.optional(),
     tiers: policyRulesSchema.shape.tiers.optional(),
@@ -121,6 +124,13 @@ export const policyForm = z
     followUpDelayMonths: wholeNumber('Enter the follow-up delay as a whole number of months, like 3'),
     telephoneSampleSize: wholeNumber('Enter the sample size as a whole number, like 10'),
     refresherIntervalYears: wholeNumber('Enter the refresher interval as a whole number of years, like 3'),
+    disseminationReminderDays: wholeNumber('Enter the days before a reminder as a whole number, like 21'),
+    knowledgeAuditIntervalMonths: wholeNumber(
+      'Enter the months between knowledge audits as a whole number, like 6',
+    ),
+    knowledgeAuditSampleSize: wholeNumber(
+      'Enter the knowledge audit sample as a whole number of people, like 50',
+    ),
     financialYearStartMonth: wholeNumber('Select the month the financial year starts'),
     capacityDaysPerWeek: z
       .string()
@@ -179,6 +189,9 @@ export const policyForm = z
       followUpDelayMonths: form.followUpDelayMonths,
       telephoneSampleSize: form.telephoneSampleSize,
       refresherIntervalYears: form.refresherIntervalYears,
+      disseminationReminderDays: form.disseminationReminderDays,
+      knowledgeAuditIntervalMonths: form.knowledgeAuditIntervalMonths,
+      knowledgeAuditSampleSize: form.knowledgeAuditSampleSize,
       financialYearStartMonth: form.financialYearStartMonth,
       capacityDaysPerWeek: form.capacityDaysPerWeek,
       tiers: form.tiers,

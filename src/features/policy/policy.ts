@@ -126,6 +126,26 @@ export const policyRulesSchema = z.object({
     .min(0.5, { message: 'Capacity must be at least half a day a week' })
     .max(7, { message: 'Capacity must be 7 days a week or fewer' })
     .multipleOf(0.5, { message: 'Enter capacity in half days, like 2 or 2.5' }),
+  // South Gloucestershire Appendix A: each agency shows it passed learning on. A lead who has not
+  // answered a product sent to their agency after this many days is reminded once, then listed
+  // to the sub-group.
+  disseminationReminderDays: z
+    .number({ message: 'Enter the days before a lead is reminded to record dissemination' })
+    .int({ message: 'Enter a whole number of days' })
+    .min(1, { message: 'Allow at least 1 day before a reminder' })
+    .max(180, { message: 'The reminder must be sent 180 days or fewer after the product' }),
+  // South Gloucestershire: practitioners' knowledge of disseminated learning is audited every
+  // six months, in a sample.
+  knowledgeAuditIntervalMonths: z
+    .number({ message: 'Enter the months between knowledge audits' })
+    .int({ message: 'Enter a whole number of months' })
+    .min(1, { message: 'Audit knowledge at least every 1 month' })
+    .max(36, { message: 'The interval must be 36 months or fewer' }),
+  knowledgeAuditSampleSize: z
+    .number({ message: 'Enter the knowledge audit sample size' })
+    .int({ message: 'Enter a whole number of people' })
+    .min(1, { message: 'The sample must be at least 1 person' })
+    .max(5000, { message: 'The sample must be 5,000 people or fewer' }),
   // What an invoice says besides its charges: the partnership's postal address, how to pay,
   // and the days allowed to pay, from which its due date follows.
   postalAddress: text(500, 'The postal address'),
@@ -184,6 +204,9 @@ export const defaultPolicy: PolicyRules = {
   followUpDelayMonths: 3,
   telephoneSampleSize: 10,
   refresherIntervalYears: 3,
+  disseminationReminderDays: 21,
+  knowledgeAuditIntervalMonths: 6,
+  knowledgeAuditSampleSize: 50,
   financialYearStartMonth: 4,
   capacityDaysPerWeek: 2,
   postalAddress: '',
