@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { aLearningProduct } from '#features/learning/test-fixtures.ts'
 import type { TestApp } from '../support/app.ts'
 import { testApp } from '../support/app.ts'
 
@@ -281,6 +282,12 @@ async function jerseyRecommendation(app: TestApp): Promise<string> {
     ),
   )
   return row.id
+}
+
+async function jerseyLearningProduct(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const product = await aLearningProduct(app.db, jersey.id, { title: 'Jersey briefing' })
+  return product.id
 }
 
 async function jerseyAction(app: TestApp): Promise<string> {
