@@ -24,6 +24,7 @@ import { createSurveyService } from './features/evaluation/surveys.ts'
 import { createTelephoneService } from './features/evaluation/telephone.ts'
 import { createInterestService } from './features/interest/service.ts'
 import { createInvoiceService } from './features/invoices/service.ts'
+import { createLearningService } from './features/learning/service.ts'
 import { createNeedService } from './features/needs/service.ts'
 import { createPolicyService } from './features/policy/service.ts'
 import { createProgrammeService } from './features/programme/service.ts'
@@ -139,6 +140,7 @@ export function createServices(deps: ServiceDeps) {
     catalogue: createCatalogueService({ db, clock, partnerships, policy }),
     contracts: createContractService({ db, clock }),
     reviews: createReviewService({ db, clock, policy, courses }),
+    learning: createLearningService({ db, clock, partnerships }),
     interest: createInterestService({
       db,
       clock,

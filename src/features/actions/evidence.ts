@@ -35,15 +35,20 @@ function isProgram(bytes: Buffer, detected: string | undefined): boolean {
 export type EvidenceCheck = { ok: true; contentType: string } | { ok: false; message: string }
 
 /** Whether a file may be kept as evidence, and the content type it is served back with. */
-export async function checkEvidence(bytes: Buffer): Promise<EvidenceCheck> {
+export async function checkEvidence(bytes: Buffer, maxBytes = MAX_EVIDENCE_BYTES): Promise<EvidenceCheck> {
   if (bytes.length === 0) return { ok: false, message: 'The selected file is empty' }
-  if (bytes.length > MAX_EVIDENCE_BYTES) return { ok: false, message: 'The file must be smaller than 10 MB' }
+  if (bytes.length > maxBytes) return { ok: false, message: tooLargeMessage(maxBytes) }
   const detected = await fileTypeFromBuffer(bytes)
   if (bytes.length >= 4 && isProgram(bytes, detected?.ext))
     return { ok: false, message: `The file is a program, not evidence: upload ${KINDS}` }
   const contentType = detected ? accepted[detected.ext] : undefined
   if (!contentType) return { ok: false, message: `The file must be ${KINDS}` }
   return { ok: true, contentType }
+}
+
+/** What a person is told about a file over the limit: "The file must be smaller than 10 MB". */
+export function tooLargeMessage(maxBytes: number): string {
+  return `The file must be smaller than ${Math.round(maxBytes / (1024 * 1024))} MB`
 }
 
 /** A file's name as kept: its last path segment, without control characters, at most 255 characters. */

@@ -1,0 +1,58 @@
+import { sectorNames, workforceNames } from '#features/directory/page-forms.ts'
+import type { LibraryFilter } from './forms.ts'
+import { PRODUCTS_A_PAGE } from './forms.ts'
+import {
+  productStatuses,
+  productStatusNames,
+  productStatusTags,
+  productTypeNames,
+  productTypes,
+  productVisibilities,
+  productVisibilityNames,
+} from './words.ts'
+
+/** The words every learning page names things with. */
+export const words = {
+  productTypes,
+  productTypeNames,
+  productStatuses,
+  productStatusNames,
+  productStatusTags,
+  productVisibilities,
+  productVisibilityNames,
+  sectorNames,
+  workforceNames,
+}
+
+/** The library's filter as the address keeps it, for the pages' links. */
+export function filterQuery(filter: LibraryFilter): string {
+  const kept = Object.entries(filter).filter(
+    ([key, value]) => key !== 'page' && value !== undefined && value !== '',
+  )
+  return new URLSearchParams(kept.map(([k, v]): [string, string] => [k, String(v)])).toString()
+}
+
+/** GOV.UK pagination for a list of products at `path` with this filter. */
+export function paginationOf(path: string, filter: LibraryFilter, total: number) {
+  const pages = Math.max(1, Math.ceil(total / PRODUCTS_A_PAGE))
+  if (pages <= 1) return null
+  const query = filterQuery(filter)
+  const href = (n: number) => `${path}?${query ? `${query}&` : ''}page=${n}`
+  const page = Math.min(filter.page, pages)
+  return {
+    previous: page > 1 ? { href: href(page - 1) } : undefined,
+    next: page < pages ? { href: href(page + 1) } : undefined,
+    items: Array.from({ length: pages }, (_, i) => i + 1)
+      .filter((n) => n === 1 || n === pages || Math.abs(n - page) <= 2)
+      .flatMap((n, i, shown) => {
+        const gap = i > 0 && n - (shown[i - 1] as number) > 1 ? [{ ellipsis: true }] : []
+        return [...gap, { number: n, href: href(n), current: n === page }]
+      }),
+  }
+}
+
+/** A file's size in words: "240 KB", "3.4 MB". */
+export function sizeText(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`
+}
