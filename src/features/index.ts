@@ -34,6 +34,7 @@ import interestRoutes from './interest/routes.ts'
 import invoicesApi from './invoices/api.ts'
 import invoiceRoutes from './invoices/routes.ts'
 import learningApi from './learning/api.ts'
+import courseLearningRoutes from './learning/course-routes.ts'
 import learningEditorRoutes from './learning/editor-routes.ts'
 import learningRoutes from './learning/routes.ts'
 import needsApi from './needs/api.ts'
@@ -104,6 +105,7 @@ export const features: FeaturePlugin[] = [
   learningApi,
   learningRoutes,
   learningEditorRoutes,
+  courseLearningRoutes,
   directoryRoutes,
   importRoutes,
   mergeRoutes,

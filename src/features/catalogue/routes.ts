@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { shortlistingTime } from '#features/booking/rules.ts'
 import { deliveryMethodNames } from '#features/courses/forms.ts'
+import { productTypeNames } from '#features/learning/index.ts'
 import { londonDateOf, londonDateText, londonTimeText } from '#platform/clock.ts'
 import type { Services } from '#src/services.ts'
 import type { CatalogueSession } from './queries.ts'
@@ -101,6 +102,9 @@ export default async function catalogueRoutes(app: FastifyInstance, { services }
           deliveryMethodNames,
           // With no date open for applications, people can ask to hear when there is one.
           interestOpen: !course.sessions.some((s) => s.status === 'open'),
+          courseProducts: await services.learning.ofCourse(null, partnership.id, course.id),
+          productBase: `/p/${partnership.slug}/learning`,
+          productTypeNames,
           values: {},
           backLink: `/p/${partnership.slug}/courses`,
         }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { agencySectors, workforces } from '#features/directory/agency.ts'
 import { sectorNames, workforceNames } from '#features/directory/page-forms.ts'
+import { productTypeNames } from '#features/learning/index.ts'
 import { sessionStatusNames } from '#features/sessions/forms.ts'
 import { londonDateOf } from '#platform/clock.ts'
 import type { FieldError } from '#platform/errors.ts'
@@ -62,6 +63,10 @@ export default async function courseRoutes(app: FastifyInstance, { services }: {
       course,
       themeNames: themes.filter((t) => course.themes.includes(t.id)).map((t) => t.name),
       cited: await services.findingTrace.visible(ctx, course.findings),
+      courseProducts: await services.learning.ofCourse(ctx, ctx.partnership.id, course.id),
+      productBase: '/learning',
+      productTypeNames,
+      canGiveProducts: ctx.actor.roles.some((r) => r === 'admin' || r === 'subgroup'),
       questionnaireTitles: Object.fromEntries(
         (await services.questionnaires.titles(ctx)).map((q) => [q.id, q.title]),
       ),

@@ -46,8 +46,9 @@ const fields = (overrides: Record<string, string> = {}) => ({
 
 async function writeProduct(overrides: Record<string, string> = {}, extra: Record<string, string[]> = {}) {
   const browser = browsers.subgroup as Browser
-  await browser.get('/learning/products/new')
-  const body = new URLSearchParams({ _csrf: browser.csrf, ...fields(overrides) })
+  const form = await browser.get('/learning/products/new')
+  const csrf = page(form.body)('input[name=_csrf]').first().val() as string
+  const body = new URLSearchParams({ _csrf: csrf, ...fields(overrides) })
   for (const [key, values] of Object.entries(extra)) for (const v of values) body.append(key, v)
   const response = await t.app.inject({
     method: 'POST',
@@ -344,5 +345,59 @@ describe('the API', () => {
       payload: { type: 'briefing', title: 'Mine' },
     })
     expect(practitioner.statusCode).toBe(403)
+  })
+})
+
+describe('products given with a course', () => {
+  it('shows reading before the course on its public page, and names a workforce product with a way to sign in', async () => {
+    const courseId = await t.db.tenant({ partnershipId: norfolkId, userId: null }, async (sql) => {
+      const row = await sql.one<{ id: string }>(
+        "SELECT id FROM courses WHERE status = 'published' ORDER BY title LIMIT 1",
+      )
+      return row.id
+    })
+    const publicId = await writeProduct({ status: 'published', title: 'Pre-reading for the course' })
+    const workforceId = await writeProduct({
+      status: 'published',
+      title: 'Follow-up for staff',
+      visibility: 'workforce',
+    })
+    const admin = browsers.admin as Browser
+    expect(
+      (await admin.submit(`/courses/${courseId}/learning`, { productId: publicId, purpose: 'pre_reading' }))
+        .statusCode,
+    ).toBe(303)
+    expect(
+      (await admin.submit(`/courses/${courseId}/learning`, { productId: workforceId, purpose: 'follow_up' }))
+        .statusCode,
+    ).toBe(303)
+    const again = await admin.submit(`/courses/${courseId}/learning`, {
+      productId: publicId,
+      purpose: 'pre_reading',
+    })
+    expect(again.statusCode).toBe(409)
+    const $ = page((await t.browser().get(`/p/norfolk/courses/${courseId}`)).body)
+    const section = $('h2:contains("Before and after the course")').parent().text()
+    expect(section).toContain('Pre-reading for the course')
+    expect($(`a[href="/p/norfolk/learning/${publicId}"]`).length).toBe(1)
+    expect($(`a[href="/p/norfolk/learning/${workforceId}"]`).length).toBe(0)
+    expect(section).toMatch(/Follow-up for staff \(sign in/)
+    const related = page((await t.browser().get(`/p/norfolk/learning/${publicId}`)).body)
+    expect(related('h2:contains("Related courses") + ul').text()).toContain('read this before the course')
+  })
+
+  it('refuses a product that is not the partnership’s', async () => {
+    const jersey = await t.partnership('jersey')
+    const { aLearningProduct } = await import('./test-fixtures.ts')
+    const other = await aLearningProduct(t.db, jersey.id)
+    const courseId = await t.db.tenant(
+      { partnershipId: norfolkId, userId: null },
+      async (sql) => (await sql.one<{ id: string }>('SELECT id FROM courses LIMIT 1')).id,
+    )
+    const response = await (browsers.admin as Browser).submit(`/courses/${courseId}/learning`, {
+      productId: other.id,
+      purpose: 'pre_reading',
+    })
+    expect(response.statusCode).toBe(400)
   })
 })

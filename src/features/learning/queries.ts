@@ -382,13 +382,17 @@ export type CourseProduct = {
   type: ProductType
   status: ProductStatus
   visibility: ProductVisibility
+  /** The date a product is given for, in words, or null for every date. */
+  sessionDate: string | null
 }
 
 export function productsOfCourse(sql: Sql, courseId: string): Promise<CourseProduct[]> {
   return sql.query<CourseProduct>(
     `SELECT clp.id AS "linkId", p.id AS "productId", clp.session_id AS "sessionId", clp.purpose, p.title, p.type,
-            p.status, p.visibility
+            p.status, p.visibility,
+            to_char(s.starts_at AT TIME ZONE 'Europe/London', 'FMDD FMMonth YYYY') AS "sessionDate"
        FROM course_learning_products clp JOIN learning_products p ON p.id = clp.product_id
+       LEFT JOIN sessions s ON s.id = clp.session_id
       WHERE clp.course_id = $1
       ORDER BY clp.purpose DESC, lower(p.title), clp.session_id NULLS FIRST`,
     [courseId],

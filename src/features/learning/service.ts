@@ -9,6 +9,7 @@ import { isUuid } from '#platform/db/database.ts'
 import { ConflictError, NotFoundError, ValidationError } from '#platform/errors.ts'
 import type { Partnerships } from '#platform/partnerships.ts'
 import type { LibraryFilter, ProductChange, ProductInput } from './forms.ts'
+import { publishedProductHeadlines } from './index.ts'
 import type { Product, ProductFile, ProductRow } from './queries.ts'
 import {
   allSourceReviews,
@@ -381,6 +382,12 @@ export function createLearningService(deps: { db: Database; clock: Clock; partne
         ...(await productsMatching(sql, filter, { statuses: ['published'], visibilities: ['public'] })),
         themes: await themesOf(sql),
       }))
+    },
+
+    /** The published products, for a form that gives one with a course. */
+    async publishedChoices(ctx: Context) {
+      requireRole(ctx, ...productEditors)
+      return db.tenant(scopeOf(ctx), (sql) => publishedProductHeadlines(sql))
     },
 
     /** Every product, drafts and withdrawn ones too, for the admins, sub-group and executive. */

@@ -57,6 +57,13 @@ const items: NavigationItem[] = [
     access: ['admin', 'subgroup', 'executive', 'agency-lead', 'trainer', 'practitioner'],
     group: 'Programme',
   },
+  // Briefings and other learning products: everyone confirmed reads them; overseers find drafts from there.
+  {
+    href: '/learning',
+    text: 'Learning library',
+    access: ['admin', 'subgroup', 'executive', 'agency-lead', 'trainer', 'practitioner'],
+    group: 'Programme',
+  },
   {
     href: '/evaluation',
     text: 'Evaluation',
