@@ -350,6 +350,16 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/needs/:id/decision': jerseyNeed,
   '/courses/:id': jerseyCourse,
   '/courses/:id/edit': jerseyCourse,
+  '/courses/:id/learning': jerseyCourse,
+  '/courses/:id/learning/:linkId/remove': jerseyCourse,
+  '/learning/:id': jerseyLearningProduct,
+  '/learning/:id/edit': jerseyLearningProduct,
+  '/learning/:id/status': jerseyLearningProduct,
+  '/learning/:id/files': jerseyLearningProduct,
+  '/learning/:id/files/:fileId': jerseyLearningProduct,
+  '/learning/:id/files/:fileId/remove': jerseyLearningProduct,
+  '/api/v1/learning-products/:id': jerseyLearningProduct,
+  '/api/v1/learning-products/:id/files': jerseyLearningProduct,
   '/courses/:id/publish': jerseyCourse,
   '/courses/:id/sessions/new': jerseyCourse,
   '/sessions/:id': jerseySession,
@@ -424,6 +434,7 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
 /** A valid body for each API route that changes or adds to a record, so only the record decides the answer. */
 const validChanges: Record<string, object> = {
   '/api/v1/reviews/:id': { summary: 'Changed' },
+  '/api/v1/learning-products/:id': { title: 'Renamed' },
   '/api/v1/reviews/:id/findings': { text: 'A finding', themes: [] },
   '/api/v1/reviews/:id/recommendations': { text: 'A recommendation', addressedTo: 'partnership' },
   '/api/v1/recommendations/:id': { response: 'accepted' },
@@ -493,6 +504,10 @@ const notRecords = new Set([
   '/p/:slug/courses',
   '/p/:slug/courses/:id',
   '/p/:slug/courses/:id/interest',
+  // Public learning pages name the partnership first; learning/pages.test.ts shows another's product is 404.
+  '/p/:slug/learning',
+  '/p/:slug/learning/:id',
+  '/p/:slug/learning/:id/files/:fileId',
 ])
 
 describe('one partnership never reaches another’s data through the app', () => {

@@ -212,6 +212,8 @@ export default async function learningApi(app: FastifyInstance, { services }: { 
       },
     },
     async (request, reply) => {
+      // The product first: one the caller cannot see is not found, whatever was sent.
+      await learning.product(contextOf(request), request.params.id)
       const upload = request.uploads?.file
       if (!upload || (upload.bytes.length === 0 && !upload.tooLarge))
         throw new ValidationError([

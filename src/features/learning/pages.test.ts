@@ -229,6 +229,20 @@ describe('the library', () => {
     )
   })
 
+  it('answers 404 for another partnership’s product on the public pages', async () => {
+    const jersey = await t.partnership('jersey')
+    const { aLearningProduct } = await import('./test-fixtures.ts')
+    const theirs = await aLearningProduct(t.db, jersey.id, {
+      title: 'Jersey public briefing',
+      visibility: 'public',
+    })
+    expect((await t.browser().get(`/p/jersey/learning/${theirs.id}`)).statusCode).toBe(200)
+    expect((await t.browser().get(`/p/norfolk/learning/${theirs.id}`)).statusCode).toBe(404)
+    expect((await t.browser().get('/p/norfolk/learning?q=Jersey')).body).not.toContain(
+      'Jersey public briefing',
+    )
+  })
+
   it('filters by kind and searches by stemmed words', async () => {
     await writeProduct({
       status: 'published',
@@ -317,6 +331,39 @@ describe('the API', () => {
     })
     const list = await t.app.inject({ url: '/api/v1/learning-products?q=API', headers: auth })
     expect(list.json().items.map((p: { id: string }) => p.id)).toContain(product.id)
+  })
+
+  it('takes a file as multipart and checks it by its content', async () => {
+    const auth = { authorization: `Bearer ${await token('subgroup')}` }
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/learning-products',
+      headers: auth,
+      payload: { type: 'poster', title: 'API poster' },
+    })
+    const id = created.json().id
+    const send = (content: Buffer, filename: string) => {
+      const boundary = '----cascadeapi'
+      return t.app.inject({
+        method: 'POST',
+        url: `/api/v1/learning-products/${id}/files`,
+        headers: { ...auth, 'content-type': `multipart/form-data; boundary=${boundary}` },
+        payload: Buffer.concat([
+          Buffer.from(
+            `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/pdf\r\n\r\n`,
+          ),
+          content,
+          Buffer.from(`\r\n--${boundary}--\r\n`),
+        ]),
+      })
+    }
+    const added = await send(pdf, 'poster.pdf')
+    expect(added.statusCode, added.body).toBe(201)
+    expect(added.json()).toMatchObject({ filename: 'poster.pdf', contentType: 'application/pdf' })
+    const refused = await send(program, 'poster.pdf')
+    expect(refused.statusCode).toBe(400)
+    const read = (await t.app.inject({ url: `/api/v1/learning-products/${id}`, headers: auth })).json()
+    expect(read.files).toHaveLength(1)
   })
 
   it('refuses a finding of another partnership and a practitioner writing', async () => {
