@@ -3,6 +3,7 @@ import type { Role } from '#platform/auth/roles.ts'
 import { roles } from '#platform/auth/roles.ts'
 import { ensureUser, grantRole } from '#platform/auth/users.ts'
 import type { Database, Sql } from '#platform/db/database.ts'
+import { seedDemoLearning } from './learning.ts'
 import { DEMO_PASSWORD, demoAgencies, demoPartnerships } from './partnerships.ts'
 import { seedDemoReviews } from './reviews.ts'
 
@@ -156,12 +157,15 @@ export async function seedDemo(db: Database): Promise<{ created: string[] }> {
     await seedDemoProgramme(db, partnership.id, demo.policy.followUpDelayMonths, records)
     if (practitionerId) await seedDemoNeed(db, partnership.id, practitionerId)
   }
-  // The case-review register goes to every demo partnership, including one loaded before it existed.
+  // The case-review register and the learning library go to every demo partnership, including one loaded before they existed.
   for (const demo of demoPartnerships) {
     const partnership = await db.platform((sql) =>
       sql.maybeOne<{ id: string }>('SELECT id FROM partnerships WHERE slug = $1 AND demo', [demo.slug]),
     )
-    if (partnership) await seedDemoReviews(db, partnership.id, demo)
+    if (partnership) {
+      await seedDemoReviews(db, partnership.id, demo)
+      await seedDemoLearning(db, partnership.id, demo)
+    }
   }
   return { created }
 }

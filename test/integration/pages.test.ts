@@ -96,9 +96,11 @@ describe('pages', () => {
     // trainer's approval and place on all three, three places on yesterday's session, and a
     // training need with its first step: 52 changes; then the case-review register (sub-groups,
     // themes, three reviews with their steps, findings, recommendations, actions and updates):
-    // 46 more, 98 in all, the first 50 on the first page.
+    // 46 more; then the learning library (a briefing citing two findings on two themes, its first
+    // version, the course it is read before, and a draft poster): 9 more, 107 in all, the first
+    // 50 on the first page.
     expect(all('tbody tr').length).toBe(50)
-    expect(all('main').text()).toMatch(/98 changes/)
+    expect(all('main').text()).toMatch(/107 changes/)
     const policies = page((await admin.get('/audit?entityType=policies')).body)
     expect(policies('tbody tr').length).toBe(1)
     for (const url of ['/audit?from=yesterday', '/audit?from-day=30&from-month=2&from-year=2026']) {
