@@ -5,6 +5,7 @@ import { certificates } from './certificates.ts'
 import { impactView } from './impact.ts'
 import { importPeople } from './import.ts'
 import { largePartnership } from './large.ts'
+import { libraryPage } from './library.ts'
 import { mixedLoad } from './load.ts'
 import { shortlistingDatabase } from './shortlisting-db.ts'
 import { startup } from './startup.ts'
@@ -39,6 +40,7 @@ async function main() {
     ...(await startup()),
     ...(await importPeople()),
     ...(await cataloguePage()),
+    ...(await libraryPage()),
     ...(await shortlistingDatabase()),
     ...(await certificates()),
     ...(await impactView()),
