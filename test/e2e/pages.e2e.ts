@@ -27,6 +27,8 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     '/privacy',
     '/p/norfolk/courses',
     '/p/norfolk/register',
+    '/p/norfolk/learning',
+    '/p/norfolk/learning?q=neglect',
     '/verify',
     '/verify?code=AAAA-BBBB-CCCC',
     '/no-such-page',
@@ -65,6 +67,9 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     '/actions',
     '/actions?overdue=true',
     '/actions/ours',
+    '/learning',
+    '/learning/products',
+    '/learning/products/new',
     '/contracts',
     '/contracts/new',
     '/charges',
@@ -86,6 +91,29 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
       await page.context().close()
     })
   }
+
+  it('a learning product: the public page, the admin’s page, the change form with an error, and a course’s products', async () => {
+    const visitor = await visit('/p/norfolk/learning')
+    await visitor.getByRole('link', { name: 'Child H: seven minutes on cumulative neglect' }).click()
+    await expect
+      .poll(() => visitor.locator('h1').textContent())
+      .toBe('Child H: seven minutes on cumulative neglect')
+    await expectAccessible(visitor)
+    await visitor.context().close()
+    const page = await visit('/learning/products', 'admin@norfolk.example.org')
+    await page.getByRole('link', { name: 'Child H: seven minutes on cumulative neglect' }).click()
+    await expectAccessible(page)
+    await page.getByRole('link', { name: /Change the product/ }).click()
+    await page.getByLabel('Title', { exact: true }).fill('')
+    await page.getByRole('button', { name: 'Save the changes' }).click()
+    await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(page)
+    await page.goto('/courses')
+    await page.getByRole('link', { name: 'Working together to safeguard children and adults' }).click()
+    await page.getByRole('link', { name: 'Give learning products with this course' }).click()
+    await expectAccessible(page)
+    await page.context().close()
+  })
 
   it('an agency and a person, and their forms with errors', async () => {
     const page = await visit('/agencies', 'admin@norfolk.example.org')
