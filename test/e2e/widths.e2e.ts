@@ -30,6 +30,7 @@ const publicPages = [
   '/sign-in',
   '/p/norfolk/courses',
   '/p/norfolk/register',
+  '/p/norfolk/learning',
   '/verify',
   '/accessibility',
 ]
@@ -41,6 +42,7 @@ const byRole: Record<string, string[]> = {
     '/my-record',
     '/account',
     '/needs',
+    '/learning',
   ],
   'agency-lead@norfolk.example.org': [
     '/dashboard',
@@ -62,6 +64,8 @@ const byRole: Record<string, string[]> = {
     '/contracts',
     '/complaints',
     '/evaluation',
+    '/learning/products',
+    '/learning/products/new',
   ],
 }
 
