@@ -80,8 +80,26 @@ export default async function learningEditorRoutes(
     return null
   }
 
-  app.get('/learning/products/new', { config: { access: productEditors } }, (request, reply) =>
-    formPage(request, reply, {}),
+  // From a review's page: the new product starts citing that review and its themes.
+  app.get<{ Querystring: { review?: string } }>(
+    '/learning/products/new',
+    { config: { access: productEditors } },
+    async (request, reply) => {
+      const reviewId = request.query.review
+      if (!reviewId) return formPage(request, reply, {})
+      const choices = await learning.formChoices(contextOf(request))
+      if (!choices.reviews.some((r) => r.id === reviewId)) return formPage(request, reply, {})
+      const themes = await learning.reviewThemes(contextOf(request), reviewId)
+      return formPage(request, reply, {
+        values: {
+          visibility: 'workforce',
+          status: 'draft',
+          type: 'seven_minute_briefing',
+          reviewIds: [reviewId],
+          themes,
+        },
+      })
+    },
   )
 
   app.post<{ Body: Record<string, unknown> }>(

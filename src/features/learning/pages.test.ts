@@ -448,3 +448,26 @@ describe('products given with a course', () => {
     expect(response.statusCode).toBe(400)
   })
 })
+
+describe('from a review', () => {
+  it('lists the review’s products on its page, drafts only to overseers, and starts a new one citing it', async () => {
+    const published = await writeProduct(
+      { status: 'published', title: 'From the review, published' },
+      { reviewIds: [publishedReviewId] },
+    )
+    await writeProduct({ title: 'From the review, a draft' }, { reviewIds: [publishedReviewId] })
+    const reader = page((await (browsers.practitioner as Browser).get(`/reviews/${publishedReviewId}`)).body)
+    expect(reader(`a[href="/learning/${published}"]`).length).toBe(1)
+    expect(reader.text()).not.toContain('From the review, a draft')
+    const admin = page((await (browsers.admin as Browser).get(`/reviews/${publishedReviewId}`)).body)
+    expect(admin.text()).toMatch(/From the review, a draft, 7-minute briefing \(draft\)/)
+    const form = page(
+      (
+        await (browsers.admin as Browser).get(
+          admin('a:contains("Write a product from this review")').attr('href') as string,
+        )
+      ).body,
+    )
+    expect(form(`input[name=reviewIds][value="${publishedReviewId}"]`).attr('checked')).toBeDefined()
+  })
+})

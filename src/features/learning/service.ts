@@ -384,6 +384,33 @@ export function createLearningService(deps: { db: Database; clock: Clock; partne
       }))
     },
 
+    /** A review's themes, for a product written from it to start with. */
+    async reviewThemes(ctx: Context, reviewId: string): Promise<string[]> {
+      requireRole(ctx, ...productEditors)
+      if (!isUuid(reviewId)) return []
+      const rows = await db.tenant(scopeOf(ctx), (sql) =>
+        sql.query<{ id: string }>('SELECT theme_id AS id FROM review_themes WHERE review_id = $1', [
+          reviewId,
+        ]),
+      )
+      return rows.map((r) => r.id)
+    },
+
+    /** The products that come from a review: published ones, and for overseers every one. */
+    async ofReview(ctx: Context, reviewId: string) {
+      if (!isUuid(reviewId)) return []
+      const oversees = productOverseers.some((role) => ctx.actor.roles.includes(role))
+      return db.tenant(scopeOf(ctx), (sql) =>
+        sql.query<{ id: string; title: string; type: string; status: string }>(
+          `SELECT p.id, p.title, p.type, p.status FROM learning_products p
+             JOIN learning_product_reviews r ON r.product_id = p.id
+            WHERE r.review_id = $1 AND ($2 OR p.status = 'published')
+            ORDER BY p.published_at DESC NULLS FIRST, lower(p.title)`,
+          [reviewId, oversees],
+        ),
+      )
+    },
+
     /** The published products, for a form that gives one with a course. */
     async publishedChoices(ctx: Context) {
       requireRole(ctx, ...productEditors)

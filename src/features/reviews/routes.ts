@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { productStatusNames, productTypeNames } from '#features/learning/index.ts'
 import type { Context } from '#platform/context.ts'
 import type { FieldError } from '#platform/errors.ts'
 import type { SuccessBanner } from '#platform/http/done.ts'
@@ -162,6 +163,9 @@ export default async function reviewRoutes(app: FastifyInstance, { services }: {
         editor,
         steps: editor ? nextStatuses(detail.review).map((to) => ({ to, text: stepNames[to] })) : [],
         banner: bannerOf(doneOf(request.query, reviewDone), detail.review.status),
+        products: await services.learning.ofReview(ctx, detail.review.id),
+        productTypeNames,
+        productStatusNames,
         backLink: '/reviews',
       })
     },
