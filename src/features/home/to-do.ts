@@ -137,6 +137,7 @@ export function createToDo(
     | 'needs'
     | 'actions'
     | 'reviews'
+    | 'learning'
   >,
 ) {
   const { db, clock } = services
@@ -327,17 +328,32 @@ export function createToDo(
     ])
   }
 
+  /** For those who write learning products: published ones whose review-by date has come. */
+  async function forLearning(ctx: Context): Promise<ToDoItem[]> {
+    const due = await services.learning.dueForReview(ctx)
+    return waiting([
+      {
+        id: 'products-to-review',
+        count: due,
+        text: plural(due, 'learning product due for review', 'learning products due for review'),
+        href: '/learning/products?due=review',
+      },
+    ])
+  }
+
   return {
     /**
      * Everything waiting for the actor. An admin's list covers every session and agency, so
      * the narrower lists of their other roles would only repeat it.
      */
     async forActor(ctx: Context): Promise<ToDoItem[]> {
-      if (has(ctx, 'admin')) return (await Promise.all([forAdmin(ctx), forActions(ctx)])).flat()
+      if (has(ctx, 'admin'))
+        return (await Promise.all([forAdmin(ctx), forLearning(ctx), forActions(ctx)])).flat()
       const lists = await Promise.all([
         has(ctx, 'trainer') ? forTrainer(ctx) : [],
         has(ctx, 'subgroup') || has(ctx, 'executive') ? forPlanners(ctx) : [],
         has(ctx, 'agency-lead') ? forAgencyLead(ctx) : [],
+        has(ctx, 'subgroup') ? forLearning(ctx) : [],
         forActions(ctx),
       ])
       return lists.flat()

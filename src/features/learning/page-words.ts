@@ -37,7 +37,7 @@ export function paginationOf(path: string, filter: LibraryFilter, total: number)
   const pages = Math.max(1, Math.ceil(total / PRODUCTS_A_PAGE))
   if (pages <= 1) return null
   const query = filterQuery(filter)
-  const href = (n: number) => `${path}?${query ? `${query}&` : ''}page=${n}`
+  const href = (n: number) => `${path}${path.includes('?') ? '&' : '?'}${query ? `${query}&` : ''}page=${n}`
   const page = Math.min(filter.page, pages)
   return {
     previous: page > 1 ? { href: href(page - 1) } : undefined,

@@ -471,3 +471,22 @@ describe('from a review', () => {
     expect(form(`input[name=reviewIds][value="${publishedReviewId}"]`).attr('checked')).toBeDefined()
   })
 })
+
+describe('review-by dates', () => {
+  it('lists a published product whose review-by date has come on the admin’s home page and in its own list', async () => {
+    await writeProduct({
+      status: 'published',
+      title: 'Due for review briefing',
+      'reviewBy-day': '20',
+      'reviewBy-month': '11',
+      'reviewBy-year': '2026',
+    })
+    const home = page((await (browsers.admin as Browser).get('/dashboard')).body)
+    expect(home('a[href="/learning/products?due=review"]').text()).toMatch(
+      /learning products? due for review/,
+    )
+    const due = page((await (browsers.admin as Browser).get('/learning/products?due=review')).body)
+    expect(due('tbody').text()).toContain('Due for review briefing')
+    expect(due('tbody').text()).not.toContain('Versioned briefing')
+  })
+})

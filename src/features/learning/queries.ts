@@ -51,6 +51,7 @@ export type LibraryItem = {
   status: ProductStatus
   publishedAt: Date | null
   version: number
+  reviewBy: string | null
   themes: string[]
 }
 
@@ -262,7 +263,12 @@ export function versionsOf(sql: Sql, productId: string): Promise<ProductVersion[
 export async function productsMatching(
   sql: Sql,
   filter: LibraryFilter,
-  scope: { statuses: readonly ProductStatus[]; visibilities: readonly ProductVisibility[] },
+  scope: {
+    statuses: readonly ProductStatus[]
+    visibilities: readonly ProductVisibility[]
+    /** Only those whose review-by date is this date or before. */
+    reviewDueBy?: string
+  },
 ): Promise<{ items: LibraryItem[]; total: number }> {
   const values: unknown[] = [scope.statuses, scope.visibilities]
   const where = ['p.status = ANY($1::text[])', 'p.visibility = ANY($2::text[])']
@@ -270,6 +276,7 @@ export async function productsMatching(
     values.push(value)
     where.push(condition(values.length))
   }
+  if (scope.reviewDueBy) add((n) => `p.review_by <= $${n}::date`, scope.reviewDueBy)
   if (filter.type) add((n) => `p.type = $${n}`, filter.type)
   if (filter.themeId)
     add(
@@ -290,6 +297,7 @@ export async function productsMatching(
   values.push(PRODUCTS_A_PAGE, (page - 1) * PRODUCTS_A_PAGE)
   const rows = await sql.query<LibraryItem & { total: number }>(
     `SELECT p.id, p.type, p.title, p.summary, p.visibility, p.status, p.published_at AS "publishedAt", p.version,
+            to_char(p.review_by, 'YYYY-MM-DD') AS "reviewBy",
             coalesce((SELECT array_agg(th.name ORDER BY lower(th.name)) FROM learning_product_themes t
                         JOIN themes th ON th.id = t.theme_id WHERE t.product_id = p.id), '{}') AS themes,
             count(*) OVER ()::int AS total
@@ -423,4 +431,13 @@ export async function unlinkCourseProduct(sql: Sql, courseId: string, linkId: st
     [linkId, courseId],
   )
   return rows.length > 0
+}
+
+/** Published products whose review-by date has come: someone should check they are still right. */
+export async function productsDueForReview(sql: Sql, today: string): Promise<number> {
+  const row = await sql.one<{ n: number }>(
+    `SELECT count(*)::int AS n FROM learning_products WHERE status = 'published' AND review_by <= $1::date`,
+    [today],
+  )
+  return row.n
 }

@@ -80,14 +80,20 @@ export default async function learningRoutes(app: FastifyInstance, { services }:
     async (request, reply) => {
       const filter = libraryFilterSchema.parse(request.query)
       const ctx = contextOf(request)
-      const found = await learning.all(ctx, filter)
+      const reviewDue = request.query.due === 'review'
+      const found = await learning.all(ctx, filter, { reviewDue })
       return reply.view('learning/views/products.njk', {
         ...words,
-        title: 'Learning products',
+        title: reviewDue ? 'Learning products to review' : 'Learning products',
+        reviewDue,
         columns: 'full',
         ...found,
         filter,
-        pagination: paginationOf('/learning/products', filter, found.total),
+        pagination: paginationOf(
+          reviewDue ? '/learning/products?due=review' : '/learning/products',
+          filter,
+          found.total,
+        ),
         canWrite: ctx.actor.roles.some((r) => r === 'admin' || r === 'subgroup'),
       })
     },

@@ -2,6 +2,7 @@ import { checkEvidence, keptFilename, tooLargeMessage } from '#features/actions/
 import { themesOf } from '#features/courses/queries.ts'
 import { checkCitable, citableFindings } from '#features/reviews/citations.ts'
 import type { Clock } from '#platform/clock.ts'
+import { londonDateOf } from '#platform/clock.ts'
 import type { Context } from '#platform/context.ts'
 import { requireRole, scopeOf } from '#platform/context.ts'
 import type { Database, Sql } from '#platform/db/database.ts'
@@ -22,6 +23,7 @@ import {
   knownThemes,
   linkCourseProduct,
   productById,
+  productsDueForReview,
   productsMatching,
   productsOfCourse,
   publishedSourceReviews,
@@ -384,6 +386,12 @@ export function createLearningService(deps: { db: Database; clock: Clock; partne
       }))
     },
 
+    /** How many published products have come to their review-by date, for the editors' home page. */
+    async dueForReview(ctx: Context): Promise<number> {
+      requireRole(ctx, ...productEditors)
+      return db.tenant(scopeOf(ctx), (sql) => productsDueForReview(sql, londonDateOf(deps.clock.now())))
+    },
+
     /** A review's themes, for a product written from it to start with. */
     async reviewThemes(ctx: Context, reviewId: string): Promise<string[]> {
       requireRole(ctx, ...productEditors)
@@ -418,12 +426,13 @@ export function createLearningService(deps: { db: Database; clock: Clock; partne
     },
 
     /** Every product, drafts and withdrawn ones too, for the admins, sub-group and executive. */
-    async all(ctx: Context, filter: LibraryFilter) {
+    async all(ctx: Context, filter: LibraryFilter, options: { reviewDue?: boolean } = {}) {
       requireRole(ctx, ...productOverseers)
       return db.tenant(scopeOf(ctx), async (sql) => ({
         ...(await productsMatching(sql, filter, {
-          statuses: ['draft', 'published', 'withdrawn'],
+          statuses: options.reviewDue ? ['published'] : ['draft', 'published', 'withdrawn'],
           visibilities: ['public', 'workforce'],
+          reviewDueBy: options.reviewDue ? londonDateOf(deps.clock.now()) : undefined,
         })),
         themes: await themesOf(sql),
       }))
