@@ -33,6 +33,8 @@ import homeRoutes from './home/routes.ts'
 import interestRoutes from './interest/routes.ts'
 import invoicesApi from './invoices/api.ts'
 import invoiceRoutes from './invoices/routes.ts'
+import disseminationApi from './learning/dissemination/api.ts'
+import disseminationRoutes from './learning/dissemination/routes.ts'
 import needsApi from './needs/api.ts'
 import needRoutes from './needs/routes.ts'
 import policyApi from './policy/api.ts'
@@ -98,6 +100,8 @@ export const features: FeaturePlugin[] = [
   reviewRoutes,
   reviewStepRoutes,
   reviewLearningRoutes,
+  disseminationApi,
+  disseminationRoutes,
   directoryRoutes,
   importRoutes,
   mergeRoutes,

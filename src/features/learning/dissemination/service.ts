@@ -48,6 +48,7 @@ import {
   chaseStage,
   disseminationMethodNames,
   disseminationStatusNames,
+  disseminationStatusTags,
   headcountWarning,
   inAudience,
   reachOf as reachRule,
@@ -249,7 +250,7 @@ export type Panel = {
   canSend: boolean
   canSeeMatrix: boolean
   /** The agencies the viewer leads, with their status, to record for. */
-  myAgencies: (AgencyReach & { href: string })[]
+  myAgencies: (AgencyReach & { href: string; statusName: string; statusTag: string })[]
   /** The viewer's own confirmations; null when they have no directory record to count them under. */
   confirmed: Record<ConfirmationKind, Date | null> | null
 }
@@ -683,6 +684,8 @@ export function createDisseminationService(deps: {
           myAgencies: mine.map((r) => ({
             ...r,
             href: `/learning/${product.id}/dissemination/${r.agencyId}`,
+            statusName: disseminationStatusNames[r.status],
+            statusTag: disseminationStatusTags[r.status],
           })),
           confirmed: person ? { read: at('read'), supervision: at('supervision') } : null,
         }
