@@ -5,6 +5,7 @@ import { agencyHeadcounts } from '#features/directory/headcount.ts'
 import { createToDo } from '#features/home/to-do.ts'
 import { aLearningProduct } from '#features/learning/test-fixtures.ts'
 import { contextFrom } from '#platform/context.ts'
+import { createViews } from '#platform/views/nunjucks.ts'
 import type { Browser, TestApp } from '#test/support/app.ts'
 import { page, testApp } from '#test/support/app.ts'
 
@@ -357,7 +358,7 @@ describe('the matrix as CSV', () => {
     expect(response.statusCode).toBe(200)
     expect(response.headers['content-type']).toContain('text/csv')
     const rows = parse(response.body.replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[]
-    const lead = rows.find((r) => r.Agency && r['Status'] === 'Not yet acknowledged')
+    const lead = rows.find((r) => r.Agency && r.Status === 'Not yet acknowledged')
     expect(lead).toBeDefined()
     expect(rows.every((r) => r.Product?.startsWith("'="))).toBe(true)
     expect(Object.keys(rows[0] ?? {})).toContain('Reach (% of headcount)')
@@ -508,5 +509,43 @@ describe('a review’s matrix', () => {
       new Set(['Briefing from DISS-1', 'Poster from DISS-1']),
     )
     expect(poster.id).toBeDefined()
+  })
+})
+
+describe('the panel on a product’s page', () => {
+  const render = (context: object) =>
+    page(
+      createViews().render('learning/dissemination/views/product-panel.njk', { csrfToken: 'x', ...context }),
+    )
+
+  it('offers a lead their agencies and a practitioner the two confirmations, as buttons that post', async () => {
+    const product = await aLearningProduct(t.db, norfolkId, { title: 'Panel briefing' })
+    await t.services.dissemination.send(contextFor('admin'), product.id)
+    const forLead = render({
+      product: { id: product.id, status: 'published' },
+      dissemination: await t.services.dissemination.panel(contextFor('agency-lead'), product.id),
+    })
+    expect(forLead(`a[href="/learning/${product.id}/dissemination/${leadAgencyId}"]`).length).toBe(1)
+    expect(forLead('.govuk-tag').first().text()).toBe('Not yet acknowledged')
+
+    const practitioner = contextFor('practitioner')
+    const forPractitioner = render({
+      product: { id: product.id, status: 'published' },
+      dissemination: await t.services.dissemination.panel(practitioner, product.id),
+    })
+    expect(forPractitioner(`form[action="/learning/${product.id}/confirm"][method="post"]`).length).toBe(2)
+    expect(
+      forPractitioner('button')
+        .toArray()
+        .map((b) => forPractitioner(b).text().trim()),
+    ).toEqual(['I have read this', 'We discussed this in supervision'])
+    expect(forPractitioner(`a[href="/learning/${product.id}/dissemination"]`).length).toBe(0)
+    await t.services.dissemination.confirm(practitioner, product.id, 'read')
+    const after = render({
+      product: { id: product.id, status: 'published' },
+      dissemination: await t.services.dissemination.panel(practitioner, product.id),
+    })
+    expect(after('button').length).toBe(1)
+    expect(after('main, p').text()).toContain('I have read this: confirmed')
   })
 })
