@@ -541,11 +541,11 @@ describe('the panel on a product’s page', () => {
     ).toEqual(['I have read this', 'We discussed this in supervision'])
     expect(forPractitioner(`a[href="/learning/${product.id}/dissemination"]`).length).toBe(0)
     await t.services.dissemination.confirm(practitioner, product.id, 'read')
-    const after = render({
+    const confirmedPanel = render({
       product: { id: product.id, status: 'published' },
       dissemination: await t.services.dissemination.panel(practitioner, product.id),
     })
-    expect(after('button').length).toBe(1)
-    expect(after('main, p').text()).toContain('I have read this: confirmed')
+    expect(confirmedPanel('button').length).toBe(1)
+    expect(confirmedPanel('p').text()).toContain('I have read this: confirmed')
   })
 })
