@@ -24,6 +24,8 @@ import { createSurveyService } from './features/evaluation/surveys.ts'
 import { createTelephoneService } from './features/evaluation/telephone.ts'
 import { createInterestService } from './features/interest/service.ts'
 import { createInvoiceService } from './features/invoices/service.ts'
+import { createDisseminationChasing } from './features/learning/dissemination/chasing.ts'
+import { createDisseminationService } from './features/learning/dissemination/service.ts'
 import { createLearningService } from './features/learning/service.ts'
 import { createNeedService } from './features/needs/service.ts'
 import { createPolicyService } from './features/policy/service.ts'
@@ -131,6 +133,22 @@ export function createServices(deps: ServiceDeps) {
     evaluationCycle,
     telephone: createTelephoneService({ db, clock, policy }),
     actionChasing: createActionChasing({ db, clock, publicUrl: config.publicUrl, mailQueued }),
+    dissemination: createDisseminationService({
+      db,
+      clock,
+      policy,
+      partnerships,
+      publicUrl: config.publicUrl,
+      secret: config.sessionSecret,
+      mailQueued,
+    }),
+    disseminationChasing: createDisseminationChasing({
+      db,
+      clock,
+      policy,
+      publicUrl: config.publicUrl,
+      mailQueued,
+    }),
     surveys: createSurveyService({ db, clock }),
     impact: createImpactService({ db, clock }),
     charges: createChargeService({ db, clock }),

@@ -35,6 +35,8 @@ import invoicesApi from './invoices/api.ts'
 import invoiceRoutes from './invoices/routes.ts'
 import learningApi from './learning/api.ts'
 import courseLearningRoutes from './learning/course-routes.ts'
+import disseminationApi from './learning/dissemination/api.ts'
+import disseminationRoutes from './learning/dissemination/routes.ts'
 import learningEditorRoutes from './learning/editor-routes.ts'
 import learningRoutes from './learning/routes.ts'
 import needsApi from './needs/api.ts'
@@ -106,6 +108,8 @@ export const features: FeaturePlugin[] = [
   learningRoutes,
   learningEditorRoutes,
   courseLearningRoutes,
+  disseminationApi,
+  disseminationRoutes,
   directoryRoutes,
   importRoutes,
   mergeRoutes,

@@ -70,6 +70,7 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     '/learning',
     '/learning/products',
     '/learning/products/new',
+    '/learning/dissemination/overdue',
     '/contracts',
     '/contracts/new',
     '/charges',
@@ -205,6 +206,13 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await expect.poll(() => page.locator('h1').textContent()).toContain('Child H')
     await expectAccessible(page)
     await page.goto('/actions/ours')
+    await expectAccessible(page)
+    await page.context().close()
+  })
+
+  it('the learning sent to their agencies, as an agency lead', async () => {
+    const page = await visit('/learning/to-pass-on', 'agency-lead@norfolk.example.org')
+    expect(await page.locator('h1').textContent()).toBe('Learning to pass on')
     await expectAccessible(page)
     await page.context().close()
   })

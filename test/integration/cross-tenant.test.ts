@@ -316,6 +316,17 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/reviews/:id/findings/new': jerseyReview,
   '/reviews/:id/recommendations/new': jerseyReview,
   '/recommendations/:id/response': jerseyRecommendation,
+  '/reviews/:id/dissemination': jerseyReview,
+  '/reviews/:id/dissemination.csv': jerseyReview,
+  '/learning/:id/dissemination': jerseyLearningProduct,
+  '/learning/:id/dissemination.csv': jerseyLearningProduct,
+  '/learning/:id/dissemination/send': jerseyLearningProduct,
+  '/learning/:id/dissemination/:agencyId': jerseyLearningProduct,
+  '/learning/:id/dissemination/:agencyId/acknowledge': jerseyLearningProduct,
+  '/learning/:id/dissemination/:agencyId/staff-links': jerseyLearningProduct,
+  '/learning/:id/dissemination/:agencyId/evidence/:fileId': jerseyLearningProduct,
+  '/learning/:id/confirm': jerseyLearningProduct,
+  '/api/v1/learning-products/:id/dissemination': jerseyLearningProduct,
   '/api/v1/recommendations/:id/actions': jerseyRecommendation,
   '/api/v1/actions/:id': jerseyAction,
   '/api/v1/actions/:id/updates': jerseyAction,
@@ -449,6 +460,13 @@ const validChanges: Record<string, object> = {
   '/api/v1/actions/:id/extend': { dueOn: '2028-01-01', reason: 'A reason' },
   '/api/v1/actions/:id/verify': { note: 'Checked' },
   '/api/v1/agencies/:id': { name: 'Renamed' },
+  '/api/v1/learning-products/:id/dissemination': {
+    agencyId: '00000000-0000-4000-8000-000000000001',
+    how: 'team_meeting',
+    on: '2026-11-20',
+    staffReached: 10,
+    note: 'Agenda item',
+  },
   '/api/v1/people/:id': { role: 'Renamed' },
   '/api/v1/courses/:id': { title: 'Renamed' },
   '/api/v1/sessions/:id': { capacity: 10 },
@@ -490,11 +508,13 @@ const validChanges: Record<string, object> = {
 // and what it shows is what the certificate itself says (proved in the register tests).
 // An evaluation link is signed for its partnership and booking (proved in the link tests and
 // the evaluation cycle), and a survey's link is its unguessable code under its partnership's
-// slug (proved in the survey tests). A link to confirm a registration made with an account's
+// slug (proved in the survey tests). A practitioner's link to confirm a learning product is signed
+// for its partnership, product and person (proved in the dissemination tests). A link to confirm a registration made with an account's
 // address is sealed for its partnership (proved in the registration tests).
 const notRecords = new Set([
   '/p/:slug/evaluate/:token',
   '/p/:slug/surveys/:code',
+  '/p/:slug/learning/:id/confirm',
   '/api/v1/certificates/:code',
   '/verify/:code',
   '/sign-in/link/:token',

@@ -40,13 +40,20 @@ describe('tenancy in the database', () => {
   })
 
   it('audits every table that has a partnership_id, except the audit trail, the outbox, anonymous answers and derived sums', async () => {
-    // The ledger of chasing emails sent (action_chasers) is the outbox's own bookkeeping: the
-    // emails are in the outbox, and the actions they chase are audited. Anonymous survey answers are never tied to a request (which an audit row would be); the
+    // The ledgers of chasing emails sent (action_chasers, dissemination_chasers) are the outbox's
+    // own bookkeeping: the emails are in the outbox, and what they chase is audited. Anonymous survey answers are never tied to a request (which an audit row would be); the
     // database refuses any change to them instead. The impact view's sums are kept by trigger
     // from the (audited) responses.
     const tables = (await partnershipTables()).filter(
       (name) =>
-        !['audit_events', 'outbox', 'action_chasers', 'survey_responses', 'evaluation_totals'].includes(name),
+        ![
+          'audit_events',
+          'outbox',
+          'action_chasers',
+          'dissemination_chasers',
+          'survey_responses',
+          'evaluation_totals',
+        ].includes(name),
     )
     // Row by row (cascade_audit) or by statement (cascade_audit_rows), on every kind of change.
     const rows = await t.db.platform((sql) =>

@@ -27,6 +27,13 @@ const agencyResponse = z.object({
   address: z.string().nullable(),
   invoicingContactName: z.string().nullable(),
   invoicingContactEmail: z.string().nullable(),
+  headcount: z
+    .number()
+    .int()
+    .nullable()
+    .describe(
+      'The workforce the agency declared; null when none is, and reach is read against its active people',
+    ),
 })
 
 const personResponse = z.object({

@@ -14,6 +14,13 @@ const email = (label: string) =>
     .max(320, { message: `${label[0]?.toUpperCase()}${label.slice(1)} must be 320 characters or fewer` })
     .pipe(z.email({ message: `Enter ${label} in the correct format, like name@example.org` }))
 
+/** The agency's declared workforce size: what dissemination reach is a share of. */
+const headcount = z
+  .number({ message: 'Enter the headcount as a whole number, like 250' })
+  .int({ message: 'Enter the headcount as a whole number, like 250' })
+  .min(0, { message: 'The headcount cannot be negative' })
+  .max(1_000_000, { message: 'The headcount must be 1,000,000 or fewer' })
+
 /** An agency as the API takes it. */
 export const agencySchema = z
   .object({
@@ -28,6 +35,7 @@ export const agencySchema = z
     address: text(500, 'The address').nullable().optional(),
     invoicingContactName: text(200, 'The invoicing contact’s name').nullable().optional(),
     invoicingContactEmail: email('the invoicing contact’s email address').nullable().optional(),
+    headcount: headcount.nullable().optional(),
   })
   .strict()
   .refine((a) => !a.saferProgrammeMember || a.category === 'voluntary', {
@@ -50,6 +58,7 @@ export const agencyPatchSchema = z
     address: text(500, 'The address').nullable(),
     invoicingContactName: text(200, 'The invoicing contact’s name').nullable(),
     invoicingContactEmail: email('the invoicing contact’s email address').nullable(),
+    headcount: headcount.nullable(),
   })
   .partial()
   .strict()

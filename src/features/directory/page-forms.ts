@@ -4,6 +4,13 @@ import { agencySchema, personSchema } from './forms.ts'
 
 const optional = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value : null)
 
+/** A headcount as typed ("1,250" too): a number when it is one, empty as none, else the text to refuse. */
+function headcountOf(value: unknown): unknown {
+  const typed = typeof value === 'string' ? value.trim().replace(/[,\s]/g, '') : ''
+  if (typed === '') return null
+  return /^-?\d+$/.test(typed) ? Number(typed) : typed
+}
+
 /** The agency page form: text fields and ticks as a browser sends them, read into an agency. */
 export const agencyForm = z
   .record(z.string(), z.unknown())
@@ -18,6 +25,7 @@ export const agencyForm = z
       address: optional(body.address),
       invoicingContactName: optional(body.invoicingContactName),
       invoicingContactEmail: optional(body.invoicingContactEmail),
+      headcount: headcountOf(body.headcount),
     }),
   )
   .pipe(agencySchema) as z.ZodType<AgencyInput>

@@ -14,10 +14,13 @@ export type Agency = {
   address: string | null
   invoicingContactName: string | null
   invoicingContactEmail: string | null
+  /** Declared by the agency; null when none is (see headcount.ts for the headcount reach uses). */
+  headcount: number | null
 }
 
 const agencyColumns = `id, name, category, safer_programme_member AS "saferProgrammeMember", sector, workforce, archived,
-  address, invoicing_contact_name AS "invoicingContactName", invoicing_contact_email AS "invoicingContactEmail"`
+  address, invoicing_contact_name AS "invoicingContactName", invoicing_contact_email AS "invoicingContactEmail",
+  headcount`
 
 export async function agenciesMatching(
   sql: Sql,
@@ -52,8 +55,8 @@ export function activeAgencies(sql: Sql): Promise<Agency[]> {
 export function insertAgency(sql: Sql, partnershipId: string, agency: AgencyInput): Promise<Agency> {
   return sql.one<Agency>(
     `INSERT INTO agencies (partnership_id, name, category, safer_programme_member, sector, workforce, archived,
-       address, invoicing_contact_name, invoicing_contact_email)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${agencyColumns}`,
+       address, invoicing_contact_name, invoicing_contact_email, headcount)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${agencyColumns}`,
     [
       partnershipId,
       agency.name,
@@ -65,6 +68,7 @@ export function insertAgency(sql: Sql, partnershipId: string, agency: AgencyInpu
       agency.address ?? null,
       agency.invoicingContactName ?? null,
       agency.invoicingContactEmail ?? null,
+      agency.headcount ?? null,
     ],
   )
 }
@@ -76,7 +80,8 @@ export function updateAgency(
 ): Promise<Agency | undefined> {
   return sql.maybeOne<Agency>(
     `UPDATE agencies SET name = $2, category = $3, safer_programme_member = $4, sector = $5, workforce = $6,
-       archived = $7, address = $8, invoicing_contact_name = $9, invoicing_contact_email = $10
+       archived = $7, address = $8, invoicing_contact_name = $9, invoicing_contact_email = $10,
+       headcount = $11
      WHERE id = $1 RETURNING ${agencyColumns}`,
     [
       id,
@@ -89,6 +94,7 @@ export function updateAgency(
       agency.address,
       agency.invoicingContactName,
       agency.invoicingContactEmail,
+      agency.headcount ?? null,
     ],
   )
 }

@@ -139,6 +139,7 @@ export default async function directoryRoutes(app: FastifyInstance, { services }
         title: agency.name,
         agency,
         feePence: placeFeePence(agency, rules),
+        headcount: await directory.headcount(ctx, agency.id),
         canChange: ctx.actor.roles.includes('admin'),
         canSeeCompliance:
           ctx.actor.roles.includes('admin') ||
@@ -157,6 +158,7 @@ export default async function directoryRoutes(app: FastifyInstance, { services }
         ...asText(agency),
         saferProgrammeMember: agency.saferProgrammeMember ? 'yes' : '',
         archived: agency.archived ? 'yes' : '',
+        headcount: agency.headcount === null ? '' : String(agency.headcount),
       }
       return reply.view('directory/views/agency-form.njk', {
         ...names,

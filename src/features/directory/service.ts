@@ -17,6 +17,7 @@ import type {
   PersonPatch,
 } from './forms.ts'
 import { agencySchema, personSchema } from './forms.ts'
+import { agencyHeadcounts } from './headcount.ts'
 import { linkUserToPerson } from './link-user.ts'
 import type { Agency, Person, PersonRow } from './queries.ts'
 import {
@@ -127,6 +128,13 @@ export function createDirectoryService(deps: { db: Database; clock: Clock; polic
       return agency
     },
 
+    /** The agency's headcount for reach: declared, or its active people counted (headcount.ts). */
+    async headcount(ctx: Context, id: string): Promise<number> {
+      const [found] = isUuid(id) ? await db.tenant(scopeOf(ctx), (sql) => agencyHeadcounts(sql, [id])) : []
+      if (!found) throw new NotFoundError('Agency')
+      return found.headcount
+    },
+
     async createAgency(ctx: Context, input: AgencyInput): Promise<Agency> {
       requireRole(ctx, 'admin')
       try {
@@ -157,6 +165,7 @@ export function createDirectoryService(deps: { db: Database; clock: Clock; polic
             address: merged.data.address ?? null,
             invoicingContactName: merged.data.invoicingContactName ?? null,
             invoicingContactEmail: merged.data.invoicingContactEmail ?? null,
+            headcount: merged.data.headcount ?? null,
           })) as Agency
         })
       } catch (error) {

@@ -119,6 +119,18 @@ const rapidReviewsItem = (count: number): ToDoItem => ({
   href: '/reviews?type=rapid_review&status=notified',
 })
 
+/** Agencies that have recorded nothing for learning sent to them, after a reminder and a second period. */
+const disseminationOverdueItem = (count: number): ToDoItem => ({
+  id: 'dissemination-overdue',
+  count,
+  text: plural(
+    count,
+    'agency has not answered learning sent to it',
+    'agencies have not answered learning sent to them',
+  ),
+  href: '/learning/dissemination/overdue',
+})
+
 /**
  * What waits for the signed-in person, by role: each count read once, the reads of a role sent
  * together, and everything through the features' own services where they have one. Only the
@@ -138,6 +150,7 @@ export function createToDo(
     | 'actions'
     | 'reviews'
     | 'learning'
+    | 'dissemination'
   >,
 ) {
   const { db, clock } = services
@@ -147,21 +160,23 @@ export function createToDo(
     const today = londonDateOf(now)
     const { shortlistingLeadWeeks } = await services.policy.rulesOn(ctx, today)
     const closedBy = new Date(now.getTime() + shortlistingLeadWeeks * WEEK)
-    const [own, toConfirm, belowMinimum, contracts, pool, registrations, lateReviews] = await Promise.all([
-      db.read(scopeOf(ctx), (sql) =>
-        Promise.all([
-          sessionsClosedUnallocated(sql, now, closedBy),
-          registersToTake(sql, now, null),
-          openComplaints(sql),
-        ]),
-      ),
-      services.booking.proposalsToConfirm(ctx),
-      services.booking.belowMinimum(ctx),
-      services.contracts.dueForReview(ctx),
-      services.trainers.pool(ctx),
-      services.registrations.pending(ctx),
-      services.reviews.overdueRapidReviews(ctx),
-    ])
+    const [own, toConfirm, belowMinimum, contracts, pool, registrations, lateReviews, learning] =
+      await Promise.all([
+        db.read(scopeOf(ctx), (sql) =>
+          Promise.all([
+            sessionsClosedUnallocated(sql, now, closedBy),
+            registersToTake(sql, now, null),
+            openComplaints(sql),
+          ]),
+        ),
+        services.booking.proposalsToConfirm(ctx),
+        services.booking.belowMinimum(ctx),
+        services.contracts.dueForReview(ctx),
+        services.trainers.pool(ctx),
+        services.registrations.pending(ctx),
+        services.reviews.overdueRapidReviews(ctx),
+        services.dissemination.waiting(ctx),
+      ])
     const [unallocated, registers, complaints] = own
     const lapsing = pool.filter((approval) => cpdDue(approval, today))
     // Proposals first: the admin confirms those; sessions not yet proposed go to the same page.
@@ -222,6 +237,7 @@ export function createToDo(
         href: '/registrations',
       },
       rapidReviewsItem(lateReviews.length),
+      disseminationOverdueItem(learning.overdue),
     ])
   }
 
@@ -242,10 +258,11 @@ export function createToDo(
   /** The sub-group proposes how to meet requested needs; the executive decides on proposals. */
   async function forPlanners(ctx: Context): Promise<ToDoItem[]> {
     const page = { page: 1, pageSize: 1 }
-    const [requested, proposed, lateReviews] = await Promise.all([
+    const [requested, proposed, lateReviews, learning] = await Promise.all([
       has(ctx, 'subgroup') ? services.needs.list(ctx, { ...page, status: 'requested' }) : { total: 0 },
       has(ctx, 'executive') ? services.needs.list(ctx, { ...page, status: 'proposed' }) : { total: 0 },
       has(ctx, 'subgroup') ? services.reviews.overdueRapidReviews(ctx) : [],
+      has(ctx, 'subgroup') ? services.dissemination.waiting(ctx) : { overdue: 0 },
     ])
     return waiting([
       {
@@ -261,13 +278,15 @@ export function createToDo(
         href: '/needs?status=proposed',
       },
       rapidReviewsItem(lateReviews.length),
+      disseminationOverdueItem(learning.overdue),
     ])
   }
 
   async function forAgencyLead(ctx: Context): Promise<ToDoItem[]> {
-    const [registrations, held] = await Promise.all([
+    const [registrations, held, learning] = await Promise.all([
       services.registrations.pending(ctx),
       db.read(scopeOf(ctx), (sql) => applicationsAwaitingApproval(sql, ctx.actor.agencyIds)),
+      services.dissemination.waiting(ctx),
     ])
     return waiting([
       {
@@ -290,6 +309,16 @@ export function createToDo(
           startsAt: a.startsAt,
           href: `/bookings/${a.id}`,
         })),
+      },
+      {
+        id: 'learning-to-pass-on',
+        count: learning.toPassOn,
+        text: plural(
+          learning.toPassOn,
+          'learning product sent to your agencies waiting for an answer',
+          'learning products sent to your agencies waiting for an answer',
+        ),
+        href: '/learning/to-pass-on',
       },
     ])
   }

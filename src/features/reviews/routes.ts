@@ -12,7 +12,7 @@ import { pageErrors, reviewChangeFromForm, reviewFromForm, reviewValuesOf } from
 import type { Sent } from './page-words.ts'
 import { sendForm, shown, stepNames, words } from './page-words.ts'
 import { nextStatuses } from './rules.ts'
-import { reviewEditors, reviewReaders } from './visibility.ts'
+import { leadsAgencies, overseesReviews, reviewEditors, reviewReaders } from './visibility.ts'
 import type { ReviewStatus } from './words.ts'
 import { actedOn, reviewStatusNames } from './words.ts'
 
@@ -161,6 +161,8 @@ export default async function reviewRoutes(app: FastifyInstance, { services }: {
         themeName,
         actedOn,
         editor,
+        // The dissemination matrix: overseers see every agency, an agency lead their own.
+        seesDissemination: overseesReviews(ctx) || leadsAgencies(ctx),
         steps: editor ? nextStatuses(detail.review).map((to) => ({ to, text: stepNames[to] })) : [],
         banner: bannerOf(doneOf(request.query, reviewDone), detail.review.status),
         products: await services.learning.ofReview(ctx, detail.review.id),

@@ -83,6 +83,13 @@ const items: NavigationItem[] = [
     access: ['admin', 'subgroup', 'executive', 'agency-lead', 'trainer', 'practitioner'],
     group: 'Evaluation and quality',
   },
+  // What the partnership sent an agency lead's agencies, to acknowledge and record how it was passed on.
+  {
+    href: '/learning/to-pass-on',
+    text: 'Learning to pass on',
+    access: ['agency-lead'],
+    group: 'Evaluation and quality',
+  },
   { href: '/complaints', text: 'Complaints', access: ['admin'], group: 'Evaluation and quality' },
   { href: '/charges', text: 'Charges', access: ['admin'], group: 'Money' },
   { href: '/contracts', text: 'Contracts', access: ['admin'], group: 'Money' },
