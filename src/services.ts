@@ -24,6 +24,7 @@ import { createSurveyService } from './features/evaluation/surveys.ts'
 import { createTelephoneService } from './features/evaluation/telephone.ts'
 import { createInterestService } from './features/interest/service.ts'
 import { createInvoiceService } from './features/invoices/service.ts'
+import { createNewsletterService } from './features/learning/newsletters/service.ts'
 import { createLearningService } from './features/learning/service.ts'
 import { createNeedService } from './features/needs/service.ts'
 import { createPolicyService } from './features/policy/service.ts'
@@ -141,6 +142,14 @@ export function createServices(deps: ServiceDeps) {
     contracts: createContractService({ db, clock }),
     reviews: createReviewService({ db, clock, policy, courses }),
     learning: createLearningService({ db, clock, partnerships }),
+    newsletters: createNewsletterService({
+      db,
+      clock,
+      partnerships,
+      secret: config.sessionSecret,
+      publicUrl: config.publicUrl,
+      mailQueued,
+    }),
     interest: createInterestService({
       db,
       clock,

@@ -36,6 +36,7 @@ import invoiceRoutes from './invoices/routes.ts'
 import learningApi from './learning/api.ts'
 import courseLearningRoutes from './learning/course-routes.ts'
 import learningEditorRoutes from './learning/editor-routes.ts'
+import newsletterRoutes from './learning/newsletters/routes.ts'
 import learningRoutes from './learning/routes.ts'
 import needsApi from './needs/api.ts'
 import needRoutes from './needs/routes.ts'
@@ -105,6 +106,7 @@ export const features: FeaturePlugin[] = [
   learningApi,
   learningRoutes,
   learningEditorRoutes,
+  newsletterRoutes,
   courseLearningRoutes,
   directoryRoutes,
   importRoutes,
