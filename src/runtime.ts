@@ -6,6 +6,7 @@ import { defineBookingJobs } from './features/booking/jobs.ts'
 import { defineEvaluationJobs, EVALUATION_JOB } from './features/evaluation/jobs.ts'
 import { defineInterestJobs } from './features/interest/jobs.ts'
 import { defineDisseminationJobs } from './features/learning/dissemination/chasing.ts'
+import { defineNewsletterJobs } from './features/learning/newsletters/jobs.ts'
 import type { Clock } from './platform/clock.ts'
 import { fixedClock, systemClock } from './platform/clock.ts'
 import type { Connection } from './platform/db/connect.ts'
@@ -103,6 +104,7 @@ export async function startRuntime(config: Config, options: { work: boolean; log
   defineStatisticsJobs(jobs, db)
   defineAccountJobs(jobs, services.accounts)
   defineInterestJobs(jobs, services.interest)
+  defineNewsletterJobs(jobs, services.newsletters)
   defineBookingJobs(jobs, services.partnerships, services.booking)
   defineEvaluationJobs(jobs, services.partnerships, services.evaluationCycle, services.telephone)
   defineChasingJobs(jobs, services.partnerships, services.actionChasing)

@@ -26,6 +26,7 @@ import { createInterestService } from './features/interest/service.ts'
 import { createInvoiceService } from './features/invoices/service.ts'
 import { createDisseminationChasing } from './features/learning/dissemination/chasing.ts'
 import { createDisseminationService } from './features/learning/dissemination/service.ts'
+import { createNewsletterService } from './features/learning/newsletters/service.ts'
 import { createLearningService } from './features/learning/service.ts'
 import { createNeedService } from './features/needs/service.ts'
 import { createPolicyService } from './features/policy/service.ts'
@@ -159,6 +160,14 @@ export function createServices(deps: ServiceDeps) {
     contracts: createContractService({ db, clock }),
     reviews: createReviewService({ db, clock, policy, courses }),
     learning: createLearningService({ db, clock, partnerships }),
+    newsletters: createNewsletterService({
+      db,
+      clock,
+      partnerships,
+      secret: config.sessionSecret,
+      publicUrl: config.publicUrl,
+      mailQueued,
+    }),
     interest: createInterestService({
       db,
       clock,

@@ -38,6 +38,7 @@ import courseLearningRoutes from './learning/course-routes.ts'
 import disseminationApi from './learning/dissemination/api.ts'
 import disseminationRoutes from './learning/dissemination/routes.ts'
 import learningEditorRoutes from './learning/editor-routes.ts'
+import newsletterRoutes from './learning/newsletters/routes.ts'
 import learningRoutes from './learning/routes.ts'
 import needsApi from './needs/api.ts'
 import needRoutes from './needs/routes.ts'
@@ -107,6 +108,7 @@ export const features: FeaturePlugin[] = [
   learningApi,
   learningRoutes,
   learningEditorRoutes,
+  newsletterRoutes,
   courseLearningRoutes,
   disseminationApi,
   disseminationRoutes,

@@ -29,6 +29,10 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     '/p/norfolk/register',
     '/p/norfolk/learning',
     '/p/norfolk/learning?q=neglect',
+    '/p/norfolk/subscribe',
+    '/p/norfolk/newsletters',
+    '/p/norfolk/unsubscribe?token=forged.token',
+    '/p/norfolk/subscribe/confirm?link=forged',
     '/verify',
     '/verify?code=AAAA-BBBB-CCCC',
     '/no-such-page',
@@ -71,6 +75,9 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     '/learning/products',
     '/learning/products/new',
     '/learning/dissemination/overdue',
+    '/learning/newsletters',
+    '/learning/newsletters/new',
+    '/learning/subscription',
     '/contracts',
     '/contracts/new',
     '/charges',
@@ -114,6 +121,31 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await page.getByRole('link', { name: 'Give learning products with this course' }).click()
     await expectAccessible(page)
     await page.context().close()
+  })
+
+  it('a newsletter: the form with an error, its preview, sending it, and the public archive', async () => {
+    const page = await visit('/learning/newsletters/new', 'admin@norfolk.example.org')
+    await page.getByRole('button', { name: 'Save and preview' }).click()
+    await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(page)
+    await page.getByLabel('Title', { exact: true }).fill('Winter learning')
+    await page.getByLabel('Child H: seven minutes on cumulative neglect').check()
+    await page.getByRole('button', { name: 'Save and preview' }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Winter learning')
+    await expectAccessible(page)
+    await page.getByRole('button', { name: 'Send to subscribers' }).click()
+    await expect.poll(() => page.locator('main .govuk-tag').first().textContent()).toMatch(/Sent/)
+    await expectAccessible(page)
+    await page.context().close()
+    const visitor = await visit('/p/norfolk/newsletters')
+    await visitor.getByRole('link', { name: 'Winter learning' }).click()
+    await expect.poll(() => visitor.locator('h1').textContent()).toBe('Winter learning')
+    await expectAccessible(visitor)
+    await visitor.goto('/p/norfolk/subscribe')
+    await visitor.getByRole('button', { name: 'Subscribe' }).click()
+    await expect.poll(() => visitor.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(visitor)
+    await visitor.context().close()
   })
 
   it('an agency and a person, and their forms with errors', async () => {

@@ -31,6 +31,8 @@ const publicPages = [
   '/p/norfolk/courses',
   '/p/norfolk/register',
   '/p/norfolk/learning',
+  '/p/norfolk/subscribe',
+  '/p/norfolk/newsletters',
   '/verify',
   '/accessibility',
 ]
@@ -43,6 +45,7 @@ const byRole: Record<string, string[]> = {
     '/account',
     '/needs',
     '/learning',
+    '/learning/subscription',
   ],
   'agency-lead@norfolk.example.org': [
     '/dashboard',
@@ -66,6 +69,8 @@ const byRole: Record<string, string[]> = {
     '/evaluation',
     '/learning/products',
     '/learning/products/new',
+    '/learning/newsletters',
+    '/learning/newsletters/new',
   ],
 }
 

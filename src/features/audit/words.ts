@@ -57,6 +57,11 @@ export const recordNames: Record<string, string> = {
   need_themes: 'need theme',
   need_transitions: 'need step',
   needs: 'training need',
+  newsletter_products: 'product in a newsletter',
+  newsletter_subscriber_themes: 'newsletter subscriber’s theme',
+  newsletter_subscribers: 'newsletter subscriber',
+  newsletter_themes: 'theme a newsletter goes to',
+  newsletters: 'newsletter',
   people: 'person',
   people_imports: 'staff import',
   policies: 'policy',
@@ -253,6 +258,13 @@ const tableFieldLabels: Record<string, Record<string, string>> = {
   needs: { status: 'Stage' },
   charges: { reason: 'What the charge is for' },
   course_versions: { reason: 'Reason for the new version' },
+  // A subscriber's address is never in the trail (the audit trigger leaves it out).
+  newsletter_subscribers: { confirmed_at: 'Address confirmed', all_themes: 'Every theme' },
+  newsletters: {
+    all_subscribers: 'To every subscriber',
+    sending_from: 'Sending started',
+    introduction: 'Introduction',
+  },
 }
 
 /**
@@ -411,6 +423,11 @@ const actionWords: Record<string, string> = {
   'need.link-course': 'linked a course to the need',
   'need.propose': 'proposed how to meet the need',
   'need.submit': 'asked for training',
+  'newsletter.create': 'wrote a newsletter',
+  'newsletter.send': 'sent the newsletter',
+  'newsletter.subscribe': 'subscribed to the newsletter',
+  'newsletter.unsubscribe': 'unsubscribed from the newsletter',
+  'newsletter.update': 'changed the newsletter',
   'person.confirm': 'confirmed the registration',
   'person.import': 'imported staff',
   'person.import.columns': 'chose the import’s columns',

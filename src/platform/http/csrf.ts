@@ -57,6 +57,7 @@ export const csrfProtection = fp(
 
     app.addHook('preValidation', async (request) => {
       if (SAFE_METHODS.has(request.method) || isApiRequest(request)) return
+      if (request.routeOptions.config.csrf === false) return
       const sent = (request.body as Record<string, unknown> | undefined)?._csrf
       const seed = request.cookies[CSRF_COOKIE]
       if (typeof sent !== 'string' || !seed || !safeEqual(sent, tokenOf(seed))) {

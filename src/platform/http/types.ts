@@ -11,6 +11,11 @@ declare module 'fastify' {
     api?: boolean
     /** A public page the same for every visitor who is not signed in, so it may be kept a few seconds. */
     publicPage?: boolean
+    /**
+     * False for a POST that carries its own credential in a signed link and is made from outside
+     * the service's pages: a mail client's one-click unsubscribe (RFC 8058) sends no form token.
+     */
+    csrf?: false
   }
   interface FastifyRequest {
     auth: Authenticated | null

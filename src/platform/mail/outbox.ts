@@ -8,6 +8,18 @@ export type Email = {
   text: string
   html?: string
   attachments?: { filename: string; contentType: string; contentBase64: string }[]
+  /** Headers besides the usual ones, such as List-Unsubscribe (RFC 2369) and List-Unsubscribe-Post (RFC 8058). */
+  headers?: Record<string, string>
+}
+
+// A header's name is a token, and its value one line: nothing can add a header of its own.
+const headerName = /^[A-Za-z][A-Za-z0-9-]{0,76}$/
+function checkedHeaders(email: Email): string {
+  const headers = email.headers ?? {}
+  for (const [name, value] of Object.entries(headers))
+    if (!headerName.test(name) || /[\r\n]/.test(value) || value.length > 2000)
+      throw new Error('An email header must be a name and a single line')
+  return JSON.stringify(headers)
 }
 
 const address = z.email()
@@ -20,8 +32,8 @@ const address = z.email()
 export async function enqueueEmail(sql: Sql, partnershipId: string | null, email: Email): Promise<string> {
   if (!address.safeParse(email.to).success) throw new Error('An email needs a valid address to send to')
   const row = await sql.one<{ id: string }>(
-    `INSERT INTO outbox (partnership_id, to_address, subject, text_body, html_body, attachments, message_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+    `INSERT INTO outbox (partnership_id, to_address, subject, text_body, html_body, attachments, message_id, headers)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
     [
       partnershipId,
       email.to,
@@ -30,6 +42,7 @@ export async function enqueueEmail(sql: Sql, partnershipId: string | null, email
       email.html ?? null,
       JSON.stringify(email.attachments ?? []),
       `<${randomUUID()}@cascade.local>`,
+      checkedHeaders(email),
     ],
   )
   return row.id
@@ -40,10 +53,10 @@ function outboxWrite(partnershipId: string | null, emails: readonly Email[]): [s
   for (const email of emails)
     if (!address.safeParse(email.to).success) throw new Error('An email needs a valid address to send to')
   return [
-    `INSERT INTO outbox (partnership_id, to_address, subject, text_body, html_body, attachments, message_id)
-     SELECT $1, e.to_address, e.subject, e.text_body, e.html_body, e.attachments::jsonb, e.message_id
-       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-            AS e(to_address, subject, text_body, html_body, attachments, message_id)`,
+    `INSERT INTO outbox (partnership_id, to_address, subject, text_body, html_body, attachments, message_id, headers)
+     SELECT $1, e.to_address, e.subject, e.text_body, e.html_body, e.attachments::jsonb, e.message_id, e.headers::jsonb
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+            AS e(to_address, subject, text_body, html_body, attachments, message_id, headers)`,
     [
       partnershipId,
       emails.map((e) => e.to),
@@ -52,6 +65,7 @@ function outboxWrite(partnershipId: string | null, emails: readonly Email[]): [s
       emails.map((e) => e.html ?? null),
       emails.map((e) => JSON.stringify(e.attachments ?? [])),
       emails.map(() => `<${randomUUID()}@cascade.local>`),
+      emails.map(checkedHeaders),
     ],
   ]
 }

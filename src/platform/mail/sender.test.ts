@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { freshDatabase, type TestDatabase } from '#test/support/database.ts'
+import { smtpSink } from '#test/support/smtp-sink.ts'
 import { steppingClock } from '../clock.ts'
-import { enqueueEmail } from './outbox.ts'
-import { createMailSender, MAX_ATTEMPTS, type Transport } from './sender.ts'
+import { enqueueEmail, enqueueEmails } from './outbox.ts'
+import { createMailSender, createTransport, MAX_ATTEMPTS, type Transport } from './sender.ts'
 
 const clock = steppingClock('2026-11-24T10:00:00Z')
 let database: TestDatabase
@@ -137,6 +138,63 @@ describe('the outbox', () => {
     }).sendDue()
     expect(outcome).toEqual({ sent: 0, failed: 0, retried: 0 })
     expect((await row(id)).status).toBe('pending')
+  })
+
+  it('sends an email’s own headers over SMTP, written one at a time or in a batch', async () => {
+    const sink = await smtpSink()
+    try {
+      const unsubscribe = {
+        'List-Unsubscribe': '<https://cascade.example.org/p/test/unsubscribe?token=abc.def>',
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      }
+      await database.db.tenant({ partnershipId, userId: null }, async (sql) => {
+        await enqueueEmail(sql, partnershipId, {
+          to: 'one@example.org',
+          subject: 'One',
+          text: 'Body',
+          headers: unsubscribe,
+        })
+        await enqueueEmails(sql, partnershipId, [
+          { to: 'many@example.org', subject: 'Many', text: 'Body', headers: unsubscribe },
+          { to: 'plain@example.org', subject: 'Plain', text: 'Body' },
+        ])
+      })
+      const sender = createMailSender({
+        db: database.db,
+        clock,
+        transport: createTransport(sink.url),
+        from: 'Cascade <c@example.org>',
+      })
+      expect((await sender.sendDue()).sent).toBe(3)
+      const message = (to: string) => {
+        const found = sink.received.find((m) => m.to.some((r) => r.includes(to)))
+        // Unfolded, as a mail client reads a long header.
+        return (found?.data ?? '').replace(/\r\n[ \t]+/g, ' ')
+      }
+      for (const to of ['one@example.org', 'many@example.org']) {
+        expect(message(to)).toContain(
+          'List-Unsubscribe: <https://cascade.example.org/p/test/unsubscribe?token=abc.def>',
+        )
+        expect(message(to)).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click')
+      }
+      expect(message('plain@example.org')).toContain('Subject: Plain')
+      expect(message('plain@example.org')).not.toContain('List-Unsubscribe')
+    } finally {
+      await sink.close()
+    }
+  })
+
+  it('refuses a header that would smuggle in another', async () => {
+    await expect(
+      database.db.tenant({ partnershipId, userId: null }, (sql) =>
+        enqueueEmail(sql, partnershipId, {
+          to: 'someone@example.org',
+          subject: 'Hi',
+          text: 'Body',
+          headers: { 'List-Unsubscribe': '<https://x.example>\r\nBcc: all@example.org' },
+        }),
+      ),
+    ).rejects.toThrow(/single line/)
   })
 
   it('refuses an email to an address that is not one', async () => {

@@ -12,6 +12,7 @@ type Claimed = {
   html_body: string | null
   attachments: { filename: string; contentType: string; contentBase64: string }[]
   message_id: string
+  headers: Record<string, string>
   attempts: number
 }
 
@@ -54,7 +55,7 @@ export function createMailSender(deps: {
              ORDER BY next_attempt_at
              LIMIT $3
              FOR UPDATE SKIP LOCKED)
-          RETURNING id, to_address, subject, text_body, html_body, attachments, message_id, attempts`,
+          RETURNING id, to_address, subject, text_body, html_body, attachments, message_id, headers, attempts`,
         [now, new Date(now.getTime() + CLAIM_MINUTES * 60_000), limit],
       ),
     )
@@ -73,6 +74,7 @@ export function createMailSender(deps: {
             text: row.text_body,
             html: row.html_body ?? undefined,
             messageId: row.message_id,
+            headers: row.headers,
             attachments: row.attachments.map((a) => ({
               filename: a.filename,
               contentType: a.contentType,

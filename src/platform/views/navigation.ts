@@ -64,6 +64,7 @@ const items: NavigationItem[] = [
     access: ['admin', 'subgroup', 'executive', 'agency-lead', 'trainer', 'practitioner'],
     group: 'Programme',
   },
+  { href: '/learning/newsletters', text: 'Newsletters', access: ['admin', 'subgroup'], group: 'Programme' },
   {
     href: '/evaluation',
     text: 'Evaluation',
