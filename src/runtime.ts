@@ -5,6 +5,7 @@ import { defineChasingJobs } from './features/actions/chasing.ts'
 import { defineBookingJobs } from './features/booking/jobs.ts'
 import { defineEvaluationJobs, EVALUATION_JOB } from './features/evaluation/jobs.ts'
 import { defineInterestJobs } from './features/interest/jobs.ts'
+import { defineKnowledgeAuditJobs } from './features/knowledge-audits/jobs.ts'
 import type { Clock } from './platform/clock.ts'
 import { fixedClock, systemClock } from './platform/clock.ts'
 import type { Connection } from './platform/db/connect.ts'
@@ -105,6 +106,7 @@ export async function startRuntime(config: Config, options: { work: boolean; log
   defineBookingJobs(jobs, services.partnerships, services.booking)
   defineEvaluationJobs(jobs, services.partnerships, services.evaluationCycle, services.telephone)
   defineChasingJobs(jobs, services.partnerships, services.actionChasing)
+  defineKnowledgeAuditJobs(jobs, services.partnerships, services.knowledgeAudits)
 
   let stopping = false
   return {

@@ -24,6 +24,7 @@ import { createSurveyService } from './features/evaluation/surveys.ts'
 import { createTelephoneService } from './features/evaluation/telephone.ts'
 import { createInterestService } from './features/interest/service.ts'
 import { createInvoiceService } from './features/invoices/service.ts'
+import { createKnowledgeAuditService } from './features/knowledge-audits/service.ts'
 import { createNeedService } from './features/needs/service.ts'
 import { createPolicyService } from './features/policy/service.ts'
 import { createProgrammeService } from './features/programme/service.ts'
@@ -139,6 +140,15 @@ export function createServices(deps: ServiceDeps) {
     catalogue: createCatalogueService({ db, clock, partnerships, policy }),
     contracts: createContractService({ db, clock }),
     reviews: createReviewService({ db, clock, policy, courses }),
+    knowledgeAudits: createKnowledgeAuditService({
+      db,
+      clock,
+      policy,
+      partnerships,
+      publicUrl: config.publicUrl,
+      secret: config.sessionSecret,
+      mailQueued,
+    }),
     interest: createInterestService({
       db,
       clock,

@@ -33,6 +33,9 @@ import homeRoutes from './home/routes.ts'
 import interestRoutes from './interest/routes.ts'
 import invoicesApi from './invoices/api.ts'
 import invoiceRoutes from './invoices/routes.ts'
+import knowledgeAuditsApi from './knowledge-audits/api.ts'
+import knowledgeAuditRespondRoutes from './knowledge-audits/respond-routes.ts'
+import knowledgeAuditRoutes from './knowledge-audits/routes.ts'
 import needsApi from './needs/api.ts'
 import needRoutes from './needs/routes.ts'
 import policyApi from './policy/api.ts'
@@ -98,6 +101,9 @@ export const features: FeaturePlugin[] = [
   reviewRoutes,
   reviewStepRoutes,
   reviewLearningRoutes,
+  knowledgeAuditsApi,
+  knowledgeAuditRoutes,
+  knowledgeAuditRespondRoutes,
   directoryRoutes,
   importRoutes,
   mergeRoutes,
