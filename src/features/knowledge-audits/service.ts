@@ -220,8 +220,11 @@ export function createKnowledgeAuditService(deps: {
     }
   }
 
-  async function dueState(ctx: Context, sql: Sql): Promise<DueState> {
-    const { knowledgeAuditIntervalMonths } = await deps.policy.rulesOn(ctx, today())
+  /** The policy's months between audits, read before a transaction opens (it reads in its own). */
+  const intervalOf = async (ctx: Context) =>
+    (await deps.policy.rulesOn(ctx, today())).knowledgeAuditIntervalMonths
+
+  async function dueState(sql: Sql, knowledgeAuditIntervalMonths: number): Promise<DueState> {
     const last = await lastSentAt(sql)
     if (!last) return { lastSentOn: null, nextDueOn: null, due: await hasPublishedLearning(sql) }
     const lastSentOn = londonDateOf(last)
@@ -243,16 +246,18 @@ export function createKnowledgeAuditService(deps: {
     /** The audits the actor may read, newest first; an agency lead sees only those sent. */
     async list(ctx: Context): Promise<{ audits: AuditSummary[]; due: DueState }> {
       requireRole(ctx, ...auditReaders)
+      const interval = await intervalOf(ctx)
       return db.tenant(scopeOf(ctx), async (sql) => ({
         audits: await auditsOf(sql, !has(ctx, auditOverseers)),
-        due: await dueState(ctx, sql),
+        due: await dueState(sql, interval),
       }))
     },
 
     /** For the home page's to-do list: whether a knowledge audit is due. */
     async due(ctx: Context): Promise<DueState> {
       requireRole(ctx, ...auditEditors)
-      return db.tenant(scopeOf(ctx), (sql) => dueState(ctx, sql))
+      const interval = await intervalOf(ctx)
+      return db.tenant(scopeOf(ctx), (sql) => dueState(sql, interval))
     },
 
     /** What an audit may test: the published products and reviews. */
