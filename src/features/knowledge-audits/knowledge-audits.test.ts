@@ -233,6 +233,18 @@ describe('knowledge audits', () => {
         .first()
         .text(),
     ).toContain('Right answer')
+    // The draft's details change on their own page; a closing date already past is refused.
+    expect((await browser.get(`${draft}/edit`)).statusCode).toBe(200)
+    const past = await browser.submit(`${draft}/edit`, {
+      title: 'Page-built draft',
+      productIds: productId,
+      sampleSize: '10',
+      'closesOn-day': '1',
+      'closesOn-month': '11',
+      'closesOn-year': '2026',
+    })
+    expect(past.statusCode).toBe(400)
+    expect(page(past.body)('.govuk-error-summary a').attr('href')).toBe('#closesOn-day')
     await t.db.tenant(scope, async (sql) => {
       await sql.auditAs('test')
       await sql.query(`DELETE FROM knowledge_audits WHERE title = 'Page-built draft'`)
@@ -421,6 +433,11 @@ describe('knowledge audits', () => {
       (await api('practitioner@shropshire.example.org', 'GET', `/api/v1/knowledge-audits/${auditA}/results`))
         .statusCode,
     ).toBe(403)
+    const list = page((await browser.get('/knowledge-audits')).body)
+    expect(list('tbody a').attr('href')).toBe(`/knowledge-audits/${auditA}/results`)
+    expect(
+      (await (await t.signIn('practitioner@shropshire.example.org')).get('/knowledge-audits')).statusCode,
+    ).toBe(403)
   })
 
   it('says an audit has closed after its closing date', async () => {
@@ -488,5 +505,25 @@ describe('knowledge audits', () => {
       productIds: expect.any(Array),
     })
     t.clock.set(TEST_NOW)
+  })
+
+  it('describes its routes in the OpenAPI document, with the quiz’s schema', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json()
+    const paths = [
+      '/api/v1/knowledge-audits',
+      '/api/v1/knowledge-audits/{id}',
+      '/api/v1/knowledge-audits/{id}/send',
+      '/api/v1/knowledge-audits/{id}/results',
+    ]
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(paths))
+    const body = doc.paths['/api/v1/knowledge-audits'].post.requestBody.content['application/json'].schema
+    expect(Object.keys(body.properties)).toEqual(
+      expect.arrayContaining(['title', 'productIds', 'reviewIds', 'questions', 'sampleSize', 'closesOn']),
+    )
+    expect(body.properties.questions.items.properties.kind.enum).toEqual(['single', 'multiple'])
+    expect(Object.keys(body.properties.questions.items.properties.options.items.properties)).toEqual([
+      'text',
+      'correct',
+    ])
   })
 })
