@@ -2,9 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { aLearningProduct } from '#features/learning/test-fixtures.ts'
 import type { PartnershipRef } from '#platform/auth/identity.ts'
 import type { TenantScope } from '#platform/db/database.ts'
+import type { Jobs } from '#platform/jobs.ts'
 import type { Browser, TestApp } from '#test/support/app.ts'
 import { page, TEST_NOW, testApp } from '#test/support/app.ts'
 import { drawFrom, eligibleOn } from './draw.ts'
+import { defineKnowledgeAuditJobs, KNOWLEDGE_AUDIT_REMINDERS_JOB } from './jobs.ts'
 import { candidatesOf } from './queries.ts'
 
 let t: TestApp
@@ -349,6 +351,11 @@ describe('knowledge audits', () => {
     t.clock.set('2026-12-01T10:30:00Z')
     expect(await t.services.knowledgeAudits.remindDue(p)).toBe(3)
     expect(await t.services.knowledgeAudits.remindDue(p)).toBe(0)
+    // The scheduled job, for every partnership, sends nothing more.
+    const handlers = new Map<string, () => Promise<void>>()
+    const jobs = { define: (name: string, handler: () => Promise<void>) => handlers.set(name, handler) }
+    defineKnowledgeAuditJobs(jobs as unknown as Jobs, t.services.partnerships, t.services.knowledgeAudits)
+    await handlers.get(KNOWLEDGE_AUDIT_REMINDERS_JOB)?.()
     const reminders = await mail('Reminder: a short quiz')
     expect(reminders.map((m) => m.to).sort()).toEqual([
       'pol7@shropshire-audit.example.org',
