@@ -5,6 +5,7 @@ import { defineChasingJobs } from './features/actions/chasing.ts'
 import { defineBookingJobs } from './features/booking/jobs.ts'
 import { defineEvaluationJobs, EVALUATION_JOB } from './features/evaluation/jobs.ts'
 import { defineInterestJobs } from './features/interest/jobs.ts'
+import { defineKnowledgeAuditJobs } from './features/knowledge-audits/jobs.ts'
 import { defineDisseminationJobs } from './features/learning/dissemination/chasing.ts'
 import { defineNewsletterJobs } from './features/learning/newsletters/jobs.ts'
 import type { Clock } from './platform/clock.ts'
@@ -109,6 +110,7 @@ export async function startRuntime(config: Config, options: { work: boolean; log
   defineEvaluationJobs(jobs, services.partnerships, services.evaluationCycle, services.telephone)
   defineChasingJobs(jobs, services.partnerships, services.actionChasing)
   defineDisseminationJobs(jobs, services.partnerships, services.disseminationChasing)
+  defineKnowledgeAuditJobs(jobs, services.partnerships, services.knowledgeAudits)
 
   let stopping = false
   return {

@@ -24,6 +24,7 @@ import { createSurveyService } from './features/evaluation/surveys.ts'
 import { createTelephoneService } from './features/evaluation/telephone.ts'
 import { createInterestService } from './features/interest/service.ts'
 import { createInvoiceService } from './features/invoices/service.ts'
+import { createKnowledgeAuditService } from './features/knowledge-audits/service.ts'
 import { createDisseminationChasing } from './features/learning/dissemination/chasing.ts'
 import { createDisseminationService } from './features/learning/dissemination/service.ts'
 import { createNewsletterService } from './features/learning/newsletters/service.ts'
@@ -166,6 +167,15 @@ export function createServices(deps: ServiceDeps) {
       partnerships,
       secret: config.sessionSecret,
       publicUrl: config.publicUrl,
+      mailQueued,
+    }),
+    knowledgeAudits: createKnowledgeAuditService({
+      db,
+      clock,
+      policy,
+      partnerships,
+      publicUrl: config.publicUrl,
+      secret: config.sessionSecret,
       mailQueued,
     }),
     interest: createInterestService({

@@ -33,6 +33,9 @@ import homeRoutes from './home/routes.ts'
 import interestRoutes from './interest/routes.ts'
 import invoicesApi from './invoices/api.ts'
 import invoiceRoutes from './invoices/routes.ts'
+import knowledgeAuditsApi from './knowledge-audits/api.ts'
+import knowledgeAuditRespondRoutes from './knowledge-audits/respond-routes.ts'
+import knowledgeAuditRoutes from './knowledge-audits/routes.ts'
 import learningApi from './learning/api.ts'
 import courseLearningRoutes from './learning/course-routes.ts'
 import disseminationApi from './learning/dissemination/api.ts'
@@ -112,6 +115,9 @@ export const features: FeaturePlugin[] = [
   courseLearningRoutes,
   disseminationApi,
   disseminationRoutes,
+  knowledgeAuditsApi,
+  knowledgeAuditRoutes,
+  knowledgeAuditRespondRoutes,
   directoryRoutes,
   importRoutes,
   mergeRoutes,

@@ -78,6 +78,8 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     '/learning/newsletters',
     '/learning/newsletters/new',
     '/learning/subscription',
+    '/knowledge-audits',
+    '/knowledge-audits/new',
     '/contracts',
     '/contracts/new',
     '/charges',
@@ -228,6 +230,49 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await page.locator('main form[action$="/extend"] button.govuk-button').click()
     await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
     await expectAccessible(page)
+    await page.context().close()
+  })
+
+  it('a knowledge audit: its draft and question with errors, its sample, its results, and the quiz from its link', async () => {
+    const page = await visit('/knowledge-audits/new', 'admin@norfolk.example.org')
+    await page.getByRole('button', { name: 'Save and continue' }).click()
+    await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(page)
+    await page.getByLabel('Title').fill('Learning from Child H')
+    await page.locator('input[name="reviewIds"]').first().check()
+    await page.locator('#closesOn').fill('15')
+    await page.locator('#closesOn-month').fill('12')
+    await page.locator('#closesOn-year').fill('2099')
+    await page.getByRole('button', { name: 'Save and continue' }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Learning from Child H')
+    await expectAccessible(page)
+    await page.getByRole('button', { name: 'Add the question' }).click()
+    await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(page)
+    await page.getByLabel('Question', { exact: true }).fill('Who do you tell when a child discloses neglect?')
+    await page.getByLabel('Single choice: one right answer').check()
+    await page.getByLabel('Option 1', { exact: true }).fill('Your safeguarding lead')
+    await page.getByLabel('Option 1 is a right answer').check()
+    await page.getByLabel('Option 2', { exact: true }).fill('No one')
+    await page.getByRole('button', { name: 'Add the question' }).click()
+    await expect.poll(() => page.locator('ol li').count()).toBeGreaterThan(0)
+    await page.getByRole('button', { name: 'Draw the sample and send' }).click()
+    await expect.poll(() => page.locator('#sample').count()).toBe(1)
+    await expectAccessible(page)
+    await page.getByRole('link', { name: 'See the results' }).click()
+    await expect.poll(() => page.locator('#scores').count()).toBe(1)
+    await expectAccessible(page)
+    await page.goto('/dev/outbox')
+    const mail = page.locator('details').filter({ hasText: 'A short quiz on what you have learned' }).first()
+    const link = (await mail.locator('pre').textContent())?.match(
+      /https?:\/\/\S+\/p\/norfolk\/knowledge-audits\/\S+/,
+    )?.[0]
+    expect(link).toBeTruthy()
+    const quiz = await visit(new URL(link as string).pathname)
+    await quiz.getByRole('button', { name: 'Send my answers' }).click()
+    await expect.poll(() => quiz.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(quiz)
+    await quiz.context().close()
     await page.context().close()
   })
 

@@ -303,6 +303,29 @@ async function jerseyNewsletter(app: TestApp): Promise<string> {
   })
 }
 
+async function jerseyKnowledgeAudit(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const productId = await jerseyLearningProduct(app)
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, async (sql) => {
+    const audit = await sql.one<{ id: string }>(
+      `INSERT INTO knowledge_audits (partnership_id, title, closes_on, sample_size)
+       VALUES ($1, 'Jersey knowledge audit', '2027-01-31', 5) RETURNING id`,
+      [jersey.id],
+    )
+    await sql.query(
+      'INSERT INTO knowledge_audit_products (partnership_id, audit_id, product_id) VALUES ($1, $2, $3)',
+      [jersey.id, audit.id, productId],
+    )
+    await sql.query(
+      `INSERT INTO knowledge_audit_questions (partnership_id, audit_id, position, text, kind, options)
+       VALUES ($1, $2, 1, 'Who do you tell?', 'single', '[{"text":"The lead","correct":true},{"text":"No one","correct":false}]')`,
+      [jersey.id, audit.id],
+    )
+    return audit
+  })
+  return row.id
+}
+
 async function jerseyAction(app: TestApp): Promise<string> {
   const jersey = await app.partnership('jersey')
   const [recommendationId, agencyId] = [await jerseyRecommendation(app), await jerseyAgency(app)]
@@ -352,6 +375,16 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/actions/:id/evidence/:fileId': jerseyAction,
   '/recommendations/:id/actions/new': jerseyRecommendation,
   '/api-tokens/:id/revoke': jerseyApiToken,
+  '/knowledge-audits/:id': jerseyKnowledgeAudit,
+  '/knowledge-audits/:id/edit': jerseyKnowledgeAudit,
+  '/knowledge-audits/:id/questions': jerseyKnowledgeAudit,
+  '/knowledge-audits/:id/questions/:questionId/remove': jerseyKnowledgeAudit,
+  '/knowledge-audits/:id/send': jerseyKnowledgeAudit,
+  '/knowledge-audits/:id/results': jerseyKnowledgeAudit,
+  '/knowledge-audits/:id/invitations/:invitationId': jerseyKnowledgeAudit,
+  '/api/v1/knowledge-audits/:id': jerseyKnowledgeAudit,
+  '/api/v1/knowledge-audits/:id/send': jerseyKnowledgeAudit,
+  '/api/v1/knowledge-audits/:id/results': jerseyKnowledgeAudit,
   '/api/v1/courses/:id/impact': jerseyCourse,
   '/questionnaires/:id': jerseyQuestionnaire,
   '/questionnaires/:id/questions': jerseyQuestionnaire,
@@ -475,6 +508,7 @@ const validChanges: Record<string, object> = {
   '/api/v1/actions/:id/updates': { note: 'Progress' },
   '/api/v1/actions/:id/extend': { dueOn: '2028-01-01', reason: 'A reason' },
   '/api/v1/actions/:id/verify': { note: 'Checked' },
+  '/api/v1/knowledge-audits/:id/send': {},
   '/api/v1/agencies/:id': { name: 'Renamed' },
   '/api/v1/learning-products/:id/dissemination': {
     agencyId: '00000000-0000-4000-8000-000000000001',
@@ -525,12 +559,15 @@ const validChanges: Record<string, object> = {
 // An evaluation link is signed for its partnership and booking (proved in the link tests and
 // the evaluation cycle), and a survey's link is its unguessable code under its partnership's
 // slug (proved in the survey tests). A practitioner's link to confirm a learning product is signed
-// for its partnership, product and person (proved in the dissemination tests). A link to confirm a registration made with an account's
-// address is sealed for its partnership (proved in the registration tests).
+// for its partnership, product and person (proved in the dissemination tests). A knowledge audit's
+// personal link is signed for its partnership and invitation (proved in the knowledge audit tests).
+// A link to confirm a registration made with an account's address is sealed for its partnership
+// (proved in the registration tests).
 const notRecords = new Set([
   '/p/:slug/evaluate/:token',
   '/p/:slug/surveys/:code',
   '/p/:slug/learning/:id/confirm',
+  '/p/:slug/knowledge-audits/:token',
   '/api/v1/certificates/:code',
   '/verify/:code',
   '/sign-in/link/:token',

@@ -70,6 +70,20 @@ export const questionsSchema = z
 
 const FREE_TEXT = 5_000
 
+/**
+ * The confidence scale every questionnaire asks on, and knowledge audits with it: its range and
+ * the words at its ends. The page's scale (`scale` in views/questions.njk) shows the same.
+ */
+export const confidenceScale = {
+  lowest: 0,
+  highest: 10,
+  lowestWords: 'not at all confident',
+  highestWords: 'completely confident',
+} as const
+
+/** What to say when a confidence answer is missing or off the scale. */
+export const confidenceScaleMessage = `Choose from ${confidenceScale.lowest} (${confidenceScale.lowestWords}) to ${confidenceScale.highest} (${confidenceScale.highestWords})`
+
 const isScore = (answer: unknown, top: number) =>
   Number.isInteger(answer) && (answer as number) >= 0 && (answer as number) <= top
 
@@ -83,7 +97,7 @@ function answerProblem(question: Question, answer: unknown, objectives: readonly
   const missing =
     answer === undefined || answer === null || answer === '' || (Array.isArray(answer) && !answer.length)
   const perObjective = question.kind === 'confidence' && question.perObjective
-  const eachObjective = 'Choose from 0 (not at all confident) to 10 (completely confident) for each objective'
+  const eachObjective = `${confidenceScaleMessage} for each objective`
   if (missing && !question.required) return null
   if (missing)
     return perObjective
@@ -103,7 +117,7 @@ function answerProblem(question: Question, answer: unknown, objectives: readonly
         ? null
         : 'Choose from 1 (strongly disagree) to 5 (strongly agree)'
     case 'confidence':
-      return isScore(answer, 10) ? null : 'Choose from 0 (not at all confident) to 10 (completely confident)'
+      return isScore(answer, confidenceScale.highest) ? null : confidenceScaleMessage
     case 'single_choice':
       return typeof answer === 'string' && question.options.includes(answer)
         ? null

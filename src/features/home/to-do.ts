@@ -151,6 +151,7 @@ export function createToDo(
     | 'reviews'
     | 'learning'
     | 'dissemination'
+    | 'knowledgeAudits'
   >,
 ) {
   const { db, clock } = services
@@ -160,23 +161,33 @@ export function createToDo(
     const today = londonDateOf(now)
     const { shortlistingLeadWeeks } = await services.policy.rulesOn(ctx, today)
     const closedBy = new Date(now.getTime() + shortlistingLeadWeeks * WEEK)
-    const [own, toConfirm, belowMinimum, contracts, pool, registrations, lateReviews, learning] =
-      await Promise.all([
-        db.read(scopeOf(ctx), (sql) =>
-          Promise.all([
-            sessionsClosedUnallocated(sql, now, closedBy),
-            registersToTake(sql, now, null),
-            openComplaints(sql),
-          ]),
-        ),
-        services.booking.proposalsToConfirm(ctx),
-        services.booking.belowMinimum(ctx),
-        services.contracts.dueForReview(ctx),
-        services.trainers.pool(ctx),
-        services.registrations.pending(ctx),
-        services.reviews.overdueRapidReviews(ctx),
-        services.dissemination.waiting(ctx),
-      ])
+    const [
+      own,
+      toConfirm,
+      belowMinimum,
+      contracts,
+      pool,
+      registrations,
+      lateReviews,
+      learning,
+      knowledgeAudit,
+    ] = await Promise.all([
+      db.read(scopeOf(ctx), (sql) =>
+        Promise.all([
+          sessionsClosedUnallocated(sql, now, closedBy),
+          registersToTake(sql, now, null),
+          openComplaints(sql),
+        ]),
+      ),
+      services.booking.proposalsToConfirm(ctx),
+      services.booking.belowMinimum(ctx),
+      services.contracts.dueForReview(ctx),
+      services.trainers.pool(ctx),
+      services.registrations.pending(ctx),
+      services.reviews.overdueRapidReviews(ctx),
+      services.dissemination.waiting(ctx),
+      services.knowledgeAudits.due(ctx),
+    ])
     const [unallocated, registers, complaints] = own
     const lapsing = pool.filter((approval) => cpdDue(approval, today))
     // Proposals first: the admin confirms those; sessions not yet proposed go to the same page.
@@ -238,6 +249,13 @@ export function createToDo(
       },
       rapidReviewsItem(lateReviews.length),
       disseminationOverdueItem(learning.overdue),
+      // Every six months (the policy's interval) since the last knowledge audit was sent.
+      {
+        id: 'knowledge-audit',
+        count: knowledgeAudit.due ? 1 : 0,
+        text: 'A knowledge audit is due',
+        href: '/knowledge-audits',
+      },
     ])
   }
 

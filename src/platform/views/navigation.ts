@@ -91,6 +91,13 @@ const items: NavigationItem[] = [
     access: ['agency-lead'],
     group: 'Evaluation and quality',
   },
+  // Agency leads read their agencies' aggregate results; only admins see anyone's own answers.
+  {
+    href: '/knowledge-audits',
+    text: 'Knowledge audits',
+    access: ['admin', 'subgroup', 'executive', 'agency-lead'],
+    group: 'Evaluation and quality',
+  },
   { href: '/complaints', text: 'Complaints', access: ['admin'], group: 'Evaluation and quality' },
   { href: '/charges', text: 'Charges', access: ['admin'], group: 'Money' },
   { href: '/contracts', text: 'Contracts', access: ['admin'], group: 'Money' },
