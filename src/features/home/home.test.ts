@@ -129,10 +129,14 @@ describe('what needs doing, on an admin’s home page', () => {
     const shropshire = await bookingWorld(t, 'shropshire')
     for (const registrant of await t.services.registrations.pending(shropshire.admin))
       await t.services.registrations.reject(shropshire.admin, registrant.id, 'Not one of our agencies')
-    // The demo's case-review register leaves a rapid review to decide and an action to verify.
+    // The demo's case-review register leaves a rapid review to decide and an action to verify;
+    // its published briefing makes a knowledge audit due.
     await t.db.tenant(
       { partnershipId: shropshire.admin.partnership.id, userId: null, actor: 'test' },
-      (sql) => sql.query('DELETE FROM reviews'),
+      async (sql) => {
+        await sql.query('DELETE FROM learning_products')
+        await sql.query('DELETE FROM reviews')
+      },
     )
     const home = await toDoOf('admin@shropshire.example.org')
     expect(home.$('#to-do-none').text()).toBe('Nothing is waiting for you.')

@@ -111,6 +111,25 @@ export const personReferences: readonly PersonReference[] = [
     },
   },
   {
+    // A confirmation is once per product, person and kind: where both records confirmed the same, one stays.
+    table: 'learning_confirmations',
+    column: 'person_id',
+    move: async (sql, pair) => {
+      await sql.query(
+        `DELETE FROM learning_confirmations d USING learning_confirmations k
+          WHERE d.person_id = $2 AND k.person_id = $1 AND k.product_id = d.product_id AND k.kind = d.kind`,
+        [pair.keep.id, pair.duplicate.id],
+      )
+      await reassign('learning_confirmations')(sql, pair)
+    },
+  },
+  // Invitations move with their answers, so the twelve months without another audit count for the one person.
+  {
+    table: 'knowledge_audit_invitations',
+    column: 'person_id',
+    move: reassign('knowledge_audit_invitations'),
+  },
+  {
     // A session on which both records train keeps the one trainer.
     table: 'session_trainers',
     column: 'person_id',
