@@ -79,6 +79,14 @@ export function createServices(deps: ServiceDeps) {
     mailQueued,
   })
   const needs = createNeedService({ db, clock, policy, courses, publicUrl: config.publicUrl, mailQueued })
+  const newsletters = createNewsletterService({
+    db,
+    clock,
+    partnerships,
+    secret: config.sessionSecret,
+    publicUrl: config.publicUrl,
+    mailQueued,
+  })
   return {
     config,
     db,
@@ -160,15 +168,15 @@ export function createServices(deps: ServiceDeps) {
     catalogue: createCatalogueService({ db, clock, partnerships, policy }),
     contracts: createContractService({ db, clock }),
     reviews: createReviewService({ db, clock, policy, courses }),
-    learning: createLearningService({ db, clock, partnerships }),
-    newsletters: createNewsletterService({
+    learning: createLearningService({
       db,
       clock,
       partnerships,
-      secret: config.sessionSecret,
       publicUrl: config.publicUrl,
       mailQueued,
+      notifySubscribers: newsletters.notifySubscribers,
     }),
+    newsletters,
     knowledgeAudits: createKnowledgeAuditService({
       db,
       clock,

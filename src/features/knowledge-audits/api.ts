@@ -128,8 +128,21 @@ const resultsResponse = z.object({
     .nullable()
     .describe('The previous audit testing any of the same products or reviews'),
   reach: z
-    .null()
-    .describe('The dissemination reach of the same products: to be filled from the dissemination records'),
+    .object({
+      products: z.array(z.object({ id: z.uuid(), title: z.string() })),
+      agencies: z.array(
+        z.object({
+          agencyId: z.uuid(),
+          agencyName: z.string(),
+          disseminated: z.number().int(),
+          acknowledged: z.number().int(),
+          averageReachPercent: z.number().nullable(),
+        }),
+      ),
+    })
+    .describe(
+      'The dissemination reach of the same products (chosen, and those of the chosen reviews) per agency, from the agencies’ records',
+    ),
 })
 
 const present = (a: AuditSummary | Audit): z.infer<typeof auditResponse> => ({

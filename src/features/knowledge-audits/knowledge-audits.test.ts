@@ -374,8 +374,10 @@ describe('knowledge audits', () => {
       answered: 9,
       responseRate: 75,
       minimumGroup: 5,
-      reach: null,
     })
+    // Nothing of the audited product was sent to agencies in this test: the reach names it, with no agency.
+    expect(r.reach.products).toHaveLength(1)
+    expect(r.reach.agencies.every((a: { disseminated: number }) => a.disseminated === 0)).toBe(true)
     expect(r.scores.distribution).toEqual([
       { score: 0, people: 0 },
       { score: 1, people: 2 },

@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import { sectorNames } from '#features/directory/page-forms.ts'
+import { reachOf } from '#features/learning/dissemination/index.ts'
 import type { ProductHeadline } from '#features/learning/index.ts'
-import { productHeadlines, publishedProductHeadlines } from '#features/learning/index.ts'
+import {
+  productHeadlines,
+  publishedProductHeadlines,
+  publishedProductsOfReviews,
+} from '#features/learning/index.ts'
 import type { PolicyService } from '#features/policy/service.ts'
 import type { ReviewHeadline } from '#features/reviews/headlines.ts'
 import { publishedReviewHeadlines, reviewHeadlines } from '#features/reviews/headlines.ts'
@@ -115,11 +120,59 @@ export type AuditResults = {
   scope: 'all' | 'agencies'
   results: Results
   previous: Comparison | null
-  /**
-   * The dissemination reach of the same products, to set beside the results.
-   * TODO: issue 19: wired to the dissemination part's `reachOf` once it is merged; null until then.
-   */
-  reach: null
+  /** The dissemination reach of the same products (those chosen and those of the chosen reviews), per agency. */
+  reach: AuditReach
+}
+
+/** How far the agencies passed on the audited products, to set beside what their people knew. */
+export type AuditReach = {
+  products: { id: string; title: string }[]
+  agencies: {
+    agencyId: string
+    agencyName: string
+    /** How many of the products the agency recorded passing on. */
+    disseminated: number
+    /** How many it acknowledged without recording yet. */
+    acknowledged: number
+    /** The mean share of its headcount reached across the products, where it has a headcount. */
+    averageReachPercent: number | null
+  }[]
+}
+
+/** The reach of these products per agency, from the dissemination records. */
+async function reachOfAudit(
+  sql: Sql,
+  audit: Pick<Audit, 'productIds' | 'reviewIds'>,
+  agencyIds: readonly string[] | null,
+): Promise<AuditReach> {
+  const fromReviews = await publishedProductsOfReviews(sql, audit.reviewIds)
+  const products = [...(await productHeadlines(sql, audit.productIds)), ...fromReviews].filter(
+    (p, i, all) => all.findIndex((q) => q.id === p.id) === i,
+  )
+  const rows = await reachOf(
+    sql,
+    products.map((p) => p.id),
+    agencyIds,
+  )
+  const byAgency = new Map<string, typeof rows>()
+  for (const row of rows) byAgency.set(row.agencyId, [...(byAgency.get(row.agencyId) ?? []), row])
+  return {
+    products: products.map((p) => ({ id: p.id, title: p.title })),
+    agencies: [...byAgency.values()]
+      .map((list) => {
+        const percents = list.map((r) => r.reachPercent).filter((n): n is number => n !== null)
+        return {
+          agencyId: list[0]?.agencyId as string,
+          agencyName: list[0]?.agencyName as string,
+          disseminated: list.filter((r) => r.status === 'disseminated').length,
+          acknowledged: list.filter((r) => r.status === 'acknowledged').length,
+          averageReachPercent: percents.length
+            ? Math.round((percents.reduce((a, b) => a + b, 0) / percents.length) * 10) / 10
+            : null,
+        }
+      })
+      .sort((a, b) => a.agencyName.localeCompare(b.agencyName)),
+  }
 }
 
 export type LinkedAudit =
@@ -489,7 +542,7 @@ export function createKnowledgeAuditService(deps: {
           scope: overseer ? 'all' : 'agencies',
           results,
           previous,
-          reach: null,
+          reach: await reachOfAudit(sql, audit, agencyIds),
         }
       })
     },

@@ -68,6 +68,7 @@ export default async function learningEditorRoutes(
       files: page.files.map((f) => ({ ...f, size: sizeText(f.sizeBytes) })),
       filePath: `/learning/${page.product.id}/files`,
       coursePath: `/p/${ctx.partnership.slug}/courses`,
+      dissemination: await services.dissemination.panel(ctx, page.product.id),
       ...shown(errors),
       backLink: '/learning',
     })
@@ -111,7 +112,9 @@ export default async function learningEditorRoutes(
       if (!form.ok)
         return formPage(request, reply, { values: sentValuesOf(body), errors: form.errors, status: 400 })
       try {
-        const product = await learning.create(contextOf(request), form.data)
+        const product = await learning.create(contextOf(request), form.data, {
+          toSubscribers: body.toSubscribers === 'yes',
+        })
         return reply.redirect(
           `/learning/${product.id}?done=${product.status === 'published' ? 'published' : 'created'}`,
           303,
@@ -173,7 +176,12 @@ export default async function learningEditorRoutes(
           400,
         )
       try {
-        await learning.update(ctx, product.id, { status })
+        await learning.update(
+          ctx,
+          product.id,
+          { status },
+          { toSubscribers: request.body?.toSubscribers === 'yes' },
+        )
         return reply.redirect(`/learning/${product.id}?done=${status}`, 303)
       } catch (error) {
         const refusal = refused(error)

@@ -115,6 +115,7 @@ export default async function learningRoutes(app: FastifyInstance, { services }:
         files: page.files.map((f) => ({ ...f, size: sizeText(f.sizeBytes) })),
         filePath: `/learning/${page.product.id}/files`,
         coursePath: `/p/${ctx.partnership.slug}/courses`,
+        dissemination: await services.dissemination.panel(ctx, page.product.id),
         banner: done ? banners[done] : null,
         backLink: '/learning',
       })

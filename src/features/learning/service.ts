@@ -9,6 +9,7 @@ import type { Database, Sql } from '#platform/db/database.ts'
 import { isUuid } from '#platform/db/database.ts'
 import { ConflictError, NotFoundError, ValidationError } from '#platform/errors.ts'
 import type { Partnerships } from '#platform/partnerships.ts'
+import { sendToAgencies } from './dissemination/index.ts'
 import type { LibraryFilter, ProductChange, ProductInput } from './forms.ts'
 import { publishedProductHeadlines } from './index.ts'
 import type { Product, ProductFile, ProductRow } from './queries.ts'
@@ -48,6 +49,9 @@ import {
 /** The largest file a product takes: a slide set with pictures, or a recorded briefing's transcript. */
 export const MAX_PRODUCT_FILE_BYTES = 20 * 1024 * 1024
 
+/** On publishing: whether to email the people subscribed to the product's themes too. */
+export type PublishOptions = { toSubscribers?: boolean }
+
 /** A file as a form or the API sends it. */
 export type ProductUpload = { filename: string; bytes: Buffer; tooLarge?: boolean }
 
@@ -78,7 +82,15 @@ const snapshotOf = (product: Product, files: readonly ProductFile[]): ProductSna
  * reader sees makes a new version that says what changed, so the learning an agency passed
  * on can always be read as it was.
  */
-export function createLearningService(deps: { db: Database; clock: Clock; partnerships: Partnerships }) {
+export function createLearningService(deps: {
+  db: Database
+  clock: Clock
+  partnerships: Partnerships
+  publicUrl: string
+  mailQueued: () => void
+  /** Emails the people subscribed to a product's themes, inside the caller's transaction. */
+  notifySubscribers: (sql: Sql, ctx: Context, productId: string) => Promise<number>
+}) {
   const { db } = deps
   const by = (ctx: Context) => ({
     byUser: ctx.actor.userId,
@@ -128,6 +140,7 @@ export function createLearningService(deps: { db: Database; clock: Clock; partne
     next: ProductRow & { themeIds: string[]; reviewIds: string[]; findingIds: string[] },
     changeNote: string | null,
     id: string,
+    options: PublishOptions = {},
   ): Promise<Product> {
     const files = await filesOf(sql, id)
     const published = next.status !== 'draft'
@@ -211,9 +224,9 @@ export function createLearningService(deps: { db: Database; clock: Clock; partne
       })
     },
 
-    async create(ctx: Context, input: ProductInput): Promise<Product> {
+    async create(ctx: Context, input: ProductInput, options: PublishOptions = {}): Promise<Product> {
       requireRole(ctx, ...productEditors)
-      return db.tenant(scopeOf(ctx), async (sql) => {
+      const product = await db.tenant(scopeOf(ctx), async (sql) => {
         await sql.auditAs('learning-product.create')
         await checkLinks(sql, ctx, input)
         const refusal = statusChangeRefusal('draft', input.status)
@@ -234,8 +247,11 @@ export function createLearningService(deps: { db: Database; clock: Clock; partne
           },
           null,
           id,
+          options,
         )
       })
+      if (product.status === 'published') deps.mailQueued()
+      return product
     },
 
     /**
@@ -246,9 +262,10 @@ export function createLearningService(deps: { db: Database; clock: Clock; partne
       ctx: Context,
       id: string,
       change: ProductChange,
+      options: PublishOptions = {},
     ): Promise<{ product: Product; newVersion: boolean }> {
       requireRole(ctx, ...productEditors)
-      return db.tenant(scopeOf(ctx), async (sql) => {
+      const result = await db.tenant(scopeOf(ctx), async (sql) => {
         await sql.auditAs('learning-product.update')
         const before = await readable(ctx, sql, id, true)
         await checkLinks(sql, ctx, change)
@@ -276,9 +293,16 @@ export function createLearningService(deps: { db: Database; clock: Clock; partne
           },
           change.changeNote ?? null,
           before.id,
+          options,
         )
-        return { product, newVersion: product.version !== before.version }
+        return {
+          product,
+          newVersion: product.version !== before.version,
+          published: before.status !== 'published' && status === 'published',
+        }
       })
+      if (result.published) deps.mailQueued()
+      return { product: result.product, newVersion: result.newVersion }
     },
 
     /** A file for a product, checked by what its bytes are; refused whole if over 20 MB. */
