@@ -180,6 +180,12 @@ export function createLearningService(deps: {
         { version, snapshot: after, changes, changeNote },
         by(ctx),
       )
+    // South Gloucestershire Appendix A: publishing notifies every agency in the audience, whose
+    // lead passes it on; subscribers to its themes hear of it where the editor chooses.
+    if (next.status === 'published' && before?.status !== 'published') {
+      await sendToAgencies(sql, ctx, id, { publicUrl: deps.publicUrl })
+      if (options.toSubscribers) await deps.notifySubscribers(sql, ctx, id)
+    }
     return (await productById(sql, id)) as Product
   }
 
