@@ -55,12 +55,6 @@ export type PublishOptions = { toSubscribers?: boolean }
 /** A file as a form or the API sends it. */
 export type ProductUpload = { filename: string; bytes: Buffer; tooLarge?: boolean }
 
-/** The public reads as no one: it sees what is published for anyone, nothing more. */
-const publicContext = (partnership: Context['partnership']): Context => ({
-  partnership,
-  actor: { userId: null, label: 'public', roles: [], agencyIds: [] },
-})
-
 const snapshotOf = (product: Product, files: readonly ProductFile[]): ProductSnapshot => ({
   type: product.type,
   title: product.title,
@@ -520,8 +514,6 @@ export function createLearningService(deps: {
           throw new NotFoundError('Product link')
       })
     },
-
-    publicContext,
   }
 }
 
