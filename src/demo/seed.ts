@@ -4,6 +4,7 @@ import { roles } from '#platform/auth/roles.ts'
 import { ensureUser, grantRole } from '#platform/auth/users.ts'
 import type { Database, Sql } from '#platform/db/database.ts'
 import { seedDemoLearning } from './learning.ts'
+import { seedDemoQuality } from './quality.ts'
 import { DEMO_PASSWORD, demoAgencies, demoPartnerships } from './partnerships.ts'
 import { seedDemoReviews } from './reviews.ts'
 
@@ -157,7 +158,7 @@ export async function seedDemo(db: Database): Promise<{ created: string[] }> {
     await seedDemoProgramme(db, partnership.id, demo.policy.followUpDelayMonths, records)
     if (practitionerId) await seedDemoNeed(db, partnership.id, practitionerId)
   }
-  // The case-review register and the learning library go to every demo partnership, including one loaded before they existed.
+  // The case-review register, the learning library and the training standards go to every demo partnership, including one loaded before they existed.
   for (const demo of demoPartnerships) {
     const partnership = await db.platform((sql) =>
       sql.maybeOne<{ id: string }>('SELECT id FROM partnerships WHERE slug = $1 AND demo', [demo.slug]),
@@ -165,6 +166,7 @@ export async function seedDemo(db: Database): Promise<{ created: string[] }> {
     if (partnership) {
       await seedDemoReviews(db, partnership.id, demo)
       await seedDemoLearning(db, partnership.id, demo)
+      await seedDemoQuality(db, partnership.id)
     }
   }
   return { created }

@@ -51,6 +51,7 @@ describe('tenancy in the database', () => {
           'outbox',
           'action_chasers',
           'dissemination_chasers',
+          'trainer_cpd_chasers',
           'survey_responses',
           'evaluation_totals',
         ].includes(name),

@@ -32,6 +32,8 @@ export const policyChangeSchema = z
     disseminationReminderDays: policyRulesSchema.shape.disseminationReminderDays.optional(),
     knowledgeAuditIntervalMonths: policyRulesSchema.shape.knowledgeAuditIntervalMonths.optional(),
     knowledgeAuditSampleSize: policyRulesSchema.shape.knowledgeAuditSampleSize.optional(),
+    qaObservationPicks: policyRulesSchema.shape.qaObservationPicks.optional(),
+    trainerObservationYears: policyRulesSchema.shape.trainerObservationYears.optional(),
     financialYearStartMonth: policyRulesSchema.shape.financialYearStartMonth.optional(),
     capacityDaysPerWeek: policyRulesSchema.shape.capacityDaysPerWeek.optional(),
     tiers: policyRulesSchema.shape.tiers.optional(),
@@ -131,6 +133,8 @@ export const policyForm = z
     knowledgeAuditSampleSize: wholeNumber(
       'Enter the knowledge audit sample as a whole number of people, like 50',
     ),
+    qaObservationPicks: wholeNumber('Enter the courses drawn for observation as a whole number, like 3'),
+    trainerObservationYears: wholeNumber('Enter the years between observations as a whole number, like 2'),
     financialYearStartMonth: wholeNumber('Select the month the financial year starts'),
     capacityDaysPerWeek: z
       .string()
@@ -192,6 +196,8 @@ export const policyForm = z
       disseminationReminderDays: form.disseminationReminderDays,
       knowledgeAuditIntervalMonths: form.knowledgeAuditIntervalMonths,
       knowledgeAuditSampleSize: form.knowledgeAuditSampleSize,
+      qaObservationPicks: form.qaObservationPicks,
+      trainerObservationYears: form.trainerObservationYears,
       financialYearStartMonth: form.financialYearStartMonth,
       capacityDaysPerWeek: form.capacityDaysPerWeek,
       tiers: form.tiers,

@@ -146,6 +146,18 @@ export const policyRulesSchema = z.object({
     .int({ message: 'Enter a whole number of people' })
     .min(1, { message: 'The sample must be at least 1 person' })
     .max(5000, { message: 'The sample must be 5,000 people or fewer' }),
+  // Norfolk §11: a selection of the agencies' self-assessed courses is chosen at random for
+  // observation each round; Shropshire and Jersey observe each pool trainer every few years.
+  qaObservationPicks: z
+    .number({ message: 'Enter the number of courses drawn for observation' })
+    .int({ message: 'Enter a whole number of courses' })
+    .min(0, { message: 'The number of courses drawn cannot be negative' })
+    .max(100, { message: 'Draw 100 courses or fewer' }),
+  trainerObservationYears: z
+    .number({ message: 'Enter the years between observations of a trainer' })
+    .int({ message: 'Enter a whole number of years' })
+    .min(1, { message: 'Observe each trainer at least every 1 year' })
+    .max(10, { message: 'Observe each trainer at least every 10 years' }),
   // What an invoice says besides its charges: the partnership's postal address, how to pay,
   // and the days allowed to pay, from which its due date follows.
   postalAddress: text(500, 'The postal address'),
@@ -207,6 +219,8 @@ export const defaultPolicy: PolicyRules = {
   disseminationReminderDays: 21,
   knowledgeAuditIntervalMonths: 6,
   knowledgeAuditSampleSize: 50,
+  qaObservationPicks: 3,
+  trainerObservationYears: 2,
   financialYearStartMonth: 4,
   capacityDaysPerWeek: 2,
   postalAddress: '',

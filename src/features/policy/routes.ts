@@ -66,6 +66,8 @@ function formValues(rules: PolicyRules, effectiveFrom: string): Record<string, s
     disseminationReminderDays: String(rules.disseminationReminderDays),
     knowledgeAuditIntervalMonths: String(rules.knowledgeAuditIntervalMonths),
     knowledgeAuditSampleSize: String(rules.knowledgeAuditSampleSize),
+    qaObservationPicks: String(rules.qaObservationPicks),
+    trainerObservationYears: String(rules.trainerObservationYears),
     financialYearStartMonth: String(rules.financialYearStartMonth),
     capacityDaysPerWeek: String(rules.capacityDaysPerWeek),
     tiers: rules.tiers.join('\n'),
