@@ -4,8 +4,8 @@ import { roles } from '#platform/auth/roles.ts'
 import { ensureUser, grantRole } from '#platform/auth/users.ts'
 import type { Database, Sql } from '#platform/db/database.ts'
 import { seedDemoLearning } from './learning.ts'
-import { seedDemoQuality } from './quality.ts'
 import { DEMO_PASSWORD, demoAgencies, demoPartnerships } from './partnerships.ts'
+import { seedDemoQuality } from './quality.ts'
 import { seedDemoReviews } from './reviews.ts'
 
 /**
