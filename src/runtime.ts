@@ -6,6 +6,7 @@ import { defineBookingJobs } from './features/booking/jobs.ts'
 import { defineEvaluationJobs, EVALUATION_JOB } from './features/evaluation/jobs.ts'
 import { defineInterestJobs } from './features/interest/jobs.ts'
 import { defineKnowledgeAuditJobs } from './features/knowledge-audits/jobs.ts'
+import { defineQaRoundJobs } from './features/quality/rounds/jobs.ts'
 import { defineDisseminationJobs } from './features/learning/dissemination/chasing.ts'
 import { defineNewsletterJobs } from './features/learning/newsletters/jobs.ts'
 import type { Clock } from './platform/clock.ts'
@@ -111,6 +112,7 @@ export async function startRuntime(config: Config, options: { work: boolean; log
   defineChasingJobs(jobs, services.partnerships, services.actionChasing)
   defineDisseminationJobs(jobs, services.partnerships, services.disseminationChasing)
   defineKnowledgeAuditJobs(jobs, services.partnerships, services.knowledgeAudits)
+  defineQaRoundJobs(jobs, services.partnerships, services.qaRounds)
 
   let stopping = false
   return {

@@ -32,6 +32,7 @@ import { createLearningService } from './features/learning/service.ts'
 import { createNeedService } from './features/needs/service.ts'
 import { createPolicyService } from './features/policy/service.ts'
 import { createProgrammeService } from './features/programme/service.ts'
+import { createRoundService } from './features/quality/rounds/service.ts'
 import { createStandardsService } from './features/quality/standards/service.ts'
 import { createRegisterService } from './features/register/service.ts'
 import { createFindingTraceService } from './features/reviews/findings-trace-service.ts'
@@ -88,6 +89,7 @@ export function createServices(deps: ServiceDeps) {
     publicUrl: config.publicUrl,
     mailQueued,
   })
+  const qaStandards = createStandardsService({ db })
   return {
     config,
     db,
@@ -128,7 +130,8 @@ export function createServices(deps: ServiceDeps) {
     findingTrace: createFindingTraceService({ db }),
     courseSessions: createSessionService({ db, clock, policy, mailQueued }),
     trainers: createTrainerService({ db, clock }),
-    qaStandards: createStandardsService({ db }),
+    qaStandards,
+    qaRounds: createRoundService({ db, clock, publicUrl: config.publicUrl, standards: qaStandards, mailQueued }),
     programme: createProgrammeService({ db, clock, policy, needs }),
     booking: createBookingService({
       db,

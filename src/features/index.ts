@@ -48,6 +48,8 @@ import needRoutes from './needs/routes.ts'
 import policyApi from './policy/api.ts'
 import policyRoutes from './policy/routes.ts'
 import programmeRoutes from './programme/routes.ts'
+import qaRoundsApi from './quality/rounds/api.ts'
+import qaRoundRoutes from './quality/rounds/routes.ts'
 import registerApi from './register/api.ts'
 import registerRoutes from './register/routes.ts'
 import reviewsApi from './reviews/api.ts'
@@ -117,6 +119,8 @@ export const features: FeaturePlugin[] = [
   disseminationRoutes,
   knowledgeAuditsApi,
   knowledgeAuditRoutes,
+  qaRoundsApi,
+  qaRoundRoutes,
   knowledgeAuditRespondRoutes,
   directoryRoutes,
   importRoutes,

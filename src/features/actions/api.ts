@@ -18,10 +18,12 @@ import { actionStatuses } from './words.ts'
 
 const actionResponse = z.object({
   id: z.uuid(),
-  source: z.literal('recommendation'),
+  source: z.enum(['recommendation', 'self_assessment']),
   reviewId: z.uuid().nullable(),
   reviewReference: z.string().nullable(),
   recommendationId: z.uuid().nullable(),
+  qaReturnId: z.uuid().nullable().describe('The agency’s self-assessment the action was raised on'),
+  qaStandardId: z.uuid().nullable().describe('The standard a self-assessment’s action answers'),
   description: z.string(),
   owningAgencyId: z.uuid().nullable(),
   owningSubgroupId: z.uuid().nullable(),
@@ -58,6 +60,8 @@ const present = (a: Action): z.infer<typeof actionResponse> => ({
   reviewId: a.reviewId,
   reviewReference: a.reviewReference,
   recommendationId: a.recommendationId,
+  qaReturnId: a.qaReturnId,
+  qaStandardId: a.qaStandardId,
   description: a.description,
   owningAgencyId: a.owningAgencyId,
   owningSubgroupId: a.owningSubgroupId,

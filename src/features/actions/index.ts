@@ -1,10 +1,11 @@
 /**
  * What other features use of actions: the read model and a review's actions (the reviews
  * pages), the words for statuses, and the service that raises and tracks them. Quality
- * assurance and audits raise actions through the same service as their sources are added.
+ * assurance raises actions on a self-assessment with raiseSelfAssessmentActions, in its own
+ * transaction.
  */
 export type { Action, ActionUpdate } from './queries.ts'
-export { actionsOfReview, openActionsOfReview } from './queries.ts'
+export { actionsOfQaReturn, actionsOfReview, openActionsOfReview } from './queries.ts'
 export type { ActionPermissions, ActionService } from './service.ts'
 export {
   type ActionStatus,
@@ -14,4 +15,4 @@ export {
   isOpen,
   isOverdue,
 } from './words.ts'
-export { closeNotAchieved } from './writes.ts'
+export { closeNotAchieved, raiseSelfAssessmentActions } from './writes.ts'

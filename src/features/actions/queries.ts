@@ -4,11 +4,20 @@ import type { ActionStatus } from './words.ts'
 /** An action as every view reads it. `overdue` is worked out against the day given, never stored. */
 export type Action = {
   id: string
-  source: 'recommendation'
+  source: 'recommendation' | 'self_assessment'
   reviewId: string | null
   reviewReference: string | null
   reviewTitle: string | null
   recommendationId: string | null
+  /** For an action from an agency's self-assessment: the return, its round and the standard it answers. */
+  qaReturnId: string | null
+  qaRoundTitle: string | null
+  qaStandardId: string | null
+  qaStandardTitle: string | null
+  /** Where the action comes from, in words: a review's reference, or the self-assessment's agency and round. */
+  sourceText: string
+  /** The page of what the action comes from: the review, or the self-assessment. */
+  sourceHref: string
   description: string
   owningAgencyId: string | null
   owningAgencyName: string | null
@@ -35,6 +44,12 @@ export type Action = {
  */
 export const actionColumns = (today: number) => `a.id, a.source, a.review_id AS "reviewId",
   r.reference AS "reviewReference", r.title AS "reviewTitle", a.recommendation_id AS "recommendationId",
+  a.qa_return_id AS "qaReturnId", qro.title AS "qaRoundTitle", a.qa_standard_id AS "qaStandardId",
+  qs.title AS "qaStandardTitle",
+  CASE WHEN a.source = 'self_assessment' THEN 'Self-assessment: ' || coalesce(ag.name, '') || ', ' || coalesce(qro.title, '')
+       ELSE coalesce(r.reference, '') END AS "sourceText",
+  CASE WHEN a.source = 'self_assessment' THEN '/quality/returns/' || a.qa_return_id
+       ELSE '/reviews/' || a.review_id END AS "sourceHref",
   a.description, a.owning_agency_id AS "owningAgencyId", ag.name AS "owningAgencyName",
   a.owning_subgroup_id AS "owningSubgroupId", sg.name AS "owningSubgroupName",
   a.owner_user_id AS "ownerUserId", u.display_name AS "ownerName", u.email AS "ownerEmail",
@@ -47,6 +62,9 @@ export const actionColumns = (today: number) => `a.id, a.source, a.review_id AS 
 export const actionSource = `actions a
   JOIN users u ON u.id = a.owner_user_id
   LEFT JOIN reviews r ON r.id = a.review_id
+  LEFT JOIN qa_returns qr ON qr.id = a.qa_return_id
+  LEFT JOIN qa_rounds qro ON qro.id = qr.round_id
+  LEFT JOIN qa_standards qs ON qs.id = a.qa_standard_id
   LEFT JOIN agencies ag ON ag.id = a.owning_agency_id
   LEFT JOIN subgroups sg ON sg.id = a.owning_subgroup_id`
 
@@ -56,6 +74,15 @@ export function actionsOfReview(sql: Sql, reviewId: string, today: string): Prom
     `SELECT ${actionColumns(2)} FROM ${actionSource} WHERE a.review_id = $1
       ORDER BY a.recommendation_id, a.due_on, a.created_at, a.id`,
     [reviewId, today],
+  )
+}
+
+/** The actions raised on an agency's self-assessment, by due date: what its page lists. */
+export function actionsOfQaReturn(sql: Sql, returnId: string, today: string): Promise<Action[]> {
+  return sql.query<Action>(
+    `SELECT ${actionColumns(2)} FROM ${actionSource} WHERE a.qa_return_id = $1
+      ORDER BY a.due_on, a.created_at, a.id`,
+    [returnId, today],
   )
 }
 

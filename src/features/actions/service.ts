@@ -138,7 +138,7 @@ export function createActionService(deps: { db: Database; clock: Clock }) {
       const { items } = await db.tenant(scopeOf(ctx), (sql) => list(ctx, sql, filter))
       const rows = items.map((a) =>
         [
-          a.reviewReference ?? '',
+          a.sourceText,
           a.description,
           a.owningAgencyName ?? a.owningSubgroupName ?? '',
           a.ownerName,
@@ -153,7 +153,7 @@ export function createActionService(deps: { db: Database; clock: Clock }) {
       return stringify(rows, {
         header: true,
         columns: [
-          'Review',
+          'From',
           'Action',
           'Owned by',
           'Owner',

@@ -35,6 +35,38 @@ export function insertAction(
   )
 }
 
+/**
+ * Raises the actions a reviewer sets when an agency's self-assessment is assured with actions:
+ * owned by the agency, with a named owner from its leads, each perhaps answering one standard.
+ */
+export async function raiseSelfAssessmentActions(
+  sql: Sql,
+  partnershipId: string,
+  source: { qaReturnId: string; owningAgencyId: string; ownerUserId: string },
+  actions: readonly { description: string; successMeasure: string; dueOn: string; standardId?: string | null }[],
+): Promise<string[]> {
+  const ids: string[] = []
+  for (const action of actions) {
+    const row = await sql.one<{ id: string }>(
+      `INSERT INTO actions (partnership_id, source, qa_return_id, qa_standard_id, description, owning_agency_id,
+         owner_user_id, success_measure, due_on, original_due_on)
+       VALUES ($1, 'self_assessment', $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id`,
+      [
+        partnershipId,
+        source.qaReturnId,
+        action.standardId ?? null,
+        action.description,
+        source.owningAgencyId,
+        source.ownerUserId,
+        action.successMeasure,
+        action.dueOn,
+      ],
+    )
+    ids.push(row.id)
+  }
+  return ids
+}
+
 export function insertUpdate(
   sql: Sql,
   partnershipId: string,

@@ -152,6 +152,7 @@ export function createToDo(
     | 'learning'
     | 'dissemination'
     | 'knowledgeAudits'
+    | 'qaRounds'
   >,
 ) {
   const { db, clock } = services
@@ -388,6 +389,29 @@ export function createToDo(
     ])
   }
 
+  /** Self-assessments: a lead's agencies' returns still to submit; submitted returns for reviewers. */
+  async function forSelfAssessments(ctx: Context): Promise<ToDoItem[]> {
+    const { toComplete, toReview } = await services.qaRounds.waiting(ctx)
+    return waiting([
+      {
+        id: 'self-assessments-to-complete',
+        count: toComplete,
+        text: plural(
+          toComplete,
+          'self-assessment of your agency’s training to submit',
+          'self-assessments of your agencies’ training to submit',
+        ),
+        href: '/quality/returns',
+      },
+      {
+        id: 'self-assessments-to-review',
+        count: toReview,
+        text: plural(toReview, 'self-assessment to review', 'self-assessments to review'),
+        href: '/quality/rounds',
+      },
+    ])
+  }
+
   return {
     /**
      * Everything waiting for the actor. An admin's list covers every session and agency, so
@@ -395,13 +419,16 @@ export function createToDo(
      */
     async forActor(ctx: Context): Promise<ToDoItem[]> {
       if (has(ctx, 'admin'))
-        return (await Promise.all([forAdmin(ctx), forLearning(ctx), forActions(ctx)])).flat()
+        return (
+          await Promise.all([forAdmin(ctx), forLearning(ctx), forActions(ctx), forSelfAssessments(ctx)])
+        ).flat()
       const lists = await Promise.all([
         has(ctx, 'trainer') ? forTrainer(ctx) : [],
         has(ctx, 'subgroup') || has(ctx, 'executive') ? forPlanners(ctx) : [],
         has(ctx, 'agency-lead') ? forAgencyLead(ctx) : [],
         has(ctx, 'subgroup') ? forLearning(ctx) : [],
         forActions(ctx),
+        forSelfAssessments(ctx),
       ])
       return lists.flat()
     },
