@@ -131,7 +131,13 @@ export function createServices(deps: ServiceDeps) {
     courseSessions: createSessionService({ db, clock, policy, mailQueued }),
     trainers: createTrainerService({ db, clock }),
     qaStandards,
-    qaRounds: createRoundService({ db, clock, publicUrl: config.publicUrl, standards: qaStandards, mailQueued }),
+    qaRounds: createRoundService({
+      db,
+      clock,
+      publicUrl: config.publicUrl,
+      standards: qaStandards,
+      mailQueued,
+    }),
     programme: createProgrammeService({ db, clock, policy, needs }),
     booking: createBookingService({
       db,

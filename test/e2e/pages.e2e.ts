@@ -80,6 +80,8 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     '/learning/subscription',
     '/knowledge-audits',
     '/knowledge-audits/new',
+    '/quality/rounds',
+    '/quality/rounds/new',
     '/contracts',
     '/contracts/new',
     '/charges',
@@ -297,6 +299,71 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await expect.poll(() => quiz.locator('.govuk-error-summary').count()).toBe(1)
     await expectAccessible(quiz)
     await quiz.context().close()
+    await page.context().close()
+  })
+
+  it('a self-assessment round: opening it with an error, a lead rating a course and submitting, and its review', async () => {
+    const page = await visit('/quality/rounds/new', 'admin@norfolk.example.org')
+    await page.getByRole('button', { name: 'Open the round' }).click()
+    await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(page)
+    await page.getByLabel('Title').fill('Self-assessment 2099')
+    await page.locator('#dueOn-day').fill('31')
+    await page.locator('#dueOn-month').fill('3')
+    await page.locator('#dueOn-year').fill('2099')
+    await page.getByRole('button', { name: 'Open the round' }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Self-assessment 2099')
+    await expectAccessible(page)
+    const roundUrl = page.url()
+
+    const lead = await visit('/quality/returns', 'agency-lead@norfolk.example.org')
+    await expectAccessible(lead)
+    await lead.locator('main a', { hasText: 'Self-assessment 2099' }).first().click()
+    await expectAccessible(lead)
+    await lead.getByRole('button', { name: 'Add the course' }).click()
+    await expect.poll(() => lead.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(lead)
+    await lead.getByLabel('Add a single-agency safeguarding course').fill('Safeguarding induction')
+    await lead.getByRole('button', { name: 'Add the course' }).click()
+    await lead.getByRole('link', { name: 'Rate Safeguarding induction' }).click()
+    await expect.poll(() => lead.locator('h1').textContent()).toBe('Safeguarding induction')
+    await expectAccessible(lead)
+    await lead.locator('input[name^="evidenceUrl-"]').first().fill('not a link')
+    await lead.getByRole('button', { name: 'Save and return' }).click()
+    await expect.poll(() => lead.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(lead)
+    await lead.locator('input[name^="evidenceUrl-"]').first().fill('')
+    await lead.getByRole('button', { name: 'Save and return' }).click()
+    await lead.getByRole('link', { name: 'Check and submit' }).click()
+    await lead.getByRole('button', { name: 'Submit the self-assessment' }).click()
+    await expect.poll(() => lead.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(lead)
+    await lead.getByRole('link', { name: 'Change your courses or answers' }).click()
+    await lead.getByRole('link', { name: 'Rate Safeguarding induction' }).click()
+    for (const radio of await lead.locator('input[name^="rating-"][value="met"]').all()) await radio.check()
+    await lead.getByRole('button', { name: 'Save and return' }).click()
+    await lead.getByRole('link', { name: 'Check and submit' }).click()
+    await expectAccessible(lead)
+    await lead.getByRole('button', { name: 'Submit the self-assessment' }).click()
+    await expect.poll(() => lead.locator('main .govuk-tag').first().textContent()).toBe('Submitted')
+    await expectAccessible(lead)
+    const returnUrl = new URL(lead.url()).pathname
+    await lead.context().close()
+
+    const reviewer = await visit(`${returnUrl}/review`, 'subgroup@norfolk.example.org')
+    await expectAccessible(reviewer)
+    await reviewer.getByLabel('Assured with actions').check()
+    await reviewer.getByRole('button', { name: 'Send the review' }).click()
+    await expect.poll(() => reviewer.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(reviewer)
+    await reviewer.getByLabel('Assured', { exact: true }).check()
+    await reviewer.getByLabel('Overall summary').fill('Well evidenced')
+    await reviewer.getByRole('button', { name: 'Send the review' }).click()
+    await expect.poll(() => reviewer.locator('main .govuk-tag').first().textContent()).toBe('Reviewed')
+    await expectAccessible(reviewer)
+    await reviewer.context().close()
+    await page.goto(roundUrl)
+    await expectAccessible(page)
     await page.context().close()
   })
 

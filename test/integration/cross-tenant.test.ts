@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { aLearningProduct } from '#features/learning/test-fixtures.ts'
+import { aQaRound } from '#features/quality/test-fixtures.ts'
 import { systemContext } from '#platform/context.ts'
 import type { TestApp } from '../support/app.ts'
 import { testApp } from '../support/app.ts'
@@ -303,6 +304,14 @@ async function jerseyNewsletter(app: TestApp): Promise<string> {
   })
 }
 
+/** A self-assessment round in Jersey with one agency's return, submitted. */
+async function jerseyQaRound(app: TestApp) {
+  const jersey = await app.partnership('jersey')
+  return aQaRound(app.db, jersey.id, { returns: [{ agencyId: await jerseyAgency(app) }] })
+}
+const jerseyQaRoundId = async (app: TestApp) => (await jerseyQaRound(app)).id
+const jerseyQaReturn = async (app: TestApp) => (await jerseyQaRound(app)).returns[0]?.id as string
+
 async function jerseyKnowledgeAudit(app: TestApp): Promise<string> {
   const jersey = await app.partnership('jersey')
   const productId = await jerseyLearningProduct(app)
@@ -386,6 +395,22 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/api/v1/knowledge-audits/:id/send': jerseyKnowledgeAudit,
   '/api/v1/knowledge-audits/:id/results': jerseyKnowledgeAudit,
   '/api/v1/courses/:id/impact': jerseyCourse,
+  '/quality/rounds/:id': jerseyQaRoundId,
+  '/api/v1/qa/rounds/:id/returns': jerseyQaRoundId,
+  '/quality/returns/:id': jerseyQaReturn,
+  '/quality/returns/:id/courses': jerseyQaReturn,
+  '/quality/returns/:id/courses/:courseId': jerseyQaReturn,
+  '/quality/returns/:id/courses/:courseId/remove': jerseyQaReturn,
+  '/quality/returns/:id/courses/:courseId/files': jerseyQaReturn,
+  '/quality/returns/:id/files/:fileId': jerseyQaReturn,
+  '/quality/returns/:id/files/:fileId/remove': jerseyQaReturn,
+  '/quality/returns/:id/carry-forward': jerseyQaReturn,
+  '/quality/returns/:id/check': jerseyQaReturn,
+  '/quality/returns/:id/submit': jerseyQaReturn,
+  '/quality/returns/:id/review': jerseyQaReturn,
+  '/api/v1/qa/returns/:id': jerseyQaReturn,
+  '/api/v1/qa/returns/:id/submit': jerseyQaReturn,
+  '/api/v1/qa/returns/:id/review': jerseyQaReturn,
   '/questionnaires/:id': jerseyQuestionnaire,
   '/questionnaires/:id/questions': jerseyQuestionnaire,
   '/questionnaires/:id/questions/:questionId/remove': jerseyQuestionnaire,
@@ -509,6 +534,8 @@ const validChanges: Record<string, object> = {
   '/api/v1/actions/:id/extend': { dueOn: '2028-01-01', reason: 'A reason' },
   '/api/v1/actions/:id/verify': { note: 'Checked' },
   '/api/v1/knowledge-audits/:id/send': {},
+  '/api/v1/qa/returns/:id': { courses: [{ title: 'Safeguarding induction', ratings: [] }] },
+  '/api/v1/qa/returns/:id/review': { outcome: 'assured', summary: 'Well evidenced' },
   '/api/v1/agencies/:id': { name: 'Renamed' },
   '/api/v1/learning-products/:id/dissemination': {
     agencyId: '00000000-0000-4000-8000-000000000001',
@@ -659,5 +686,6 @@ describe('one partnership never reaches another’s data through the app', () =>
         })
       }
     }
-  })
+    // Two requests, each with a sign-in, for every route that takes an id.
+  }, 300_000)
 })

@@ -43,7 +43,12 @@ export async function raiseSelfAssessmentActions(
   sql: Sql,
   partnershipId: string,
   source: { qaReturnId: string; owningAgencyId: string; ownerUserId: string },
-  actions: readonly { description: string; successMeasure: string; dueOn: string; standardId?: string | null }[],
+  actions: readonly {
+    description: string
+    successMeasure: string
+    dueOn: string
+    standardId?: string | null
+  }[],
 ): Promise<string[]> {
   const ids: string[] = []
   for (const action of actions) {

@@ -10,7 +10,7 @@ import { outcomes, ratings, returnStatuses } from '../words.ts'
 import { openRoundSchema, reviewSchema, saveReturnSchema } from './forms.ts'
 import type { ReturnSummary, RoundSummary } from './queries.ts'
 import type { ReturnView } from './service.ts'
-import { returnReviewers, roundOpeners, roundReaders } from './service.ts'
+import { returnReaders, returnReviewers, roundOpeners, roundReaders } from './service.ts'
 
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null)
 
@@ -205,7 +205,7 @@ export default async function qaRoundsApi(app: FastifyInstance, { services }: { 
   api.put(
     '/api/v1/qa/returns/:id',
     {
-      config: { access: ['agency-lead'], api: true },
+      config: { access: returnReaders, api: true },
       schema: {
         ...common,
         summary:
@@ -221,7 +221,7 @@ export default async function qaRoundsApi(app: FastifyInstance, { services }: { 
   api.post(
     '/api/v1/qa/returns/:id/submit',
     {
-      config: { access: ['agency-lead'], api: true },
+      config: { access: returnReaders, api: true },
       schema: {
         ...common,
         summary:
@@ -256,6 +256,7 @@ export default async function qaRoundsApi(app: FastifyInstance, { services }: { 
         response: { 200: returnResponse, ...problemResponses },
       },
     },
-    async (request) => presentReturn(await rounds.review(contextOf(request), request.params.id, request.body)),
+    async (request) =>
+      presentReturn(await rounds.review(contextOf(request), request.params.id, request.body)),
   )
 }

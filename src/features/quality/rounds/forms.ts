@@ -39,7 +39,10 @@ export const openRoundSchema = z
   .object({
     title: text(200, 'The title', 'Enter a title for the round, like Self-assessment 2027'),
     dueOn: calendarDate('Enter the due date as a real date, like 2027-03-31'),
-    agencyIds: z.array(z.uuid({ message: 'Select agencies from the list' })).max(1000).optional(),
+    agencyIds: z
+      .array(z.uuid({ message: 'Select agencies from the list' }))
+      .max(1000)
+      .optional(),
   })
   .strict()
 export type OpenRoundInput = z.infer<typeof openRoundSchema>

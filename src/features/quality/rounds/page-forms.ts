@@ -22,12 +22,14 @@ export function openFromForm(body: Record<string, unknown>): FormResult<OpenRoun
   const errors: FieldError[] = []
   const title = text(body.title)
   if (!title) errors.push({ field: 'title', text: 'Enter a title for the round, like Self-assessment 2027' })
-  else if (tooLong(title, 200)) errors.push({ field: 'title', text: 'The title must be 200 characters or fewer' })
+  else if (tooLong(title, 200))
+    errors.push({ field: 'title', text: 'The title must be 200 characters or fewer' })
   const typed = dateFromInput(body, 'dueOn')
   const [year, month, day] = typed.split('-')
   const dueOn = typed ? calendarDateOf(day ?? '', month ?? '', year ?? '') : null
   if (!typed) errors.push({ field: 'dueOn-day', text: 'Enter the due date' })
-  else if (!dueOn) errors.push({ field: 'dueOn-day', text: 'The due date must be a real date, like 31 3 2027' })
+  else if (!dueOn)
+    errors.push({ field: 'dueOn-day', text: 'The due date must be a real date, like 31 3 2027' })
   const agencyIds = listOf(body.agencyIds)
   if (!agencyIds.length) errors.push({ field: 'agencyIds', text: 'Select at least one agency to ask' })
   if (errors.length || !dueOn) return { ok: false, errors }
@@ -47,10 +49,16 @@ export function ratingsFromForm(
       errors.push({ field: `rating-${s.id}`, text: `Choose a rating for ${s.title} from the list` })
     const narrative = text(body[`narrative-${s.id}`])
     if (tooLong(narrative, 10000))
-      errors.push({ field: `narrative-${s.id}`, text: `The narrative for ${s.title} must be 10,000 characters or fewer` })
+      errors.push({
+        field: `narrative-${s.id}`,
+        text: `The narrative for ${s.title} must be 10,000 characters or fewer`,
+      })
     const note = text(body[`evidenceNote-${s.id}`])
     if (tooLong(note, 5000))
-      errors.push({ field: `evidenceNote-${s.id}`, text: `The evidence note for ${s.title} must be 5,000 characters or fewer` })
+      errors.push({
+        field: `evidenceNote-${s.id}`,
+        text: `The evidence note for ${s.title} must be 5,000 characters or fewer`,
+      })
     const link = evidenceUrl.safeParse(text(body[`evidenceUrl-${s.id}`]))
     if (!link.success)
       errors.push({

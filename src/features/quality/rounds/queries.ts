@@ -76,7 +76,8 @@ const returnColumns = `q.id, q.round_id AS "roundId", r.title AS "roundTitle", t
   q.agency_id AS "agencyId", ag.name AS "agencyName", q.status, q.saved_at AS "savedAt",
   q.submitted_at AS "submittedAt", q.reviewed_at AS "reviewedAt", q.outcome,
   (SELECT count(*) FROM qa_return_courses c WHERE c.return_id = q.id)::int AS "courseCount"`
-const returnFrom = 'qa_returns q JOIN qa_rounds r ON r.id = q.round_id JOIN agencies ag ON ag.id = q.agency_id'
+const returnFrom =
+  'qa_returns q JOIN qa_rounds r ON r.id = q.round_id JOIN agencies ag ON ag.id = q.agency_id'
 
 export function returnsOfRound(sql: Sql, roundId: string): Promise<ReturnSummary[]> {
   return sql.query<ReturnSummary>(
@@ -182,10 +183,10 @@ export async function deleteCourse(sql: Sql, returnId: string, courseId: string)
     [courseId, returnId],
   )
   if (!gone) return false
-  await sql.query('UPDATE qa_return_courses SET position = position - 1 WHERE return_id = $1 AND position > $2', [
-    returnId,
-    gone.position,
-  ])
+  await sql.query(
+    'UPDATE qa_return_courses SET position = position - 1 WHERE return_id = $1 AND position > $2',
+    [returnId, gone.position],
+  )
   return true
 }
 
@@ -235,7 +236,9 @@ export function evidenceFileOf(
   sql: Sql,
   returnId: string,
   fileId: string,
-): Promise<{ id: string; filename: string; contentType: string; bytes: Buffer; courseId: string } | undefined> {
+): Promise<
+  { id: string; filename: string; contentType: string; bytes: Buffer; courseId: string } | undefined
+> {
   return sql.maybeOne(
     `SELECT f.id, f.filename, f.content_type AS "contentType", f.bytes, f.course_id AS "courseId"
        FROM qa_evidence_files f JOIN qa_return_courses c ON c.id = f.course_id
@@ -265,7 +268,14 @@ export function claimReminders(
   today: string,
   daysBefore: number,
 ): Promise<
-  { id: string; stage: 'before' | 'after'; agencyId: string; agencyName: string; roundTitle: string; dueOn: string }[]
+  {
+    id: string
+    stage: 'before' | 'after'
+    agencyId: string
+    agencyName: string
+    roundTitle: string
+    dueOn: string
+  }[]
 > {
   return sql.query(
     `WITH before AS (

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { actionStatusNames, actionStatusTags } from '#features/actions/index.ts'
 import { attachmentHeader } from '#features/actions/evidence.ts'
+import { actionStatusNames, actionStatusTags } from '#features/actions/index.ts'
 import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, ValidationError } from '#platform/errors.ts'
 import { errorFor, errorSummary, formText } from '#platform/http/forms.ts'
@@ -68,7 +68,12 @@ export default async function qaRoundRoutes(app: FastifyInstance, { services }: 
     })
   })
 
-  async function newPage(request: FastifyRequest, reply: FastifyReply, body: Body | null, errors: FieldError[] = []) {
+  async function newPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    body: Body | null,
+    errors: FieldError[] = [],
+  ) {
     const ctx = contextOf(request)
     const choices = await rounds.openChoices(ctx)
     const values = body ?? { agencyIds: choices.agencies.map((a) => a.id) }
@@ -85,26 +90,30 @@ export default async function qaRoundRoutes(app: FastifyInstance, { services }: 
     newPage(request, reply, null),
   )
 
-  app.post<{ Body: Body }>('/quality/rounds/new', { config: { access: roundOpeners } }, async (request, reply) => {
-    const body = request.body ?? {}
-    const form = openFromForm(body)
-    if (!form.ok) return newPage(request, reply, body, form.errors)
-    try {
-      const id = await rounds.open(contextOf(request), form.data)
-      return reply.redirect(`/quality/rounds/${id}`, 303)
-    } catch (error) {
-      if (error instanceof ValidationError)
-        return newPage(
-          request,
-          reply,
-          body,
-          error.errors.map((e) => (e.field === 'dueOn' ? { ...e, field: 'dueOn-day' } : e)),
-        )
-      if (error instanceof ConflictError)
-        return newPage(request, reply, body, [{ field: 'form', text: error.message }])
-      throw error
-    }
-  })
+  app.post<{ Body: Body }>(
+    '/quality/rounds/new',
+    { config: { access: roundOpeners } },
+    async (request, reply) => {
+      const body = request.body ?? {}
+      const form = openFromForm(body)
+      if (!form.ok) return newPage(request, reply, body, form.errors)
+      try {
+        const id = await rounds.open(contextOf(request), form.data)
+        return reply.redirect(`/quality/rounds/${id}`, 303)
+      } catch (error) {
+        if (error instanceof ValidationError)
+          return newPage(
+            request,
+            reply,
+            body,
+            error.errors.map((e) => (e.field === 'dueOn' ? { ...e, field: 'dueOn-day' } : e)),
+          )
+        if (error instanceof ConflictError)
+          return newPage(request, reply, body, [{ field: 'form', text: error.message }])
+        throw error
+      }
+    },
+  )
 
   app.get<Params>('/quality/rounds/:id', { config: { access: roundReaders } }, async (request, reply) => {
     const found = await rounds.round(contextOf(request), request.params.id)
@@ -162,7 +171,8 @@ export default async function qaRoundRoutes(app: FastifyInstance, { services }: 
       return reply.redirect(to, 303)
     } catch (error) {
       const body = (request.body as Body | undefined) ?? {}
-      if (error instanceof ValidationError) return returnPage(request, reply, { body, errors: error.errors }, 400)
+      if (error instanceof ValidationError)
+        return returnPage(request, reply, { body, errors: error.errors }, 400)
       if (error instanceof ConflictError)
         return returnPage(request, reply, { body, errors: [{ field: 'form', text: error.message }] }, 409)
       throw error
@@ -171,7 +181,7 @@ export default async function qaRoundRoutes(app: FastifyInstance, { services }: 
 
   app.post<Params & { Body: Body }>(
     '/quality/returns/:id/courses',
-    { config: { access: ['agency-lead'] } },
+    { config: { access: returnReaders } },
     (request, reply) =>
       change(
         request,
@@ -183,7 +193,7 @@ export default async function qaRoundRoutes(app: FastifyInstance, { services }: 
 
   app.post<{ Params: { id: string; courseId: string } }>(
     '/quality/returns/:id/courses/:courseId/remove',
-    { config: { access: ['agency-lead'] } },
+    { config: { access: returnReaders } },
     (request, reply) =>
       change(
         request,
@@ -193,13 +203,16 @@ export default async function qaRoundRoutes(app: FastifyInstance, { services }: 
       ),
   )
 
-  app.post<Params>('/quality/returns/:id/carry-forward', { config: { access: ['agency-lead'] } }, (request, reply) =>
-    change(
-      request,
-      reply,
-      () => rounds.carryForward(contextOf(request), request.params.id),
-      `/quality/returns/${request.params.id}`,
-    ),
+  app.post<Params>(
+    '/quality/returns/:id/carry-forward',
+    { config: { access: returnReaders } },
+    (request, reply) =>
+      change(
+        request,
+        reply,
+        () => rounds.carryForward(contextOf(request), request.params.id),
+        `/quality/returns/${request.params.id}`,
+      ),
   )
 
   async function coursePage(
@@ -235,13 +248,13 @@ export default async function qaRoundRoutes(app: FastifyInstance, { services }: 
 
   app.get<{ Params: { id: string; courseId: string } }>(
     '/quality/returns/:id/courses/:courseId',
-    { config: { access: ['agency-lead'] } },
+    { config: { access: returnReaders } },
     (request, reply) => coursePage(request, reply),
   )
 
   app.post<{ Params: { id: string; courseId: string }; Body: Body }>(
     '/quality/returns/:id/courses/:courseId',
-    { config: { access: ['agency-lead'] } },
+    { config: { access: returnReaders } },
     async (request, reply) => {
       const ctx = contextOf(request)
       const view = await rounds.returnView(ctx, request.params.id)
@@ -252,7 +265,8 @@ export default async function qaRoundRoutes(app: FastifyInstance, { services }: 
         await rounds.rateCourse(ctx, request.params.id, request.params.courseId, form.data)
         return reply.redirect(`/quality/returns/${request.params.id}?saved=1`, 303)
       } catch (error) {
-        if (error instanceof ValidationError) return coursePage(request, reply, { body, errors: error.errors }, 400)
+        if (error instanceof ValidationError)
+          return coursePage(request, reply, { body, errors: error.errors }, 400)
         if (error instanceof ConflictError)
           return returnPage(request, reply, { body, errors: [{ field: 'form', text: error.message }] }, 409)
         throw error
@@ -262,7 +276,7 @@ export default async function qaRoundRoutes(app: FastifyInstance, { services }: 
 
   app.post<{ Params: { id: string; courseId: string }; Body: Body }>(
     '/quality/returns/:id/courses/:courseId/files',
-    { config: { access: ['agency-lead'] } },
+    { config: { access: returnReaders } },
     async (request, reply) => {
       const ctx = contextOf(request)
       const upload = request.uploads?.file
@@ -273,10 +287,16 @@ export default async function qaRoundRoutes(app: FastifyInstance, { services }: 
       else if (upload.tooLarge) errors.push({ field: 'file', text: 'The file must be smaller than 10 MB' })
       if (errors.length || !upload) return coursePage(request, reply, { body: null, errors }, 400)
       try {
-        await rounds.addEvidenceFile(ctx, request.params.id, request.params.courseId, formText(body.standardId), {
-          filename: upload.filename,
-          bytes: upload.bytes,
-        })
+        await rounds.addEvidenceFile(
+          ctx,
+          request.params.id,
+          request.params.courseId,
+          formText(body.standardId),
+          {
+            filename: upload.filename,
+            bytes: upload.bytes,
+          },
+        )
         return reply.redirect(`/quality/returns/${request.params.id}/courses/${request.params.courseId}`, 303)
       } catch (error) {
         if (error instanceof ValidationError)
@@ -290,7 +310,7 @@ export default async function qaRoundRoutes(app: FastifyInstance, { services }: 
 
   app.post<{ Params: { id: string; fileId: string }; Body: Body }>(
     '/quality/returns/:id/files/:fileId/remove',
-    { config: { access: ['agency-lead'] } },
+    { config: { access: returnReaders } },
     async (request, reply) => {
       const back = formText(request.body?.courseId)
       return change(
@@ -338,27 +358,36 @@ export default async function qaRoundRoutes(app: FastifyInstance, { services }: 
     })
   }
 
-  app.get<Params>('/quality/returns/:id/check', { config: { access: ['agency-lead'] } }, (request, reply) =>
+  app.get<Params>('/quality/returns/:id/check', { config: { access: returnReaders } }, (request, reply) =>
     checkPage(request, reply),
   )
 
-  app.post<Params>('/quality/returns/:id/submit', { config: { access: ['agency-lead'] } }, async (request, reply) => {
-    try {
-      await rounds.submit(contextOf(request), request.params.id)
-      return reply.redirect(`/quality/returns/${request.params.id}`, 303)
-    } catch (error) {
-      if (error instanceof ValidationError)
-        return checkPage(
-          request,
-          reply,
-          error.errors.map((e) => (e.field === 'unrated' ? e : { ...e, field: 'form' })),
-          400,
-        )
-      if (error instanceof ConflictError)
-        return returnPage(request, reply, { body: {}, errors: [{ field: 'form', text: error.message }] }, 409)
-      throw error
-    }
-  })
+  app.post<Params>(
+    '/quality/returns/:id/submit',
+    { config: { access: returnReaders } },
+    async (request, reply) => {
+      try {
+        await rounds.submit(contextOf(request), request.params.id)
+        return reply.redirect(`/quality/returns/${request.params.id}`, 303)
+      } catch (error) {
+        if (error instanceof ValidationError)
+          return checkPage(
+            request,
+            reply,
+            error.errors.map((e) => (e.field === 'unrated' ? e : { ...e, field: 'form' })),
+            400,
+          )
+        if (error instanceof ConflictError)
+          return returnPage(
+            request,
+            reply,
+            { body: {}, errors: [{ field: 'form', text: error.message }] },
+            409,
+          )
+        throw error
+      }
+    },
+  )
 
   async function reviewPage(
     request: FastifyRequest<Params>,

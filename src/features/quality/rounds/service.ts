@@ -1,11 +1,11 @@
+import { checkEvidence, keptFilename } from '#features/actions/evidence.ts'
 import type { Action } from '#features/actions/index.ts'
 import { actionsOfQaReturn, raiseSelfAssessmentActions } from '#features/actions/index.ts'
-import { checkEvidence, keptFilename } from '#features/actions/evidence.ts'
 import { activeAgencies } from '#features/directory/queries.ts'
 import { leadsOf } from '#features/learning/dissemination/queries.ts'
-import type { StandardsService } from '#features/quality/standards/service.ts'
 import type { StandardsVersion } from '#features/quality/standards/queries.ts'
 import { versionById } from '#features/quality/standards/queries.ts'
+import type { StandardsService } from '#features/quality/standards/service.ts'
 import type { PartnershipRef } from '#platform/auth/identity.ts'
 import type { Clock } from '#platform/clock.ts'
 import { londonDateOf } from '#platform/clock.ts'
@@ -106,7 +106,9 @@ export function createRoundService(deps: {
     if (!leads(ctx, found.agencyId))
       throw new ForbiddenError('Only a lead of the agency can change its self-assessment')
     if (wasSubmitted(found))
-      throw new ConflictError('This self-assessment has been submitted: its courses and ratings no longer change')
+      throw new ConflictError(
+        'This self-assessment has been submitted: its courses and ratings no longer change',
+      )
     return found
   }
 
@@ -187,7 +189,11 @@ export function createRoundService(deps: {
       return db.tenant(scopeOf(ctx), async (sql) => {
         const round = isUuid(id) ? await roundById(sql, id) : undefined
         if (!round) throw new NotFoundError('Round')
-        return { round, version: await versionOf(sql, round.versionId), returns: await returnsOfRound(sql, id) }
+        return {
+          round,
+          version: await versionOf(sql, round.versionId),
+          returns: await returnsOfRound(sql, id),
+        }
       })
     },
 
@@ -218,7 +224,9 @@ export function createRoundService(deps: {
         const names = new Map(active.map((a) => [a.id, a.name]))
         const agencyIds = input.agencyIds ? [...new Set(input.agencyIds)] : active.map((a) => a.id)
         if (agencyIds.some((a) => !names.has(a)))
-          throw new ValidationError([{ field: 'agencyIds', text: 'Select agencies from the partnership’s directory' }])
+          throw new ValidationError([
+            { field: 'agencyIds', text: 'Select agencies from the partnership’s directory' },
+          ])
         if (!agencyIds.length)
           throw new ValidationError([{ field: 'agencyIds', text: 'Select at least one agency to ask' }])
         await sql.auditAs('quality.rounds.open')
@@ -267,13 +275,16 @@ export function createRoundService(deps: {
 
     /** Adds a course to the return's list. */
     async addCourse(ctx: Context, id: string, title: string): Promise<string> {
-      requireRole(ctx, 'agency-lead')
+      requireRole(ctx, ...returnReaders)
       const checked = courseTitle.safeParse(title)
       return db.tenant(scopeOf(ctx), async (sql) => {
         const ret = await editable(ctx, sql, id)
         if (!checked.success)
-          throw new ValidationError([{ field: 'title', text: checked.error.issues[0]?.message ?? 'Enter a title' }])
-        if (ret.courses.length >= 100) throw new ValidationError([{ field: 'title', text: 'List at most 100 courses' }])
+          throw new ValidationError([
+            { field: 'title', text: checked.error.issues[0]?.message ?? 'Enter a title' },
+          ])
+        if (ret.courses.length >= 100)
+          throw new ValidationError([{ field: 'title', text: 'List at most 100 courses' }])
         await sql.auditAs('quality.returns.course')
         const course = await insertCourse(sql, ctx.partnership.id, ret.id, checked.data)
         await markSaved(sql, ret.id, ctx.actor.userId, clock.now())
@@ -283,18 +294,19 @@ export function createRoundService(deps: {
 
     /** Removes a course, with its ratings and files. */
     async removeCourse(ctx: Context, id: string, courseId: string): Promise<void> {
-      requireRole(ctx, 'agency-lead')
+      requireRole(ctx, ...returnReaders)
       await db.tenant(scopeOf(ctx), async (sql) => {
         const ret = await editable(ctx, sql, id)
         await sql.auditAs('quality.returns.course')
-        if (!isUuid(courseId) || !(await deleteCourse(sql, ret.id, courseId))) throw new NotFoundError('Course')
+        if (!isUuid(courseId) || !(await deleteCourse(sql, ret.id, courseId)))
+          throw new NotFoundError('Course')
         await markSaved(sql, ret.id, ctx.actor.userId, clock.now())
       })
     },
 
     /** Saves one course's ratings; blanks are kept as blanks until the return is submitted. */
     async rateCourse(ctx: Context, id: string, courseId: string, ratings: RatingInput[]): Promise<void> {
-      requireRole(ctx, 'agency-lead')
+      requireRole(ctx, ...returnReaders)
       await db.tenant(scopeOf(ctx), async (sql) => {
         const ret = await editable(ctx, sql, id)
         const course = ret.courses.find((c) => c.id === courseId)
@@ -320,7 +332,7 @@ export function createRoundService(deps: {
       standardId: string,
       file: { filename: string; bytes: Buffer },
     ): Promise<void> {
-      requireRole(ctx, 'agency-lead')
+      requireRole(ctx, ...returnReaders)
       const checked = await checkEvidence(file.bytes)
       await db.tenant(scopeOf(ctx), async (sql) => {
         const ret = await editable(ctx, sql, id)
@@ -328,7 +340,9 @@ export function createRoundService(deps: {
         if (!course) throw new NotFoundError('Course')
         const version = await versionOf(sql, ret.versionId)
         if (!version.standards.some((s) => s.id === standardId))
-          throw new ValidationError([{ field: 'standardId', text: 'Select the standard the file is evidence for' }])
+          throw new ValidationError([
+            { field: 'standardId', text: 'Select the standard the file is evidence for' },
+          ])
         if (!checked.ok) throw new ValidationError([{ field: 'file', text: checked.message }])
         await sql.auditAs('quality.returns.evidence')
         await sql.query(
@@ -355,7 +369,7 @@ export function createRoundService(deps: {
     },
 
     async removeEvidenceFile(ctx: Context, id: string, fileId: string): Promise<void> {
-      requireRole(ctx, 'agency-lead')
+      requireRole(ctx, ...returnReaders)
       await db.tenant(scopeOf(ctx), async (sql) => {
         const ret = await editable(ctx, sql, id)
         const file = isUuid(fileId) ? await evidenceFileOf(sql, ret.id, fileId) : undefined
@@ -382,13 +396,16 @@ export function createRoundService(deps: {
      * same title in both versions, the rating, narrative and evidence note and link (not files).
      */
     async carryForward(ctx: Context, id: string): Promise<void> {
-      requireRole(ctx, 'agency-lead')
+      requireRole(ctx, ...returnReaders)
       await db.tenant(scopeOf(ctx), async (sql) => {
         const ret = await editable(ctx, sql, id)
         if (ret.courses.length)
-          throw new ConflictError('This self-assessment already lists courses: the last one is offered only to start from')
+          throw new ConflictError(
+            'This self-assessment already lists courses: the last one is offered only to start from',
+          )
         const previous = await previousReturnOf(sql, { roundId: ret.roundId, agencyId: ret.agencyId })
-        if (!previous) throw new ConflictError('Your agency has no earlier self-assessment with courses to start from')
+        if (!previous)
+          throw new ConflictError('Your agency has no earlier self-assessment with courses to start from')
         await sql.auditAs('quality.returns.carry-forward')
         await copyReturn(sql, ctx.partnership.id, { id: ret.id, versionId: ret.versionId }, previous.id)
         await markSaved(sql, ret.id, ctx.actor.userId, clock.now())
@@ -397,7 +414,7 @@ export function createRoundService(deps: {
 
     /** Replaces the return's courses and ratings (the API's whole-return save). */
     async save(ctx: Context, id: string, raw: SaveReturnInput): Promise<ReturnView> {
-      requireRole(ctx, 'agency-lead')
+      requireRole(ctx, ...returnReaders)
       const input = parseOrThrow(saveReturnSchema, raw)
       return db.tenant(scopeOf(ctx), async (sql) => {
         const ret = await editable(ctx, sql, id)
@@ -435,19 +452,20 @@ export function createRoundService(deps: {
 
     /** Submits the return: at least one course, every course rated on every standard. */
     async submit(ctx: Context, id: string): Promise<ReturnView> {
-      requireRole(ctx, 'agency-lead')
+      requireRole(ctx, ...returnReaders)
       return db.tenant(scopeOf(ctx), async (sql) => {
         const ret = await editable(ctx, sql, id)
         const version = await versionOf(sql, ret.versionId)
         if (!ret.courses.length)
           throw new ValidationError([
-            { field: 'courses', text: 'List at least one single-agency safeguarding course before submitting' },
+            {
+              field: 'courses',
+              text: 'List at least one single-agency safeguarding course before submitting',
+            },
           ])
         const unrated = unratedOf(ret, version)
         if (unrated.length)
-          throw new ValidationError(
-            unrated.map((u) => ({ field: 'unrated', text: `Rate ${u}` })),
-          )
+          throw new ValidationError(unrated.map((u) => ({ field: 'unrated', text: `Rate ${u}` })))
         await sql.auditAs('quality.returns.submit')
         const now = clock.now()
         await sql.query(
@@ -496,13 +514,19 @@ export function createRoundService(deps: {
         const seen = new Set<string>()
         input.feedback.forEach((f, i) => {
           if (seen.has(f.standardId))
-            errors.push({ field: `feedback.${i}.standardId`, text: 'Give one piece of feedback per standard' })
+            errors.push({
+              field: `feedback.${i}.standardId`,
+              text: 'Give one piece of feedback per standard',
+            })
           seen.add(f.standardId)
         })
         if (input.outcome === 'assured_with_actions' && !input.actions.length)
           errors.push({ field: 'actions', text: 'Assured with actions needs at least one action' })
         if (input.outcome !== 'assured_with_actions' && input.actions.length)
-          errors.push({ field: 'actions', text: 'Actions are raised only when the outcome is assured with actions' })
+          errors.push({
+            field: 'actions',
+            text: 'Actions are raised only when the outcome is assured with actions',
+          })
         input.actions.forEach((a, i) => {
           if (a.dueOn <= today())
             errors.push({ field: `actions.${i}.dueOn`, text: 'The action’s due date must be after today' })
@@ -611,7 +635,9 @@ export function createRoundService(deps: {
       )
     if (ret.status === 'reviewed') throw new ConflictError('This self-assessment has already been reviewed')
     if (ret.status !== 'submitted')
-      throw new ConflictError('This self-assessment has not been submitted yet: it is reviewed once submitted')
+      throw new ConflictError(
+        'This self-assessment has not been submitted yet: it is reviewed once submitted',
+      )
   }
 }
 
