@@ -17,7 +17,6 @@ let roundId = ''
 let returnId = ''
 let otherReturnId = ''
 let subgroupsReturnId = ''
-let previousRoundId = ''
 
 const admin = 'admin@shropshire.example.org'
 const subgroup = 'subgroup@shropshire.example.org'
@@ -144,7 +143,7 @@ beforeAll(async () => {
     )
   })
   // Last round: the lead's agency assessed two courses.
-  const previous = await aQaRound(t.db, p.id, {
+  await aQaRound(t.db, p.id, {
     title: 'Self-assessment 2026',
     openedOn: '2026-05-01',
     dueOn: '2026-06-30',
@@ -156,7 +155,6 @@ beforeAll(async () => {
       },
     ],
   })
-  previousRoundId = previous.id
 }, 120_000)
 
 afterAll(async () => {
@@ -217,6 +215,10 @@ describe('a self-assessment round through its pages', () => {
     expect(round(`a[href="/quality/rounds/${roundId}/draw"]`).length).toBe(0)
     const list = page((await browser.get('/quality/rounds')).body)
     expect(list('tbody tr').first().text()).toContain('Self-assessment 2027')
+
+    // The lead's home page says a self-assessment waits for them.
+    const home = page((await (await t.signIn(lead)).get('/dashboard')).body)
+    expect(home('a[href="/quality/returns"]').text()).toMatch(/self-assessment/)
   })
 
   it('lets the lead start from last time, add a course, save blanks, and refuses a submission with anything unrated', async () => {
@@ -320,6 +322,8 @@ describe('a self-assessment round through its pages', () => {
     expect(check('#unrated').length).toBe(0)
     expect((await browser.post(`/quality/returns/${returnId}/submit`, {})).statusCode).toBe(303)
     expect((await returnRow(returnId)).status).toBe('submitted')
+    const reviewersHome = page((await (await t.signIn(subgroup)).get('/dashboard')).body)
+    expect(reviewersHome('a[href="/quality/rounds"]').text()).toMatch(/self-assessments? to review/)
 
     const before = await snapshot(returnId)
     await browser.get(`/quality/returns/${returnId}`)
@@ -626,6 +630,18 @@ describe('the API', () => {
     expect(await snapshot(apiReturn)).toEqual(locked)
   })
 
+  it('refuses actions for an agency with no lead who can sign in, with nothing changed', async () => {
+    const before = await snapshot(otherReturnId)
+    const refused = await api(admin, 'POST', `/api/v1/qa/returns/${otherReturnId}/review`, {
+      outcome: 'assured_with_actions',
+      summary: 'Needs work',
+      actions: [{ description: 'Keep registers', dueOn: '2027-03-31', successMeasure: 'Registers kept' }],
+    })
+    expect(refused.statusCode).toBe(400)
+    expect(refused.json().detail).toContain('has no lead who can sign in')
+    expect(await snapshot(otherReturnId)).toEqual(before)
+  })
+
   it('reviews with actions raised for the agency', async () => {
     const before = await snapshot(apiReturn)
     const foreign = await api(admin, 'POST', `/api/v1/qa/returns/${apiReturn}/review`, {
@@ -710,5 +726,3 @@ describe('without standards', () => {
     ).toBe(0)
   })
 })
-
-void previousRoundId
