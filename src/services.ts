@@ -33,6 +33,7 @@ import { createNeedService } from './features/needs/service.ts'
 import { createPolicyService } from './features/policy/service.ts'
 import { createProgrammeService } from './features/programme/service.ts'
 import { createStandardsService } from './features/quality/standards/service.ts'
+import { createQaSummaryService } from './features/quality/summary/service.ts'
 import { createRegisterService } from './features/register/service.ts'
 import { createFindingTraceService } from './features/reviews/findings-trace-service.ts'
 import { createReviewService } from './features/reviews/service.ts'
@@ -129,6 +130,7 @@ export function createServices(deps: ServiceDeps) {
     courseSessions: createSessionService({ db, clock, policy, mailQueued }),
     trainers: createTrainerService({ db, clock }),
     qaStandards: createStandardsService({ db }),
+    qaSummary: createQaSummaryService({ db, clock, policy }),
     programme: createProgrammeService({ db, clock, policy, needs }),
     booking: createBookingService({
       db,

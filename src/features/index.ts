@@ -50,6 +50,7 @@ import policyRoutes from './policy/routes.ts'
 import programmeRoutes from './programme/routes.ts'
 import qualityRoutes from './quality/routes.ts'
 import standardsRoutes from './quality/standards/routes.ts'
+import qaSummaryRoutes from './quality/summary/routes.ts'
 import registerApi from './register/api.ts'
 import registerRoutes from './register/routes.ts'
 import reviewsApi from './reviews/api.ts'
@@ -122,6 +123,7 @@ export const features: FeaturePlugin[] = [
   knowledgeAuditRespondRoutes,
   qualityRoutes,
   standardsRoutes,
+  qaSummaryRoutes,
   directoryRoutes,
   importRoutes,
   mergeRoutes,
