@@ -326,6 +326,13 @@ async function jerseyKnowledgeAudit(app: TestApp): Promise<string> {
   return row.id
 }
 
+async function jerseyStandardsVersion(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const version = await app.services.qaStandards.current(systemContext(jersey, 'test'))
+  if (!version) throw new Error('The demo loads the standards')
+  return version.id
+}
+
 async function jerseyAction(app: TestApp): Promise<string> {
   const jersey = await app.partnership('jersey')
   const [recommendationId, agencyId] = [await jerseyRecommendation(app), await jerseyAgency(app)]
@@ -376,6 +383,7 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/recommendations/:id/actions/new': jerseyRecommendation,
   '/api-tokens/:id/revoke': jerseyApiToken,
   '/knowledge-audits/:id': jerseyKnowledgeAudit,
+  '/quality/standards/versions/:id': jerseyStandardsVersion,
   '/knowledge-audits/:id/edit': jerseyKnowledgeAudit,
   '/knowledge-audits/:id/questions': jerseyKnowledgeAudit,
   '/knowledge-audits/:id/questions/:questionId/remove': jerseyKnowledgeAudit,
