@@ -32,6 +32,7 @@ import { createLearningService } from './features/learning/service.ts'
 import { createNeedService } from './features/needs/service.ts'
 import { createPolicyService } from './features/policy/service.ts'
 import { createProgrammeService } from './features/programme/service.ts'
+import { createObservationService } from './features/quality/observations/service.ts'
 import { createStandardsService } from './features/quality/standards/service.ts'
 import { createRegisterService } from './features/register/service.ts'
 import { createFindingTraceService } from './features/reviews/findings-trace-service.ts'
@@ -129,6 +130,7 @@ export function createServices(deps: ServiceDeps) {
     courseSessions: createSessionService({ db, clock, policy, mailQueued }),
     trainers: createTrainerService({ db, clock }),
     qaStandards: createStandardsService({ db }),
+    observations: createObservationService({ db, clock, policy, publicUrl: config.publicUrl, mailQueued }),
     programme: createProgrammeService({ db, clock, policy, needs }),
     booking: createBookingService({
       db,

@@ -48,6 +48,8 @@ import needRoutes from './needs/routes.ts'
 import policyApi from './policy/api.ts'
 import policyRoutes from './policy/routes.ts'
 import programmeRoutes from './programme/routes.ts'
+import observationsApi from './quality/observations/api.ts'
+import observationRoutes from './quality/observations/routes.ts'
 import registerApi from './register/api.ts'
 import registerRoutes from './register/routes.ts'
 import reviewsApi from './reviews/api.ts'
@@ -118,6 +120,8 @@ export const features: FeaturePlugin[] = [
   knowledgeAuditsApi,
   knowledgeAuditRoutes,
   knowledgeAuditRespondRoutes,
+  observationsApi,
+  observationRoutes,
   directoryRoutes,
   importRoutes,
   mergeRoutes,
