@@ -699,4 +699,32 @@ describe('observations', () => {
       .map((el) => newest(el).text())
     expect(dates[0]).toBe('23 November 2026')
   })
+
+  it('describes the draw and observations in the OpenAPI document', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json()
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/qa/rounds/{id}/draw',
+        '/api/v1/observations',
+        '/api/v1/observations/{id}',
+      ]),
+    )
+    const body = doc.paths['/api/v1/observations'].post.requestBody.content['application/json'].schema
+    expect(Object.keys(body.properties)).toEqual(
+      expect.arrayContaining([
+        'sessionId',
+        'pickId',
+        'observedOn',
+        'observerName',
+        'ratings',
+        'strengths',
+        'areasToDevelop',
+        'grade',
+      ]),
+    )
+    expect(body.properties.grade.enum).toEqual(['outstanding', 'good', 'requires_improvement', 'inadequate'])
+    const draw = doc.paths['/api/v1/qa/rounds/{id}/draw'].post
+    expect(Object.keys(draw.requestBody.content['application/json'].schema.properties)).toEqual(['seed'])
+    expect(draw.responses['409']).toBeDefined()
+  })
 })

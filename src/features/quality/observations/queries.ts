@@ -231,7 +231,8 @@ export function observationsOf(
       WHERE ($1::uuid IS NULL OR o.session_id = $1) AND ($2::uuid IS NULL OR p.round_id = $2)
         AND (NOT $3 OR (o.session_id IS NOT NULL AND EXISTS (
                 SELECT 1 FROM session_trainers t JOIN people tp ON tp.id = t.person_id
-                 WHERE t.session_id = o.session_id AND tp.user_id = $4))
+                  JOIN users tu ON tu.id = tp.user_id OR (tp.user_id IS NULL AND lower(tu.email) = lower(tp.email))
+                 WHERE t.session_id = o.session_id AND tu.id = $4))
              OR prt.agency_id = ANY($5::uuid[]))
       ORDER BY o.observed_on DESC, o.created_at DESC, o.id`,
     [filter.sessionId ?? null, filter.roundId ?? null, limited, scope.userId, scope.agencyIds],
@@ -250,16 +251,6 @@ export function observationById(sql: Sql, id: string, forUpdate = false): Promis
       WHERE o.id = $1${forUpdate ? ' FOR UPDATE OF o' : ''}`,
     [id],
   )
-}
-
-/** Whether the user trains on the session the observation is of. */
-export async function trainedBy(sql: Sql, sessionId: string, userId: string | null): Promise<boolean> {
-  if (!userId) return false
-  const row = await sql.maybeOne(
-    `SELECT 1 FROM session_trainers t JOIN people p ON p.id = t.person_id WHERE t.session_id = $1 AND p.user_id = $2`,
-    [sessionId, userId],
-  )
-  return row !== undefined
 }
 
 export type ObservableSession = {
