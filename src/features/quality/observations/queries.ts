@@ -239,6 +239,16 @@ export function observationsOf(
   )
 }
 
+/** The observations of the sessions a person trained on, newest first: for a trainer's record. */
+export function observationsOfTrainer(sql: Sql, personId: string): Promise<ObservationSummary[]> {
+  return sql.query<ObservationSummary>(
+    `SELECT ${summaryColumns} FROM ${summaryFrom}
+      WHERE EXISTS (SELECT 1 FROM session_trainers t WHERE t.session_id = o.session_id AND t.person_id = $1)
+      ORDER BY o.observed_on DESC, o.created_at DESC, o.id`,
+    [personId],
+  )
+}
+
 export function observationById(sql: Sql, id: string, forUpdate = false): Promise<Observation | undefined> {
   return sql.maybeOne<Observation>(
     `SELECT ${summaryColumns}, o.version_id AS "versionId", o.strengths, o.areas_to_develop AS "areasToDevelop",
