@@ -211,7 +211,7 @@ describe('the draw of courses to observe', () => {
   it('two draws at once: one succeeds, the other is refused', async () => {
     const twin = await aQaRound(t.db, p.id, {
       title: 'Twin draw',
-      openedOn: '2026-11-02',
+      openedOn: '2026-10-02',
       returns: [{ agencyId: agencies.school, courses: ['Twin course A', 'Twin course B'] }],
     })
     const results = await Promise.all([
@@ -225,6 +225,7 @@ describe('the draw of courses to observe', () => {
   it('refuses a draw with nothing to draw from, changing nothing', async () => {
     const empty = await aQaRound(t.db, p.id, {
       title: 'Nothing submitted',
+      openedOn: '2026-10-01',
       returns: [{ agencyId: agencies.school, status: 'in_progress' }],
     })
     const response = await api('admin', 'POST', `/api/v1/qa/rounds/${empty.id}/draw`, {})
@@ -658,7 +659,7 @@ describe('observations', () => {
       await sql.auditAs('test')
       await sql.query(
         `UPDATE memberships SET agency_ids = $1 WHERE role = 'agency-lead' AND user_id = (SELECT id FROM users WHERE email = $2)`,
-        [[agencies.school], as('agency-lead')],
+        [[agencies.health], as('agency-lead')],
       )
     })
     expect((await (await t.signIn(as('agency-lead'))).get(url)).statusCode).toBe(404)

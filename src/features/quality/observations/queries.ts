@@ -33,8 +33,8 @@ export function candidatesOf(sql: Sql, roundId: string): Promise<DrawCandidate[]
     `WITH this AS (SELECT id, opened_on, created_at FROM qa_rounds WHERE id = $1),
      earlier AS (
        SELECT r.id FROM qa_rounds r, this
-        WHERE (r.opened_on, r.created_at) < (this.opened_on, this.created_at)
-        ORDER BY r.opened_on DESC, r.created_at DESC LIMIT 2),
+        WHERE (r.opened_on, r.created_at, r.id) < (this.opened_on, this.created_at, this.id)
+        ORDER BY r.opened_on DESC, r.created_at DESC, r.id DESC LIMIT 2),
      observed AS (
        SELECT DISTINCT rt.agency_id FROM qa_picks p
          JOIN qa_return_courses c ON c.id = p.course_id JOIN qa_returns rt ON rt.id = c.return_id

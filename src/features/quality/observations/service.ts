@@ -405,7 +405,8 @@ export function createObservationService(deps: {
             sessionId: subject.kind === 'session' ? subject.session.id : null,
             pickId: subject.kind === 'pick' ? subject.pick.id : null,
             versionId: subject.version.id,
-            observerUserId: input.observerName === undefined ? ctx.actor.userId : null,
+            // The observer is the signed-in user unless someone else is named.
+            observerUserId: observerName === by ? ctx.actor.userId : null,
             observerName,
             observedOn: input.observedOn,
             strengths: input.strengths,
