@@ -32,6 +32,7 @@ import { createLearningService } from './features/learning/service.ts'
 import { createNeedService } from './features/needs/service.ts'
 import { createPolicyService } from './features/policy/service.ts'
 import { createProgrammeService } from './features/programme/service.ts'
+import { createObservationService } from './features/quality/observations/service.ts'
 import { createStandardsService } from './features/quality/standards/service.ts'
 import { createQaSummaryService } from './features/quality/summary/service.ts'
 import { createRegisterService } from './features/register/service.ts'
@@ -131,6 +132,7 @@ export function createServices(deps: ServiceDeps) {
     trainers: createTrainerService({ db, clock }),
     qaStandards: createStandardsService({ db }),
     qaSummary: createQaSummaryService({ db, clock, policy }),
+    observations: createObservationService({ db, clock, policy, publicUrl: config.publicUrl, mailQueued }),
     programme: createProgrammeService({ db, clock, policy, needs }),
     booking: createBookingService({
       db,

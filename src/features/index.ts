@@ -48,6 +48,8 @@ import needRoutes from './needs/routes.ts'
 import policyApi from './policy/api.ts'
 import policyRoutes from './policy/routes.ts'
 import programmeRoutes from './programme/routes.ts'
+import observationsApi from './quality/observations/api.ts'
+import observationRoutes from './quality/observations/routes.ts'
 import qualityRoutes from './quality/routes.ts'
 import standardsRoutes from './quality/standards/routes.ts'
 import qaSummaryRoutes from './quality/summary/routes.ts'
@@ -124,6 +126,8 @@ export const features: FeaturePlugin[] = [
   qualityRoutes,
   standardsRoutes,
   qaSummaryRoutes,
+  observationsApi,
+  observationRoutes,
   directoryRoutes,
   importRoutes,
   mergeRoutes,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { aLearningProduct } from '#features/learning/test-fixtures.ts'
+import { aQaRound } from '#features/quality/test-fixtures.ts'
 import { systemContext } from '#platform/context.ts'
 import type { TestApp } from '../support/app.ts'
 import { testApp } from '../support/app.ts'
@@ -348,6 +349,30 @@ async function jerseyAction(app: TestApp): Promise<string> {
   return row.id
 }
 
+async function jerseyQaRound(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const round = await aQaRound(app.db, jersey.id, { returns: [{ agencyId: await jerseyAgency(app) }] })
+  return round.id
+}
+
+async function jerseyObservation(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const round = await aQaRound(app.db, jersey.id, { returns: [{ agencyId: await jerseyAgency(app) }] })
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, async (sql) => {
+    const pick = await sql.one<{ id: string }>(
+      `INSERT INTO qa_picks (partnership_id, round_id, course_id, kind, position, reason)
+       VALUES ($1, $2, $3, 'added', 1, 'Jersey pick') RETURNING id`,
+      [jersey.id, round.id, round.returns[0]?.courseIds[0]],
+    )
+    return sql.one<{ id: string }>(
+      `INSERT INTO observations (partnership_id, pick_id, version_id, observer_name, observed_on, strengths, areas_to_develop, grade)
+       VALUES ($1, $2, $3, 'Jersey observer', '2026-11-20', 'Clear', 'Pace', 'good') RETURNING id`,
+      [jersey.id, pick.id, round.versionId],
+    )
+  })
+  return row.id
+}
+
 const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/api/v1/reviews/:id': jerseyReview,
   '/api/v1/reviews/:id/findings': jerseyReview,
@@ -393,6 +418,13 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/api/v1/knowledge-audits/:id': jerseyKnowledgeAudit,
   '/api/v1/knowledge-audits/:id/send': jerseyKnowledgeAudit,
   '/api/v1/knowledge-audits/:id/results': jerseyKnowledgeAudit,
+  '/quality/rounds/:id/draw': jerseyQaRound,
+  '/quality/rounds/:id/picks': jerseyQaRound,
+  '/quality/rounds/:id/picks/:pickId/set-aside': jerseyQaRound,
+  '/api/v1/qa/rounds/:id/draw': jerseyQaRound,
+  '/quality/observations/:id': jerseyObservation,
+  '/quality/observations/:id/response': jerseyObservation,
+  '/api/v1/observations/:id': jerseyObservation,
   '/api/v1/courses/:id/impact': jerseyCourse,
   '/questionnaires/:id': jerseyQuestionnaire,
   '/questionnaires/:id/questions': jerseyQuestionnaire,
@@ -517,6 +549,7 @@ const validChanges: Record<string, object> = {
   '/api/v1/actions/:id/extend': { dueOn: '2028-01-01', reason: 'A reason' },
   '/api/v1/actions/:id/verify': { note: 'Checked' },
   '/api/v1/knowledge-audits/:id/send': {},
+  '/api/v1/qa/rounds/:id/draw': {},
   '/api/v1/agencies/:id': { name: 'Renamed' },
   '/api/v1/learning-products/:id/dissemination': {
     agencyId: '00000000-0000-4000-8000-000000000001',
