@@ -32,8 +32,10 @@ import { createLearningService } from './features/learning/service.ts'
 import { createNeedService } from './features/needs/service.ts'
 import { createPolicyService } from './features/policy/service.ts'
 import { createProgrammeService } from './features/programme/service.ts'
+import { createObservationService } from './features/quality/observations/service.ts'
 import { createRoundService } from './features/quality/rounds/service.ts'
 import { createStandardsService } from './features/quality/standards/service.ts'
+import { createQaSummaryService } from './features/quality/summary/service.ts'
 import { createRegisterService } from './features/register/service.ts'
 import { createFindingTraceService } from './features/reviews/findings-trace-service.ts'
 import { createReviewService } from './features/reviews/service.ts'
@@ -138,6 +140,8 @@ export function createServices(deps: ServiceDeps) {
       standards: qaStandards,
       mailQueued,
     }),
+    qaSummary: createQaSummaryService({ db, clock, policy }),
+    observations: createObservationService({ db, clock, policy, publicUrl: config.publicUrl, mailQueued }),
     programme: createProgrammeService({ db, clock, policy, needs }),
     booking: createBookingService({
       db,

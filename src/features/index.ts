@@ -48,8 +48,13 @@ import needRoutes from './needs/routes.ts'
 import policyApi from './policy/api.ts'
 import policyRoutes from './policy/routes.ts'
 import programmeRoutes from './programme/routes.ts'
+import observationsApi from './quality/observations/api.ts'
+import observationRoutes from './quality/observations/routes.ts'
 import qaRoundsApi from './quality/rounds/api.ts'
 import qaRoundRoutes from './quality/rounds/routes.ts'
+import qualityRoutes from './quality/routes.ts'
+import standardsRoutes from './quality/standards/routes.ts'
+import qaSummaryRoutes from './quality/summary/routes.ts'
 import registerApi from './register/api.ts'
 import registerRoutes from './register/routes.ts'
 import reviewsApi from './reviews/api.ts'
@@ -122,6 +127,11 @@ export const features: FeaturePlugin[] = [
   qaRoundsApi,
   qaRoundRoutes,
   knowledgeAuditRespondRoutes,
+  qualityRoutes,
+  standardsRoutes,
+  qaSummaryRoutes,
+  observationsApi,
+  observationRoutes,
   directoryRoutes,
   importRoutes,
   mergeRoutes,

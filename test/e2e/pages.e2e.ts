@@ -80,6 +80,12 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     '/learning/subscription',
     '/knowledge-audits',
     '/knowledge-audits/new',
+    '/quality',
+    '/quality/standards',
+    '/quality/standards/change',
+    '/quality/summary',
+    '/quality/observations',
+    '/quality/observations/new',
     '/quality/rounds',
     '/quality/rounds/new',
     '/contracts',
@@ -365,6 +371,37 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await page.goto(roundUrl)
     await expectAccessible(page)
     await page.context().close()
+  })
+
+  it('an observation of a session: the form with errors, the observation, and the trainer’s response', async () => {
+    const page = await visit('/quality/observations/new', 'admin@norfolk.example.org')
+    await page.locator('#of').selectOption({ index: 1 })
+    await page.getByRole('button', { name: 'Continue' }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toContain('Record an observation of')
+    await expectAccessible(page)
+    await page.getByRole('button', { name: 'Record the observation' }).click()
+    await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(page)
+    for (const radio of await page.locator('input[type="radio"][value="met"]').all()) await radio.check()
+    await page.getByLabel('Strengths').fill('Clear objectives')
+    await page.getByLabel('Areas to develop').fill('More case studies')
+    await page.getByLabel('Good', { exact: true }).check()
+    await page.getByRole('button', { name: 'Record the observation' }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toContain('Observation of')
+    await expectAccessible(page)
+    const url = new URL(page.url()).pathname
+    await page.context().close()
+    const trainer = await visit(`${url}/response`, 'trainer@norfolk.example.org')
+    await trainer.getByRole('button', { name: 'Record your response' }).click()
+    await expect.poll(() => trainer.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(trainer)
+    await trainer.getByLabel('Your response to the feedback').fill('I will add two case studies.')
+    await trainer.getByRole('button', { name: 'Record your response' }).click()
+    await expect.poll(() => trainer.locator('main').textContent()).toContain('I will add two case studies.')
+    await expectAccessible(trainer)
+    await trainer.goto('/quality/observations')
+    await expectAccessible(trainer)
+    await trainer.context().close()
   })
 
   it('published case-review learning and their own actions, as a practitioner', async () => {

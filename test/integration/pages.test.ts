@@ -97,10 +97,10 @@ describe('pages', () => {
     // training need with its first step: 52 changes; then the case-review register (sub-groups,
     // themes, three reviews with their steps, findings, recommendations, actions and updates):
     // 46 more; then the learning library (a briefing citing two findings on two themes, its first
-    // version, the course it is read before, and a draft poster): 9 more, 107 in all, the first
-    // 50 on the first page.
+    // version, the course it is read before, and a draft poster): 9 more; then the training
+    // standards (a version and its six standards): 7 more, 114 in all, the first 50 on the first page.
     expect(all('tbody tr').length).toBe(50)
-    expect(all('main').text()).toMatch(/107 changes/)
+    expect(all('main').text()).toMatch(/114 changes/)
     const policies = page((await admin.get('/audit?entityType=policies')).body)
     expect(policies('tbody tr').length).toBe(1)
     for (const url of ['/audit?from=yesterday', '/audit?from-day=30&from-month=2&from-year=2026']) {

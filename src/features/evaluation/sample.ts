@@ -18,3 +18,13 @@ export function monthStart(londonDate: string, months = 0): string {
   const index = year * 12 + (month - 1) + months
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}-01`
 }
+
+/**
+ * A number in (0, 1) drawn from a seed for one id: the hash of the seed and the id, as
+ * `drawSample` orders by, so the same seed and id always give the same number. A weighted draw
+ * builds its keys from it.
+ */
+export function seededUniform(seed: string, id: string): number {
+  const hex = createHash('sha256').update(`${seed}:${id}`).digest('hex').slice(0, 13)
+  return (Number.parseInt(hex, 16) + 0.5) / 2 ** 52
+}

@@ -71,6 +71,13 @@ const items: NavigationItem[] = [
     access: ['admin', 'subgroup', 'executive'],
     group: 'Evaluation and quality',
   },
+  // Overseers run it; agency leads answer their self-assessments; trainers see their observations and CPD.
+  {
+    href: '/quality',
+    text: 'Quality assurance',
+    access: ['admin', 'subgroup', 'executive', 'agency-lead', 'trainer'],
+    group: 'Evaluation and quality',
+  },
   {
     href: '/actions',
     text: 'Action tracker',
