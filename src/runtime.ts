@@ -8,6 +8,7 @@ import { defineInterestJobs } from './features/interest/jobs.ts'
 import { defineKnowledgeAuditJobs } from './features/knowledge-audits/jobs.ts'
 import { defineDisseminationJobs } from './features/learning/dissemination/chasing.ts'
 import { defineNewsletterJobs } from './features/learning/newsletters/jobs.ts'
+import { defineCpdJobs } from './features/quality/cpd/jobs.ts'
 import type { Clock } from './platform/clock.ts'
 import { fixedClock, systemClock } from './platform/clock.ts'
 import type { Connection } from './platform/db/connect.ts'
@@ -111,6 +112,7 @@ export async function startRuntime(config: Config, options: { work: boolean; log
   defineChasingJobs(jobs, services.partnerships, services.actionChasing)
   defineDisseminationJobs(jobs, services.partnerships, services.disseminationChasing)
   defineKnowledgeAuditJobs(jobs, services.partnerships, services.knowledgeAudits)
+  defineCpdJobs(jobs, services.partnerships, services.trainerCpd)
 
   let stopping = false
   return {

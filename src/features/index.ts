@@ -48,6 +48,8 @@ import needRoutes from './needs/routes.ts'
 import policyApi from './policy/api.ts'
 import policyRoutes from './policy/routes.ts'
 import programmeRoutes from './programme/routes.ts'
+import cpdApi from './quality/cpd/api.ts'
+import cpdRoutes from './quality/cpd/routes.ts'
 import registerApi from './register/api.ts'
 import registerRoutes from './register/routes.ts'
 import reviewsApi from './reviews/api.ts'
@@ -95,6 +97,8 @@ export const features: FeaturePlugin[] = [
   programmeRoutes,
   trainersApi,
   trainerRoutes,
+  cpdApi,
+  cpdRoutes,
   needsApi,
   needRoutes,
   actionsApi,
