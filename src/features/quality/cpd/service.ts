@@ -138,9 +138,12 @@ export function createCpdService(deps: {
     standing: standingOn(a, on),
   })
 
-  async function summaries(ctx: Context, sql: Sql, personId: string | null): Promise<TrainerSummary[]> {
+  /** The policy's years between observations of a trainer; read before a transaction opens. */
+  const observationYears = async (ctx: Context) =>
+    (await deps.policy.rulesOn(ctx, today())).trainerObservationYears
+
+  async function summaries(sql: Sql, personId: string | null, years: number): Promise<TrainerSummary[]> {
     const on = today()
-    const { trainerObservationYears: years } = await deps.policy.rulesOn(ctx, on)
     const approvals = await approvalsMatching(sql, personId ? { personId } : {})
     const people = new Map<string, { name: string; approvals: ApprovalStanding[] }>()
     for (const a of approvals) {
@@ -240,9 +243,10 @@ export function createCpdService(deps: {
   return {
     /** The questionnaire for the signed-in trainer: them, their approvals, and the reviews to choose from. */
     async ownQuestionnaire(ctx: Context) {
+      const years = await observationYears(ctx)
       return db.tenant(scopeOf(ctx), async (sql) => {
         const person = await ownPerson(ctx, sql)
-        const [summary] = await summaries(ctx, sql, person.id)
+        const [summary] = await summaries(sql, person.id, years)
         return { person, summary: summary as TrainerSummary, reviews: await publishedReviewHeadlines(sql) }
       })
     },
@@ -257,10 +261,11 @@ export function createCpdService(deps: {
     async questionnaireFor(ctx: Context, personId: string) {
       requireRole(ctx, 'admin')
       if (!isUuid(personId)) throw new NotFoundError('Trainer')
+      const years = await observationYears(ctx)
       return db.tenant(scopeOf(ctx), async (sql) => {
         const person = await personById(sql, personId)
         if (!person) throw new NotFoundError('Trainer')
-        const [summary] = await summaries(ctx, sql, person.id)
+        const [summary] = await summaries(sql, person.id, years)
         if (!summary) throw new NotFoundError('Trainer')
         return {
           person,
@@ -290,19 +295,21 @@ export function createCpdService(deps: {
     /** Every trainer in the pool with their CPD and whether they are due to be observed. */
     async trainers(ctx: Context): Promise<TrainerSummary[]> {
       requireRole(ctx, ...poolReaders)
-      return db.tenant(scopeOf(ctx), (sql) => summaries(ctx, sql, null))
+      const years = await observationYears(ctx)
+      return db.tenant(scopeOf(ctx), (sql) => summaries(sql, null, years))
     },
 
     /** A trainer's record, for overseers and for the trainer themself. */
     async trainerRecord(ctx: Context, personId: string): Promise<TrainerRecord> {
       if (!isUuid(personId)) throw new NotFoundError('Trainer')
       const overseer = recordReaders.some((role) => ctx.actor.roles.includes(role))
+      const years = await observationYears(ctx)
       return db.tenant(scopeOf(ctx), async (sql) => {
         const person = await personById(sql, personId)
         if (!person) throw new NotFoundError('Trainer')
         const isSelf = Boolean(ctx.actor.userId) && person.userId === ctx.actor.userId
         if (!overseer && !isSelf) throw new ForbiddenError('You can see only your own trainer’s record')
-        const [summary] = await summaries(ctx, sql, personId)
+        const [summary] = await summaries(sql, personId, years)
         if (!summary) throw new NotFoundError('Trainer')
         const sessions = await sessionsDeliveredBy(sql, personId, clock.now())
         const scores = new Map(
