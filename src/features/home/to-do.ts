@@ -156,6 +156,7 @@ export function createToDo(
     | 'learning'
     | 'dissemination'
     | 'knowledgeAudits'
+    | 'trainerCpd'
   >,
 ) {
   const { db, clock } = services
@@ -289,10 +290,20 @@ export function createToDo(
   }
 
   async function forTrainer(ctx: Context): Promise<ToDoItem[]> {
-    const registers = await db.read(scopeOf(ctx), (sql) =>
-      registersToTake(sql, clock.now(), ctx.actor.userId),
-    )
+    const [registers, cpd] = await Promise.all([
+      db.read(scopeOf(ctx), (sql) => registersToTake(sql, clock.now(), ctx.actor.userId)),
+      services.trainerCpd.ownDue(ctx),
+    ])
     return waiting([
+      {
+        id: 'own-cpd',
+        count: cpd ? 1 : 0,
+        text:
+          cpd?.cpd === 'lapsed'
+            ? 'Your trainer approval has lapsed: return your annual CPD questionnaire'
+            : `Your annual CPD questionnaire is due${cpd?.lapsesOn ? ` by ${londonDateText(new Date(`${cpd.lapsesOn}T12:00:00Z`))}` : ''}`,
+        href: '/trainers/cpd',
+      },
       {
         id: 'registers',
         count: registers.total,

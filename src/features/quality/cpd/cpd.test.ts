@@ -273,6 +273,15 @@ describe('a trainer returns their own questionnaire', () => {
     const trainer = await t.signIn('trainer@norfolk.example.org')
     const form = await trainer.get('/trainers/cpd')
     expect(form.statusCode).toBe(200)
+    // Not yet due: the demo trainer's approval runs to September 2027.
+    expect(page((await trainer.get('/dashboard')).body)('#to-do-own-cpd').length).toBe(0)
+    t.clock.set('2027-09-01T09:00:00Z')
+    const dueHome = page((await (await t.signIn('trainer@norfolk.example.org')).get('/dashboard')).body)
+    expect(dueHome('#to-do-own-cpd a').attr('href')).toBe('/trainers/cpd')
+    expect(dueHome('#to-do-own-cpd').text()).toMatch(
+      /Your annual CPD questionnaire is due by \d+ September 2027/,
+    )
+    t.clock.set(TEST_NOW)
     const $ = page(form.body)
     expect($('input[name="reviewIds"]').length).toBeGreaterThan(0)
     expect($('input[name="completedOn-day"]').length).toBe(0)
@@ -311,9 +320,26 @@ describe('a trainer returns their own questionnaire', () => {
     expect(rows).toEqual([
       { cpd: '2026-11-30', tenths: 35, byUser: 'trainer@norfolk.example.org', reviews: [reviewId] },
     ])
+    const home = page((await again.get('/dashboard')).body)
+    expect(home('#to-do-own-cpd').length).toBe(0)
     const record = page((await again.get(done.headers.location as string)).body)
     expect(record('.govuk-notification-banner').text()).toMatch(/renewed for a year/)
     expect(record('.cpd-return').text()).toMatch(/3\.5/)
+  })
+})
+
+describe('the API document', () => {
+  it('describes the questionnaire, naming either id', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json()
+    const operation = doc.paths['/api/v1/trainers/{id}/cpd'].post
+    expect(operation.parameters.find((p: { name: string }) => p.name === 'id').description).toMatch(
+      /person id, or the id of any of their approvals/,
+    )
+    const body = operation.requestBody.content['application/json'].schema
+    expect(Object.keys(body.properties)).toEqual(
+      expect.arrayContaining(['completedOn', 'activities', 'hours', 'deliveryUpdates', 'reviewIds']),
+    )
+    expect(body.required).toEqual(expect.arrayContaining(['activities', 'hours', 'deliveryUpdates']))
   })
 })
 

@@ -247,6 +247,32 @@ describe('who may see a trainer’s record and record CPD', () => {
     expect(done.headers.location).toBe(`/trainers/people/${pat}?returned=1`)
   })
 
+  it('tells an admin what is wrong with a questionnaire they record, and changes nothing', async () => {
+    const returns = () =>
+      tenant<{ n: number }[]>((sql) => sql.query('SELECT count(*)::int AS n FROM trainer_cpd_returns'))
+    const before = await returns()
+    const admin = await t.signIn('admin@norfolk.example.org')
+    for (const [day, month, year, message] of [
+      ['31', '2', '2026', /real date/],
+      ['1', '12', '2026', /today or in the last year/],
+      ['1', '1', '2025', /today or in the last year/],
+    ] as const) {
+      const response = await admin.submit(`/trainers/people/${pat}/cpd`, {
+        'completedOn-day': day,
+        'completedOn-month': month,
+        'completedOn-year': year,
+        activities: 'Reading',
+        hours: '2',
+        deliveryUpdates: 'Slides',
+      })
+      expect(response.statusCode).toBe(400)
+      const $ = page(response.body)
+      expect($('.govuk-error-summary a[href="#completedOn-day"]').text()).toMatch(message)
+      expect($('textarea[name="activities"]').text()).toBe('Reading')
+    }
+    expect(await returns()).toEqual(before)
+  })
+
   it('lets only an admin’s token record a questionnaire through the API', async () => {
     const tokenOf = async (email: string) => {
       const user = await t.db.anonymous({}, (sql) =>

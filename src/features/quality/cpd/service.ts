@@ -251,6 +251,23 @@ export function createCpdService(deps: {
       })
     },
 
+    /**
+     * The signed-in person's CPD when it is due or lapsed, for their home page; null when they
+     * are not in the pool or it is not yet due.
+     */
+    async ownDue(ctx: Context): Promise<{ cpd: 'due' | 'lapsed'; lapsesOn: string | null } | null> {
+      if (!ctx.actor.userId) return null
+      const userId = ctx.actor.userId
+      return db.tenant(scopeOf(ctx), async (sql) => {
+        const person = await personOfUser(sql, userId)
+        if (!person) return null
+        const approvals = await approvalsMatching(sql, { personId: person.id })
+        const cpd = cpdStateOf(approvals, today())
+        if (cpd !== 'due' && cpd !== 'lapsed') return null
+        return { cpd, lapsesOn: earliestLapse(approvals, today()) }
+      })
+    },
+
     /** The signed-in trainer returns their own questionnaire, dated today. */
     async submitOwn(ctx: Context, input: CpdInput): Promise<CpdOutcome> {
       const person = await db.tenant(scopeOf(ctx), (sql) => ownPerson(ctx, sql))
