@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
+import type { Role } from '#platform/auth/roles.ts'
 import { londonDateOf } from '#platform/clock.ts'
 import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, ValidationError } from '#platform/errors.ts'
@@ -73,6 +74,8 @@ export default async function trainerRoutes(app: FastifyInstance, { services }: 
         dueToBeObserved: dueToBeObserved.length,
         cpdToChase: cpdToChase.length,
         canAdd: ctx.actor.roles.includes('admin'),
+        // A trainer reads the pool; only overseers read each trainer's record.
+        canSeeRecords: ['admin', 'subgroup', 'executive'].some((r) => ctx.actor.roles.includes(r as Role)),
         columns: 'full',
       })
     },

@@ -183,6 +183,10 @@ describe('the trainer pool', () => {
       .map((_, td) => due(td).text().trim())
       .get()
     expect(names.sort()).toEqual(['Pat Trainer', 'Quin Trainer'])
+    // A trainer reads the pool, without links to records they may not read.
+    const trainer = page((await (await t.signIn('trainer@norfolk.example.org')).get('/trainers')).body)
+    expect(trainer(`#trainer-${pat}`).text()).toMatch(/Pat Trainer/)
+    expect(trainer('a[href^="/trainers/people/"]').length).toBe(0)
   })
 
   it('follows the policy’s years between observations', async () => {
