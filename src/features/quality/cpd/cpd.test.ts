@@ -1,7 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { publishedReviewHeadlines } from '#features/reviews/headlines.ts'
+import type { Jobs } from '#platform/jobs.ts'
 import type { TestApp } from '#test/support/app.ts'
 import { page, TEST_NOW, testApp } from '#test/support/app.ts'
+import { CPD_CHASING_JOB, defineCpdJobs } from './jobs.ts'
 import {
   addDays,
   chaseStage,
@@ -373,9 +375,13 @@ describe('the CPD emails', () => {
     t.clock.set('2027-01-12T08:00:00Z')
     await t.services.trainerCpd.chase(norfolk)
     expect(await mailTo(email)).toHaveLength(1)
+    // At 7 days, through the daily job, run twice.
+    const handlers = new Map<string, () => Promise<void>>()
+    const jobs = { define: (name: string, handler: () => Promise<void>) => handlers.set(name, handler) }
+    defineCpdJobs(jobs as unknown as Jobs, t.services.partnerships, t.services.trainerCpd)
     t.clock.set('2027-01-13T08:00:00Z')
-    await t.services.trainerCpd.chase(norfolk)
-    await t.services.trainerCpd.chase(norfolk)
+    await handlers.get(CPD_CHASING_JOB)?.()
+    await handlers.get(CPD_CHASING_JOB)?.()
     t.clock.set('2027-01-14T08:00:00Z')
     await t.services.trainerCpd.chase(norfolk)
     const all = await mailTo(email)
