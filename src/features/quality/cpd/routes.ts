@@ -18,6 +18,7 @@ import type { CpdInput } from './forms.ts'
 import { cpdPageSchema } from './forms.ts'
 import { tenthsOf } from './rules.ts'
 import type { TrainerSummary } from './service.ts'
+import { poolReaders } from './service.ts'
 
 type Body = Record<string, unknown>
 const list = (value: unknown): string[] =>
@@ -214,9 +215,7 @@ export default async function cpdRoutes(app: FastifyInstance, { services }: { se
     async (request, reply) => {
       const ctx = contextOf(request)
       const record = await trainerCpd.trainerRecord(ctx, request.params.personId)
-      const overseer = ['admin', 'subgroup', 'executive', 'trainer'].some((r) =>
-        ctx.actor.roles.includes(r as never),
-      )
+      const overseer = poolReaders.some((role) => ctx.actor.roles.includes(role))
       return reply.view('quality/cpd/views/record.njk', {
         title: record.person.name,
         record,
