@@ -8,6 +8,7 @@ import { defineInterestJobs } from './features/interest/jobs.ts'
 import { defineKnowledgeAuditJobs } from './features/knowledge-audits/jobs.ts'
 import { defineDisseminationJobs } from './features/learning/dissemination/chasing.ts'
 import { defineNewsletterJobs } from './features/learning/newsletters/jobs.ts'
+import { defineCpdJobs } from './features/quality/cpd/jobs.ts'
 import { defineQaRoundJobs } from './features/quality/rounds/jobs.ts'
 import type { Clock } from './platform/clock.ts'
 import { fixedClock, systemClock } from './platform/clock.ts'
@@ -113,6 +114,7 @@ export async function startRuntime(config: Config, options: { work: boolean; log
   defineDisseminationJobs(jobs, services.partnerships, services.disseminationChasing)
   defineKnowledgeAuditJobs(jobs, services.partnerships, services.knowledgeAudits)
   defineQaRoundJobs(jobs, services.partnerships, services.qaRounds)
+  defineCpdJobs(jobs, services.partnerships, services.trainerCpd)
 
   let stopping = false
   return {

@@ -32,6 +32,7 @@ import { createLearningService } from './features/learning/service.ts'
 import { createNeedService } from './features/needs/service.ts'
 import { createPolicyService } from './features/policy/service.ts'
 import { createProgrammeService } from './features/programme/service.ts'
+import { createCpdService } from './features/quality/cpd/service.ts'
 import { createObservationService } from './features/quality/observations/service.ts'
 import { createRoundService } from './features/quality/rounds/service.ts'
 import { createStandardsService } from './features/quality/standards/service.ts'
@@ -209,6 +210,7 @@ export function createServices(deps: ServiceDeps) {
       publicUrl: config.publicUrl,
       mailQueued,
     }),
+    trainerCpd: createCpdService({ db, clock, policy, publicUrl: config.publicUrl, mailQueued }),
   }
 }
 

@@ -48,6 +48,8 @@ import needRoutes from './needs/routes.ts'
 import policyApi from './policy/api.ts'
 import policyRoutes from './policy/routes.ts'
 import programmeRoutes from './programme/routes.ts'
+import cpdApi from './quality/cpd/api.ts'
+import cpdRoutes from './quality/cpd/routes.ts'
 import observationsApi from './quality/observations/api.ts'
 import observationRoutes from './quality/observations/routes.ts'
 import qaRoundsApi from './quality/rounds/api.ts'
@@ -102,6 +104,8 @@ export const features: FeaturePlugin[] = [
   programmeRoutes,
   trainersApi,
   trainerRoutes,
+  cpdApi,
+  cpdRoutes,
   needsApi,
   needRoutes,
   actionsApi,

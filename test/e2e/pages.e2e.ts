@@ -60,6 +60,7 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     '/courses/new',
     '/themes',
     '/trainers',
+    '/trainers?due=observation',
     '/trainers/new',
     '/programme',
     '/needs',
@@ -435,6 +436,25 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
     await expectAccessible(page)
     await page.context().close()
+  })
+
+  it('the trainer pool: a trainer’s record, recording their CPD questionnaire with an error, and their own questionnaire', async () => {
+    const page = await visit('/trainers', 'admin@norfolk.example.org')
+    await page.getByRole('link', { name: 'Tara Trainer' }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Tara Trainer')
+    await expectAccessible(page)
+    await page.getByRole('link', { name: 'Record a CPD questionnaire' }).click()
+    await expectAccessible(page)
+    await page.getByRole('button', { name: 'Record the questionnaire' }).click()
+    await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(page)
+    await page.context().close()
+    const trainer = await visit('/trainers/cpd', 'trainer@norfolk.example.org')
+    await expectAccessible(trainer)
+    await trainer.getByRole('button', { name: 'Return the questionnaire' }).click()
+    await expect.poll(() => trainer.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(trainer)
+    await trainer.context().close()
   })
 
   it('the policy form with errors', async () => {

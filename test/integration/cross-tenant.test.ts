@@ -99,6 +99,15 @@ async function jerseyTrainerApproval(app: TestApp): Promise<string> {
   return row.id
 }
 
+async function jerseyTrainerPerson(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const approvalId = await jerseyTrainerApproval(app)
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
+    sql.one<{ id: string }>('SELECT person_id AS id FROM trainer_approvals WHERE id = $1', [approvalId]),
+  )
+  return row.id
+}
+
 async function jerseyNeed(app: TestApp): Promise<string> {
   const jersey = await app.partnership('jersey')
   const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
@@ -533,7 +542,9 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/api/v1/invoices/:id/csv': jerseyInvoice,
   '/api/v1/trainers/:id': jerseyTrainerApproval,
   '/trainers/:id': jerseyTrainerApproval,
-  '/trainers/:id/cpd': jerseyTrainerApproval,
+  '/trainers/people/:personId': jerseyTrainerPerson,
+  '/trainers/people/:personId/cpd': jerseyTrainerPerson,
+  '/api/v1/trainers/:id/cpd': jerseyTrainerApproval,
   '/trainers/:id/withdraw': jerseyTrainerApproval,
   '/courses/:id/interest': jerseyCourse,
   '/api/v1/contracts/:id': jerseyContract,
@@ -587,6 +598,7 @@ const validChanges: Record<string, object> = {
   '/api/v1/courses/:id': { title: 'Renamed' },
   '/api/v1/sessions/:id': { capacity: 10 },
   '/api/v1/trainers/:id': { cpdCompletedOn: '2026-06-01' },
+  '/api/v1/trainers/:id/cpd': { activities: 'Reading', hours: 2, deliveryUpdates: 'Slides' },
   '/api/v1/sessions/:id/applications': {
     personId: '00000000-0000-4000-8000-000000000001',
     managerEmail: 'manager@example.org',

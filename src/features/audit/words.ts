@@ -97,6 +97,7 @@ export const recordNames: Record<string, string> = {
   telephone_samples: 'telephone sample',
   themes: 'theme',
   trainer_approvals: 'trainer approval',
+  trainer_cpd_returns: 'CPD questionnaire',
   training_contracts: 'contract',
 }
 
@@ -279,6 +280,14 @@ const tableFieldLabels: Record<string, Record<string, string>> = {
     all_subscribers: 'To every subscriber',
     sending_from: 'Sending started',
     introduction: 'Introduction',
+  },
+  trainer_cpd_returns: {
+    completed_on: 'Returned on',
+    activities: 'CPD done',
+    tenths_of_hours: 'Hours of CPD, in tenths',
+    delivery_updates: 'Updated in their delivery',
+    reviews_read: 'Reviews’ learning read',
+    by_label: 'Recorded by',
   },
 }
 

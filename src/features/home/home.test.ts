@@ -68,8 +68,11 @@ describe('what needs doing, on an admin’s home page', () => {
     const home = await toDoOf('admin@norfolk.example.org')
     expect(home.text('allocate')).toMatch(/^1 session with places to allocate/)
     expect(home.links('allocate')).toEqual([`/sessions/${toAllocate}/places`])
-    expect(home.text('cpd')).toBe('1 trainer approval lapsing or lapsed')
-    expect(home.link('cpd')).toBe('/trainers')
+    expect(home.text('cpd')).toMatch(
+      /^1 trainer approval lapsing in the next 60 days Cy .+: Delivered by Cy, lapses on 15 December 2026$/,
+    )
+    expect(home.link('cpd')).toBe('/trainers?due=cpd')
+    expect(home.links('cpd')[0]).toMatch(/^\/trainers\/people\/[0-9a-f-]+$/)
     expect(home.text('complaints')).toBe('1 complaint open')
     expect(home.link('complaints')).toBe('/complaints')
     // The demo partnership has one registrant waiting.

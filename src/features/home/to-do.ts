@@ -1,14 +1,18 @@
 import { sessionsClosedUnallocated } from '#features/booking/shortlisting-queries.ts'
-import { cpdDue } from '#features/trainers/rules.ts'
+import { LAPSING_LISTED_DAYS, lapsingWithin } from '#features/quality/cpd/rules.ts'
+import { standingOn } from '#features/trainers/rules.ts'
 import type { Role } from '#platform/auth/roles.ts'
-import { londonDateOf } from '#platform/clock.ts'
+import { londonDateOf, londonDateText } from '#platform/clock.ts'
 import type { Context } from '#platform/context.ts'
 import { scopeOf } from '#platform/context.ts'
 import type { Sql } from '#platform/db/database.ts'
 import type { Services } from '#src/services.ts'
 
-/** A session a to-do item names, linked to the page where its work is done. */
-export type ToDoSession = { id: string; courseTitle: string; startsAt: Date; href: string }
+/**
+ * A session a to-do item names, linked to the page where its work is done; `text`, when given,
+ * is what the line says instead of the course and date.
+ */
+export type ToDoSession = { id: string; courseTitle: string; startsAt: Date; href: string; text?: string }
 
 /**
  * One thing waiting for someone, with how many. `href` is the page where all of them are done,
@@ -153,6 +157,7 @@ export function createToDo(
     | 'dissemination'
     | 'knowledgeAudits'
     | 'qaRounds'
+    | 'trainerCpd'
   >,
 ) {
   const { db, clock } = services
@@ -190,7 +195,15 @@ export function createToDo(
       services.knowledgeAudits.due(ctx),
     ])
     const [unallocated, registers, complaints] = own
-    const lapsing = pool.filter((approval) => cpdDue(approval, today))
+    // Approvals lapsing in the next 60 days, soonest first, each named with its trainer's record;
+    // those already lapsed (and not withdrawn) are counted apart.
+    const lapsing = pool
+      .filter((approval) => lapsingWithin(approval, today, LAPSING_LISTED_DAYS))
+      .sort((a, b) => (a.expiresOn < b.expiresOn ? -1 : a.expiresOn > b.expiresOn ? 1 : 0))
+    const lapsed = pool.filter((a) => {
+      const standing = standingOn(a, today)
+      return !standing.approved && standing.reason === 'expired'
+    })
     // Proposals first: the admin confirms those; sessions not yet proposed go to the same page.
     const toAllocate = [...toConfirm, ...unallocated]
     return waiting([
@@ -225,10 +238,27 @@ export function createToDo(
         count: lapsing.length,
         text: plural(
           lapsing.length,
-          'trainer approval lapsing or lapsed',
-          'trainer approvals lapsing or lapsed',
+          `trainer approval lapsing in the next ${LAPSING_LISTED_DAYS} days`,
+          `trainer approvals lapsing in the next ${LAPSING_LISTED_DAYS} days`,
         ),
-        href: '/trainers',
+        href: '/trainers?due=cpd',
+        sessions: lapsing.slice(0, SESSIONS_NAMED).map((a) => ({
+          id: a.id,
+          courseTitle: a.courseTitle,
+          startsAt: new Date(`${a.expiresOn}T12:00:00Z`),
+          href: `/trainers/people/${a.personId}`,
+          text: `${a.name}: ${a.courseTitle}, lapses on ${londonDateText(new Date(`${a.expiresOn}T12:00:00Z`))}`,
+        })),
+      },
+      {
+        id: 'cpd-lapsed',
+        count: lapsed.length,
+        text: plural(
+          lapsed.length,
+          'trainer approval lapsed without a CPD questionnaire',
+          'trainer approvals lapsed without a CPD questionnaire',
+        ),
+        href: '/trainers?due=cpd',
       },
       {
         id: 'contracts',
@@ -261,10 +291,20 @@ export function createToDo(
   }
 
   async function forTrainer(ctx: Context): Promise<ToDoItem[]> {
-    const registers = await db.read(scopeOf(ctx), (sql) =>
-      registersToTake(sql, clock.now(), ctx.actor.userId),
-    )
+    const [registers, cpd] = await Promise.all([
+      db.read(scopeOf(ctx), (sql) => registersToTake(sql, clock.now(), ctx.actor.userId)),
+      services.trainerCpd.ownDue(ctx),
+    ])
     return waiting([
+      {
+        id: 'own-cpd',
+        count: cpd ? 1 : 0,
+        text:
+          cpd?.cpd === 'lapsed'
+            ? 'Your trainer approval has lapsed: return your annual CPD questionnaire'
+            : `Your annual CPD questionnaire is due${cpd?.lapsesOn ? ` by ${londonDateText(new Date(`${cpd.lapsesOn}T12:00:00Z`))}` : ''}`,
+        href: '/trainers/cpd',
+      },
       {
         id: 'registers',
         count: registers.total,

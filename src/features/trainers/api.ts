@@ -7,7 +7,8 @@ import type { Services } from '#src/services.ts'
 import { approvalFilterSchema, approvalPatchSchema, approvalSchema } from './forms.ts'
 import type { PoolMember } from './service.ts'
 
-const approvalResponse = z.object({
+/** An approval as the API gives it; the CPD questionnaire's answer lists the renewed ones the same way. */
+export const approvalResponse = z.object({
   id: z.uuid(),
   personId: z.uuid(),
   name: z.string(),
@@ -20,7 +21,7 @@ const approvalResponse = z.object({
   withdrawnReason: z.string().nullable(),
 })
 
-const present = (m: PoolMember): z.infer<typeof approvalResponse> => ({
+export const presentApproval = (m: PoolMember): z.infer<typeof approvalResponse> => ({
   id: m.id,
   personId: m.personId,
   name: m.name,
@@ -53,7 +54,9 @@ export default async function trainersApi(app: FastifyInstance, { services }: { 
         response: { 200: z.object({ items: z.array(approvalResponse) }), ...problemResponses },
       },
     },
-    async (request) => ({ items: (await trainers.pool(contextOf(request), request.query)).map(present) }),
+    async (request) => ({
+      items: (await trainers.pool(contextOf(request), request.query)).map(presentApproval),
+    }),
   )
 
   api.post(
@@ -68,7 +71,7 @@ export default async function trainersApi(app: FastifyInstance, { services }: { 
       },
     },
     async (request, reply) =>
-      reply.status(201).send(present(await trainers.approve(contextOf(request), request.body))),
+      reply.status(201).send(presentApproval(await trainers.approve(contextOf(request), request.body))),
   )
 
   api.get(
@@ -82,7 +85,7 @@ export default async function trainersApi(app: FastifyInstance, { services }: { 
         response: { 200: approvalResponse, ...problemResponses },
       },
     },
-    async (request) => present(await trainers.approval(contextOf(request), request.params.id)),
+    async (request) => presentApproval(await trainers.approval(contextOf(request), request.params.id)),
   )
 
   api.patch(
@@ -91,12 +94,16 @@ export default async function trainersApi(app: FastifyInstance, { services }: { 
       config: { access: ['admin'], api: true },
       schema: {
         ...common,
-        summary: 'Record the annual CPD questionnaire, or withdraw the approval with a reason',
+        summary:
+          'Withdraw the approval with a reason (or, kept for older clients, set the date of the last CPD questionnaire)',
+        description:
+          'Record the CPD questionnaire itself with POST /api/v1/trainers/{id}/cpd, which keeps the answers on the trainer’s record and renews all their approvals. cpdCompletedOn here only moves this approval’s date, with no questionnaire kept.',
         params: idParams,
         body: approvalPatchSchema,
         response: { 200: approvalResponse, ...problemResponses },
       },
     },
-    async (request) => present(await trainers.change(contextOf(request), request.params.id, request.body)),
+    async (request) =>
+      presentApproval(await trainers.change(contextOf(request), request.params.id, request.body)),
   )
 }

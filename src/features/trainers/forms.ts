@@ -17,7 +17,11 @@ export type ApprovalInput = z.infer<typeof approvalSchema>
 /** Recording a CPD questionnaire, or withdrawing an approval with a reason. */
 export const approvalPatchSchema = z
   .object({
-    cpdCompletedOn: calendarDate('Enter the date of their CPD questionnaire, like 2026-03-10').optional(),
+    cpdCompletedOn: calendarDate('Enter the date of their CPD questionnaire, like 2026-03-10')
+      .optional()
+      .describe(
+        'Deprecated, kept for older clients: moves only this approval’s date. Record the questionnaire with POST /api/v1/trainers/{id}/cpd instead.',
+      ),
     withdrawnReason: z
       .string({ message: 'Enter why the approval is withdrawn' })
       .trim()

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
+import type { Role } from '#platform/auth/roles.ts'
 import { londonDateOf } from '#platform/clock.ts'
 import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, ValidationError } from '#platform/errors.ts'
@@ -21,18 +22,20 @@ const approvalPage = z.object({
     .max(320, { message: 'Enter an email address of 320 characters or fewer' }),
   courseId: z.uuid({ message: 'Select the course' }),
   trainedOn: calendarDate('Enter a real date they completed train-the-trainer, like 10 3 2026'),
-  cpdCompletedOn: calendarDate(
-    'Enter a real date of their last CPD questionnaire, like 10 3 2027',
-  ).nullable(),
 })
 
 // A date input's errors are shown against its first box.
 const onPage = (errors: FieldError[]) =>
-  errors.map((e) =>
-    ['trainedOn', 'cpdCompletedOn'].includes(e.field) ? { ...e, field: `${e.field}-day` } : e,
-  )
+  errors.map((e) => (e.field === 'trainedOn' ? { ...e, field: `${e.field}-day` } : e))
 
-/** The trainer pool's pages: who may deliver which course, approving, CPD and withdrawal. */
+/** The pool page's filters: everyone, those due to be observed, those whose CPD is due or lapsed. */
+const poolFilters = ['observation', 'cpd'] as const
+
+/**
+ * The trainer pool's pages: who may deliver which course, whose CPD is due and who is due to be
+ * observed, approving and withdrawal. The CPD questionnaire and each trainer's record are in
+ * quality/cpd.
+ */
 export default async function trainerRoutes(app: FastifyInstance, { services }: { services: Services }) {
   const { trainers, courses } = services
 
@@ -54,14 +57,29 @@ export default async function trainerRoutes(app: FastifyInstance, { services }: 
     })
   }
 
-  app.get('/trainers', { config: { access: planners } }, async (request, reply) => {
-    const ctx = contextOf(request)
-    return reply.view('trainers/views/pool.njk', {
-      title: 'Trainer pool',
-      pool: await trainers.pool(ctx),
-      canAdd: ctx.actor.roles.includes('admin'),
-    })
-  })
+  app.get<{ Querystring: Record<string, string> }>(
+    '/trainers',
+    { config: { access: planners } },
+    async (request, reply) => {
+      const ctx = contextOf(request)
+      const all = await services.trainerCpd.trainers(ctx)
+      const filter = poolFilters.find((f) => f === request.query.due) ?? null
+      const dueToBeObserved = all.filter((m) => m.observation.due)
+      const cpdToChase = all.filter((m) => m.cpd === 'due' || m.cpd === 'lapsed')
+      return reply.view('trainers/views/pool.njk', {
+        title: 'Trainer pool',
+        trainers: filter === 'observation' ? dueToBeObserved : filter === 'cpd' ? cpdToChase : all,
+        total: all.length,
+        filter,
+        dueToBeObserved: dueToBeObserved.length,
+        cpdToChase: cpdToChase.length,
+        canAdd: ctx.actor.roles.includes('admin'),
+        // A trainer reads the pool; only overseers read each trainer's record.
+        canSeeRecords: ['admin', 'subgroup', 'executive'].some((r) => ctx.actor.roles.includes(r as Role)),
+        columns: 'full',
+      })
+    },
+  )
 
   app.get<{ Querystring: Record<string, string> }>(
     '/trainers/new',
@@ -72,12 +90,10 @@ export default async function trainerRoutes(app: FastifyInstance, { services }: 
   app.post<{ Body: Body }>('/trainers/new', { config: { access: ['admin'] } }, async (request, reply) => {
     const ctx = contextOf(request)
     const body = request.body ?? {}
-    const cpd = dateFromInput(body, 'cpdCompletedOn')
     const form = parseForm(approvalPage, {
       email: text(body, 'email'),
       courseId: text(body, 'courseId'),
       trainedOn: dateFromInput(body, 'trainedOn'),
-      cpdCompletedOn: cpd || null,
     })
     if (!form.ok) return newForm(request, reply, body, form.errors)
     const person = await trainers.personByEmail(ctx, form.data.email)
@@ -90,7 +106,7 @@ export default async function trainerRoutes(app: FastifyInstance, { services }: 
         personId: person.id,
         courseId: form.data.courseId,
         trainedOn: form.data.trainedOn,
-        cpdCompletedOn: form.data.cpdCompletedOn,
+        cpdCompletedOn: null,
       })
       return reply.redirect(`/trainers/${approval.id}`, 303)
     } catch (error) {
@@ -126,26 +142,20 @@ export default async function trainerRoutes(app: FastifyInstance, { services }: 
     showApproval(request, reply),
   )
 
-  for (const action of ['cpd', 'withdraw'] as const) {
-    app.post<{ Params: { id: string }; Body: Body }>(
-      `/trainers/:id/${action}`,
-      { config: { access: ['admin'] } },
-      async (request, reply) => {
-        const body = request.body ?? {}
-        const patch =
-          action === 'cpd'
-            ? { cpdCompletedOn: dateFromInput(body, 'cpdCompletedOn') }
-            : { withdrawnReason: text(body, 'withdrawnReason') }
-        const form = parseForm(approvalPatchSchema, patch)
-        if (!form.ok) return showApproval(request, reply, body, form.errors)
-        try {
-          await trainers.change(contextOf(request), request.params.id, form.data)
-          return reply.redirect(`/trainers/${request.params.id}`, 303)
-        } catch (error) {
-          if (error instanceof ValidationError) return showApproval(request, reply, body, error.errors)
-          throw error
-        }
-      },
-    )
-  }
+  app.post<{ Params: { id: string }; Body: Body }>(
+    '/trainers/:id/withdraw',
+    { config: { access: ['admin'] } },
+    async (request, reply) => {
+      const body = request.body ?? {}
+      const form = parseForm(approvalPatchSchema, { withdrawnReason: text(body, 'withdrawnReason') })
+      if (!form.ok) return showApproval(request, reply, body, form.errors)
+      try {
+        await trainers.change(contextOf(request), request.params.id, form.data)
+        return reply.redirect(`/trainers/${request.params.id}`, 303)
+      } catch (error) {
+        if (error instanceof ValidationError) return showApproval(request, reply, body, error.errors)
+        throw error
+      }
+    },
+  )
 }
