@@ -371,6 +371,15 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await reviewer.context().close()
     await page.goto(roundUrl)
     await expectAccessible(page)
+    // The draw of courses to observe, and an observation of the course it picks.
+    await page.goto(`${roundUrl}/draw`)
+    await expectAccessible(page)
+    await page.getByRole('button', { name: 'Draw the courses to observe' }).click()
+    await expect.poll(() => page.locator('main').textContent()).toContain('Safeguarding induction')
+    await expectAccessible(page)
+    await page.locator('main a', { hasText: 'Record an observation' }).first().click()
+    await expect.poll(() => page.locator('h1').textContent()).toContain('Record an observation of')
+    await expectAccessible(page)
     await page.context().close()
   })
 
@@ -440,10 +449,10 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
 
   it('the trainer pool: a trainer’s record, recording their CPD questionnaire with an error, and their own questionnaire', async () => {
     const page = await visit('/trainers', 'admin@norfolk.example.org')
-    await page.getByRole('link', { name: 'Tara Trainer' }).click()
+    await page.getByRole('link', { name: 'Tara Trainer', exact: true }).click()
     await expect.poll(() => page.locator('h1').textContent()).toBe('Tara Trainer')
     await expectAccessible(page)
-    await page.getByRole('link', { name: 'Record a CPD questionnaire' }).click()
+    await page.getByRole('button', { name: 'Record a CPD questionnaire' }).click()
     await expectAccessible(page)
     await page.getByRole('button', { name: 'Record the questionnaire' }).click()
     await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)

@@ -53,8 +53,15 @@ const byRole: Record<string, string[]> = {
     '/registrations',
     '/agencies',
     '/bookings/staff',
+    '/quality/returns',
   ],
-  'trainer@norfolk.example.org': ['/dashboard', '/courses', '/trainers'],
+  'trainer@norfolk.example.org': [
+    '/dashboard',
+    '/courses',
+    '/trainers',
+    '/trainers/cpd',
+    '/quality/observations',
+  ],
   'admin@norfolk.example.org': [
     '/dashboard',
     '/menu',
@@ -71,6 +78,11 @@ const byRole: Record<string, string[]> = {
     '/learning/products/new',
     '/learning/newsletters',
     '/learning/newsletters/new',
+    '/quality',
+    '/quality/standards/change',
+    '/quality/rounds',
+    '/quality/summary',
+    '/trainers',
   ],
 }
 

@@ -482,7 +482,7 @@ describe('observations', () => {
     })
     expect(done.statusCode).toBe(303)
     const shown = page((await admin.get(`/quality/observations/${id}`)).body)
-    const response = shown('#response').nextAll().text()
+    const response = shown('#response-heading').nextAll().text()
     expect(response).toContain('I will add two case studies from the latest review.')
     expect(response).toContain('Given 24 November 2026 by')
     expect(response).toMatch(/by \S+/)
@@ -648,7 +648,7 @@ describe('observations', () => {
       ).statusCode,
     ).toBe(303)
     expect(
-      page((await sub.get(url)).body)('#response')
+      page((await sub.get(url)).body)('#response-heading')
         .nextAll()
         .text(),
     ).toContain('We will evaluate each objective.')
