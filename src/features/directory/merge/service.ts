@@ -123,6 +123,21 @@ export const personReferences: readonly PersonReference[] = [
       await reassign('learning_confirmations')(sql, pair)
     },
   },
+  // A trainer's CPD questionnaires are their history; the emails asking for one are claimed once per
+  // lapse date and stage, so where both records were asked the same, one claim stays.
+  { table: 'trainer_cpd_returns', column: 'person_id', move: reassign('trainer_cpd_returns') },
+  {
+    table: 'trainer_cpd_chasers',
+    column: 'person_id',
+    move: async (sql, pair) => {
+      await sql.query(
+        `DELETE FROM trainer_cpd_chasers d USING trainer_cpd_chasers k
+          WHERE d.person_id = $2 AND k.person_id = $1 AND k.lapses_on = d.lapses_on AND k.stage = d.stage`,
+        [pair.keep.id, pair.duplicate.id],
+      )
+      await reassign('trainer_cpd_chasers')(sql, pair)
+    },
+  },
   // Invitations move with their answers, so the twelve months without another audit count for the one person.
   {
     table: 'knowledge_audit_invitations',

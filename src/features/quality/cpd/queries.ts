@@ -134,27 +134,6 @@ export function returnsOf(sql: Sql, personId: string): Promise<CpdReturn[]> {
   )
 }
 
-export type TrainerObservation = {
-  id: string
-  observedOn: string
-  courseTitle: string
-  sessionId: string
-  grade: string
-  responded: boolean
-}
-
-/** Observations of the sessions a person trained on, newest first. */
-export function observationsOf(sql: Sql, personId: string): Promise<TrainerObservation[]> {
-  return sql.query<TrainerObservation>(
-    `SELECT o.id, to_char(o.observed_on, 'YYYY-MM-DD') AS "observedOn", c.title AS "courseTitle",
-            s.id AS "sessionId", o.grade, o.response IS NOT NULL AS responded
-       FROM observations o JOIN sessions s ON s.id = o.session_id JOIN courses c ON c.id = s.course_id
-      WHERE EXISTS (SELECT 1 FROM session_trainers t WHERE t.session_id = o.session_id AND t.person_id = $1)
-      ORDER BY o.observed_on DESC, o.created_at DESC`,
-    [personId],
-  )
-}
-
 /** The day each of these people was last observed delivering a session, for those ever observed. */
 export async function lastObservedOn(sql: Sql, personIds: readonly string[]): Promise<Map<string, string>> {
   if (!personIds.length) return new Map()

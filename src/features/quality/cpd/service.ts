@@ -1,4 +1,6 @@
 import type { PolicyService } from '#features/policy/service.ts'
+import type { ObservationSummary } from '#features/quality/observations/index.ts'
+import { observationsOfTrainer } from '#features/quality/observations/index.ts'
 import { gradeNames } from '#features/quality/words.ts'
 import type { ReviewHeadline } from '#features/reviews/headlines.ts'
 import { publishedReviewHeadlines, reviewHeadlines } from '#features/reviews/headlines.ts'
@@ -19,19 +21,12 @@ import type { Email } from '#platform/mail/outbox.ts'
 import { enqueueEmails } from '#platform/mail/outbox.ts'
 import { cpdEmail } from './emails.ts'
 import type { CpdInput } from './forms.ts'
-import type {
-  CpdReturn,
-  DeliveredSession,
-  SessionScores,
-  TrainerObservation,
-  TrainerPerson,
-} from './queries.ts'
+import type { CpdReturn, DeliveredSession, SessionScores, TrainerPerson } from './queries.ts'
 import {
   claimChaser,
   insertReturn,
   lastObservedOn,
   lockLiveApprovals,
-  observationsOf,
   personById,
   personOfApproval,
   personOfUser,
@@ -93,7 +88,7 @@ export type TrainerRecord = {
   person: TrainerPerson
   summary: TrainerSummary
   returns: ReturnView[]
-  observations: (TrainerObservation & { gradeName: string })[]
+  observations: (ObservationSummary & { gradeName: string; responded: boolean })[]
   sessions: (DeliveredSession & { scores: ScoreLine | null })[]
   overall: ScoreLine | null
   isSelf: boolean
@@ -350,9 +345,10 @@ export function createCpdService(deps: {
           person,
           summary,
           returns: await returnView(sql, await returnsOf(sql, personId)),
-          observations: (await observationsOf(sql, personId)).map((o) => ({
+          observations: (await observationsOfTrainer(sql, personId)).map((o) => ({
             ...o,
-            gradeName: gradeNames[o.grade as keyof typeof gradeNames] ?? o.grade,
+            gradeName: gradeNames[o.grade],
+            responded: o.respondedAt !== null,
           })),
           sessions: sessions.map((s) => {
             const found = scores.get(s.id)

@@ -6,7 +6,7 @@ import type { TestApp } from '#test/support/app.ts'
 import { page, testApp } from '#test/support/app.ts'
 import { aQaRound } from '../test-fixtures.ts'
 import { drawPicks } from './draw.ts'
-import { candidatesOf, gradeCounts, observationsOfTrainer } from './queries.ts'
+import { candidatesOf, observationsOfTrainer } from './queries.ts'
 
 let t: TestApp
 let p: PartnershipRef
@@ -729,15 +729,7 @@ describe('observations', () => {
     expect(draw.responses['409']).toBeDefined()
   })
 
-  it('counts grades in a period and lists a trainer’s observations, for the summary and the trainer’s record', async () => {
-    const counts = await t.db.tenant(scope, (sql) =>
-      gradeCounts(sql, { from: '2026-11-01', to: '2026-11-30' }),
-    )
-    expect(counts).toEqual({ outstanding: 0, good: 2, requires_improvement: 1, inadequate: 0 })
-    const later = await t.db.tenant(scope, (sql) =>
-      gradeCounts(sql, { from: '2026-11-21', to: '2026-11-30' }),
-    )
-    expect(later).toEqual({ outstanding: 0, good: 1, requires_improvement: 1, inadequate: 0 })
+  it('lists a trainer’s observations, for the trainer’s record', async () => {
     const trainer = await t.db.tenant(scope, async (sql) => {
       const person = await sql.one<{ id: string }>('SELECT id FROM people WHERE email = $1', [as('trainer')])
       return observationsOfTrainer(sql, person.id)

@@ -371,17 +371,3 @@ export function recordResponse(
     [id, response, by.now, by.userId],
   )
 }
-
-/** How many observations were graded each way, by the date observed (inclusive). */
-export async function gradeCounts(
-  sql: Sql,
-  range: { from: string; to: string },
-): Promise<Record<Grade, number>> {
-  const rows = await sql.query<{ grade: Grade; n: number }>(
-    `SELECT grade, count(*)::int AS n FROM observations WHERE observed_on BETWEEN $1 AND $2 GROUP BY grade`,
-    [range.from, range.to],
-  )
-  const counts: Record<Grade, number> = { outstanding: 0, good: 0, requires_improvement: 0, inadequate: 0 }
-  for (const row of rows) counts[row.grade] = row.n
-  return counts
-}
