@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { attachmentHeader, checkEvidence, keptFilename, MAX_EVIDENCE_BYTES } from './evidence.ts'
+import { attachmentHeader } from '#platform/http/downloads.ts'
+import { checkEvidence, keptFilename, MAX_EVIDENCE_BYTES } from './evidence.ts'
 
 const png = Buffer.concat([
   Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]),

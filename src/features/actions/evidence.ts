@@ -58,9 +58,3 @@ export function keptFilename(name: string): string {
   const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim()
   return (clean || 'evidence').slice(0, 255)
 }
-
-/** A Content-Disposition header that names the file safely for every browser. */
-export function attachmentHeader(filename: string): string {
-  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`
-}

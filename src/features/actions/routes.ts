@@ -2,10 +2,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { reviewEditors, reviewOverseers, reviewReaders } from '#features/reviews/visibility.ts'
 import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, ValidationError } from '#platform/errors.ts'
+import { sendDownload } from '#platform/http/downloads.ts'
 import { errorFor, errorSummary, onDateBoxes } from '#platform/http/forms.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
-import { attachmentHeader } from './evidence.ts'
 import type { RaiseInput } from './forms.ts'
 import { PAGE_SIZE } from './forms.ts'
 import {
@@ -218,14 +218,7 @@ export default async function actionRoutes(app: FastifyInstance, { services }: {
     { config: { access: reviewReaders } },
     async (request, reply) => {
       const file = await actions.evidence(contextOf(request), request.params.id, request.params.fileId)
-      // Always a download, never shown inline: the browser must not run or sniff what was uploaded.
-      return reply
-        .header('content-disposition', attachmentHeader(file.filename))
-        .header('x-content-type-options', 'nosniff')
-        .header('cache-control', 'private, no-store')
-        .header('content-security-policy', "default-src 'none'; sandbox")
-        .type(file.contentType)
-        .send(file.content)
+      return sendDownload(reply, file)
     },
   )
 

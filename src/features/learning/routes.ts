@@ -1,7 +1,7 @@
-import type { FastifyInstance, FastifyReply } from 'fastify'
-import { attachmentHeader } from '#features/actions/evidence.ts'
+import type { FastifyInstance } from 'fastify'
 import { londonDateOf } from '#platform/clock.ts'
 import { doneOf } from '#platform/http/done.ts'
+import { sendDownload } from '#platform/http/downloads.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import { renderMarkdown } from '#platform/views/markdown.ts'
 import type { Services } from '#src/services.ts'
@@ -31,19 +31,6 @@ const banners = {
   'file-added': { heading: 'File added' },
   'file-removed': { heading: 'File removed' },
 } as const
-
-/** Sends a product's file as a download, never shown inline, so nothing uploaded runs in a page. */
-export function sendFile(
-  reply: FastifyReply,
-  file: { filename: string; contentType: string; content: Buffer },
-) {
-  return reply
-    .header('content-disposition', attachmentHeader(file.filename))
-    .header('x-content-type-options', 'nosniff')
-    .header('content-security-policy', "default-src 'none'; sandbox")
-    .type(file.contentType)
-    .send(file.content)
-}
 
 /**
  * The library for signed-in users (every published product, the workforce's and the
@@ -127,7 +114,7 @@ export default async function learningRoutes(app: FastifyInstance, { services }:
     { config: { access: productReaders } },
     async (request, reply) => {
       const file = await learning.file(contextOf(request), request.params.id, request.params.fileId)
-      return sendFile(reply.header('cache-control', 'private, no-store'), file)
+      return sendDownload(reply.header('cache-control', 'private, no-store'), file)
     },
   )
 
@@ -181,7 +168,7 @@ export default async function learningRoutes(app: FastifyInstance, { services }:
     { config: { access: 'public' } },
     async (request, reply) => {
       const file = await learning.file(null, request.params.id, request.params.fileId, request.params.slug)
-      return sendFile(reply.header('cache-control', 'public, max-age=300'), file)
+      return sendDownload(reply.header('cache-control', 'public, max-age=300'), file)
     },
   )
 }

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { attachmentHeader } from '#features/actions/evidence.ts'
 import { sectorNames } from '#features/directory/page-forms.ts'
 import { reviewOverseers } from '#features/reviews/visibility.ts'
 import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, ValidationError } from '#platform/errors.ts'
 import type { SuccessBanner } from '#platform/http/done.ts'
 import { doneOf } from '#platform/http/done.ts'
+import { sendDownload } from '#platform/http/downloads.ts'
 import { errorFor, errorSummary, onDateBoxes } from '#platform/http/forms.ts'
 import { openToAnyoneLimit } from '#platform/http/rate-limit.ts'
 import { contextOf } from '#platform/http/request-context.ts'
@@ -261,14 +261,7 @@ export default async function disseminationRoutes(
     async (request, reply) => {
       const { id, agencyId, fileId } = request.params
       const file = await dissemination.evidence(contextOf(request), id, agencyId, fileId)
-      // Always a download, never shown inline: the browser must not run or sniff what was uploaded.
-      return reply
-        .header('content-disposition', attachmentHeader(file.filename))
-        .header('x-content-type-options', 'nosniff')
-        .header('cache-control', 'private, no-store')
-        .header('content-security-policy', "default-src 'none'; sandbox")
-        .type(file.contentType)
-        .send(file.content)
+      return sendDownload(reply, file)
     },
   )
 

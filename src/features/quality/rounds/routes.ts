@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { attachmentHeader } from '#features/actions/evidence.ts'
 import { actionStatusNames, actionStatusTags } from '#features/actions/index.ts'
 import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, ValidationError } from '#platform/errors.ts'
+import { sendDownload } from '#platform/http/downloads.ts'
 import { errorFor, errorSummary, formText } from '#platform/http/forms.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
@@ -329,14 +329,7 @@ export default async function qaRoundRoutes(app: FastifyInstance, { services }: 
     { config: { access: returnReaders } },
     async (request, reply) => {
       const file = await rounds.evidenceFile(contextOf(request), request.params.id, request.params.fileId)
-      // Always a download, never shown inline: the browser must not run or sniff what was uploaded.
-      return reply
-        .header('content-disposition', attachmentHeader(file.filename))
-        .header('x-content-type-options', 'nosniff')
-        .header('cache-control', 'private, no-store')
-        .header('content-security-policy', "default-src 'none'; sandbox")
-        .type(file.contentType)
-        .send(file.bytes)
+      return sendDownload(reply, { ...file, content: file.bytes })
     },
   )
 
