@@ -206,6 +206,14 @@ describe('a round of quality assurance, from opening to the board’s summary', 
         .map((_, c) => year(c).text())
         .get(),
     ).toEqual(['1', '0'])
+    // The trainer's record shows the observation of their session, its grade and their response.
+    const trainerId = await t.db.tenant(scope, (sql) =>
+      sql.one<{ id: string }>('SELECT id FROM people WHERE email = $1', [as('trainer')]),
+    )
+    const record = page((await admin.get(`/trainers/people/${trainerId.id}`)).body)
+    const observed = record(`a[href="/quality/observations/${sessionObservationId}"]`).closest('tr').text()
+    expect(observed).toContain('Outstanding')
+    expect(observed).toContain('Responded')
     const tracker = page((await admin.get('/actions')).body)
     expect(tracker('main').text()).toContain('Add the learning from Child H to the level 3 course')
   })
