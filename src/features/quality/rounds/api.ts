@@ -209,7 +209,7 @@ export default async function qaRoundsApi(app: FastifyInstance, { services }: { 
       schema: {
         ...common,
         summary:
-          'Save an agency’s return (its lead only, until submitted): replaces its courses and their ratings; a rating may be left null while the return is worked on',
+          'Save an agency’s return (its lead only, until submitted): replaces its courses and their ratings; a rating may be left null while the return is worked on. A course listed again under the same title keeps the evidence files uploaded on screen; a course left out goes with its files',
         params: idParams,
         body: saveReturnSchema,
         response: { 200: returnResponse, ...problemResponses },

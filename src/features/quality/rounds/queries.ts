@@ -176,6 +176,51 @@ export async function insertCourse(sql: Sql, partnershipId: string, returnId: st
   )
 }
 
+/**
+ * Sets a return's courses to these titles in this order, as a whole-return save does: a course
+ * already listed under the same title (in any case) keeps its row, so the evidence files on its
+ * ratings stay; the others are added, and those no longer listed go with their ratings. Gives
+ * each course's id in the order given. Positions are checked at commit, so they may pass
+ * through one another on the way.
+ */
+export async function placeCourses(
+  sql: Sql,
+  partnershipId: string,
+  returnId: string,
+  existing: readonly Pick<ReturnCourse, 'id' | 'title'>[],
+  titles: readonly string[],
+): Promise<string[]> {
+  const free = [...existing]
+  const ids: string[] = []
+  for (const [i, title] of titles.entries()) {
+    const at = free.findIndex((c) => c.title.toLowerCase() === title.toLowerCase())
+    const kept = at >= 0 ? free.splice(at, 1)[0] : undefined
+    const row = kept
+      ? await sql.one<{ id: string }>(
+          'UPDATE qa_return_courses SET position = $2, title = $3 WHERE id = $1 RETURNING id',
+          [kept.id, i + 1, title],
+        )
+      : await sql.one<{ id: string }>(
+          `INSERT INTO qa_return_courses (partnership_id, return_id, position, title)
+           VALUES ($1, $2, $3, $4) RETURNING id`,
+          [partnershipId, returnId, i + 1, title],
+        )
+    ids.push(row.id)
+  }
+  if (free.length)
+    await sql.query('DELETE FROM qa_return_courses WHERE id = ANY($1::uuid[])', [free.map((c) => c.id)])
+  return ids
+}
+
+/** Clears a course's answers to the standards not given, keeping the rows (and any files on them). */
+export async function clearRatingsExcept(sql: Sql, courseId: string, standardIds: readonly string[]) {
+  await sql.query(
+    `UPDATE qa_ratings SET rating = NULL, narrative = NULL, evidence_note = NULL, evidence_url = NULL
+      WHERE course_id = $1 AND standard_id <> ALL($2::uuid[])`,
+    [courseId, standardIds],
+  )
+}
+
 /** Removes a course and closes the gap in the positions after it. */
 export async function deleteCourse(sql: Sql, returnId: string, courseId: string): Promise<boolean> {
   const gone = await sql.maybeOne<{ position: number }>(

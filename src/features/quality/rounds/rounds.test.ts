@@ -620,6 +620,39 @@ describe('the API', () => {
         },
       ],
     }
+    // Evidence uploaded on screen stays when a whole-return save lists its course again, in any
+    // case and place, and goes with a course left out.
+    const listed = await t.db.tenant(scope, (sql) =>
+      sql.one<{ id: string }>('SELECT id FROM qa_return_courses WHERE return_id = $1', [apiReturn]),
+    )
+    const browser = await t.signIn(lead)
+    await browser.get(`/quality/returns/${apiReturn}/courses/${listed.id}`)
+    const uploaded = await browser.upload(
+      `/quality/returns/${apiReturn}/courses/${listed.id}/files`,
+      { field: 'file', filename: 'plan.pdf', content: pdf, type: 'application/pdf' },
+      { standardId: standards[0]?.id as string },
+    )
+    expect(uploaded.statusCode).toBe(303)
+    const twoCourses = {
+      courses: [
+        { title: 'Domestic abuse awareness', ratings: [] },
+        { title: 'SAFEGUARDING ADULTS LEVEL 2', ratings: [] },
+      ],
+    }
+    const reordered = await api(lead, 'PUT', `/api/v1/qa/returns/${apiReturn}`, twoCourses)
+    expect(reordered.statusCode, reordered.body).toBe(200)
+    const kept = reordered.json().courses[1]
+    expect(kept.id).toBe(listed.id)
+    expect(kept.title).toBe('SAFEGUARDING ADULTS LEVEL 2')
+    // Ratings not given are cleared; the file stays on its row.
+    expect(kept.ratings.every((r: { rating: string | null }) => r.rating === null)).toBe(true)
+    expect(await count('qa_evidence_files', 'course_id = $1', [listed.id])).toBe(1)
+    const dropped = await api(lead, 'PUT', `/api/v1/qa/returns/${apiReturn}`, {
+      courses: [{ title: 'Domestic abuse awareness', ratings: [] }],
+    })
+    expect(dropped.statusCode).toBe(200)
+    expect(await count('qa_evidence_files', 'course_id = $1', [listed.id])).toBe(0)
+
     expect((await api(lead, 'PUT', `/api/v1/qa/returns/${apiReturn}`, whole)).statusCode).toBe(200)
     const submitted = await api(lead, 'POST', `/api/v1/qa/returns/${apiReturn}/submit`)
     expect(submitted.statusCode).toBe(200)

@@ -24,12 +24,14 @@ import { courseTitle, openRoundSchema, reviewSchema, saveReturnSchema } from './
 import type { ReturnRecord, ReturnSummary, RoundSummary } from './queries.ts'
 import {
   claimReminders,
+  clearRatingsExcept,
   copyReturn,
   deleteCourse,
   evidenceFileOf,
   insertCourse,
   isFromAgency,
   markSaved,
+  placeCourses,
   previousReturnOf,
   returnById,
   returnsOfAgencies,
@@ -440,9 +442,20 @@ export function createRoundService(deps: {
         })
         if (errors.length) throw new ValidationError(errors)
         await sql.auditAs('quality.returns.save')
-        await sql.query('DELETE FROM qa_return_courses WHERE return_id = $1', [ret.id])
-        for (const course of input.courses) {
-          const { id: courseId } = await insertCourse(sql, ctx.partnership.id, ret.id, course.title)
+        const ids = await placeCourses(
+          sql,
+          ctx.partnership.id,
+          ret.id,
+          ret.courses,
+          input.courses.map((c) => c.title),
+        )
+        for (const [i, course] of input.courses.entries()) {
+          const courseId = ids[i] as string
+          await clearRatingsExcept(
+            sql,
+            courseId,
+            course.ratings.map((r) => r.standardId),
+          )
           await upsertRatings(sql, ctx.partnership.id, courseId, course.ratings)
         }
         await markSaved(sql, ret.id, ctx.actor.userId, clock.now())
