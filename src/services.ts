@@ -4,6 +4,12 @@ import { createActionChasing } from './features/actions/chasing.ts'
 import { createActionService } from './features/actions/service.ts'
 import { createApiTokenService } from './features/api-tokens/service.ts'
 import { createAuditService } from './features/audit/service.ts'
+import { createCaseAuditService } from './features/audits/case-audits/service.ts'
+import { createAuditChallengeService } from './features/audits/challenge/service.ts'
+import { createAuditCycleService } from './features/audits/cycles/service.ts'
+import { createAuditResultsService } from './features/audits/results/service.ts'
+import { createAuditReturnService } from './features/audits/returns/service.ts'
+import { createAuditTemplateService } from './features/audits/templates/service.ts'
 import { createBookingService } from './features/booking/service.ts'
 import { createCatalogueService } from './features/catalogue/service.ts'
 import { createCertificateService } from './features/certificates/service.ts'
@@ -93,6 +99,7 @@ export function createServices(deps: ServiceDeps) {
     mailQueued,
   })
   const qaStandards = createStandardsService({ db })
+  const auditDeps = { db, clock, policy, publicUrl: config.publicUrl, mailQueued }
   return {
     config,
     db,
@@ -142,6 +149,12 @@ export function createServices(deps: ServiceDeps) {
       mailQueued,
     }),
     qaSummary: createQaSummaryService({ db, clock, policy }),
+    auditTemplates: createAuditTemplateService(auditDeps),
+    auditCycles: createAuditCycleService(auditDeps),
+    auditReturns: createAuditReturnService(auditDeps),
+    auditChallenge: createAuditChallengeService(auditDeps),
+    auditResults: createAuditResultsService(auditDeps),
+    caseAudits: createCaseAuditService(auditDeps),
     observations: createObservationService({ db, clock, policy, publicUrl: config.publicUrl, mailQueued }),
     programme: createProgrammeService({ db, clock, policy, needs }),
     booking: createBookingService({

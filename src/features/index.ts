@@ -5,6 +5,18 @@ import actionsApi from './actions/api.ts'
 import actionRoutes from './actions/routes.ts'
 import apiTokenRoutes from './api-tokens/routes.ts'
 import auditRoutes from './audit/routes.ts'
+import caseAuditApi from './audits/case-audits/api.ts'
+import caseAuditRoutes from './audits/case-audits/routes.ts'
+import auditChallengeRoutes from './audits/challenge/routes.ts'
+import auditCycleApi from './audits/cycles/api.ts'
+import auditCycleRoutes from './audits/cycles/routes.ts'
+import auditResultsApi from './audits/results/api.ts'
+import auditResultsRoutes from './audits/results/routes.ts'
+import auditReturnApi from './audits/returns/api.ts'
+import auditReturnRoutes from './audits/returns/routes.ts'
+import auditsRoutes from './audits/routes.ts'
+import auditTemplateApi from './audits/templates/api.ts'
+import auditTemplateRoutes from './audits/templates/routes.ts'
 import bookingApi from './booking/api.ts'
 import placesApi from './booking/places-api.ts'
 import placesRoutes from './booking/places-routes.ts'
@@ -136,6 +148,18 @@ export const features: FeaturePlugin[] = [
   qaSummaryRoutes,
   observationsApi,
   observationRoutes,
+  auditsRoutes,
+  auditTemplateApi,
+  auditTemplateRoutes,
+  auditCycleApi,
+  auditCycleRoutes,
+  auditReturnApi,
+  auditReturnRoutes,
+  auditChallengeRoutes,
+  auditResultsApi,
+  auditResultsRoutes,
+  caseAuditApi,
+  caseAuditRoutes,
   directoryRoutes,
   importRoutes,
   mergeRoutes,

@@ -14,16 +14,19 @@ import {
   verifySchema,
 } from './forms.ts'
 import type { Action, ActionUpdate } from './queries.ts'
-import { actionStatuses } from './words.ts'
+import { actionSources, actionStatuses } from './words.ts'
 
 const actionResponse = z.object({
   id: z.uuid(),
-  source: z.enum(['recommendation', 'self_assessment']),
+  source: z.enum(actionSources),
   reviewId: z.uuid().nullable(),
   reviewReference: z.string().nullable(),
   recommendationId: z.uuid().nullable(),
   qaReturnId: z.uuid().nullable().describe('The agency’s self-assessment the action was raised on'),
   qaStandardId: z.uuid().nullable().describe('The standard a self-assessment’s action answers'),
+  auditReturnId: z.uuid().nullable().describe('The agency’s audit return whose action plan the action is in'),
+  auditStandardId: z.uuid().nullable().describe('The audit standard the action answers'),
+  caseAuditId: z.uuid().nullable().describe('The case audit whose recommendation the action answers'),
   description: z.string(),
   owningAgencyId: z.uuid().nullable(),
   owningSubgroupId: z.uuid().nullable(),
@@ -62,6 +65,9 @@ const present = (a: Action): z.infer<typeof actionResponse> => ({
   recommendationId: a.recommendationId,
   qaReturnId: a.qaReturnId,
   qaStandardId: a.qaStandardId,
+  auditReturnId: a.auditReturnId,
+  auditStandardId: a.auditStandardId,
+  caseAuditId: a.caseAuditId,
   description: a.description,
   owningAgencyId: a.owningAgencyId,
   owningSubgroupId: a.owningSubgroupId,

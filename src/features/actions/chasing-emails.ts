@@ -21,11 +21,18 @@ export function dayText(day: string): string {
 const quoted = (text: string) => (text.length > 200 ? `${text.slice(0, 199)}…` : text)
 
 const reviewOf = (a: Action) =>
-  a.source === 'self_assessment'
+  a.source !== 'recommendation'
     ? a.sourceText
     : a.reviewReference
       ? `${a.reviewReference} (${a.reviewTitle ?? 'untitled'})`
       : 'No review'
+
+const subjectSource = (a: Action) =>
+  a.source === 'recommendation'
+    ? (a.reviewReference ?? 'case review')
+    : a.source === 'self_assessment'
+      ? 'self-assessment'
+      : a.sourceText
 
 const ownerOf = (a: Action) => a.owningAgencyName ?? a.owningSubgroupName ?? 'no agency or sub-group'
 
@@ -45,7 +52,7 @@ function item(a: Action, links: Links): string[] {
 export function dueReminder(a: Action, partnership: string, links: Links): Email {
   return {
     to: a.ownerEmail,
-    subject: `Action due on ${dayText(a.dueOn)}: ${a.source === 'self_assessment' ? 'self-assessment' : (a.reviewReference ?? 'case review')}`,
+    subject: `Action due on ${dayText(a.dueOn)}: ${subjectSource(a)}`,
     text: [
       `Dear ${a.ownerName},`,
       '',

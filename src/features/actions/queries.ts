@@ -1,10 +1,10 @@
 import type { Sql } from '#platform/db/database.ts'
-import type { ActionStatus } from './words.ts'
+import type { ActionSource, ActionStatus } from './words.ts'
 
 /** An action as every view reads it. `overdue` is worked out against the day given, never stored. */
 export type Action = {
   id: string
-  source: 'recommendation' | 'self_assessment'
+  source: ActionSource
   reviewId: string | null
   reviewReference: string | null
   reviewTitle: string | null
@@ -14,6 +14,11 @@ export type Action = {
   qaRoundTitle: string | null
   qaStandardId: string | null
   qaStandardTitle: string | null
+  /** For an action from an agency's audit action plan: the return and the standard it answers. */
+  auditReturnId: string | null
+  auditStandardId: string | null
+  /** For an action from a case audit's recommendation: the case audit. */
+  caseAuditId: string | null
   /** Where the action comes from, in words: a review's reference, or the self-assessment's agency and round. */
   sourceText: string
   /** The page of what the action comes from: the review, or the self-assessment. */
@@ -45,11 +50,19 @@ export type Action = {
 export const actionColumns = (today: number) => `a.id, a.source, a.review_id AS "reviewId",
   r.reference AS "reviewReference", r.title AS "reviewTitle", a.recommendation_id AS "recommendationId",
   a.qa_return_id AS "qaReturnId", qro.title AS "qaRoundTitle", a.qa_standard_id AS "qaStandardId",
-  qs.title AS "qaStandardTitle",
-  CASE WHEN a.source = 'self_assessment' THEN 'Self-assessment: ' || coalesce(ag.name, '') || ', ' || coalesce(qro.title, '')
-       ELSE coalesce(r.reference, '') END AS "sourceText",
-  CASE WHEN a.source = 'self_assessment' THEN '/quality/returns/' || a.qa_return_id
-       ELSE '/reviews/' || a.review_id END AS "sourceHref",
+  qs.title AS "qaStandardTitle", a.audit_return_id AS "auditReturnId", a.audit_standard_id AS "auditStandardId",
+  a.case_audit_id AS "caseAuditId",
+  CASE a.source
+    WHEN 'self_assessment' THEN 'Self-assessment: ' || coalesce(ag.name, '') || ', ' || coalesce(qro.title, '')
+    WHEN 'audit_return' THEN 'Audit: ' || coalesce(ag.name, '') || ', ' || coalesce(acy.title, '')
+      || coalesce(' (standard ' || ast.ref || ')', '')
+    WHEN 'case_audit' THEN 'Case audit: ' || coalesce(ca.title, '')
+    ELSE coalesce(r.reference, '') END AS "sourceText",
+  CASE a.source
+    WHEN 'self_assessment' THEN '/quality/returns/' || a.qa_return_id
+    WHEN 'audit_return' THEN '/audits/returns/' || a.audit_return_id
+    WHEN 'case_audit' THEN '/audits/case-audits/' || a.case_audit_id
+    ELSE '/reviews/' || a.review_id END AS "sourceHref",
   a.description, a.owning_agency_id AS "owningAgencyId", ag.name AS "owningAgencyName",
   a.owning_subgroup_id AS "owningSubgroupId", sg.name AS "owningSubgroupName",
   a.owner_user_id AS "ownerUserId", u.display_name AS "ownerName", u.email AS "ownerEmail",
@@ -65,6 +78,10 @@ export const actionSource = `actions a
   LEFT JOIN qa_returns qr ON qr.id = a.qa_return_id
   LEFT JOIN qa_rounds qro ON qro.id = qr.round_id
   LEFT JOIN qa_standards qs ON qs.id = a.qa_standard_id
+  LEFT JOIN audit_returns ar ON ar.id = a.audit_return_id
+  LEFT JOIN audit_cycles acy ON acy.id = ar.cycle_id
+  LEFT JOIN audit_standards ast ON ast.id = a.audit_standard_id
+  LEFT JOIN case_audits ca ON ca.id = a.case_audit_id
   LEFT JOIN agencies ag ON ag.id = a.owning_agency_id
   LEFT JOIN subgroups sg ON sg.id = a.owning_subgroup_id`
 
@@ -83,6 +100,24 @@ export function actionsOfQaReturn(sql: Sql, returnId: string, today: string): Pr
     `SELECT ${actionColumns(2)} FROM ${actionSource} WHERE a.qa_return_id = $1
       ORDER BY a.due_on, a.created_at, a.id`,
     [returnId, today],
+  )
+}
+
+/** The actions of an agency's audit action plan, by due date: what its return's page lists. */
+export function actionsOfAuditReturn(sql: Sql, returnId: string, today: string): Promise<Action[]> {
+  return sql.query<Action>(
+    `SELECT ${actionColumns(2)} FROM ${actionSource} WHERE a.audit_return_id = $1
+      ORDER BY a.due_on, a.created_at, a.id`,
+    [returnId, today],
+  )
+}
+
+/** The actions raised on a case audit's recommendations, by recommendation then due date. */
+export function actionsOfCaseAudit(sql: Sql, caseAuditId: string, today: string): Promise<Action[]> {
+  return sql.query<Action>(
+    `SELECT ${actionColumns(2)} FROM ${actionSource} WHERE a.case_audit_id = $1
+      ORDER BY a.recommendation_id, a.due_on, a.created_at, a.id`,
+    [caseAuditId, today],
   )
 }
 

@@ -56,3 +56,8 @@ export const actionStatusTags: Record<ActionStatus, string> = {
   verified: 'govuk-tag--turquoise',
   closed_not_achieved: 'govuk-tag--red',
 }
+
+/** Where an action comes from: a case review's recommendation, an agency's self-assessment of its
+ * training, an agency's safeguarding audit return, or a case audit's recommendation. */
+export const actionSources = ['recommendation', 'self_assessment', 'audit_return', 'case_audit'] as const
+export type ActionSource = (typeof actionSources)[number]

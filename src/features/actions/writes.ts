@@ -72,6 +72,77 @@ export async function raiseSelfAssessmentActions(
   return ids
 }
 
+/**
+ * Raises an agency's audit action plan: actions owned by the agency, with a named owner from its
+ * leads, each answering a standard the agency's return rated below good.
+ */
+export async function raiseAuditReturnActions(
+  sql: Sql,
+  partnershipId: string,
+  source: { auditReturnId: string; owningAgencyId: string },
+  actions: readonly {
+    description: string
+    successMeasure: string
+    dueOn: string
+    ownerUserId: string
+    standardId: string | null
+  }[],
+): Promise<string[]> {
+  const ids: string[] = []
+  for (const action of actions) {
+    const row = await sql.one<{ id: string }>(
+      `INSERT INTO actions (partnership_id, source, audit_return_id, audit_standard_id, description, owning_agency_id,
+         owner_user_id, success_measure, due_on, original_due_on)
+       VALUES ($1, 'audit_return', $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id`,
+      [
+        partnershipId,
+        source.auditReturnId,
+        action.standardId,
+        action.description,
+        source.owningAgencyId,
+        action.ownerUserId,
+        action.successMeasure,
+        action.dueOn,
+      ],
+    )
+    ids.push(row.id)
+  }
+  return ids
+}
+
+/** Raises an action on a case audit's recommendation, owned by an agency or a sub-group. */
+export function insertCaseAuditAction(
+  sql: Sql,
+  partnershipId: string,
+  action: {
+    caseAuditId: string
+    recommendationId: string
+    description: string
+    owningAgencyId: string | null
+    owningSubgroupId: string | null
+    ownerUserId: string
+    successMeasure: string
+    dueOn: string
+  },
+): Promise<{ id: string }> {
+  return sql.one<{ id: string }>(
+    `INSERT INTO actions (partnership_id, source, case_audit_id, recommendation_id, description, owning_agency_id,
+       owning_subgroup_id, owner_user_id, success_measure, due_on, original_due_on)
+     VALUES ($1, 'case_audit', $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
+    [
+      partnershipId,
+      action.caseAuditId,
+      action.recommendationId,
+      action.description,
+      action.owningAgencyId,
+      action.owningSubgroupId,
+      action.ownerUserId,
+      action.successMeasure,
+      action.dueOn,
+    ],
+  )
+}
+
 export function insertUpdate(
   sql: Sql,
   partnershipId: string,

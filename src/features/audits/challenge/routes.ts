@@ -1,0 +1,7 @@
+import type { FastifyInstance } from 'fastify'
+import type { Services } from '#src/services.ts'
+
+export default async function auditChallengeRoutes(app: FastifyInstance, options: { services: Services }) {
+  void app
+  void options
+}
