@@ -10,6 +10,7 @@ import { defineDisseminationJobs } from './features/learning/dissemination/chasi
 import { defineNewsletterJobs } from './features/learning/newsletters/jobs.ts'
 import { defineCpdJobs } from './features/quality/cpd/jobs.ts'
 import { defineQaRoundJobs } from './features/quality/rounds/jobs.ts'
+import { defineAuditCycleJobs } from './features/audits/cycles/jobs.ts'
 import type { Clock } from './platform/clock.ts'
 import { fixedClock, systemClock } from './platform/clock.ts'
 import type { Connection } from './platform/db/connect.ts'
@@ -115,6 +116,7 @@ export async function startRuntime(config: Config, options: { work: boolean; log
   defineKnowledgeAuditJobs(jobs, services.partnerships, services.knowledgeAudits)
   defineQaRoundJobs(jobs, services.partnerships, services.qaRounds)
   defineCpdJobs(jobs, services.partnerships, services.trainerCpd)
+  defineAuditCycleJobs(jobs, services.partnerships, services.auditCycles)
 
   let stopping = false
   return {
