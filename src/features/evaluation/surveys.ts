@@ -36,12 +36,26 @@ export const audienceNames: Record<Audience, string> = {
 export async function insertSurvey(
   sql: Sql,
   partnershipId: string,
-  input: { questionnaireId: string; title: string; audience: Audience; closesOn: string; createdBy: string | null },
+  input: {
+    questionnaireId: string
+    title: string
+    audience: Audience
+    closesOn: string
+    createdBy: string | null
+  },
 ): Promise<string> {
   const row = await sql.one<{ id: string }>(
     `INSERT INTO surveys (partnership_id, questionnaire_id, title, audience, code, closes_on, created_by)
      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-    [partnershipId, input.questionnaireId, input.title, input.audience, newToken().slice(0, 22), input.closesOn, input.createdBy],
+    [
+      partnershipId,
+      input.questionnaireId,
+      input.title,
+      input.audience,
+      newToken().slice(0, 22),
+      input.closesOn,
+      input.createdBy,
+    ],
   )
   return row.id
 }

@@ -60,7 +60,9 @@ beforeAll(async () => {
     )
     ;[agency.led, agency.second] = led.ids as [string, string]
     agency.subgroups = (
-      await sql.one<{ agency_id: string }>('SELECT agency_id FROM people WHERE user_id = $1', [users[subgroup]])
+      await sql.one<{ agency_id: string }>('SELECT agency_id FROM people WHERE user_id = $1', [
+        users[subgroup],
+      ])
     ).agency_id
     agency.other = (
       await sql.one<{ id: string }>(
@@ -139,10 +141,21 @@ describe('opening an audit cycle', () => {
       reviewers: { [agency.led]: users[subgroup] },
     })
     expect(response.statusCode).toBe(201)
-    expect(response.json()).toMatchObject({ dueOn: '2027-01-29', survey: true, returns: { total: 3, notStarted: 3 } })
+    expect(response.json()).toMatchObject({
+      dueOn: '2027-01-29',
+      survey: true,
+      returns: { total: 3, notStarted: 3 },
+    })
     cycleId = response.json().id
     const returns = await t.db.tenant(scope, (sql) =>
-      sql.query<{ agency_id: string; status: string; senior_lead_user_id: string | null; reviewer_user_id: string | null; audience: string; closes_on: string }>(
+      sql.query<{
+        agency_id: string
+        status: string
+        senior_lead_user_id: string | null
+        reviewer_user_id: string | null
+        audience: string
+        closes_on: string
+      }>(
         `SELECT r.agency_id, r.status, r.senior_lead_user_id, r.reviewer_user_id, s.audience,
                 to_char(s.closes_on, 'YYYY-MM-DD') AS closes_on
            FROM audit_returns r JOIN surveys s ON s.id = r.survey_id WHERE r.cycle_id = $1`,
@@ -150,7 +163,11 @@ describe('opening an audit cycle', () => {
       ),
     )
     expect(returns).toHaveLength(3)
-    expect(returns.every((r) => r.status === 'not_started' && r.audience === 'practitioners' && r.closes_on === '2027-01-29')).toBe(true)
+    expect(
+      returns.every(
+        (r) => r.status === 'not_started' && r.audience === 'practitioners' && r.closes_on === '2027-01-29',
+      ),
+    ).toBe(true)
     const mine = returns.find((r) => r.agency_id === agency.led)
     expect(mine).toMatchObject({ senior_lead_user_id: users[lead], reviewer_user_id: users[subgroup] })
     // The second agency's senior lead defaults to its first lead: the demo lead leads it too.
@@ -200,7 +217,9 @@ describe('a cycle’s returns, as each reader may see them', () => {
       agencyIds: [agency.other],
     })
     expect((await api(lead, 'GET', `/api/v1/audit-cycles/${other.json().id}/returns`)).statusCode).toBe(404)
-    const listed = (await api(lead, 'GET', '/api/v1/audit-cycles')).json().items.map((c: { title: string }) => c.title)
+    const listed = (await api(lead, 'GET', '/api/v1/audit-cycles'))
+      .json()
+      .items.map((c: { title: string }) => c.title)
     expect(listed).toContain('Section 11 audit 2026-27')
     expect(listed).not.toContain('Elsewhere')
   })
@@ -226,7 +245,9 @@ describe('a cycle’s returns, as each reader may see them', () => {
       { from: `/audits/cycles/${cycleId}` },
     )
     expect(changed.statusCode).toBe(303)
-    expect(await count('audit_returns', 'id = $1 AND reviewer_user_id = $2', [other.id, users[executive]])).toBe(1)
+    expect(
+      await count('audit_returns', 'id = $1 AND reviewer_user_id = $2', [other.id, users[executive]]),
+    ).toBe(1)
     // The sub-group member reviewing their own agency is refused.
     const subgroupsCycle = await api(admin, 'POST', '/api/v1/audit-cycles', {
       title: 'Sub-group’s agency',
@@ -234,19 +255,34 @@ describe('a cycle’s returns, as each reader may see them', () => {
       dueOn: '2027-01-29',
       agencyIds: [agency.subgroups],
     })
-    const theirs = (await api(admin, 'GET', `/api/v1/audit-cycles/${subgroupsCycle.json().id}/returns`)).json().items[0]
+    const theirs = (
+      await api(admin, 'GET', `/api/v1/audit-cycles/${subgroupsCycle.json().id}/returns`)
+    ).json().items[0]
     const refused = await browser.submit(
       `/audits/cycles/${subgroupsCycle.json().id}/people`,
-      { [`seniorLead-${theirs.id}`]: theirs.seniorLeadUserId ?? '', [`reviewer-${theirs.id}`]: users[subgroup] as string },
+      {
+        [`seniorLead-${theirs.id}`]: theirs.seniorLeadUserId ?? '',
+        [`reviewer-${theirs.id}`]: users[subgroup] as string,
+      },
       { from: `/audits/cycles/${subgroupsCycle.json().id}` },
     )
     expect(refused.statusCode).toBe(400)
-    expect(page(refused.body)('.govuk-error-summary').text()).toContain('reviewed by someone from another agency')
+    expect(page(refused.body)('.govuk-error-summary').text()).toContain(
+      'reviewed by someone from another agency',
+    )
     expect(await count('audit_returns', 'id = $1 AND reviewer_user_id IS NULL', [theirs.id])).toBe(1)
 
-    const closed = await browser.submit(`/audits/cycles/${cycleId}/close`, {}, { from: `/audits/cycles/${cycleId}` })
+    const closed = await browser.submit(
+      `/audits/cycles/${cycleId}/close`,
+      {},
+      { from: `/audits/cycles/${cycleId}` },
+    )
     expect(closed.statusCode).toBe(303)
-    const again = await browser.submit(`/audits/cycles/${cycleId}/close`, {}, { from: `/audits/cycles/${cycleId}` })
+    const again = await browser.submit(
+      `/audits/cycles/${cycleId}/close`,
+      {},
+      { from: `/audits/cycles/${cycleId}` },
+    )
     expect(again.statusCode).toBe(409)
   })
 })

@@ -24,7 +24,10 @@ export function cycleOpenedEmail(
       '',
       'Rate the agency against each standard with a narrative and your evidence; colleagues you name can help. The agency’s senior lead signs the return off and submits it by the due date.',
       ...(cycle.survey
-        ? ['', 'An anonymous practitioner survey runs alongside: its link is on the return, to pass to your staff.']
+        ? [
+            '',
+            'An anonymous practitioner survey runs alongside: its link is on the return, to pass to your staff.',
+          ]
         : []),
       '',
       `Due: ${dayText(cycle.dueOn)}`,

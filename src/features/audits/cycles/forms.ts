@@ -24,14 +24,22 @@ export const openCycleSchema = z
     seniorLeads: z
       .record(z.string(), z.uuid({ message: 'Name the senior lead by their user id' }))
       .optional()
-      .describe('The senior lead of each agency, by agency id: one of its agency leads (the first when left out)'),
+      .describe(
+        'The senior lead of each agency, by agency id: one of its agency leads (the first when left out)',
+      ),
     reviewers: z
       .record(z.string(), z.uuid({ message: 'Name the reviewer by their user id' }))
       .optional()
-      .describe('The reviewer of each agency’s return, by agency id: a sub-group, executive or admin member not of the agency'),
+      .describe(
+        'The reviewer of each agency’s return, by agency id: a sub-group, executive or admin member not of the agency',
+      ),
   })
   .strict()
 export type OpenCycleInput = z.input<typeof openCycleSchema>
 
 /** The people of one return, as the cycle page changes them. */
-export type ReturnPeople = { returnId: string; seniorLeadUserId: string | null; reviewerUserId: string | null }
+export type ReturnPeople = {
+  returnId: string
+  seniorLeadUserId: string | null
+  reviewerUserId: string | null
+}

@@ -16,19 +16,23 @@ const listOf = (value: unknown): string[] =>
 export function openFromForm(body: Record<string, unknown>): FormResult<OpenCycleInput> {
   const errors: FieldError[] = []
   const title = text(body.title)
-  if (!title) errors.push({ field: 'title', text: 'Enter a title for the cycle, like Section 11 audit 2026-27' })
+  if (!title)
+    errors.push({ field: 'title', text: 'Enter a title for the cycle, like Section 11 audit 2026-27' })
   const versionId = text(body.versionId)
   if (!versionId) errors.push({ field: 'versionId', text: 'Choose the template' })
   const typed = dateFromInput(body, 'dueOn')
   const [year, month, day] = typed.split('-')
   const dueOn = typed ? calendarDateOf(day ?? '', month ?? '', year ?? '') : null
   if (!typed) errors.push({ field: 'dueOn-day', text: 'Enter the due date' })
-  else if (!dueOn) errors.push({ field: 'dueOn-day', text: 'The due date must be a real date, like 29 1 2027' })
+  else if (!dueOn)
+    errors.push({ field: 'dueOn-day', text: 'The due date must be a real date, like 29 1 2027' })
   const agencyIds = listOf(body.agencyIds)
   if (!agencyIds.length) errors.push({ field: 'agencyIds', text: 'Select at least one agency to ask' })
   if (errors.length || !dueOn) return { ok: false, errors }
   const pick = (prefix: string) =>
-    Object.fromEntries(agencyIds.flatMap((a) => (text(body[`${prefix}-${a}`]) ? [[a, text(body[`${prefix}-${a}`])]] : [])))
+    Object.fromEntries(
+      agencyIds.flatMap((a) => (text(body[`${prefix}-${a}`]) ? [[a, text(body[`${prefix}-${a}`])]] : [])),
+    )
   const questionnaireId = text(body.questionnaireId)
   return {
     ok: true,

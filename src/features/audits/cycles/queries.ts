@@ -119,7 +119,16 @@ export function claimReminders(
   now: Date,
   today: string,
   daysBefore: number,
-): Promise<{ id: string; stage: 'before' | 'after'; agencyId: string; agencyName: string; cycleTitle: string; dueOn: string }[]> {
+): Promise<
+  {
+    id: string
+    stage: 'before' | 'after'
+    agencyId: string
+    agencyName: string
+    cycleTitle: string
+    dueOn: string
+  }[]
+> {
   return sql.query(
     `WITH before AS (
        UPDATE audit_returns r SET reminded_before_at = $1

@@ -76,7 +76,9 @@ describe('audit reminders', () => {
     let mails = await sent()
     expect(mails).toHaveLength(1)
     expect(mails[0]).toMatchObject({ to: lead })
-    expect(mails[0]?.subject).toBe('Reminder: safeguarding self-assessment due on 18 December 2026: Winter section 11')
+    expect(mails[0]?.subject).toBe(
+      'Reminder: safeguarding self-assessment due on 18 December 2026: Winter section 11',
+    )
     expect(mails[0]?.text).toContain(`/audits/returns/${ids.open}`)
 
     // Two passes at once send it once between them; later passes before the due date, nothing.
@@ -92,7 +94,9 @@ describe('audit reminders', () => {
     expect(await t.services.auditCycles.remind(p)).toBe(0)
     mails = await sent()
     expect(mails).toHaveLength(2)
-    expect(mails[1]?.subject).toBe('Overdue: safeguarding self-assessment was due on 18 December 2026: Winter section 11')
+    expect(mails[1]?.subject).toBe(
+      'Overdue: safeguarding self-assessment was due on 18 December 2026: Winter section 11',
+    )
 
     const rows = await t.db.tenant({ partnershipId: p.id, userId: null, actor: 'test' }, (sql) =>
       sql.query<{ id: string; before: Date | null; after: Date | null }>(
@@ -110,7 +114,8 @@ describe('audit reminders', () => {
   it('runs daily for every partnership as a job', async () => {
     const defined: { name: string; options: unknown; run: () => Promise<void> }[] = []
     const jobs = {
-      define: (name: string, run: () => Promise<void>, options: unknown) => defined.push({ name, run, options }),
+      define: (name: string, run: () => Promise<void>, options: unknown) =>
+        defined.push({ name, run, options }),
     } as unknown as Jobs
     defineAuditCycleJobs(jobs, t.services.partnerships, t.services.auditCycles)
     expect(defined.map((d) => d.name)).toEqual([AUDIT_CYCLE_REMINDERS_JOB])

@@ -8,14 +8,20 @@ import { errorFor, errorSummary } from '#platform/http/forms.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 import { readsAuditResults } from '../access.ts'
-import { returnStatusNames, returnStatusTags, returnStatuses } from '../words.ts'
+import { returnStatuses, returnStatusNames, returnStatusTags } from '../words.ts'
 import { openFieldOf, openFromForm, peopleFromForm } from './page-forms.ts'
 import { cycleOpeners, cycleReaders } from './service.ts'
 
 type Body = Record<string, unknown>
 type Params = { Params: { id: string } }
 
-const words = { statusNames: returnStatusNames, statusTags: returnStatusTags, statuses: returnStatuses, categoryNames, sectorNames }
+const words = {
+  statusNames: returnStatusNames,
+  statusTags: returnStatusTags,
+  statuses: returnStatuses,
+  categoryNames,
+  sectorNames,
+}
 
 const shown = (errors: FieldError[]) => ({
   errors: errorSummary(errors).map((e) => (e.href === '#form' ? { text: e.text } : e)),
@@ -37,7 +43,12 @@ export default async function auditCycleRoutes(app: FastifyInstance, { services 
     })
   })
 
-  async function newPage(request: FastifyRequest, reply: FastifyReply, body: Body | null, errors: FieldError[] = []) {
+  async function newPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    body: Body | null,
+    errors: FieldError[] = [],
+  ) {
     const ctx = contextOf(request)
     const choices = await cycles.choices(ctx)
     const values = body ?? {}
@@ -51,26 +62,32 @@ export default async function auditCycleRoutes(app: FastifyInstance, { services 
     })
   }
 
-  app.get('/audits/cycles/new', { config: { access: cycleOpeners } }, (request, reply) => newPage(request, reply, null))
+  app.get('/audits/cycles/new', { config: { access: cycleOpeners } }, (request, reply) =>
+    newPage(request, reply, null),
+  )
 
-  app.post<{ Body: Body }>('/audits/cycles/new', { config: { access: cycleOpeners } }, async (request, reply) => {
-    const body = request.body ?? {}
-    const form = openFromForm(body)
-    if (!form.ok) return newPage(request, reply, body, form.errors)
-    try {
-      const id = await cycles.open(contextOf(request), form.data)
-      return reply.redirect(`/audits/cycles/${id}?done=opened`, 303)
-    } catch (error) {
-      if (error instanceof ValidationError)
-        return newPage(
-          request,
-          reply,
-          body,
-          error.errors.map((e) => ({ ...e, field: openFieldOf(e.field) })),
-        )
-      throw error
-    }
-  })
+  app.post<{ Body: Body }>(
+    '/audits/cycles/new',
+    { config: { access: cycleOpeners } },
+    async (request, reply) => {
+      const body = request.body ?? {}
+      const form = openFromForm(body)
+      if (!form.ok) return newPage(request, reply, body, form.errors)
+      try {
+        const id = await cycles.open(contextOf(request), form.data)
+        return reply.redirect(`/audits/cycles/${id}?done=opened`, 303)
+      } catch (error) {
+        if (error instanceof ValidationError)
+          return newPage(
+            request,
+            reply,
+            body,
+            error.errors.map((e) => ({ ...e, field: openFieldOf(e.field) })),
+          )
+        throw error
+      }
+    },
+  )
 
   async function cyclePage(
     request: FastifyRequest<Params>,
@@ -91,9 +108,15 @@ export default async function auditCycleRoutes(app: FastifyInstance, { services 
     const done = doneOf(request.query, ['opened', 'people', 'closed'])
     const banner: SuccessBanner | undefined = done
       ? {
-          opened: { heading: 'The cycle is open', text: 'Each agency asked has a return, and its leads have been emailed.' },
+          opened: {
+            heading: 'The cycle is open',
+            text: 'Each agency asked has a return, and its leads have been emailed.',
+          },
           people: { heading: 'Senior leads and reviewers saved' },
-          closed: { heading: 'The cycle is closed', text: 'No more reminders go, and its returns’ people no longer change.' },
+          closed: {
+            heading: 'The cycle is closed',
+            text: 'No more reminders go, and its returns’ people no longer change.',
+          },
         }[done]
       : undefined
     return reply.status(sent?.status ?? 200).view('audits/cycles/views/cycle.njk', {
@@ -131,22 +154,35 @@ export default async function auditCycleRoutes(app: FastifyInstance, { services 
         )
         return reply.redirect(`/audits/cycles/${request.params.id}?done=people`, 303)
       } catch (error) {
-        if (error instanceof ValidationError) return cyclePage(request, reply, { body, errors: error.errors, status: 400 })
+        if (error instanceof ValidationError)
+          return cyclePage(request, reply, { body, errors: error.errors, status: 400 })
         if (error instanceof ConflictError)
-          return cyclePage(request, reply, { body, errors: [{ field: 'form', text: error.message }], status: 409 })
+          return cyclePage(request, reply, {
+            body,
+            errors: [{ field: 'form', text: error.message }],
+            status: 409,
+          })
         throw error
       }
     },
   )
 
-  app.post<Params>('/audits/cycles/:id/close', { config: { access: cycleOpeners } }, async (request, reply) => {
-    try {
-      await cycles.close(contextOf(request), request.params.id)
-      return reply.redirect(`/audits/cycles/${request.params.id}?done=closed`, 303)
-    } catch (error) {
-      if (error instanceof ConflictError)
-        return cyclePage(request, reply, { body: {}, errors: [{ field: 'form', text: error.message }], status: 409 })
-      throw error
-    }
-  })
+  app.post<Params>(
+    '/audits/cycles/:id/close',
+    { config: { access: cycleOpeners } },
+    async (request, reply) => {
+      try {
+        await cycles.close(contextOf(request), request.params.id)
+        return reply.redirect(`/audits/cycles/${request.params.id}?done=closed`, 303)
+      } catch (error) {
+        if (error instanceof ConflictError)
+          return cyclePage(request, reply, {
+            body: {},
+            errors: [{ field: 'form', text: error.message }],
+            status: 409,
+          })
+        throw error
+      }
+    },
+  )
 }

@@ -113,8 +113,14 @@ export function createAuditCycleService(deps: AuditCycleDeps) {
     field: (which: 'seniorLead' | 'reviewer') => string,
   ): FieldError[] {
     const errors: FieldError[] = []
-    if (people.seniorLeadUserId && !(c.leads[agencyId] ?? []).some((l) => l.userId === people.seniorLeadUserId))
-      errors.push({ field: field('seniorLead'), text: `Choose ${agencyName}’s senior lead from its agency leads` })
+    if (
+      people.seniorLeadUserId &&
+      !(c.leads[agencyId] ?? []).some((l) => l.userId === people.seniorLeadUserId)
+    )
+      errors.push({
+        field: field('seniorLead'),
+        text: `Choose ${agencyName}’s senior lead from its agency leads`,
+      })
     if (people.reviewerUserId) {
       const reviewer = c.reviewers.find((r) => r.userId === people.reviewerUserId)
       if (!reviewer)
@@ -134,7 +140,11 @@ export function createAuditCycleService(deps: AuditCycleDeps) {
   async function found(ctx: Context, sql: Sql, id: string): Promise<CycleView> {
     const [cycle] = isUuid(id) ? await cyclesOf(sql, visible(ctx), !readsAuditResults(ctx), id) : []
     if (!cycle) throw new NotFoundError('Audit cycle')
-    return { cycle, returns: await returnsOfCycle(sql, cycle.id, visible(ctx)), oversees: overseesAudits(ctx) }
+    return {
+      cycle,
+      returns: await returnsOfCycle(sql, cycle.id, visible(ctx)),
+      oversees: overseesAudits(ctx),
+    }
   }
 
   return {
@@ -178,10 +188,16 @@ export function createAuditCycleService(deps: AuditCycleDeps) {
         if (agencies.some((a) => !a))
           errors.push({ field: 'agencyIds', text: 'Select agencies from the partnership’s directory' })
         if (input.survey && !c.questionnaires.some((q) => q.id === input.survey?.questionnaireId))
-          errors.push({ field: 'survey.questionnaireId', text: 'Choose a published questionnaire for the survey' })
+          errors.push({
+            field: 'survey.questionnaireId',
+            text: 'Choose a published questionnaire for the survey',
+          })
         for (const key of [...Object.keys(input.seniorLeads ?? {}), ...Object.keys(input.reviewers ?? {})])
           if (!agencyIds.includes(key))
-            errors.push({ field: 'agencyIds', text: 'Name senior leads and reviewers only for agencies asked' })
+            errors.push({
+              field: 'agencyIds',
+              text: 'Name senior leads and reviewers only for agencies asked',
+            })
         const people = agencies.flatMap((a) => {
           if (!a) return []
           const seniorLeadUserId = input.seniorLeads?.[a.id] ?? c.leads[a.id]?.[0]?.userId ?? null
@@ -260,14 +276,16 @@ export function createAuditCycleService(deps: AuditCycleDeps) {
       requireRole(ctx, ...cycleOpeners)
       return db.tenant(scopeOf(ctx), async (sql) => {
         const view = await found(ctx, sql, cycleId)
-        if (view.cycle.closedAt) throw new ConflictError('This cycle is closed: its returns’ people no longer change')
+        if (view.cycle.closedAt)
+          throw new ConflictError('This cycle is closed: its returns’ people no longer change')
         const c = await choices(sql)
         const errors: FieldError[] = []
         const changed: ReturnPeople[] = []
         for (const change of changes) {
           const r = view.returns.find((x) => x.id === change.returnId)
           if (!r) throw new NotFoundError('Audit return')
-          if (r.seniorLeadUserId === change.seniorLeadUserId && r.reviewerUserId === change.reviewerUserId) continue
+          if (r.seniorLeadUserId === change.seniorLeadUserId && r.reviewerUserId === change.reviewerUserId)
+            continue
           const field = (which: 'seniorLead' | 'reviewer') => `${which}-${r.id}`
           if (r.seniorLeadUserId !== change.seniorLeadUserId && r.submittedAt)
             errors.push({
@@ -283,7 +301,12 @@ export function createAuditCycleService(deps: AuditCycleDeps) {
         await sql.query(
           `UPDATE audit_returns r SET senior_lead_user_id = x.lead, reviewer_user_id = x.reviewer, updated_at = $4
              FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS x(id, lead, reviewer) WHERE r.id = x.id`,
-          [changed.map((x) => x.returnId), changed.map((x) => x.seniorLeadUserId), changed.map((x) => x.reviewerUserId), clock.now()],
+          [
+            changed.map((x) => x.returnId),
+            changed.map((x) => x.seniorLeadUserId),
+            changed.map((x) => x.reviewerUserId),
+            clock.now(),
+          ],
         )
         return changed.length
       })
@@ -329,7 +352,9 @@ export function createAuditCycleService(deps: AuditCycleDeps) {
     },
 
     /** The returns the actor works on (their agencies' or named on) or reviews, open cycles first: for the hub and home page. */
-    async myReturns(ctx: Context): Promise<(CycleReturn & { cycleId: string; cycleTitle: string; dueOn: string; reviews: boolean })[]> {
+    async myReturns(
+      ctx: Context,
+    ): Promise<(CycleReturn & { cycleId: string; cycleTitle: string; dueOn: string; reviews: boolean })[]> {
       requireRole(ctx, ...auditUsers)
       const mine = visibleReturnsSql(ctx, 'r', 1)
       return db.tenant(scopeOf(ctx), (sql) =>

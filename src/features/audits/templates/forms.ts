@@ -16,7 +16,9 @@ export const REF = /^[0-9A-Za-z]+(\.[0-9A-Za-z]+)*$/
 
 export const standardSchema = z
   .object({
-    ref: text(20, 'the reference').regex(REF, { message: 'Write the reference as numbers with dots, like 2.3' }),
+    ref: text(20, 'the reference').regex(REF, {
+      message: 'Write the reference as numbers with dots, like 2.3',
+    }),
     title: text(200, 'the title'),
     question: text(2000, 'the question'),
     guidance: text(5000, 'the guidance'),
@@ -63,8 +65,9 @@ function placeOf(raw: unknown, path: readonly PropertyKey[]): string {
   if (path[0] !== 'sections' || typeof path[1] !== 'number') return ''
   const section = `Section ${path[1] + 1}`
   if (path[2] !== 'standards' || typeof path[3] !== 'number') return `${section}: `
-  const ref = (raw as { sections?: { standards?: { ref?: unknown }[] }[] })?.sections?.[path[1]]?.standards?.[path[3]]
-    ?.ref
+  const ref = (raw as { sections?: { standards?: { ref?: unknown }[] }[] })?.sections?.[path[1]]?.standards?.[
+    path[3]
+  ]?.ref
   return `${section}, standard ${path[3] + 1}${typeof ref === 'string' && ref.trim() ? ` (${ref.trim()})` : ''}: `
 }
 
@@ -89,8 +92,8 @@ export function checkTemplate(
   }
   const errors: FieldError[] = []
   const first = new Map<string, string>()
-  parsed.data.sections.forEach((section, s) =>
-    section.standards.forEach((standard, d) => {
+  for (const [s, section] of parsed.data.sections.entries())
+    for (const [d, standard] of section.standards.entries()) {
       const key = standard.ref.toLowerCase()
       const where = `Section ${s + 1}, standard ${d + 1}`
       const earlier = first.get(key)
@@ -100,7 +103,6 @@ export function checkTemplate(
           text: `${where}: reference ${standard.ref} is already used by ${earlier}: give each standard its own`,
         })
       else first.set(key, where.toLowerCase())
-    }),
-  )
+    }
   return errors.length ? { ok: false, errors } : { ok: true, data: parsed.data }
 }

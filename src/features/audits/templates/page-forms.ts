@@ -21,7 +21,8 @@ const MAX_ROWS = 100
 export type Layout = { n: number; rows: number[] }[]
 
 const fields = ['ref', 'title', 'question', 'guidance', 'evidence'] as const
-const count = (value: unknown, max: number) => Math.min(Math.max(Number.parseInt(text(value), 10) || 0, 0), max)
+const count = (value: unknown, max: number) =>
+  Math.min(Math.max(Number.parseInt(text(value), 10) || 0, 0), max)
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1)
 
 /** A saved or suggested version as the form's values. */
@@ -90,7 +91,9 @@ export function templateFromForm(body: Body): { input: TemplateInput; places: Pl
     for (const m of rows) {
       const prefix = `s-${n}-${m}`
       if (text(body[`${prefix}-remove`]) === 'yes') continue
-      const [ref, title, question, guidance, evidenceExpected] = fields.map((f) => text(body[`${prefix}-${f}`]))
+      const [ref, title, question, guidance, evidenceExpected] = fields.map((f) =>
+        text(body[`${prefix}-${f}`]),
+      )
       if (!ref && !title && !question && !guidance && !evidenceExpected) continue
       standards.push({
         ref: ref ?? '',

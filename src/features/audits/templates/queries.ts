@@ -40,7 +40,10 @@ export type AuditTemplateSummary = {
   cycles: number
 }
 
-export type VersionHistoryRow = Pick<AuditTemplateVersion, 'id' | 'version' | 'scale' | 'note' | 'createdAt' | 'createdByName'> & {
+export type VersionHistoryRow = Pick<
+  AuditTemplateVersion,
+  'id' | 'version' | 'scale' | 'note' | 'createdAt' | 'createdByName'
+> & {
   standards: number
   cycles: number
 }
@@ -56,7 +59,9 @@ const versionFrom = `audit_template_versions v JOIN audit_templates t ON t.id = 
   LEFT JOIN users u ON u.id = v.created_by`
 
 export function versionById(sql: Sql, id: string): Promise<AuditTemplateVersion | undefined> {
-  return sql.maybeOne<AuditTemplateVersion>(`SELECT ${versionColumns} FROM ${versionFrom} WHERE v.id = $1`, [id])
+  return sql.maybeOne<AuditTemplateVersion>(`SELECT ${versionColumns} FROM ${versionFrom} WHERE v.id = $1`, [
+    id,
+  ])
 }
 
 /** A template's latest version: the one new cycles use. */
@@ -113,10 +118,10 @@ export function templateById(
 }
 
 export function titleTaken(sql: Sql, title: string, exceptId: string | null): Promise<unknown> {
-  return sql.maybeOne('SELECT 1 FROM audit_templates WHERE lower(title) = lower($1) AND id IS DISTINCT FROM $2', [
-    title,
-    exceptId,
-  ])
+  return sql.maybeOne(
+    'SELECT 1 FROM audit_templates WHERE lower(title) = lower($1) AND id IS DISTINCT FROM $2',
+    [title, exceptId],
+  )
 }
 
 export function insertTemplate(

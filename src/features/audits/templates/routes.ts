@@ -22,7 +22,10 @@ const shown = (errors: FieldError[]) => ({
 })
 
 /** Audit templates' pages: the list, a new template, one with its history, changing it, an old version. */
-export default async function auditTemplateRoutes(app: FastifyInstance, { services }: { services: Services }) {
+export default async function auditTemplateRoutes(
+  app: FastifyInstance,
+  { services }: { services: Services },
+) {
   const { auditTemplates: templates } = services
 
   app.get('/audits/templates', { config: { access: templateReaders } }, async (request, reply) => {
@@ -98,36 +101,48 @@ export default async function auditTemplateRoutes(app: FastifyInstance, { servic
     submitted(request, reply, null),
   )
 
-  app.get<Params>('/audits/templates/:id', { config: { access: templateReaders } }, async (request, reply) => {
-    const ctx = contextOf(request)
-    const template = await templates.template(ctx, request.params.id)
-    const banner: SuccessBanner | undefined = doneOf(request.query, ['saved'])
-      ? {
-          heading: `Version ${template.current.version} of ${template.title} is saved`,
-          text: 'Cycles opened from now on use it; those already opened keep the version they were opened with.',
-        }
-      : undefined
-    return reply.view('audits/templates/views/template.njk', {
-      ...words,
-      title: template.title,
-      banner,
-      template,
-      version: template.current,
-      canChange: ctx.actor.roles.includes('admin'),
-      backLink: '/audits/templates',
-    })
-  })
+  app.get<Params>(
+    '/audits/templates/:id',
+    { config: { access: templateReaders } },
+    async (request, reply) => {
+      const ctx = contextOf(request)
+      const template = await templates.template(ctx, request.params.id)
+      const banner: SuccessBanner | undefined = doneOf(request.query, ['saved'])
+        ? {
+            heading: `Version ${template.current.version} of ${template.title} is saved`,
+            text: 'Cycles opened from now on use it; those already opened keep the version they were opened with.',
+          }
+        : undefined
+      return reply.view('audits/templates/views/template.njk', {
+        ...words,
+        title: template.title,
+        banner,
+        template,
+        version: template.current,
+        canChange: ctx.actor.roles.includes('admin'),
+        backLink: '/audits/templates',
+      })
+    },
+  )
 
-  app.get<Params>('/audits/templates/:id/change', { config: { access: templateWriters } }, async (request, reply) => {
-    const template = await templates.template(contextOf(request), request.params.id)
-    return formPage(request, reply, { templateId: template.id, values: valuesOf(template.current) })
-  })
+  app.get<Params>(
+    '/audits/templates/:id/change',
+    { config: { access: templateWriters } },
+    async (request, reply) => {
+      const template = await templates.template(contextOf(request), request.params.id)
+      return formPage(request, reply, { templateId: template.id, values: valuesOf(template.current) })
+    },
+  )
 
-  app.post<Params>('/audits/templates/:id/change', { config: { access: templateWriters } }, async (request, reply) => {
-    // An unknown template is not found before its form is read.
-    await templates.template(contextOf(request), request.params.id)
-    return submitted(request, reply, request.params.id)
-  })
+  app.post<Params>(
+    '/audits/templates/:id/change',
+    { config: { access: templateWriters } },
+    async (request, reply) => {
+      // An unknown template is not found before its form is read.
+      await templates.template(contextOf(request), request.params.id)
+      return submitted(request, reply, request.params.id)
+    },
+  )
 
   app.get<{ Params: { id: string; versionId: string } }>(
     '/audits/templates/:id/versions/:versionId',

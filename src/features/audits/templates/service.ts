@@ -53,9 +53,15 @@ export type AuditTemplate = {
 export function createAuditTemplateService(deps: AuditTemplateDeps) {
   const { db } = deps
 
-  async function save(ctx: Context, sql: Sql, input: TemplateVersionInput): Promise<{ templateId: string; versionId: string; version: number }> {
+  async function save(
+    ctx: Context,
+    sql: Sql,
+    input: TemplateVersionInput,
+  ): Promise<{ templateId: string; versionId: string; version: number }> {
     if (await titleTaken(sql, input.title, input.templateId ?? null))
-      throw new ValidationError([{ field: 'title', text: `The partnership already has a template called ${input.title}` }])
+      throw new ValidationError([
+        { field: 'title', text: `The partnership already has a template called ${input.title}` },
+      ])
     let templateId = input.templateId
     if (templateId) {
       const template = await templateById(sql, templateId, true)
@@ -92,7 +98,9 @@ export function createAuditTemplateService(deps: AuditTemplateDeps) {
       return await run()
     } catch (error) {
       if ((error as { code?: string }).code === '23505')
-        throw new ConflictError('Someone saved this template at the same moment: open it again and make your change')
+        throw new ConflictError(
+          'Someone saved this template at the same moment: open it again and make your change',
+        )
       throw error
     }
   }
@@ -125,7 +133,11 @@ export function createAuditTemplateService(deps: AuditTemplateDeps) {
      * results) read it through here after deciding for themselves who may see it, passing
      * `{ checked: true }`.
      */
-    async version(ctx: Context, versionId: string, options: { checked?: boolean } = {}): Promise<AuditTemplateVersion> {
+    async version(
+      ctx: Context,
+      versionId: string,
+      options: { checked?: boolean } = {},
+    ): Promise<AuditTemplateVersion> {
       if (!options.checked) requireRole(ctx, ...templateReaders)
       return db.tenant(scopeOf(ctx), async (sql) => {
         const found = isUuid(versionId) ? await versionById(sql, versionId) : undefined
@@ -135,11 +147,16 @@ export function createAuditTemplateService(deps: AuditTemplateDeps) {
     },
 
     /** A new template and its first version. */
-    async create(ctx: Context, raw: TemplateInput): Promise<{ templateId: string; versionId: string; version: number }> {
+    async create(
+      ctx: Context,
+      raw: TemplateInput,
+    ): Promise<{ templateId: string; versionId: string; version: number }> {
       requireRole(ctx, ...templateWriters)
       const input = checked(raw)
       if (input.templateId)
-        throw new ValidationError([{ field: 'templateId', text: 'A new template has no id yet: leave templateId out' }])
+        throw new ValidationError([
+          { field: 'templateId', text: 'A new template has no id yet: leave templateId out' },
+        ])
       return saving(() => db.tenant(scopeOf(ctx), (sql) => save(ctx, sql, input)))
     },
 

@@ -36,7 +36,9 @@ const body = (title: string, extra: object = {}) => ({
 })
 
 async function count(table: string): Promise<number> {
-  return (await t.db.tenant(scope, (sql) => sql.one<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))).n
+  return (
+    await t.db.tenant(scope, (sql) => sql.one<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))
+  ).n
 }
 
 beforeAll(async () => {
@@ -81,7 +83,12 @@ describe('audit templates through the API', () => {
       }),
     )
     expect(second.statusCode).toBe(201)
-    expect(second.json()).toMatchObject({ templateId: first.templateId, version: 2, scale: 'rag', note: 'Adds online safety' })
+    expect(second.json()).toMatchObject({
+      templateId: first.templateId,
+      version: 2,
+      scale: 'rag',
+      note: 'Adds online safety',
+    })
     const old = await t.services.auditTemplates.version(
       { partnership: p, actor: { userId: null, roles: ['admin'], agencyIds: [] } },
       first.id,
@@ -117,7 +124,9 @@ describe('audit templates through the API', () => {
     expect(errors).toEqual([
       {
         field: 'sections.1.standards.1.ref',
-        message: expect.stringMatching(/^Section 2, standard 2: reference 1.1 is already used by section 1, standard 1/),
+        message: expect.stringMatching(
+          /^Section 2, standard 2: reference 1.1 is already used by section 1, standard 1/,
+        ),
       },
     ])
     expect(await count('audit_templates')).toBe(before)
@@ -128,10 +137,17 @@ describe('audit templates through the API', () => {
     missing.sections[1] = { title: 'Training', standards: [{ ...aStandard('2.1'), question: ' ' }] }
     const response = await api(admin, 'POST', '/api/v1/audit-templates', missing)
     expect(response.statusCode).toBe(400)
-    expect(response.json().errors.map((e: { field: string }) => e.field)).toContain('sections.1.standards.0.question')
-    const bad = await api(admin, 'POST', '/api/v1/audit-templates', { ...body('Section 11: scale'), scale: 'five_point' })
+    expect(response.json().errors.map((e: { field: string }) => e.field)).toContain(
+      'sections.1.standards.0.question',
+    )
+    const bad = await api(admin, 'POST', '/api/v1/audit-templates', {
+      ...body('Section 11: scale'),
+      scale: 'five_point',
+    })
     expect(bad.statusCode).toBe(400)
-    expect((await api(lead, 'POST', '/api/v1/audit-templates', body('Section 11: lead'))).statusCode).toBe(403)
+    expect((await api(lead, 'POST', '/api/v1/audit-templates', body('Section 11: lead'))).statusCode).toBe(
+      403,
+    )
     expect((await api(lead, 'GET', '/api/v1/audit-templates')).statusCode).toBe(403)
   })
 })
@@ -161,7 +177,11 @@ describe('audit templates through their pages', () => {
     expect(page(wrong.body)('#s-1-1-guidance').text()).toBe('A named person at board level.')
 
     // More blank rows, saving nothing.
-    const more = await browser.submit('/audits/templates/new', { ...fields, more: 'yes' }, { from: '/audits/templates/new' })
+    const more = await browser.submit(
+      '/audits/templates/new',
+      { ...fields, more: 'yes' },
+      { from: '/audits/templates/new' },
+    )
     expect(more.statusCode).toBe(200)
     expect(page(more.body)('input[name="s-1-4-ref"]').length).toBe(1)
 
