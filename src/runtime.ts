@@ -2,6 +2,7 @@ import type { Config } from './config.ts'
 import { hasDemoData, seedDemo } from './demo/seed.ts'
 import { defineAccountJobs } from './features/account/jobs.ts'
 import { defineChasingJobs } from './features/actions/chasing.ts'
+import { defineAuditCycleJobs } from './features/audits/cycles/jobs.ts'
 import { defineBookingJobs } from './features/booking/jobs.ts'
 import { defineEvaluationJobs, EVALUATION_JOB } from './features/evaluation/jobs.ts'
 import { defineInterestJobs } from './features/interest/jobs.ts'
@@ -115,6 +116,7 @@ export async function startRuntime(config: Config, options: { work: boolean; log
   defineKnowledgeAuditJobs(jobs, services.partnerships, services.knowledgeAudits)
   defineQaRoundJobs(jobs, services.partnerships, services.qaRounds)
   defineCpdJobs(jobs, services.partnerships, services.trainerCpd)
+  defineAuditCycleJobs(jobs, services.partnerships, services.auditCycles)
 
   let stopping = false
   return {

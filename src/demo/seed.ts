@@ -3,6 +3,7 @@ import type { Role } from '#platform/auth/roles.ts'
 import { roles } from '#platform/auth/roles.ts'
 import { ensureUser, grantRole } from '#platform/auth/users.ts'
 import type { Database, Sql } from '#platform/db/database.ts'
+import { seedDemoAudits } from './audits.ts'
 import { seedDemoLearning } from './learning.ts'
 import { DEMO_PASSWORD, demoAgencies, demoPartnerships } from './partnerships.ts'
 import { seedDemoQuality } from './quality.ts'
@@ -158,8 +159,8 @@ export async function seedDemo(db: Database): Promise<{ created: string[] }> {
     await seedDemoProgramme(db, partnership.id, demo.policy.followUpDelayMonths, records)
     if (practitionerId) await seedDemoNeed(db, partnership.id, practitionerId)
   }
-  // The case-review register, the learning library and the training standards go to every demo partnership, including one loaded before they existed.
-  for (const demo of demoPartnerships) {
+  // The case-review register, the learning library, the training standards and the audit templates go to every demo partnership, including one loaded before they existed.
+  for (const [n, demo] of demoPartnerships.entries()) {
     const partnership = await db.platform((sql) =>
       sql.maybeOne<{ id: string }>('SELECT id FROM partnerships WHERE slug = $1 AND demo', [demo.slug]),
     )
@@ -167,6 +168,7 @@ export async function seedDemo(db: Database): Promise<{ created: string[] }> {
       await seedDemoReviews(db, partnership.id, demo)
       await seedDemoLearning(db, partnership.id, demo)
       await seedDemoQuality(db, partnership.id)
+      await seedDemoAudits(db, partnership.id, n === 0)
     }
   }
   return { created }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { anAuditCycle, anAuditTemplate } from '#features/audits/test-fixtures.ts'
 import { aLearningProduct } from '#features/learning/test-fixtures.ts'
 import { aQaRound } from '#features/quality/test-fixtures.ts'
 import { systemContext } from '#platform/context.ts'
@@ -389,7 +390,29 @@ async function jerseyObservation(app: TestApp): Promise<string> {
   return row.id
 }
 
+async function jerseyAuditTemplate(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  return (await anAuditTemplate(app.db, jersey.id, { title: 'Jersey audit template' })).templateId
+}
+
+async function jerseyAuditCycle(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const { versionId } = await anAuditTemplate(app.db, jersey.id, { title: 'Jersey cycle template' })
+  const cycle = await anAuditCycle(app.db, jersey.id, {
+    versionId,
+    returns: [{ agencyId: await jerseyAgency(app), status: 'not_started' }],
+  })
+  return cycle.id
+}
+
 const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
+  '/audits/templates/:id': jerseyAuditTemplate,
+  '/audits/templates/:id/change': jerseyAuditTemplate,
+  '/audits/templates/:id/versions/:versionId': jerseyAuditTemplate,
+  '/audits/cycles/:id': jerseyAuditCycle,
+  '/audits/cycles/:id/people': jerseyAuditCycle,
+  '/audits/cycles/:id/close': jerseyAuditCycle,
+  '/api/v1/audit-cycles/:id/returns': jerseyAuditCycle,
   '/api/v1/reviews/:id': jerseyReview,
   '/api/v1/reviews/:id/findings': jerseyReview,
   '/api/v1/reviews/:id/recommendations': jerseyReview,

@@ -98,9 +98,11 @@ describe('pages', () => {
     // themes, three reviews with their steps, findings, recommendations, actions and updates):
     // 46 more; then the learning library (a briefing citing two findings on two themes, its first
     // version, the course it is read before, and a draft poster): 9 more; then the training
-    // standards (a version and its six standards): 7 more, 114 in all, the first 50 on the first page.
+    // standards (a version and its six standards): 7 more; then the suggested audit templates (section
+    // 11: a template, a version, 9 sections and 23 standards; section 175: a template, a version,
+    // 10 sections and 25 standards): 71 more, 185 in all, the first 50 on the first page.
     expect(all('tbody tr').length).toBe(50)
-    expect(all('main').text()).toMatch(/114 changes/)
+    expect(all('main').text()).toMatch(/185 changes/)
     const policies = page((await admin.get('/audit?entityType=policies')).body)
     expect(policies('tbody tr').length).toBe(1)
     for (const url of ['/audit?from=yesterday', '/audit?from-day=30&from-month=2&from-year=2026']) {

@@ -3,7 +3,7 @@ import type { Clock } from '#platform/clock.ts'
 import { londonDateOf } from '#platform/clock.ts'
 import type { Context } from '#platform/context.ts'
 import { requireRole, scopeOf } from '#platform/context.ts'
-import type { Database } from '#platform/db/database.ts'
+import type { Database, Sql } from '#platform/db/database.ts'
 import { isUuid } from '#platform/db/database.ts'
 import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, NotFoundError, ValidationError } from '#platform/errors.ts'
@@ -17,6 +17,7 @@ export const audiences = [
   'adults_at_risk',
   'stakeholders',
   'learning_needs',
+  'practitioners',
 ] as const
 export type Audience = (typeof audiences)[number]
 export const audienceNames: Record<Audience, string> = {
@@ -25,6 +26,38 @@ export const audienceNames: Record<Audience, string> = {
   adults_at_risk: 'Adults at risk',
   stakeholders: 'Stakeholder consultation',
   learning_needs: 'Learning needs',
+  practitioners: 'Practitioners (beside an agency’s safeguarding audit)',
+}
+
+/**
+ * A new survey row with its unguessable link, in the caller's transaction: for a feature that
+ * opens surveys as part of something larger (an audit cycle's practitioner surveys).
+ */
+export async function insertSurvey(
+  sql: Sql,
+  partnershipId: string,
+  input: {
+    questionnaireId: string
+    title: string
+    audience: Audience
+    closesOn: string
+    createdBy: string | null
+  },
+): Promise<string> {
+  const row = await sql.one<{ id: string }>(
+    `INSERT INTO surveys (partnership_id, questionnaire_id, title, audience, code, closes_on, created_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+    [
+      partnershipId,
+      input.questionnaireId,
+      input.title,
+      input.audience,
+      newToken().slice(0, 22),
+      input.closesOn,
+      input.createdBy,
+    ],
+  )
+  return row.id
 }
 
 export type Survey = {
@@ -158,20 +191,13 @@ export function createSurveyService(deps: { db: Database; clock: Clock }) {
           problems.push({ field: 'questionnaireId', text: 'Select a published questionnaire' })
         if (problems.length) throw new ValidationError(problems)
         await sql.auditAs('survey.create')
-        const row = await sql.one<{ id: string }>(
-          `INSERT INTO surveys (partnership_id, questionnaire_id, title, audience, code, closes_on, created_by)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-          [
-            ctx.partnership.id,
-            input.questionnaireId,
-            title,
-            input.audience,
-            newToken().slice(0, 22),
-            input.closesOn,
-            ctx.actor.userId,
-          ],
-        )
-        return row.id
+        return insertSurvey(sql, ctx.partnership.id, {
+          questionnaireId: input.questionnaireId,
+          title,
+          audience: input.audience as Audience,
+          closesOn: input.closesOn,
+          createdBy: ctx.actor.userId,
+        })
       })
     },
 

@@ -157,6 +157,7 @@ export function createToDo(
     | 'dissemination'
     | 'knowledgeAudits'
     | 'qaRounds'
+    | 'auditCycles'
     | 'trainerCpd'
   >,
 ) {
@@ -452,6 +453,24 @@ export function createToDo(
     ])
   }
 
+  /** Safeguarding audits: an agency lead's agencies' returns still to submit in open cycles. */
+  async function forAudits(ctx: Context): Promise<ToDoItem[]> {
+    if (!has(ctx, 'agency-lead')) return []
+    const toSubmit = await services.auditCycles.toSubmit(ctx)
+    return waiting([
+      {
+        id: 'audit-returns-to-submit',
+        count: toSubmit,
+        text: plural(
+          toSubmit,
+          'safeguarding self-assessment of your agency to submit',
+          'safeguarding self-assessments of your agencies to submit',
+        ),
+        href: '/audits',
+      },
+    ])
+  }
+
   return {
     /**
      * Everything waiting for the actor. An admin's list covers every session and agency, so
@@ -469,6 +488,7 @@ export function createToDo(
         has(ctx, 'subgroup') ? forLearning(ctx) : [],
         forActions(ctx),
         forSelfAssessments(ctx),
+        forAudits(ctx),
       ])
       return lists.flat()
     },

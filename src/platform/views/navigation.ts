@@ -105,6 +105,13 @@ const items: NavigationItem[] = [
     access: ['admin', 'subgroup', 'executive', 'agency-lead'],
     group: 'Evaluation and quality',
   },
+  // Admins run audits; the sub-group and executive read results and review; agency leads answer theirs.
+  {
+    href: '/audits',
+    text: 'Safeguarding audits',
+    access: ['admin', 'subgroup', 'executive', 'agency-lead'],
+    group: 'Evaluation and quality',
+  },
   { href: '/complaints', text: 'Complaints', access: ['admin'], group: 'Evaluation and quality' },
   { href: '/charges', text: 'Charges', access: ['admin'], group: 'Money' },
   { href: '/contracts', text: 'Contracts', access: ['admin'], group: 'Money' },
