@@ -15,8 +15,14 @@ beforeAll(async () => {
 })
 afterAll(() => t.close())
 
-const agencies = () =>
-  t.db.tenant(scope, (sql) => sql.query<{ id: string }>('SELECT id FROM agencies ORDER BY name LIMIT 2'))
+/** Two of the partnership's agencies. */
+const agencies = async () => {
+  const [a, b] = await t.db.tenant(scope, (sql) =>
+    sql.query<{ id: string }>('SELECT id FROM agencies ORDER BY name LIMIT 2'),
+  )
+  if (!a || !b) throw new Error('The demo partnership has two agencies')
+  return [a, b] as const
+}
 
 describe('the audits schema', () => {
   it('refuses any change to a saved version of a template', async () => {
@@ -33,7 +39,10 @@ describe('the audits schema', () => {
     const [a, b] = await agencies()
     const cycle = await anAuditCycle(t.db, partnershipId, {
       versionId: template.versionId,
-      returns: [{ agencyId: a.id, rating: 'amber' }, { agencyId: b.id, status: 'in_progress' }],
+      returns: [
+        { agencyId: a.id, rating: 'amber' },
+        { agencyId: b.id, status: 'in_progress' },
+      ],
     })
     const rows = await t.db.tenant(scope, (sql) =>
       sql.query<{ status: string; signed: boolean; answers: number }>(
@@ -54,7 +63,7 @@ describe('the audits schema', () => {
              due_on, original_due_on, owning_subgroup_id)
            SELECT $1, 'audit_return', $2, 'Refresh the policy', id, 'Policy published', '2027-03-01', '2027-03-01', NULL
              FROM users LIMIT 1`,
-          [partnershipId, cycle.returns[0].id],
+          [partnershipId, cycle.returns[0]?.id],
         ),
       ),
     ).rejects.toThrow(/actions_one_owner|actions_from_audit_return/)
