@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { problemResponses } from '#platform/http/openapi.ts'
+import { problemResponses, problemSchema } from '#platform/http/openapi.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 import { auditUsers } from '../access.ts'
@@ -44,12 +44,9 @@ const returnResponse = z.object({
     .describe('Every standard of the template version, in order, answered or not'),
 })
 
-const conflictResponse = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.literal(409),
-  detail: z.string(),
-  current: answerResponse.nullable().describe('The answer as it now stands'),
+/** A 409: a save against an older version carries the answer as it now stands; a submitted return does not. */
+const conflictResponse = problemSchema.extend({
+  current: answerResponse.nullable().optional().describe('The answer as it now stands, after a stale save'),
 })
 
 const presentAnswer = (
@@ -139,7 +136,7 @@ export default async function auditReturnApi(app: FastifyInstance, { services }:
           .send({
             type: 'about:blank',
             title: 'Conflict',
-            status: 409 as const,
+            status: 409,
             detail: error.message,
             current: error.current ? presentAnswer(error.standard, error.current) : null,
           })
