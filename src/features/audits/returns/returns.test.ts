@@ -29,6 +29,14 @@ const pdf = Buffer.from('%PDF-1.7\n%%EOF\n')
 const api = (as: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
   t.app.inject({ method, url, headers: { authorization: `Bearer ${tokens[as]}` }, payload })
 
+/** Ids used more than once on a page: none may be. */
+function duplicateIds(html: string): string[] {
+  const ids = page(html)('[id]')
+    .map((_, e) => page(html)(e).attr('id'))
+    .get() as string[]
+  return ids.filter((id, i) => ids.indexOf(id) !== i)
+}
+
 const ctxOf = (email: string, roles: Role[], agencyIds: string[] = []): Context => ({
   partnership: p,
   actor: { userId: users[email] ?? null, roles, agencyIds },
@@ -240,6 +248,11 @@ describe('answering a standard', () => {
     expect(shown('main').text()).toContain('Requires improvement')
     expect(shown('main').text()).toContain(names[lead])
     expect(shown('main').text()).toContain('1 of 4 standards answered')
+    expect(duplicateIds((await browser.get(`/audits/returns/${id}`)).body)).toEqual([])
+    expect(duplicateIds((await browser.get(`/audits/returns/${id}/standards/${standardId}`)).body)).toEqual(
+      [],
+    )
+    expect(duplicateIds((await browser.get(`/audits/returns/${id}/submit`)).body)).toEqual([])
   })
 
   it('keeps both colleagues’ text when they save the same answer: the later saver sees what changed', async () => {
@@ -278,6 +291,7 @@ describe('answering a standard', () => {
     expect($('#saved-answer del').text()).toContain('month.')
     expect($('#saved-answer ins').text()).toContain('quarter.')
     expect($('#saved-answer').text()).toContain('only in yours')
+    expect(duplicateIds(later.body)).toEqual([])
     expect(await answerRow(id, standardId)).toMatchObject({
       narrative: 'We audit files every quarter.',
       version: 1,
@@ -522,5 +536,21 @@ describe('signing off and submitting', () => {
       sql.query(`UPDATE audit_answers SET review = 'agreed', reviewed_at = now() WHERE return_id = $1`, [id]),
     )
     expect(await count('audit_answers', "return_id = $1 AND review = 'agreed'", [id])).toBe(4)
+  })
+})
+
+describe('the API’s document', () => {
+  it('describes reading a return, saving an answer and submitting', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json()
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/audit-returns/{id}',
+        '/api/v1/audit-returns/{id}/answers/{standardId}',
+        '/api/v1/audit-returns/{id}/submit',
+      ]),
+    )
+    expect(Object.keys(doc.paths['/api/v1/audit-returns/{id}/answers/{standardId}'].put.responses)).toContain(
+      '409',
+    )
   })
 })
