@@ -453,3 +453,33 @@ ALTER TABLE actions ADD CONSTRAINT actions_from_case_audit CHECK (source <> 'cas
   OR (case_audit_id IS NOT NULL AND recommendation_id IS NOT NULL));
 CREATE INDEX actions_audit_return ON actions (audit_return_id) WHERE audit_return_id IS NOT NULL;
 CREATE INDEX actions_case_audit ON actions (case_audit_id) WHERE case_audit_id IS NOT NULL;
+
+-- An agency's return (its answering part): once it is submitted, its answers' ratings and
+-- narratives, and their evidence files, no longer change, whatever path a change takes; the
+-- reviewer's columns and the challenge event's resolution still may. A return being deleted
+-- takes its answers with it. (A new answer row is the service's to refuse: the fixtures and
+-- imports write a submitted return's answers after the return.)
+CREATE FUNCTION cascade_audit_answer_frozen() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  return_status text;
+BEGIN
+  IF TG_OP = 'UPDATE' THEN
+    IF NEW.rating IS NOT DISTINCT FROM OLD.rating AND NEW.narrative IS NOT DISTINCT FROM OLD.narrative THEN
+      RETURN NEW;
+    END IF;
+  END IF;
+  SELECT status INTO return_status FROM audit_returns
+   WHERE id = CASE WHEN TG_OP = 'DELETE' THEN OLD.return_id ELSE NEW.return_id END;
+  IF return_status IS NOT NULL AND return_status NOT IN ('not_started', 'in_progress') THEN
+    RAISE EXCEPTION 'This return has been submitted: its answers no longer change'
+      USING ERRCODE = 'check_violation';
+  END IF;
+  IF TG_OP = 'DELETE' THEN
+    RETURN OLD;
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER frozen BEFORE UPDATE OR DELETE ON audit_answers
+  FOR EACH ROW EXECUTE FUNCTION cascade_audit_answer_frozen();
+CREATE TRIGGER frozen BEFORE INSERT OR DELETE ON audit_evidence_files
+  FOR EACH ROW EXECUTE FUNCTION cascade_audit_answer_frozen();

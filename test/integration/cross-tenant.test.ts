@@ -321,6 +321,16 @@ async function jerseyQaReturn(app: TestApp): Promise<string> {
   return round.returns[0]?.id as string
 }
 
+async function jerseyAuditReturn(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const template = await anAuditTemplate(app.db, jersey.id, { title: 'Jersey section 11 (returns)' })
+  const cycle = await anAuditCycle(app.db, jersey.id, {
+    versionId: template.versionId,
+    returns: [{ agencyId: await jerseyAgency(app), status: 'in_progress' }],
+  })
+  return cycle.returns[0]?.id as string
+}
+
 async function jerseyKnowledgeAudit(app: TestApp): Promise<string> {
   const jersey = await app.partnership('jersey')
   const productId = await jerseyLearningProduct(app)
@@ -586,11 +596,24 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/people/:id/merge': jerseyPerson,
   '/registrations/:id/confirm': jerseyPerson,
   '/registrations/:id/reject': jerseyPerson,
+  '/audits/returns/:id': jerseyAuditReturn,
+  '/audits/returns/:id/carry-forward': jerseyAuditReturn,
+  '/audits/returns/:id/contributors': jerseyAuditReturn,
+  '/audits/returns/:id/contributors/:userId/remove': jerseyAuditReturn,
+  '/audits/returns/:id/standards/:standardId': jerseyAuditReturn,
+  '/audits/returns/:id/standards/:standardId/files': jerseyAuditReturn,
+  '/audits/returns/:id/files/:fileId': jerseyAuditReturn,
+  '/audits/returns/:id/files/:fileId/remove': jerseyAuditReturn,
+  '/audits/returns/:id/submit': jerseyAuditReturn,
+  '/api/v1/audit-returns/:id': jerseyAuditReturn,
+  '/api/v1/audit-returns/:id/answers/:standardId': jerseyAuditReturn,
+  '/api/v1/audit-returns/:id/submit': jerseyAuditReturn,
 }
 
 /** A valid body for each API route that changes or adds to a record, so only the record decides the answer. */
 const validChanges: Record<string, object> = {
   '/api/v1/reviews/:id': { summary: 'Changed' },
+  '/api/v1/audit-returns/:id/answers/:standardId': { rating: 'good', narrative: 'Changed', version: 1 },
   '/api/v1/learning-products/:id': { title: 'Renamed' },
   '/api/v1/reviews/:id/findings': { text: 'A finding', themes: [] },
   '/api/v1/reviews/:id/recommendations': { text: 'A recommendation', addressedTo: 'partnership' },

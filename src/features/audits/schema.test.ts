@@ -15,8 +15,14 @@ beforeAll(async () => {
 })
 afterAll(() => t.close())
 
-const agencies = () =>
-  t.db.tenant(scope, (sql) => sql.query<{ id: string }>('SELECT id FROM agencies ORDER BY name LIMIT 2'))
+/** Two of the partnership's agencies. */
+const agencies = async () => {
+  const [a, b] = await t.db.tenant(scope, (sql) =>
+    sql.query<{ id: string }>('SELECT id FROM agencies ORDER BY name LIMIT 2'),
+  )
+  if (!a || !b) throw new Error('The demo partnership has two agencies')
+  return [a, b] as const
+}
 
 describe('the audits schema', () => {
   it('refuses any change to a saved version of a template', async () => {

@@ -5,7 +5,7 @@ import { errorFor, errorSummary, formText as text } from '#platform/http/forms.t
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 import { questionKinds } from './questions.ts'
-import { audienceNames, audiences } from './surveys.ts'
+import { audienceNames, audiences, summarise } from './surveys.ts'
 import { callOutcomeNames, callOutcomes } from './telephone.ts'
 
 type Body = Record<string, unknown>
@@ -269,32 +269,4 @@ export default async function evaluationAdminRoutes(
       }
     },
   )
-}
-
-/** Anonymous answers summed for a survey's page: counts per option and scale point, and the comments. */
-function summarise(
-  questions: readonly { id: string; kind: string; prompt: string; options?: string[] }[],
-  answers: Record<string, unknown>[],
-) {
-  return questions.map((q) => {
-    const given = answers.map((a) => a[q.id]).filter((a) => a !== undefined && a !== null && a !== '')
-    const counts = new Map<string, number>()
-    const texts: string[] = []
-    for (const answer of given) {
-      const values = Array.isArray(answer) ? answer : [answer]
-      if (q.kind === 'free_text') texts.push(String(answer))
-      else if (q.kind === 'action_plan') texts.push(String((answer as { action?: string }).action ?? ''))
-      else for (const v of values) counts.set(String(v), (counts.get(String(v)) ?? 0) + 1)
-    }
-    const numbers = given.filter((a): a is number => typeof a === 'number')
-    return {
-      prompt: q.prompt,
-      answered: given.length,
-      average: numbers.length
-        ? Math.round((numbers.reduce((a, b) => a + b, 0) / numbers.length) * 10) / 10
-        : null,
-      counts: [...counts.entries()].sort((a, b) => a[0].localeCompare(b[0], 'en', { numeric: true })),
-      texts,
-    }
-  })
 }

@@ -242,3 +242,59 @@ export function createSurveyService(deps: { db: Database; clock: Clock }) {
 }
 
 export type SurveyService = ReturnType<typeof createSurveyService>
+
+/** Anonymous answers summed for a survey's page: counts per option and scale point, and the comments. */
+export function summarise(
+  questions: readonly { id: string; kind: string; prompt: string; options?: string[] }[],
+  answers: Record<string, unknown>[],
+) {
+  return questions.map((q) => {
+    const given = answers.map((a) => a[q.id]).filter((a) => a !== undefined && a !== null && a !== '')
+    const counts = new Map<string, number>()
+    const texts: string[] = []
+    for (const answer of given) {
+      const values = Array.isArray(answer) ? answer : [answer]
+      if (q.kind === 'free_text') texts.push(String(answer))
+      else if (q.kind === 'action_plan') texts.push(String((answer as { action?: string }).action ?? ''))
+      else for (const v of values) counts.set(String(v), (counts.get(String(v)) ?? 0) + 1)
+    }
+    const numbers = given.filter((a): a is number => typeof a === 'number')
+    return {
+      prompt: q.prompt,
+      answered: given.length,
+      average: numbers.length
+        ? Math.round((numbers.reduce((a, b) => a + b, 0) / numbers.length) * 10) / 10
+        : null,
+      counts: [...counts.entries()].sort((a, b) => a[0].localeCompare(b[0], 'en', { numeric: true })),
+      texts,
+    }
+  })
+}
+
+/**
+ * A survey's results where another feature shows them beside its own record (an audit return's
+ * practitioner survey): its link code, closing date, how many answered and each question's
+ * totals. The caller has already decided the reader may see them.
+ */
+export async function surveyResults(sql: Sql, surveyId: string) {
+  const survey = await sql.maybeOne<Survey>(
+    `SELECT ${surveyColumns} FROM surveys s JOIN questionnaires q ON q.id = s.questionnaire_id WHERE s.id = $1`,
+    [surveyId],
+  )
+  if (!survey) return undefined
+  const answers = await sql.query<{ answers: Record<string, unknown> }>(
+    'SELECT answers FROM survey_responses WHERE survey_id = $1',
+    [surveyId],
+  )
+  const latest = await sql.maybeOne<{ questions: Question[] }>(
+    'SELECT questions FROM questionnaire_versions WHERE questionnaire_id = $1 ORDER BY version DESC LIMIT 1',
+    [survey.questionnaireId],
+  )
+  return {
+    ...survey,
+    summary: summarise(
+      latest?.questions ?? [],
+      answers.map((a) => a.answers),
+    ),
+  }
+}
