@@ -33,7 +33,10 @@ describe('the audits schema', () => {
     const [a, b] = await agencies()
     const cycle = await anAuditCycle(t.db, partnershipId, {
       versionId: template.versionId,
-      returns: [{ agencyId: a.id, rating: 'amber' }, { agencyId: b.id, status: 'in_progress' }],
+      returns: [
+        { agencyId: a.id, rating: 'amber' },
+        { agencyId: b.id, status: 'in_progress' },
+      ],
     })
     const rows = await t.db.tenant(scope, (sql) =>
       sql.query<{ status: string; signed: boolean; answers: number }>(
