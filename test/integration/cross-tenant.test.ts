@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { anAuditCycle, anAuditTemplate } from '#features/audits/test-fixtures.ts'
 import { aLearningProduct } from '#features/learning/test-fixtures.ts'
 import { aQaRound } from '#features/quality/test-fixtures.ts'
 import { systemContext } from '#platform/context.ts'
@@ -320,6 +321,19 @@ async function jerseyQaReturn(app: TestApp): Promise<string> {
   return round.returns[0]?.id as string
 }
 
+/** A Jersey audit cycle with one submitted return, for the review, challenge and results routes. */
+async function jerseyAuditCycleForResults(app: TestApp): Promise<{ id: string; returnId: string }> {
+  const jersey = await app.partnership('jersey')
+  const template = await anAuditTemplate(app.db, jersey.id)
+  const cycle = await anAuditCycle(app.db, jersey.id, {
+    versionId: template.versionId,
+    returns: [{ agencyId: await jerseyAgency(app) }],
+  })
+  return { id: cycle.id, returnId: cycle.returns[0]?.id as string }
+}
+const jerseyResultsCycle = async (app: TestApp) => (await jerseyAuditCycleForResults(app)).id
+const jerseyReviewedReturn = async (app: TestApp) => (await jerseyAuditCycleForResults(app)).returnId
+
 async function jerseyKnowledgeAudit(app: TestApp): Promise<string> {
   const jersey = await app.partnership('jersey')
   const productId = await jerseyLearningProduct(app)
@@ -445,6 +459,14 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/quality/rounds/:id': jerseyQaRound,
   '/api/v1/qa/rounds/:id/returns': jerseyQaRound,
   '/quality/returns/:id': jerseyQaReturn,
+  '/audits/returns/:id/review': jerseyReviewedReturn,
+  '/audits/returns/:id/action-plan': jerseyReviewedReturn,
+  '/audits/cycles/:id/challenge': jerseyResultsCycle,
+  '/audits/cycles/:id/results': jerseyResultsCycle,
+  '/audits/cycles/:id/results.csv': jerseyResultsCycle,
+  '/audits/cycles/:id/report': jerseyResultsCycle,
+  '/audits/cycles/:id/report.pdf': jerseyResultsCycle,
+  '/api/v1/audit-cycles/:id/results': jerseyResultsCycle,
   '/quality/returns/:id/courses': jerseyQaReturn,
   '/quality/returns/:id/courses/:courseId': jerseyQaReturn,
   '/quality/returns/:id/courses/:courseId/remove': jerseyQaReturn,

@@ -305,10 +305,11 @@ export function createAuditChallengeService(deps: AuditChallengeDeps) {
      */
     async raiseAction(ctx: Context, id: string, raw: PlanActionInput): Promise<string> {
       requireRole(ctx, ...auditUsers)
-      const input = parseOrThrow(planActionSchema, raw)
       return db.tenant(scopeOf(ctx), async (sql) => {
+        // The return first: one the actor may not see is not found, whatever was sent.
         const p = await plan(ctx, sql, id)
         if (!raises(ctx, p.ret, p.standing)) throw new NotFoundError('Audit return')
+        const input = parseOrThrow(planActionSchema, raw)
         if (p.ret.status !== 'concluded')
           throw new ConflictError('An action plan is made once the return is concluded')
         const errors: FieldError[] = []

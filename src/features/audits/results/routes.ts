@@ -12,6 +12,7 @@ import {
   returnStatusTags,
   reviewNames,
 } from '../words.ts'
+import { heatmapBodies } from './heatmap.ts'
 import { changeNames, changeSymbols } from './rules.ts'
 import { resultsUsers } from './service.ts'
 
@@ -42,6 +43,7 @@ export default async function auditResultsRoutes(app: FastifyInstance, { service
         ...words,
         title: `Results: ${r.cycle.title}`,
         r,
+        heatmapBodies: heatmapBodies(r),
         backLink: `/audits/cycles/${r.cycle.id}`,
       })
     },
@@ -56,6 +58,7 @@ export default async function auditResultsRoutes(app: FastifyInstance, { service
         ...words,
         title: `Cycle report: ${r.cycle.title}`,
         r,
+        heatmapBodies: heatmapBodies(r),
         backLink: `/audits/cycles/${r.cycle.id}/results`,
       })
     },

@@ -41,14 +41,14 @@ export function sectionsOf(standards: readonly ResultsStandard[]): Section[] {
   return sections
 }
 
-/** Cells keyed `agencyId standardId`, each with its change. */
-export function cellMap(scale: Scale, cells: readonly ResultsCell[]): Map<string, Cell> {
-  const map = new Map<string, Cell>()
-  for (const c of cells)
-    map.set(`${c.agencyId} ${c.standardId}`, {
-      ...c,
-      change: changeOf(scale, c.finalRating, c.previousRating),
-    })
+/** Cells keyed `agencyId standardId`, each given its change in place (12,000 of them in a large cycle). */
+export function cellMap(scale: Scale, cells: ResultsCell[]): Record<string, Cell> {
+  const map: Record<string, Cell> = {}
+  for (const c of cells) {
+    const cell = c as Cell
+    cell.change = changeOf(scale, c.finalRating, c.previousRating)
+    map[`${c.agencyId} ${c.standardId}`] = cell
+  }
   return map
 }
 

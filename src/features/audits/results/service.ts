@@ -65,7 +65,7 @@ async function read(ctx: Context, sql: Sql, cycleId: string): Promise<Results> {
     standards,
     sections: sectionsOf(standards),
     columns,
-    cells: Object.fromEntries(cells),
+    cells,
     aggregate: aggregateOf(cycle.scale, standards, await aggregateOfCycle(sql, cycle.id)),
     completion: completionOf(await completionOfCycle(sql, cycle.id)),
   }
