@@ -1,3 +1,4 @@
+import { cellsOfCycle } from '#features/audits/results/queries.ts'
 import { systemContext } from '#platform/context.ts'
 import { buildApp } from '#src/app.ts'
 import { DEMO_PASSWORD } from '#src/demo/partnerships.ts'
@@ -98,6 +99,11 @@ export async function auditResults(): Promise<Figure[]> {
       Object.keys(check.cells).length !== AGENCIES * SECTIONS * PER_SECTION
     )
       throw new Error('the benchmark cycle was not built as intended')
+    // The baseline: the one query of every answer beside last cycle's, alone in its transaction.
+    const previous = check.cycle.previousCycleId
+    const bare = await timesOf(ROUNDS, () =>
+      db.tenant({ partnershipId: pid, userId: null }, (sql) => cellsOfCycle(sql, cycleId, previous, null)),
+    )
     const service = await timesOf(ROUNDS, () => services.auditResults.results(ctx, cycleId))
 
     const app = await buildApp(services)
@@ -116,6 +122,7 @@ export async function auditResults(): Promise<Figure[]> {
         app.inject({ method: 'GET', url, headers: { cookie: admin.cookieHeader } }),
       )
       const lines = [
+        ['answers query alone', bare],
         ['service', service],
         ['page', pageTimes],
       ] as const
@@ -123,14 +130,14 @@ export async function auditResults(): Promise<Figure[]> {
         console.log(
           `Audit results ${what}, ${AGENCIES} agencies x ${SECTIONS * PER_SECTION} standards (${database.kind}): p50 ${percentile(times, 0.5)} ms, p95 ${percentile(times, 0.95)} ms, target ${TARGET_MS} ms`,
         )
-      const serviceP95 = percentile(service, 0.95)
-      return lines.map(([what, times]) => ({
+      const baseline = percentile(bare, 0.95)
+      return lines.slice(1).map(([what, times]) => ({
         name: `Audit results p95: the ${what}, ${AGENCIES} agencies x ${SECTIONS * PER_SECTION} standards with a previous cycle, 95th percentile server time (${database.kind})`,
         value: percentile(times, 0.95),
         unit: 'ms',
         target: TARGET_MS,
-        baseline: serviceP95,
-        ratio: Math.round((percentile(times, 0.95) / serviceP95) * 100) / 100,
+        baseline,
+        ratio: Math.round((percentile(times, 0.95) / baseline) * 100) / 100,
       }))
     } finally {
       await app.close()

@@ -9,8 +9,9 @@ const { escape } = (nunjucks as unknown as { lib: { escape: (text: string) => st
 /**
  * The heatmap's bodies, a section at a time, as HTML. Drawn here rather than in the template:
  * a cycle of 300 agencies by 40 standards is 12,000 cells, and string building keeps the page
- * inside its time budget where a template loop per cell does not. Every cell carries its
- * rating's words beside a patterned swatch, and the change's words beside its symbol.
+ * inside its time budget where a template loop per cell does not. Each cell is as short as it
+ * can be (its patterned swatch drawn by the stylesheet, its column known by its place), yet
+ * carries its rating's words, and the change's words beside its symbol.
  */
 export function heatmapBodies(r: Results): string {
   const out: string[] = []
@@ -27,17 +28,15 @@ export function heatmapBodies(r: Results): string {
         const c = r.cells[`${col.agencyId} ${s.id}`]
         const rating = c?.finalRating
         if (!c || !rating) {
-          out.push(
-            `<td class="govuk-table__cell" data-agency="${col.agencyId}"><span class="cascade-rating cascade-rating--none" aria-hidden="true"></span> Not answered</td>`,
-          )
+          out.push(`<td class="govuk-table__cell cascade-cell cascade-cell--none">Not answered</td>`)
           continue
         }
         const revised = c.resolution === 'revised' ? ' (revised)' : ''
         const change = c.change
-          ? `<br><span class="govuk-body-s"><span aria-hidden="true">${changeSymbols[c.change]}</span> ${changeNames[c.change]}</span>`
+          ? `<br><span aria-hidden="true">${changeSymbols[c.change]}</span> ${changeNames[c.change]}`
           : ''
         out.push(
-          `<td class="govuk-table__cell" data-agency="${col.agencyId}"><span class="cascade-rating cascade-rating--${rating}" aria-hidden="true"></span> ${auditRatingNames[rating]}${revised}${change}</td>`,
+          `<td class="govuk-table__cell cascade-cell cascade-cell--${rating}">${auditRatingNames[rating]}${revised}${change}</td>`,
         )
       }
       out.push('</tr>')
