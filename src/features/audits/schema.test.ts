@@ -30,7 +30,7 @@ describe('the audits schema', () => {
 
   it('keeps a submitted return signed off, and an action plan’s action owned by the agency', async () => {
     const template = await anAuditTemplate(t.db, partnershipId, { scale: 'rag' })
-    const [a, b] = await agencies()
+    const [a, b] = (await agencies()) as [{ id: string }, { id: string }]
     const cycle = await anAuditCycle(t.db, partnershipId, {
       versionId: template.versionId,
       returns: [
@@ -57,7 +57,7 @@ describe('the audits schema', () => {
              due_on, original_due_on, owning_subgroup_id)
            SELECT $1, 'audit_return', $2, 'Refresh the policy', id, 'Policy published', '2027-03-01', '2027-03-01', NULL
              FROM users LIMIT 1`,
-          [partnershipId, cycle.returns[0].id],
+          [partnershipId, cycle.returns[0]?.id],
         ),
       ),
     ).rejects.toThrow(/actions_one_owner|actions_from_audit_return/)

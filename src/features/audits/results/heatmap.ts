@@ -4,7 +4,7 @@ import { changeNames, changeSymbols } from './rules.ts'
 import type { Results } from './service.ts'
 
 // The templates' own escaping, which the type definitions leave out.
-const { escape } = (nunjucks as unknown as { lib: { escape: (text: string) => string } }).lib
+const { escape: escapeHtml } = (nunjucks as unknown as { lib: { escape: (text: string) => string } }).lib
 
 /**
  * The heatmap's bodies, a section at a time, as HTML. Drawn here rather than in the template:
@@ -18,11 +18,11 @@ export function heatmapBodies(r: Results): string {
   const span = r.columns.length + 1
   for (const section of r.sections) {
     out.push(
-      `<tbody class="govuk-table__body"><tr class="govuk-table__row"><th scope="colgroup" colspan="${span}" class="govuk-table__header cascade-heatmap__section">${escape(section.title)}</th></tr>`,
+      `<tbody class="govuk-table__body"><tr class="govuk-table__row"><th scope="colgroup" colspan="${span}" class="govuk-table__header cascade-heatmap__section">${escapeHtml(section.title)}</th></tr>`,
     )
     for (const s of section.standards) {
       out.push(
-        `<tr class="govuk-table__row" data-ref="${escape(s.ref)}"><th scope="row" class="govuk-table__header">${escape(s.ref)} ${escape(s.title)}</th>`,
+        `<tr class="govuk-table__row" data-ref="${escapeHtml(s.ref)}"><th scope="row" class="govuk-table__header">${escapeHtml(s.ref)} ${escapeHtml(s.title)}</th>`,
       )
       for (const col of r.columns) {
         const c = r.cells[`${col.agencyId} ${s.id}`]
