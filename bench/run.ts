@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { actionTracker } from './action-tracker.ts'
+import { auditResults } from './audit-results.ts'
 import { cataloguePage } from './catalogue.ts'
 import { certificates } from './certificates.ts'
 import { impactView } from './impact.ts'
@@ -46,6 +47,7 @@ async function main() {
     ...(await impactView()),
     ...(await largePartnership()),
     ...(await actionTracker()),
+    ...(await auditResults()),
     ...(await mixedLoad()),
   ]
   mkdirSync('var/bench', { recursive: true })

@@ -330,6 +330,18 @@ async function jerseyAuditReturn(app: TestApp): Promise<string> {
   })
   return cycle.returns[0]?.id as string
 }
+/** A Jersey audit cycle with one submitted return, for the review, challenge and results routes. */
+async function jerseyAuditCycleForResults(app: TestApp): Promise<{ id: string; returnId: string }> {
+  const jersey = await app.partnership('jersey')
+  const template = await anAuditTemplate(app.db, jersey.id)
+  const cycle = await anAuditCycle(app.db, jersey.id, {
+    versionId: template.versionId,
+    returns: [{ agencyId: await jerseyAgency(app) }],
+  })
+  return { id: cycle.id, returnId: cycle.returns[0]?.id as string }
+}
+const jerseyResultsCycle = async (app: TestApp) => (await jerseyAuditCycleForResults(app)).id
+const jerseyReviewedReturn = async (app: TestApp) => (await jerseyAuditCycleForResults(app)).returnId
 
 async function jerseyKnowledgeAudit(app: TestApp): Promise<string> {
   const jersey = await app.partnership('jersey')
@@ -478,6 +490,14 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/quality/rounds/:id': jerseyQaRound,
   '/api/v1/qa/rounds/:id/returns': jerseyQaRound,
   '/quality/returns/:id': jerseyQaReturn,
+  '/audits/returns/:id/review': jerseyReviewedReturn,
+  '/audits/returns/:id/action-plan': jerseyReviewedReturn,
+  '/audits/cycles/:id/challenge': jerseyResultsCycle,
+  '/audits/cycles/:id/results': jerseyResultsCycle,
+  '/audits/cycles/:id/results.csv': jerseyResultsCycle,
+  '/audits/cycles/:id/report': jerseyResultsCycle,
+  '/audits/cycles/:id/report.pdf': jerseyResultsCycle,
+  '/api/v1/audit-cycles/:id/results': jerseyResultsCycle,
   '/quality/returns/:id/courses': jerseyQaReturn,
   '/quality/returns/:id/courses/:courseId': jerseyQaReturn,
   '/quality/returns/:id/courses/:courseId/remove': jerseyQaReturn,
