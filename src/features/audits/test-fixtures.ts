@@ -79,6 +79,8 @@ export async function anAuditCycle(
       rating?: AuditRating
       /** Ratings by standard id, over `rating`. */
       ratings?: Record<string, AuditRating>
+      /** Standards left without an answer. */
+      unanswered?: readonly string[]
       seniorLeadUserId?: string | null
       reviewerUserId?: string | null
     }[]
@@ -135,6 +137,7 @@ export async function anAuditCycle(
       )
       if (status !== 'not_started') {
         for (const standard of standards) {
+          if (r.unanswered?.includes(standard.id)) continue
           await sql.query(
             `INSERT INTO audit_answers (partnership_id, return_id, standard_id, rating, narrative)
              VALUES ($1, $2, $3, $4, 'How the agency meets the standard, with its evidence.')`,

@@ -70,15 +70,9 @@ beforeAll(async () => {
         status: 'concluded',
         ratings: { [s1]: 'good', [s2]: 'inadequate', [s3]: 'outstanding' },
       },
-      { agencyId: other, status: 'concluded', rating: 'requires_improvement' },
+      { agencyId: other, status: 'concluded', rating: 'requires_improvement', unanswered: [s2] },
     ],
   })
-  await t.db.tenant(scope, (sql) =>
-    sql.query('DELETE FROM audit_answers WHERE return_id = $1 AND standard_id = $2', [
-      last.returns[1]?.id,
-      s2,
-    ]),
-  )
   const cycle = await anAuditCycle(t.db, pid, {
     versionId: template.versionId,
     title: 'Section 11 2026',
