@@ -51,14 +51,14 @@ export default async function caseAuditRoutes(app: FastifyInstance, { services }
   async function act(
     reply: FastifyReply,
     run: () => Promise<unknown>,
-    to: string,
+    to: string | (() => string),
     again: (sent: Sent, status: number) => Promise<unknown>,
     body: Body,
     fields: (errors: FieldError[]) => FieldError[] = (e) => e,
   ) {
     try {
       await run()
-      return reply.redirect(to, 303)
+      return reply.redirect(typeof to === 'string' ? to : to(), 303)
     } catch (error) {
       if (error instanceof ValidationError) return again({ body, errors: fields(error.errors) }, 400)
       if (error instanceof ConflictError) return again({ body, errors: [{ field: 'form', text: error.message }] }, 409)
@@ -97,11 +97,11 @@ export default async function caseAuditRoutes(app: FastifyInstance, { services }
       async () => {
         id = await caseAudits.create(contextOf(request), createFromForm(body))
       },
-      '',
+      () => `${base}/${id}`,
       (sent, status) => newPage(request, reply, sent, status),
       body,
       (errors) => onPage(errors, body),
-    ).then((r) => (id ? reply.redirect(`${base}/${id}`, 303) : r))
+    )
   })
 
   type IdParams = { Params: { id: string } }
@@ -258,10 +258,10 @@ export default async function caseAuditRoutes(app: FastifyInstance, { services }
             reason: formText(body.reason),
           })
         },
-        '',
+        () => `${base}/${request.params.id}/escalations/${escalationId}`,
         (sent, status) => casePage(request, reply, sent, status),
         body,
-      ).then((r) => (escalationId ? reply.redirect(`${base}/${request.params.id}/escalations/${escalationId}`, 303) : r))
+      )
     },
   )
 
