@@ -33,7 +33,10 @@ describe('the audits schema', () => {
     const [a, b] = await agencies()
     const cycle = await anAuditCycle(t.db, partnershipId, {
       versionId: template.versionId,
-      returns: [{ agencyId: a.id, rating: 'amber' }, { agencyId: b.id, status: 'in_progress' }],
+      returns: [
+        { agencyId: a?.id ?? '', rating: 'amber' },
+        { agencyId: b?.id ?? '', status: 'in_progress' },
+      ],
     })
     const rows = await t.db.tenant(scope, (sql) =>
       sql.query<{ status: string; signed: boolean; answers: number }>(
@@ -54,7 +57,7 @@ describe('the audits schema', () => {
              due_on, original_due_on, owning_subgroup_id)
            SELECT $1, 'audit_return', $2, 'Refresh the policy', id, 'Policy published', '2027-03-01', '2027-03-01', NULL
              FROM users LIMIT 1`,
-          [partnershipId, cycle.returns[0].id],
+          [partnershipId, cycle.returns[0]?.id],
         ),
       ),
     ).rejects.toThrow(/actions_one_owner|actions_from_audit_return/)

@@ -29,7 +29,9 @@ const auditResponse = summaryResponse.extend({
   panelAttendees: z.string().nullable(),
   panelSummary: z.string().nullable(),
   questions: z.array(z.object({ id: z.uuid(), position: z.number().int(), text: z.string() })),
-  agencies: z.array(z.object({ agencyId: z.uuid(), agencyName: z.string(), leadUserId: z.uuid(), leadName: z.string() })),
+  agencies: z.array(
+    z.object({ agencyId: z.uuid(), agencyName: z.string(), leadUserId: z.uuid(), leadName: z.string() }),
+  ),
   cases: z.array(
     z.object({
       id: z.uuid(),
@@ -167,7 +169,8 @@ export default async function caseAuditApi(app: FastifyInstance, { services }: {
       config: { access: caseAuditUsers, api: true },
       schema: {
         ...common,
-        summary: 'Case audits the caller sees, newest first: every one for admins, those their agencies take part in for a lead',
+        summary:
+          'Case audits the caller sees, newest first: every one for admins, those their agencies take part in for a lead',
         response: { 200: z.object({ items: z.array(summaryResponse) }), ...problemResponses },
       },
     },

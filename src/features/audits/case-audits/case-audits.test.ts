@@ -74,9 +74,10 @@ beforeAll(async () => {
       [lead],
     )
     agency.led = (
-      await sql.one<{ id: string }>('SELECT id FROM agencies WHERE id = ANY($1::uuid[]) ORDER BY lower(name) LIMIT 1', [
-        demoLead.ids,
-      ])
+      await sql.one<{ id: string }>(
+        'SELECT id FROM agencies WHERE id = ANY($1::uuid[]) ORDER BY lower(name) LIMIT 1',
+        [demoLead.ids],
+      )
     ).id
     const others = await sql.query<{ id: string; name: string }>(
       `SELECT id, name FROM agencies WHERE NOT archived AND NOT id = ANY($1::uuid[]) ORDER BY lower(name) LIMIT 2`,
@@ -85,13 +86,25 @@ beforeAll(async () => {
     agency.second = others[0]?.id ?? ''
     agency.secondName = others[0]?.name ?? ''
     agency.neither = others[1]?.id ?? ''
-    themeId = (await sql.one<{ id: string }>('SELECT id FROM themes WHERE NOT archived ORDER BY lower(name) LIMIT 1')).id
+    themeId = (
+      await sql.one<{ id: string }>('SELECT id FROM themes WHERE NOT archived ORDER BY lower(name) LIMIT 1')
+    ).id
   })
   const hash = await t.db.anonymous({}, (sql) =>
     sql.one<{ h: string }>('SELECT password_hash AS h FROM users WHERE email = $1', [lead]),
   )
-  const second = await ensureUser(t.db, { email: secondLead, displayName: 'Sam Second', passwordHash: hash.h })
-  await grantRole(t.db, { partnershipId: p.id, userId: second.id, role: 'agency-lead', agencyIds: [agency.second], actor: 'test' })
+  const second = await ensureUser(t.db, {
+    email: secondLead,
+    displayName: 'Sam Second',
+    passwordHash: hash.h,
+  })
+  await grantRole(t.db, {
+    partnershipId: p.id,
+    userId: second.id,
+    role: 'agency-lead',
+    agencyIds: [agency.second],
+    actor: 'test',
+  })
   for (const email of [admin, lead, practitioner, secondLead]) {
     const user = await t.db.anonymous({}, (sql) =>
       sql.one<{ id: string }>('SELECT id FROM users WHERE email = $1', [email]),
@@ -125,9 +138,10 @@ describe('a themed case audit from sample to panel', () => {
     expect(response.statusCode).toBe(303)
     auditId = String(response.headers.location).split('/').at(-1) ?? ''
     const questions = await t.db.tenant(scope, (sql) =>
-      sql.query<{ text: string }>('SELECT text FROM case_audit_questions WHERE case_audit_id = $1 ORDER BY position', [
-        auditId,
-      ]),
+      sql.query<{ text: string }>(
+        'SELECT text FROM case_audit_questions WHERE case_audit_id = $1 ORDER BY position',
+        [auditId],
+      ),
     )
     expect(questions.map((q) => q.text)).toEqual([
       'Was the risk of neglect recognised early?',
@@ -159,10 +173,15 @@ describe('a themed case audit from sample to panel', () => {
     ['an NHS number', '485 777 3456'],
   ])('refuses a case reference that looks like %s, adding no case', async (_, reference) => {
     const browser = await t.signIn(admin)
-    const response = await postForm(browser, `/audits/case-audits/${auditId}/cases`, `/audits/case-audits/${auditId}`, [
-      [`ref-${agency.led}`, 'CH-20931'],
-      [`ref-${agency.second}`, reference],
-    ])
+    const response = await postForm(
+      browser,
+      `/audits/case-audits/${auditId}/cases`,
+      `/audits/case-audits/${auditId}`,
+      [
+        [`ref-${agency.led}`, 'CH-20931'],
+        [`ref-${agency.second}`, reference],
+      ],
+    )
     expect(response.statusCode).toBe(400)
     const html = page(response.body)
     expect(html('.govuk-error-summary').text()).toContain('not a name, a date of birth or an NHS number')
@@ -182,18 +201,33 @@ describe('a themed case audit from sample to panel', () => {
 
   it('adds a case known only by each agency’s own reference, and sends the sample to each named lead', async () => {
     const browser = await t.signIn(admin)
-    const response = await postForm(browser, `/audits/case-audits/${auditId}/cases`, `/audits/case-audits/${auditId}`, [
-      [`ref-${agency.led}`, 'CH-20931'],
-      [`ref-${agency.second}`, 'LCS/2024/00123'],
-    ])
+    const response = await postForm(
+      browser,
+      `/audits/case-audits/${auditId}/cases`,
+      `/audits/case-audits/${auditId}`,
+      [
+        [`ref-${agency.led}`, 'CH-20931'],
+        [`ref-${agency.second}`, 'LCS/2024/00123'],
+      ],
+    )
     expect(response.statusCode).toBe(303)
-    caseId = (await t.db.tenant(scope, (sql) => sql.one<{ id: string }>('SELECT id FROM case_audit_cases WHERE case_audit_id = $1', [auditId]))).id
-    const sent = await browser.submit(`/audits/case-audits/${auditId}/send`, {}, { from: `/audits/case-audits/${auditId}` })
+    caseId = (
+      await t.db.tenant(scope, (sql) =>
+        sql.one<{ id: string }>('SELECT id FROM case_audit_cases WHERE case_audit_id = $1', [auditId]),
+      )
+    ).id
+    const sent = await browser.submit(
+      `/audits/case-audits/${auditId}/send`,
+      {},
+      { from: `/audits/case-audits/${auditId}` },
+    )
     expect(sent.statusCode).toBe(303)
     const emails = await mail('Case audit: please answer')
     expect(emails.map((e) => e.to).sort()).toEqual([lead, secondLead].sort())
     expect(emails[0]?.text).toContain(`/audits/case-audits/${auditId}`)
-    const status = await t.db.tenant(scope, (sql) => sql.one<{ status: string }>('SELECT status FROM case_audits WHERE id = $1', [auditId]))
+    const status = await t.db.tenant(scope, (sql) =>
+      sql.one<{ status: string }>('SELECT status FROM case_audits WHERE id = $1', [auditId]),
+    )
     expect(status.status).toBe('answering')
   })
 
@@ -201,7 +235,10 @@ describe('a themed case audit from sample to panel', () => {
     const browser = await t.signIn(lead)
     const casePage = page((await browser.get(`/audits/case-audits/${auditId}/cases/${caseId}`)).body)
     const questions = await t.db.tenant(scope, (sql) =>
-      sql.query<{ id: string }>('SELECT id FROM case_audit_questions WHERE case_audit_id = $1 ORDER BY position', [auditId]),
+      sql.query<{ id: string }>(
+        'SELECT id FROM case_audit_questions WHERE case_audit_id = $1 ORDER BY position',
+        [auditId],
+      ),
     )
     expect(casePage(`main form textarea[name="answer-${agency.led}-${questions[0]?.id}"]`).length).toBe(1)
     expect(casePage(`main form textarea[name="answer-${agency.second}-${questions[0]?.id}"]`).length).toBe(0)
@@ -220,17 +257,25 @@ describe('a themed case audit from sample to panel', () => {
     expect(await count('case_audit_answers', 'agency_id = $1', [agency.second])).toBe(0)
     // The second agency's lead sees the first agency's answers: both take part.
     const second = await t.signIn(secondLead)
-    expect((await second.get(`/audits/case-audits/${auditId}/cases/${caseId}`)).body).toContain('the referral took nine days')
+    expect((await second.get(`/audits/case-audits/${auditId}/cases/${caseId}`)).body).toContain(
+      'the referral took nine days',
+    )
   })
 
   it('escalates a case with current risk, emailing each involved agency’s named lead at once', async () => {
     const browser = await t.signIn(lead)
     await browser.get(`/audits/case-audits/${auditId}/cases/${caseId}`)
     const reason = 'The child is still living with the adult named in the strategy discussion.'
-    const response = await browser.post(`/audits/case-audits/${auditId}/cases/${caseId}/escalations`, { reason })
+    const response = await browser.post(`/audits/case-audits/${auditId}/cases/${caseId}/escalations`, {
+      reason,
+    })
     expect(response.statusCode).toBe(303)
     escalationId = String(response.headers.location).split('/').at(-1) ?? ''
-    expect(await count('case_audit_escalation_notices', 'escalation_id = $1 AND acknowledged_at IS NULL', [escalationId])).toBe(2)
+    expect(
+      await count('case_audit_escalation_notices', 'escalation_id = $1 AND acknowledged_at IS NULL', [
+        escalationId,
+      ]),
+    ).toBe(2)
     const emails = await mail('Urgent: a case in the audit')
     expect(emails.map((e) => e.to)).toEqual([lead, secondLead].sort())
     const toSecond = emails.find((e) => e.to === secondLead)
@@ -246,7 +291,9 @@ describe('a themed case audit from sample to panel', () => {
     const before = await count('case_audit_escalations')
     const browser = await t.signIn(admin)
     await browser.get(`/audits/case-audits/${auditId}/cases/${caseId}`)
-    const response = await browser.post(`/audits/case-audits/${auditId}/cases/${caseId}/escalations`, { reason: '' })
+    const response = await browser.post(`/audits/case-audits/${auditId}/cases/${caseId}/escalations`, {
+      reason: '',
+    })
     expect(response.statusCode).toBe(400)
     expect(summaryText(response.body)).toContain('Enter why the case carries current risk')
     expect(await count('case_audit_escalations')).toBe(before)
@@ -256,27 +303,51 @@ describe('a themed case audit from sample to panel', () => {
     const adminPage = (await (await t.signIn(admin)).get(`/audits/case-audits/${auditId}`)).body
     expect(page(adminPage)('.govuk-warning-text').text()).toContain('1 escalation is waiting')
     const second = await t.signIn(secondLead)
-    expect((await second.get('/')).body).toContain('1 case audit escalation of current risk to acknowledge')
+    expect((await second.get('/dashboard')).body).toContain(
+      '1 case audit escalation of current risk to acknowledge',
+    )
     const url = `/audits/case-audits/${auditId}/escalations/${escalationId}`
     await second.get(url)
-    const done = await second.post(url, { agencyId: agency.second, note: 'Strategy discussion held today; plan updated.' })
+    const done = await second.post(url, {
+      agencyId: agency.second,
+      note: 'Strategy discussion held today; plan updated.',
+    })
     expect(done.statusCode).toBe(303)
-    expect(await count('case_audit_escalation_notices', 'escalation_id = $1 AND acknowledged_at IS NOT NULL', [escalationId])).toBe(1)
-    expect((await second.get('/')).body).not.toContain('case audit escalation')
+    expect(
+      await count('case_audit_escalation_notices', 'escalation_id = $1 AND acknowledged_at IS NOT NULL', [
+        escalationId,
+      ]),
+    ).toBe(1)
+    expect((await second.get('/dashboard')).body).not.toContain('case audit escalation')
     await second.get(url)
     const again = await second.post(url, { agencyId: agency.second, note: 'Again.' })
-    expect(again.statusCode).toBe(400)
+    expect(again.statusCode).toBe(409)
+    expect(summaryText(again.body)).toContain('already acknowledged')
     // The demo lead acknowledges for their own agency, never for the second.
     const first = await t.signIn(lead)
     await first.get(url)
-    expect((await first.post(url, { agencyId: agency.second, note: 'Not ours.' })).statusCode).toBe(400)
-    expect((await first.post(url, { agencyId: agency.led, note: 'Checked with the health visitor.' })).statusCode).toBe(303)
-    expect(await count('case_audit_escalation_notices', 'escalation_id = $1 AND acknowledged_at IS NULL', [escalationId])).toBe(0)
+    expect((await first.post(url, { agencyId: agency.second, note: 'Not ours.' })).statusCode).toBe(403)
+    expect(
+      (await first.post(url, { agencyId: agency.led, note: 'Checked with the health visitor.' })).statusCode,
+    ).toBe(303)
+    expect(
+      await count('case_audit_escalation_notices', 'escalation_id = $1 AND acknowledged_at IS NULL', [
+        escalationId,
+      ]),
+    ).toBe(0)
   })
 
   it('records the panel: day, grade, findings with source audit, a recommendation and an action in the tracker', async () => {
     const browser = await t.signIn(admin)
-    expect((await browser.submit(`/audits/case-audits/${auditId}/to-panel`, {}, { from: `/audits/case-audits/${auditId}` })).statusCode).toBe(303)
+    expect(
+      (
+        await browser.submit(
+          `/audits/case-audits/${auditId}/to-panel`,
+          {},
+          { from: `/audits/case-audits/${auditId}` },
+        )
+      ).statusCode,
+    ).toBe(303)
     const themesBefore = page((await browser.get('/reviews/themes')).body)('main table').text()
     expect(
       (
@@ -289,7 +360,11 @@ describe('a themed case audit from sample to panel', () => {
         })
       ).statusCode,
     ).toBe(303)
-    const concludeEarly = await browser.submit(`/audits/case-audits/${auditId}/conclude`, {}, { from: `/audits/case-audits/${auditId}` })
+    const concludeEarly = await browser.submit(
+      `/audits/case-audits/${auditId}/conclude`,
+      {},
+      { from: `/audits/case-audits/${auditId}` },
+    )
     expect(concludeEarly.statusCode).toBe(409)
     expect(concludeEarly.body).toContain('Grade every case before concluding')
     expect(
@@ -301,11 +376,16 @@ describe('a themed case audit from sample to panel', () => {
         )
       ).statusCode,
     ).toBe(303)
-    const finding = await postForm(browser, `/audits/case-audits/${auditId}/findings`, `/audits/case-audits/${auditId}/panel`, [
-      ['text', 'Information sharing between health and social care was slow.'],
-      ['caseId', caseId],
-      ['themes', themeId],
-    ])
+    const finding = await postForm(
+      browser,
+      `/audits/case-audits/${auditId}/findings`,
+      `/audits/case-audits/${auditId}/panel`,
+      [
+        ['text', 'Information sharing between health and social care was slow.'],
+        ['caseId', caseId],
+        ['themes', themeId],
+      ],
+    )
     expect(finding.statusCode).toBe(303)
     const row = await t.db.tenant(scope, (sql) =>
       sql.one<{ id: string; source: string; review_id: string | null; case_id: string }>(
@@ -320,11 +400,18 @@ describe('a themed case audit from sample to panel', () => {
 
     const recommendation = await browser.submit(
       `/audits/case-audits/${auditId}/findings/${row.id}/recommendations`,
-      { text: 'Agree a shared referral route for neglect.', addressedTo: 'agencies', agencyIds: agency.second },
+      {
+        text: 'Agree a shared referral route for neglect.',
+        addressedTo: 'agencies',
+        agencyIds: agency.second,
+      },
     )
     expect(recommendation.statusCode).toBe(303)
     const rec = await t.db.tenant(scope, (sql) =>
-      sql.one<{ id: string; finding_id: string }>('SELECT id, finding_id FROM recommendations WHERE case_audit_id = $1', [auditId]),
+      sql.one<{ id: string; finding_id: string }>(
+        'SELECT id, finding_id FROM recommendations WHERE case_audit_id = $1',
+        [auditId],
+      ),
     )
     expect(rec.finding_id).toBe(row.id)
     const action = await browser.submit(`/audits/case-audits/${auditId}/recommendations/${rec.id}/actions`, {
@@ -340,7 +427,11 @@ describe('a themed case audit from sample to panel', () => {
     const tracker = (await browser.get('/actions')).body
     expect(tracker).toContain(`Case audit: ${title}`)
     expect(tracker).toContain('Publish the shared referral route.')
-    const concluded = await browser.submit(`/audits/case-audits/${auditId}/conclude`, {}, { from: `/audits/case-audits/${auditId}` })
+    const concluded = await browser.submit(
+      `/audits/case-audits/${auditId}/conclude`,
+      {},
+      { from: `/audits/case-audits/${auditId}` },
+    )
     expect(concluded.statusCode).toBe(303)
     const view = await api(admin, 'GET', `/api/v1/case-audits/${auditId}`)
     expect(view.statusCode).toBe(200)

@@ -1,5 +1,5 @@
-import type { Email } from '#platform/mail/outbox.ts'
 import { dayText } from '#features/quality/rounds/emails.ts'
+import type { Email } from '#platform/mail/outbox.ts'
 
 type Lead = { email: string; name: string }
 

@@ -49,7 +49,11 @@ export const caseReference = text(40, 'A case reference', 'Enter the agency’s 
 export const referencesSchema = z
   .object({
     references: z
-      .array(z.object({ agencyId: z.uuid({ message: 'Select an agency taking part' }), reference: caseReference }).strict())
+      .array(
+        z
+          .object({ agencyId: z.uuid({ message: 'Select an agency taking part' }), reference: caseReference })
+          .strict(),
+      )
       .min(1, { message: 'Enter at least one agency’s case reference' })
       .max(100),
   })
@@ -65,10 +69,7 @@ export const answersSchema = z
         z
           .object({
             questionId: z.uuid({ message: 'Name a question of the audit by its id' }),
-            answer: z
-              .string()
-              .trim()
-              .max(20000, { message: 'An answer must be 20,000 characters or fewer' }),
+            answer: z.string().trim().max(20000, { message: 'An answer must be 20,000 characters or fewer' }),
           })
           .strict(),
       )
@@ -100,7 +101,10 @@ export type GradeInput = z.infer<typeof gradeSchema>
 export const auditFindingSchema = z
   .object({
     text: text(10000, 'The finding', 'Enter the finding'),
-    themes: z.array(z.uuid({ message: 'Select themes from the list' })).max(50).default([]),
+    themes: z
+      .array(z.uuid({ message: 'Select themes from the list' }))
+      .max(50)
+      .default([]),
     caseId: z.uuid({ message: 'Select a case of the sample' }).nullish(),
   })
   .strict()

@@ -35,13 +35,18 @@ export function referencesFromForm(body: Record<string, unknown>, agencyIds: rea
 }
 
 /** Moves the service's field names to the page's: references to their boxes, dates to their day box. */
-export function onPage(errors: readonly FieldError[], body: Record<string, unknown>, agencyIds: readonly string[] = []) {
+export function onPage(
+  errors: readonly FieldError[],
+  body: Record<string, unknown>,
+  agencyIds: readonly string[] = [],
+) {
   const typed = agencyIds.filter((a) => formText(body[`ref-${a}`]))
   return errors.map((e) => {
     const ref = /^references\.(\d+)\./.exec(e.field)
     if (ref) return { ...e, field: `ref-${typed[Number(ref[1])] ?? ''}` }
     if (e.field === 'references') return { ...e, field: `ref-${agencyIds[0] ?? ''}` }
-    if (e.field === 'dueOn' || e.field === 'panelOn' || e.field === 'dueOnAction') return { ...e, field: `${e.field}-day` }
+    if (e.field === 'dueOn' || e.field === 'panelOn' || e.field === 'dueOnAction')
+      return { ...e, field: `${e.field}-day` }
     if (e.field.startsWith('agencies')) return { ...e, field: 'agencyIds' }
     return e
   })

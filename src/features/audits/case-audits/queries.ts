@@ -61,7 +61,13 @@ export type Escalation = {
   notices: EscalationNotice[]
 }
 
-export type AuditFinding = { id: string; text: string; themes: string[]; caseId: string | null; createdAt: Date }
+export type AuditFinding = {
+  id: string
+  text: string
+  themes: string[]
+  caseId: string | null
+  createdAt: Date
+}
 
 export type CaseAuditRecord = CaseAuditSummary & {
   panelAttendees: string | null
@@ -82,7 +88,10 @@ const summaryColumns = `c.id, c.title, c.theme_id AS "themeId", t.name AS "theme
   c.created_at AS "createdAt"`
 
 /** The case audits matching the visibility condition, newest first. */
-export function caseAuditsVisible(sql: Sql, visible: { where: string; values: unknown[] }): Promise<CaseAuditSummary[]> {
+export function caseAuditsVisible(
+  sql: Sql,
+  visible: { where: string; values: unknown[] },
+): Promise<CaseAuditSummary[]> {
   return sql.query<CaseAuditSummary>(
     `SELECT ${summaryColumns} FROM case_audits c JOIN themes t ON t.id = c.theme_id
       WHERE ${visible.where} ORDER BY c.created_at DESC, c.id`,
@@ -91,7 +100,11 @@ export function caseAuditsVisible(sql: Sql, visible: { where: string; values: un
 }
 
 /** One case audit with its questions, agencies and sample; `forUpdate` holds it until the transaction ends. */
-export async function caseAuditById(sql: Sql, id: string, forUpdate = false): Promise<CaseAuditRecord | undefined> {
+export async function caseAuditById(
+  sql: Sql,
+  id: string,
+  forUpdate = false,
+): Promise<CaseAuditRecord | undefined> {
   if (forUpdate) await sql.query('SELECT 1 FROM case_audits WHERE id = $1 FOR UPDATE', [id])
   return sql.maybeOne<CaseAuditRecord>(
     `SELECT ${summaryColumns}, c.panel_attendees AS "panelAttendees", c.panel_summary AS "panelSummary",
@@ -113,7 +126,11 @@ export async function caseAuditById(sql: Sql, id: string, forUpdate = false): Pr
 }
 
 /** Every answer given in a case audit, or for one case of it. */
-export function answersOf(sql: Sql, caseAuditId: string, caseId: string | null = null): Promise<CaseAuditAnswer[]> {
+export function answersOf(
+  sql: Sql,
+  caseAuditId: string,
+  caseId: string | null = null,
+): Promise<CaseAuditAnswer[]> {
   return sql.query<CaseAuditAnswer>(
     `SELECT w.case_id AS "caseId", w.question_id AS "questionId", w.agency_id AS "agencyId", w.answer,
             w.updated_at AS "updatedAt"
@@ -137,7 +154,13 @@ export function agencyLeads(sql: Sql, agencyIds: readonly string[]) {
 export async function insertCaseAudit(
   sql: Sql,
   partnershipId: string,
-  input: { title: string; themeId: string; dueOn: string; questions: readonly string[]; createdBy: string | null },
+  input: {
+    title: string
+    themeId: string
+    dueOn: string
+    questions: readonly string[]
+    createdBy: string | null
+  },
   agencies: readonly { agencyId: string; leadUserId: string }[],
 ): Promise<string> {
   const { id } = await sql.one<{ id: string }>(

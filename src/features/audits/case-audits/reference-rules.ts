@@ -8,7 +8,9 @@
 export const REFERENCE_MESSAGE =
   'A case reference must be the agency’s own case number, like CH-20931, not a name, a date of birth or an NHS number'
 
-export type ReferenceDecision = { ok: true } | { ok: false; reason: 'name' | 'date' | 'nhs_number'; message: string }
+export type ReferenceDecision =
+  | { ok: true }
+  | { ok: false; reason: 'name' | 'date' | 'nhs_number'; message: string }
 
 // Two or more capitalised words of letters in a row: "Jane Smith", "Mary-Ann O'Neil".
 const personalName = /(?:^|[^\p{L}])\p{Lu}[\p{L}'’-]*\p{Ll}(?:\s+\p{Lu}[\p{L}'’-]*\p{Ll})+(?![\p{L}])/u

@@ -61,7 +61,8 @@ export default async function caseAuditRoutes(app: FastifyInstance, { services }
       return reply.redirect(typeof to === 'string' ? to : to(), 303)
     } catch (error) {
       if (error instanceof ValidationError) return again({ body, errors: fields(error.errors) }, 400)
-      if (error instanceof ConflictError) return again({ body, errors: [{ field: 'form', text: error.message }] }, 409)
+      if (error instanceof ConflictError)
+        return again({ body, errors: [{ field: 'form', text: error.message }] }, 409)
       throw error
     }
   }
@@ -88,27 +89,40 @@ export default async function caseAuditRoutes(app: FastifyInstance, { services }
     })
   }
 
-  app.get(`${base}/new`, { config: { access: caseAuditRunners } }, (request, reply) => newPage(request, reply))
-  app.post<{ Body: Body }>(`${base}/new`, { config: { access: caseAuditRunners } }, async (request, reply) => {
-    const body = request.body ?? {}
-    let id = ''
-    return act(
-      reply,
-      async () => {
-        id = await caseAudits.create(contextOf(request), createFromForm(body))
-      },
-      () => `${base}/${id}`,
-      (sent, status) => newPage(request, reply, sent, status),
-      body,
-      (errors) => onPage(errors, body),
-    )
-  })
+  app.get(`${base}/new`, { config: { access: caseAuditRunners } }, (request, reply) =>
+    newPage(request, reply),
+  )
+  app.post<{ Body: Body }>(
+    `${base}/new`,
+    { config: { access: caseAuditRunners } },
+    async (request, reply) => {
+      const body = request.body ?? {}
+      let id = ''
+      return act(
+        reply,
+        async () => {
+          id = await caseAudits.create(contextOf(request), createFromForm(body))
+        },
+        () => `${base}/${id}`,
+        (sent, status) => newPage(request, reply, sent, status),
+        body,
+        (errors) => onPage(errors, body),
+      )
+    },
+  )
 
   type IdParams = { Params: { id: string } }
 
-  async function auditPage(request: FastifyRequest<IdParams>, reply: FastifyReply, sent: Sent = null, status = 200) {
+  async function auditPage(
+    request: FastifyRequest<IdParams>,
+    reply: FastifyReply,
+    sent: Sent = null,
+    status = 200,
+  ) {
     const view = await caseAudits.view(contextOf(request), request.params.id)
-    const givable = view.may.oversees ? view.audit.agencies : view.audit.agencies.filter((a) => view.may.ledAgencyIds.includes(a.agencyId))
+    const givable = view.may.oversees
+      ? view.audit.agencies
+      : view.audit.agencies.filter((a) => view.may.ledAgencyIds.includes(a.agencyId))
     return reply.status(status).view('audits/case-audits/views/audit.njk', {
       ...words,
       title: view.audit.title,
@@ -121,41 +135,55 @@ export default async function caseAuditRoutes(app: FastifyInstance, { services }
     })
   }
 
-  app.get<IdParams>(`${base}/:id`, { config: { access: caseAuditUsers } }, (request, reply) => auditPage(request, reply))
+  app.get<IdParams>(`${base}/:id`, { config: { access: caseAuditUsers } }, (request, reply) =>
+    auditPage(request, reply),
+  )
 
-  app.post<IdParams & { Body: Body }>(`${base}/:id/cases`, { config: { access: caseAuditUsers } }, async (request, reply) => {
-    const ctx = contextOf(request)
-    const body = request.body ?? {}
-    const view = await caseAudits.view(ctx, request.params.id)
-    const ids = view.audit.agencies.map((a) => a.agencyId)
-    return act(
-      reply,
-      () => caseAudits.saveReferences(ctx, request.params.id, null, referencesFromForm(body, ids)),
-      `${base}/${request.params.id}`,
-      (sent, status) => auditPage(request, reply, sent, status),
-      body,
-      (errors) => onPage(errors, body, ids),
-    )
-  })
+  app.post<IdParams & { Body: Body }>(
+    `${base}/:id/cases`,
+    { config: { access: caseAuditUsers } },
+    async (request, reply) => {
+      const ctx = contextOf(request)
+      const body = request.body ?? {}
+      const view = await caseAudits.view(ctx, request.params.id)
+      const ids = view.audit.agencies.map((a) => a.agencyId)
+      return act(
+        reply,
+        () => caseAudits.saveReferences(ctx, request.params.id, null, referencesFromForm(body, ids)),
+        `${base}/${request.params.id}`,
+        (sent, status) => auditPage(request, reply, sent, status),
+        body,
+        (errors) => onPage(errors, body, ids),
+      )
+    },
+  )
 
   for (const [path, run] of [
     ['send', (r: FastifyRequest<IdParams>) => caseAudits.send(contextOf(r), r.params.id)],
     ['to-panel', (r: FastifyRequest<IdParams>) => caseAudits.toPanel(contextOf(r), r.params.id)],
     ['conclude', (r: FastifyRequest<IdParams>) => caseAudits.conclude(contextOf(r), r.params.id)],
   ] as const)
-    app.post<IdParams & { Body: Body }>(`${base}/:id/${path}`, { config: { access: caseAuditRunners } }, (request, reply) =>
-      act(
-        reply,
-        () => run(request),
-        `${base}/${request.params.id}`,
-        (sent, status) => auditPage(request, reply, sent, status),
-        request.body ?? {},
-      ),
+    app.post<IdParams & { Body: Body }>(
+      `${base}/:id/${path}`,
+      { config: { access: caseAuditRunners } },
+      (request, reply) =>
+        act(
+          reply,
+          () => run(request),
+          `${base}/${request.params.id}`,
+          (sent, status) => auditPage(request, reply, sent, status),
+          request.body ?? {},
+        ),
     )
 
   type CaseParams = { Params: { id: string; caseId: string } }
 
-  async function casePage(request: FastifyRequest<CaseParams>, reply: FastifyReply, sent: Sent = null, status = 200) {
+  async function casePage(
+    request: FastifyRequest<CaseParams>,
+    reply: FastifyReply,
+    sent: Sent = null,
+    status = 200,
+  ) {
     const view = await caseAudits.caseView(contextOf(request), request.params.id, request.params.caseId)
     const givable = view.may.addCases
       ? view.audit.agencies.filter((a) => view.may.oversees || view.may.ledAgencyIds.includes(a.agencyId))
@@ -190,7 +218,13 @@ export default async function caseAuditRoutes(app: FastifyInstance, { services }
       const ids = view.audit.agencies.map((a) => a.agencyId)
       return act(
         reply,
-        () => caseAudits.saveReferences(ctx, request.params.id, request.params.caseId, referencesFromForm(body, ids)),
+        () =>
+          caseAudits.saveReferences(
+            ctx,
+            request.params.id,
+            request.params.caseId,
+            referencesFromForm(body, ids),
+          ),
         caseUrl(request.params),
         (sent, status) => casePage(request, reply, sent, status),
         body,
@@ -254,9 +288,14 @@ export default async function caseAuditRoutes(app: FastifyInstance, { services }
       return act(
         reply,
         async () => {
-          escalationId = await caseAudits.escalate(contextOf(request), request.params.id, request.params.caseId, {
-            reason: formText(body.reason),
-          })
+          escalationId = await caseAudits.escalate(
+            contextOf(request),
+            request.params.id,
+            request.params.caseId,
+            {
+              reason: formText(body.reason),
+            },
+          )
         },
         () => `${base}/${request.params.id}/escalations/${escalationId}`,
         (sent, status) => casePage(request, reply, sent, status),
@@ -265,7 +304,12 @@ export default async function caseAuditRoutes(app: FastifyInstance, { services }
     },
   )
 
-  async function panelPage(request: FastifyRequest<IdParams>, reply: FastifyReply, sent: Sent = null, status = 200) {
+  async function panelPage(
+    request: FastifyRequest<IdParams>,
+    reply: FastifyReply,
+    sent: Sent = null,
+    status = 200,
+  ) {
     const ctx = contextOf(request)
     const view = await caseAudits.view(ctx, request.params.id)
     const choices = await caseAudits.createChoices(ctx)
@@ -290,38 +334,46 @@ export default async function caseAuditRoutes(app: FastifyInstance, { services }
     panelPage(request, reply),
   )
 
-  app.post<IdParams & { Body: Body }>(`${base}/:id/panel`, { config: { access: caseAuditRunners } }, (request, reply) => {
-    const body = request.body ?? {}
-    return act(
-      reply,
-      () =>
-        caseAudits.recordPanel(contextOf(request), request.params.id, {
-          panelOn: dateFromInput(body, 'panelOn'),
-          attendees: formText(body.attendees),
-          summary: formText(body.summary),
-        }),
-      `${base}/${request.params.id}/panel`,
-      (sent, status) => panelPage(request, reply, sent, status),
-      body,
-      (errors) => onPage(errors, body),
-    )
-  })
+  app.post<IdParams & { Body: Body }>(
+    `${base}/:id/panel`,
+    { config: { access: caseAuditRunners } },
+    (request, reply) => {
+      const body = request.body ?? {}
+      return act(
+        reply,
+        () =>
+          caseAudits.recordPanel(contextOf(request), request.params.id, {
+            panelOn: dateFromInput(body, 'panelOn'),
+            attendees: formText(body.attendees),
+            summary: formText(body.summary),
+          }),
+        `${base}/${request.params.id}/panel`,
+        (sent, status) => panelPage(request, reply, sent, status),
+        body,
+        (errors) => onPage(errors, body),
+      )
+    },
+  )
 
-  app.post<IdParams & { Body: Body }>(`${base}/:id/findings`, { config: { access: caseAuditRunners } }, (request, reply) => {
-    const body = request.body ?? {}
-    return act(
-      reply,
-      () =>
-        caseAudits.addFinding(contextOf(request), request.params.id, {
-          text: formText(body.text),
-          themes: listOf(body.themes),
-          caseId: formText(body.caseId) || null,
-        }),
-      `${base}/${request.params.id}/panel`,
-      (sent, status) => panelPage(request, reply, sent, status),
-      body,
-    )
-  })
+  app.post<IdParams & { Body: Body }>(
+    `${base}/:id/findings`,
+    { config: { access: caseAuditRunners } },
+    (request, reply) => {
+      const body = request.body ?? {}
+      return act(
+        reply,
+        () =>
+          caseAudits.addFinding(contextOf(request), request.params.id, {
+            text: formText(body.text),
+            themes: listOf(body.themes),
+            caseId: formText(body.caseId) || null,
+          }),
+        `${base}/${request.params.id}/panel`,
+        (sent, status) => panelPage(request, reply, sent, status),
+        body,
+      )
+    },
+  )
 
   type FindingParams = { Params: { id: string; findingId: string } }
 
@@ -444,7 +496,11 @@ export default async function caseAuditRoutes(app: FastifyInstance, { services }
     sent: Sent = null,
     status = 200,
   ) {
-    const found = await caseAudits.escalation(contextOf(request), request.params.id, request.params.escalationId)
+    const found = await caseAudits.escalation(
+      contextOf(request),
+      request.params.id,
+      request.params.escalationId,
+    )
     return reply.status(status).view('audits/case-audits/views/escalation.njk', {
       ...words,
       title: `Escalation: Case ${found.escalation.casePosition}, ${found.audit.title}`,

@@ -1,7 +1,7 @@
-import type { Action } from '#features/actions/index.ts'
-import { actionsOfCaseAudit, insertCaseAuditAction } from '#features/actions/index.ts'
 import type { RaiseInput } from '#features/actions/forms.ts'
 import { raiseSchema } from '#features/actions/forms.ts'
+import type { Action } from '#features/actions/index.ts'
+import { actionsOfCaseAudit, insertCaseAuditAction } from '#features/actions/index.ts'
 import { currentAgencyExists, memberByEmail } from '#features/actions/queries.ts'
 import { activeAgencies } from '#features/directory/queries.ts'
 import type { PolicyService } from '#features/policy/service.ts'
@@ -43,7 +43,14 @@ import {
   panelSchema,
   referencesSchema,
 } from './forms.ts'
-import type { AuditFinding, CaseAuditAnswer, CaseAuditCase, CaseAuditRecord, CaseAuditSummary, Escalation } from './queries.ts'
+import type {
+  AuditFinding,
+  CaseAuditAnswer,
+  CaseAuditCase,
+  CaseAuditRecord,
+  CaseAuditSummary,
+  Escalation,
+} from './queries.ts'
 import {
   acknowledgeNotice,
   agencyLeads,
@@ -171,7 +178,11 @@ export function createCaseAuditService(deps: CaseAuditDeps) {
     if (!allowed) throw new ConflictError(`${why} (the audit is now at: ${status.replace('_', ' ')})`)
   }
 
-  async function fullView(sql: Sql, audit: CaseAuditRecord, may: CaseAuditPermissions): Promise<CaseAuditView> {
+  async function fullView(
+    sql: Sql,
+    audit: CaseAuditRecord,
+    may: CaseAuditPermissions,
+  ): Promise<CaseAuditView> {
     return {
       audit,
       may,
@@ -239,17 +250,24 @@ export function createCaseAuditService(deps: CaseAuditDeps) {
       const input = parseOrThrow(createCaseAuditSchema, raw)
       return db.tenant(scopeOf(ctx), async (sql) => {
         const errors: FieldError[] = []
-        if (input.dueOn <= today()) errors.push({ field: 'dueOn', text: 'The date agencies answer by must be after today' })
-        const theme = await sql.maybeOne('SELECT 1 FROM themes WHERE id = $1 AND NOT archived', [input.themeId])
+        if (input.dueOn <= today())
+          errors.push({ field: 'dueOn', text: 'The date agencies answer by must be after today' })
+        const theme = await sql.maybeOne('SELECT 1 FROM themes WHERE id = $1 AND NOT archived', [
+          input.themeId,
+        ])
         if (!theme) errors.push({ field: 'themeId', text: 'Select one of the partnership’s themes' })
         const ids = input.agencies.map((a) => a.agencyId)
-        if (new Set(ids).size !== ids.length) errors.push({ field: 'agencies', text: 'Name each agency once' })
+        if (new Set(ids).size !== ids.length)
+          errors.push({ field: 'agencies', text: 'Name each agency once' })
         const active = new Set((await activeAgencies(sql)).map((a) => a.id))
         const leads = await agencyLeads(sql, ids)
         const named: { agencyId: string; leadUserId: string }[] = []
         input.agencies.forEach((a, i) => {
           if (!active.has(a.agencyId)) {
-            errors.push({ field: `agencies.${i}.agencyId`, text: 'Select agencies from the partnership’s directory' })
+            errors.push({
+              field: `agencies.${i}.agencyId`,
+              text: 'Select agencies from the partnership’s directory',
+            })
             return
           }
           const ofAgency = leads.filter((l) => l.agencyId === a.agencyId)
@@ -282,11 +300,16 @@ export function createCaseAuditService(deps: CaseAuditDeps) {
      * Adds agencies' references to a case of the sample, or a new case when none is named. An
      * admin gives any agency's; an agency's lead only their own.
      */
-    async saveReferences(ctx: Context, id: string, caseId: string | null, raw: ReferencesInput): Promise<string> {
+    async saveReferences(
+      ctx: Context,
+      id: string,
+      caseId: string | null,
+      raw: ReferencesInput,
+    ): Promise<string> {
       requireRole(ctx, ...caseAuditUsers)
-      const input = parseOrThrow(referencesSchema, raw)
       return db.tenant(scopeOf(ctx), async (sql) => {
         const { audit, may } = await visible(ctx, sql, id, true)
+        const input = parseOrThrow(referencesSchema, raw)
         if (caseId !== null) caseOf(audit, caseId)
         refuseUnless(may.addCases, audit.status, 'Cases are added while the sample is chosen')
         checkReferences(audit, may, input)
@@ -304,7 +327,9 @@ export function createCaseAuditService(deps: CaseAuditDeps) {
         const { audit, may } = await visible(ctx, sql, id, true)
         refuseUnless(may.send, audit.status, 'Only a sample being chosen is sent to the agencies')
         if (!audit.cases.length || audit.cases.some((c) => !c.refs.length))
-          throw new ConflictError('Add at least one case, each with at least one agency’s case reference, before sending')
+          throw new ConflictError(
+            'Add at least one case, each with at least one agency’s case reference, before sending',
+          )
         await sql.auditAs('audits.case_audits.send')
         await setStatus(sql, audit.id, 'answering', clock.now())
         const involved = new Set(audit.cases.flatMap((c) => c.refs.map((r) => r.agencyId)))
@@ -346,9 +371,9 @@ export function createCaseAuditService(deps: CaseAuditDeps) {
     /** An agency's answers for one case it holds a reference for, while agencies answer. */
     async answer(ctx: Context, id: string, caseId: string, raw: AnswersInput): Promise<void> {
       requireRole(ctx, ...caseAuditUsers)
-      const input = parseOrThrow(answersSchema, raw)
       await db.tenant(scopeOf(ctx), async (sql) => {
         const { audit, may } = await visible(ctx, sql, id, true)
+        const input = parseOrThrow(answersSchema, raw)
         const kase = caseOf(audit, caseId)
         if (!may.ledAgencyIds.includes(input.agencyId))
           throw new ForbiddenError('Only a lead of the agency answers for it')
@@ -357,11 +382,21 @@ export function createCaseAuditService(deps: CaseAuditDeps) {
           throw new ConflictError('The agency holds no reference for this case, so it has nothing to answer')
         const questions = new Set(audit.questions.map((q) => q.id))
         const errors: FieldError[] = input.answers.flatMap((a, i) =>
-          questions.has(a.questionId) ? [] : [{ field: `answers.${i}.questionId`, text: 'Answer the audit’s own questions' }],
+          questions.has(a.questionId)
+            ? []
+            : [{ field: `answers.${i}.questionId`, text: 'Answer the audit’s own questions' }],
         )
         if (errors.length) throw new ValidationError(errors)
         await sql.auditAs('audits.case_audits.answer')
-        await saveAnswers(sql, ctx.partnership.id, kase.id, input.agencyId, input.answers, ctx.actor.userId, clock.now())
+        await saveAnswers(
+          sql,
+          ctx.partnership.id,
+          kase.id,
+          input.agencyId,
+          input.answers,
+          ctx.actor.userId,
+          clock.now(),
+        )
       })
     },
 
@@ -379,9 +414,9 @@ export function createCaseAuditService(deps: CaseAuditDeps) {
     /** The panel day: its date, who came, and its summary. */
     async recordPanel(ctx: Context, id: string, raw: PanelInput): Promise<void> {
       requireRole(ctx, ...caseAuditRunners)
-      const input = parseOrThrow(panelSchema, raw)
       await db.tenant(scopeOf(ctx), async (sql) => {
         const { audit, may } = await visible(ctx, sql, id, true)
+        const input = parseOrThrow(panelSchema, raw)
         refuseUnless(may.panel, audit.status, 'The panel day is recorded at the panel')
         if (input.panelOn > today())
           throw new ValidationError([{ field: 'panelOn', text: 'The panel day must be today or before' }])
@@ -393,9 +428,9 @@ export function createCaseAuditService(deps: CaseAuditDeps) {
     /** The panel's graded outcome and learning for one case. */
     async grade(ctx: Context, id: string, caseId: string, raw: GradeInput): Promise<void> {
       requireRole(ctx, ...caseAuditRunners)
-      const input = parseOrThrow(gradeSchema, raw)
       await db.tenant(scopeOf(ctx), async (sql) => {
         const { audit, may } = await visible(ctx, sql, id, true)
+        const input = parseOrThrow(gradeSchema, raw)
         const kase = caseOf(audit, caseId)
         refuseUnless(may.panel, audit.status, 'Cases are graded at the panel')
         await sql.auditAs('audits.case_audits.grade')
@@ -406,14 +441,16 @@ export function createCaseAuditService(deps: CaseAuditDeps) {
     /** A finding of the panel: one of the partnership's findings, with source `audit`. */
     async addFinding(ctx: Context, id: string, raw: AuditFindingInput): Promise<string> {
       requireRole(ctx, ...caseAuditRunners)
-      const input = parseOrThrow(auditFindingSchema, raw)
       return db.tenant(scopeOf(ctx), async (sql) => {
         const { audit, may } = await visible(ctx, sql, id, true)
+        const input = parseOrThrow(auditFindingSchema, raw)
         refuseUnless(may.panel, audit.status, 'Findings are recorded at the panel')
         const errors: FieldError[] = []
         if (input.caseId && !audit.cases.some((c) => c.id === input.caseId))
           errors.push({ field: 'caseId', text: 'Select a case of the sample' })
-        const known = await sql.query<{ id: string }>('SELECT id FROM themes WHERE id = ANY($1::uuid[])', [input.themes])
+        const known = await sql.query<{ id: string }>('SELECT id FROM themes WHERE id = ANY($1::uuid[])', [
+          input.themes,
+        ])
         if (known.length !== new Set(input.themes).size)
           errors.push({ field: 'themes', text: 'Select themes from the list' })
         if (errors.length) throw new ValidationError(errors)
@@ -429,11 +466,16 @@ export function createCaseAuditService(deps: CaseAuditDeps) {
     },
 
     /** A finding becomes a recommendation, addressed as a review's recommendations are. */
-    async addRecommendation(ctx: Context, id: string, findingId: string, raw: RecommendationInput): Promise<string> {
+    async addRecommendation(
+      ctx: Context,
+      id: string,
+      findingId: string,
+      raw: RecommendationInput,
+    ): Promise<string> {
       requireRole(ctx, ...caseAuditRunners)
-      const input = parseOrThrow(recommendationSchema, raw)
       return db.tenant(scopeOf(ctx), async (sql) => {
         const { audit, may } = await visible(ctx, sql, id, true)
+        const input = parseOrThrow(recommendationSchema, raw)
         const findings = await auditFindingsOf(sql, audit.id)
         if (!findings.some((f) => f.id === findingId)) throw new NotFoundError('Finding')
         refuseUnless(may.panel, audit.status, 'Recommendations are made at the panel')
@@ -447,16 +489,22 @@ export function createCaseAuditService(deps: CaseAuditDeps) {
           }
         if (errors.length) throw new ValidationError(errors)
         await sql.auditAs('audits.case_audits.recommendation')
-        return insertRecommendation(sql, ctx.partnership.id, { caseAuditId: audit.id, findingId }, input, clock.now())
+        return insertRecommendation(
+          sql,
+          ctx.partnership.id,
+          { caseAuditId: audit.id, findingId },
+          input,
+          clock.now(),
+        )
       })
     },
 
     /** An action on a recommendation of the audit, tracked to verification by the actions feature. */
     async addAction(ctx: Context, id: string, recommendationId: string, raw: RaiseInput): Promise<string> {
       requireRole(ctx, ...caseAuditRunners)
-      const input = parseOrThrow(raiseSchema, raw)
       return db.tenant(scopeOf(ctx), async (sql) => {
         const { audit, may } = await visible(ctx, sql, id, true)
+        const input = parseOrThrow(raiseSchema, raw)
         const recommendations = await recommendationsOfCaseAudit(sql, audit.id)
         if (!recommendations.some((r) => r.id === recommendationId)) throw new NotFoundError('Recommendation')
         refuseUnless(may.panel, audit.status, 'Actions are agreed at the panel')
@@ -511,9 +559,9 @@ export function createCaseAuditService(deps: CaseAuditDeps) {
      */
     async escalate(ctx: Context, id: string, caseId: string, raw: EscalationInput): Promise<string> {
       requireRole(ctx, ...caseAuditUsers)
-      const input = parseOrThrow(escalationSchema, raw)
       const { escalationId, emails } = await db.tenant(scopeOf(ctx), async (sql) => {
         const { audit, may } = await visible(ctx, sql, id)
+        const input = parseOrThrow(escalationSchema, raw)
         const kase = caseOf(audit, caseId)
         refuseUnless(may.escalate, audit.status, 'A case is escalated once the agencies are answering')
         const notices = kase.refs.flatMap((r) => {
@@ -521,7 +569,15 @@ export function createCaseAuditService(deps: CaseAuditDeps) {
           return agency ? [{ ...agency, reference: r.reference }] : []
         })
         await sql.auditAs('audits.case_audits.escalate')
-        const escalationId = await insertEscalation(sql, ctx.partnership.id, kase.id, input.reason, by(ctx), notices, clock.now())
+        const escalationId = await insertEscalation(
+          sql,
+          ctx.partnership.id,
+          kase.id,
+          input.reason,
+          by(ctx),
+          notices,
+          clock.now(),
+        )
         const link = `${auditLink(audit.id)}/escalations/${escalationId}`
         const emails = notices.map((n) =>
           escalationEmail(
@@ -553,19 +609,36 @@ export function createCaseAuditService(deps: CaseAuditDeps) {
     },
 
     /** An agency's named lead, or another of its leads, acknowledges the escalation, once, with a note. */
-    async acknowledge(ctx: Context, id: string, escalationId: string, raw: AcknowledgementInput): Promise<void> {
+    async acknowledge(
+      ctx: Context,
+      id: string,
+      escalationId: string,
+      raw: AcknowledgementInput,
+    ): Promise<void> {
       requireRole(ctx, ...caseAuditUsers)
-      const input = parseOrThrow(acknowledgementSchema, raw)
       await db.tenant(scopeOf(ctx), async (sql) => {
         const { audit, may } = await visible(ctx, sql, id)
+        const input = parseOrThrow(acknowledgementSchema, raw)
         const escalation = (await escalationsOf(sql, audit.id)).find((e) => e.id === escalationId)
         if (!escalation) throw new NotFoundError('Escalation')
         const notice = escalation.notices.find((n) => n.agencyId === input.agencyId)
-        if (!notice) throw new ValidationError([{ field: 'agencyId', text: 'Select an agency the escalation was sent to' }])
+        if (!notice)
+          throw new ValidationError([
+            { field: 'agencyId', text: 'Select an agency the escalation was sent to' },
+          ])
         if (!may.ledAgencyIds.includes(notice.agencyId) || !ctx.actor.userId)
           throw new ForbiddenError('Only a lead of the agency acknowledges its notice')
         await sql.auditAs('audits.case_audits.acknowledge')
-        if (!(await acknowledgeNotice(sql, escalation.id, notice.agencyId, input.note, ctx.actor.userId, clock.now())))
+        if (
+          !(await acknowledgeNotice(
+            sql,
+            escalation.id,
+            notice.agencyId,
+            input.note,
+            ctx.actor.userId,
+            clock.now(),
+          ))
+        )
           throw new ConflictError('The agency has already acknowledged this escalation')
       })
     },
