@@ -497,3 +497,18 @@ describe('who sees a case audit', () => {
     expect(own.statusCode).toBe(201)
   })
 })
+
+describe('the case audit API', () => {
+  it('is in the OpenAPI document', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json()
+    expect(Object.keys(doc.paths['/api/v1/case-audits'] ?? {})).toEqual(
+      expect.arrayContaining(['get', 'post']),
+    )
+    for (const path of [
+      '/api/v1/case-audits/{id}',
+      '/api/v1/case-audits/{id}/cases',
+      '/api/v1/case-audits/{id}/cases/{caseId}/escalations',
+    ])
+      expect(doc.paths[path], path).toBeDefined()
+  })
+})
