@@ -22,6 +22,7 @@ import { parseOrThrow } from '#platform/http/forms.ts'
 import { enqueueEmails } from '#platform/mail/outbox.ts'
 import { overseesAudits, visibleCaseAuditsSql } from '../access.ts'
 import type { CaseAuditStatus } from '../words.ts'
+import { caseAuditStatusNames } from '../words.ts'
 import { escalationEmail, sentToAgenciesEmail } from './emails.ts'
 import type {
   AcknowledgementInput,
@@ -175,7 +176,8 @@ export function createCaseAuditService(deps: CaseAuditDeps) {
   }
 
   function refuseUnless(allowed: boolean, status: CaseAuditStatus, why: string) {
-    if (!allowed) throw new ConflictError(`${why} (the audit is now at: ${status.replace('_', ' ')})`)
+    if (!allowed)
+      throw new ConflictError(`${why} (the audit is at: ${caseAuditStatusNames[status].toLowerCase()})`)
   }
 
   async function fullView(
@@ -320,7 +322,7 @@ export function createCaseAuditService(deps: CaseAuditDeps) {
       })
     },
 
-    /** Sends the sample to the agencies: each agency's named lead is emailed to answer. */
+    /** Sends the sample to the agencies: every taking-part agency’s named lead is emailed to answer. */
     async send(ctx: Context, id: string): Promise<void> {
       requireRole(ctx, ...caseAuditRunners)
       const emails = await db.tenant(scopeOf(ctx), async (sql) => {
@@ -332,18 +334,15 @@ export function createCaseAuditService(deps: CaseAuditDeps) {
           )
         await sql.auditAs('audits.case_audits.send')
         await setStatus(sql, audit.id, 'answering', clock.now())
-        const involved = new Set(audit.cases.flatMap((c) => c.refs.map((r) => r.agencyId)))
-        const emails = audit.agencies
-          .filter((a) => involved.has(a.agencyId))
-          .map((a) =>
-            sentToAgenciesEmail(
-              { email: a.leadEmail, name: a.leadName },
-              audit,
-              a.agencyName,
-              ctx.partnership.name,
-              auditLink(audit.id),
-            ),
-          )
+        const emails = audit.agencies.map((a) =>
+          sentToAgenciesEmail(
+            { email: a.leadEmail, name: a.leadName },
+            audit,
+            a.agencyName,
+            ctx.partnership.name,
+            auditLink(audit.id),
+          ),
+        )
         await enqueueEmails(sql, ctx.partnership.id, emails)
         return emails.length
       })
