@@ -95,6 +95,8 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     '/audits/templates/new?start=section_175',
     '/audits/cycles',
     '/audits/cycles/new',
+    '/audits/case-audits',
+    '/audits/case-audits/new',
     '/contracts',
     '/contracts/new',
     '/charges',
@@ -312,6 +314,70 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await expect.poll(() => quiz.locator('.govuk-error-summary').count()).toBe(1)
     await expectAccessible(quiz)
     await quiz.context().close()
+    await page.context().close()
+  })
+
+  it('a case audit: opening it with an error, a refused reference, a case, an escalation acknowledged, and the panel', async () => {
+    const page = await visit('/audits/case-audits/new', 'admin@norfolk.example.org')
+    await page.getByRole('button', { name: 'Open the case audit' }).click()
+    await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(page)
+    await page.getByLabel('Title').fill('Neglect case audit 2099')
+    await page.locator('#themeId').selectOption({ index: 1 })
+    await page.locator('#dueOn-day').fill('26')
+    await page.locator('#dueOn-month').fill('2')
+    await page.locator('#dueOn-year').fill('2099')
+    await page.getByLabel('Questions').fill('Was neglect recognised early?\nWas information shared in time?')
+    await page.locator('main input[name="agencyIds"]').first().check()
+    await page.getByRole('button', { name: 'Open the case audit' }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Neglect case audit 2099')
+    await expectAccessible(page)
+    const reference = page.locator('main input[name^="ref-"]').first()
+    await reference.fill('Jane Smith')
+    await page.getByRole('button', { name: 'Add the case' }).click()
+    await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(page)
+    await page.locator('main input[name^="ref-"]').first().fill('CH-20931')
+    await page.getByRole('button', { name: 'Add the case' }).click()
+    await page.getByRole('button', { name: 'Send to agencies' }).click()
+    await page.getByRole('link', { name: 'Case 1' }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Case 1')
+    await expectAccessible(page)
+    await page.getByRole('button', { name: 'Escalate the case now' }).click()
+    await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(page)
+    await page
+      .getByLabel('This case carries current risk: why')
+      .fill('The child remains at home with the risk unassessed.')
+    await page.getByRole('button', { name: 'Escalate the case now' }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Case 1 carries current risk')
+    await expectAccessible(page)
+    const escalationUrl = new URL(page.url()).pathname
+
+    const lead = await visit(escalationUrl, 'agency-lead@norfolk.example.org')
+    await expectAccessible(lead)
+    await lead.locator('main textarea[name="note"]').fill('Strategy discussion held today.')
+    await lead.locator('main form button').first().click()
+    await expect.poll(() => lead.locator('main').textContent()).toContain('Strategy discussion held today.')
+    await expectAccessible(lead)
+    await lead.context().close()
+
+    await page.getByRole('link', { name: 'Back' }).click()
+    await page.getByRole('button', { name: 'Close answering and go to the panel' }).click()
+    await page.getByRole('link', { name: /The panel/ }).click()
+    await expectAccessible(page)
+    await page.getByRole('button', { name: 'Record the finding' }).click()
+    await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(page)
+    await page.getByLabel('Finding', { exact: true }).fill('Information moved slowly between agencies.')
+    await page.getByRole('button', { name: 'Record the finding' }).click()
+    await page.getByRole('link', { name: /Make a recommendation/ }).click()
+    await expectAccessible(page)
+    await page.getByLabel('Recommendation').fill('Agree a shared referral route.')
+    await page.getByLabel('The partnership').check()
+    await page.getByRole('button', { name: 'Make the recommendation' }).click()
+    await page.getByRole('link', { name: /Agree an action/ }).click()
+    await expectAccessible(page)
     await page.context().close()
   })
 

@@ -427,6 +427,20 @@ async function jerseyAuditCycle(app: TestApp): Promise<string> {
   return cycle.id
 }
 
+/** A case audit of Jersey's, written straight to its table: enough to be refused by id. */
+async function jerseyCaseAudit(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, async (sql) => {
+    await sql.auditAs('test')
+    return sql.one<{ id: string }>(
+      `INSERT INTO case_audits (partnership_id, title, theme_id, due_on)
+       SELECT $1, 'Jersey neglect audit', id, '2027-02-26' FROM themes ORDER BY name LIMIT 1 RETURNING id`,
+      [jersey.id],
+    )
+  })
+  return row.id
+}
+
 const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/audits/templates/:id': jerseyAuditTemplate,
   '/audits/templates/:id/change': jerseyAuditTemplate,
@@ -628,12 +642,34 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/api/v1/audit-returns/:id': jerseyAuditReturn,
   '/api/v1/audit-returns/:id/answers/:standardId': jerseyAuditReturn,
   '/api/v1/audit-returns/:id/submit': jerseyAuditReturn,
+  '/audits/case-audits/:id': jerseyCaseAudit,
+  '/audits/case-audits/:id/cases': jerseyCaseAudit,
+  '/audits/case-audits/:id/send': jerseyCaseAudit,
+  '/audits/case-audits/:id/to-panel': jerseyCaseAudit,
+  '/audits/case-audits/:id/conclude': jerseyCaseAudit,
+  '/audits/case-audits/:id/cases/:caseId': jerseyCaseAudit,
+  '/audits/case-audits/:id/cases/:caseId/references': jerseyCaseAudit,
+  '/audits/case-audits/:id/cases/:caseId/answers': jerseyCaseAudit,
+  '/audits/case-audits/:id/cases/:caseId/grade': jerseyCaseAudit,
+  '/audits/case-audits/:id/cases/:caseId/escalations': jerseyCaseAudit,
+  '/audits/case-audits/:id/panel': jerseyCaseAudit,
+  '/audits/case-audits/:id/findings': jerseyCaseAudit,
+  '/audits/case-audits/:id/findings/:findingId/recommendations': jerseyCaseAudit,
+  '/audits/case-audits/:id/recommendations/:recommendationId/actions': jerseyCaseAudit,
+  '/audits/case-audits/:id/escalations/:escalationId': jerseyCaseAudit,
+  '/api/v1/case-audits/:id': jerseyCaseAudit,
+  '/api/v1/case-audits/:id/cases': jerseyCaseAudit,
+  '/api/v1/case-audits/:id/cases/:caseId/escalations': jerseyCaseAudit,
 }
 
 /** A valid body for each API route that changes or adds to a record, so only the record decides the answer. */
 const validChanges: Record<string, object> = {
   '/api/v1/reviews/:id': { summary: 'Changed' },
   '/api/v1/audit-returns/:id/answers/:standardId': { rating: 'good', narrative: 'Changed', version: 1 },
+  '/api/v1/case-audits/:id/cases': {
+    references: [{ agencyId: '00000000-0000-4000-8000-000000000001', reference: 'CH-20931' }],
+  },
+  '/api/v1/case-audits/:id/cases/:caseId/escalations': { reason: 'Current risk' },
   '/api/v1/learning-products/:id': { title: 'Renamed' },
   '/api/v1/reviews/:id/findings': { text: 'A finding', themes: [] },
   '/api/v1/reviews/:id/recommendations': { text: 'A recommendation', addressedTo: 'partnership' },

@@ -159,6 +159,7 @@ export function createToDo(
     | 'qaRounds'
     | 'auditCycles'
     | 'trainerCpd'
+    | 'caseAudits'
   >,
 ) {
   const { db, clock } = services
@@ -343,10 +344,11 @@ export function createToDo(
   }
 
   async function forAgencyLead(ctx: Context): Promise<ToDoItem[]> {
-    const [registrations, held, learning] = await Promise.all([
+    const [registrations, held, learning, escalations] = await Promise.all([
       services.registrations.pending(ctx),
       db.read(scopeOf(ctx), (sql) => applicationsAwaitingApproval(sql, ctx.actor.agencyIds)),
       services.dissemination.waiting(ctx),
+      services.caseAudits.awaitingAcknowledgement(ctx),
     ])
     return waiting([
       {
@@ -379,6 +381,20 @@ export function createToDo(
           'learning products sent to your agencies waiting for an answer',
         ),
         href: '/learning/to-pass-on',
+      },
+      {
+        // A case audit's case carrying current risk: the agency's acknowledgement is awaited.
+        id: 'case-audit-escalations',
+        count: escalations.length,
+        text: plural(
+          escalations.length,
+          'case audit escalation of current risk to acknowledge',
+          'case audit escalations of current risk to acknowledge',
+        ),
+        href:
+          escalations.length === 1 && escalations[0]
+            ? `/audits/case-audits/${escalations[0].caseAuditId}/escalations/${escalations[0].escalationId}`
+            : '/audits/case-audits',
       },
     ])
   }

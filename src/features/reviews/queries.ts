@@ -264,16 +264,29 @@ export function findingsOf(sql: Sql, reviewId: string): Promise<Finding[]> {
   )
 }
 
+/**
+ * Where a finding is learned: a review (by its id), or a case audit's panel, perhaps about one
+ * case of its sample (source `audit`). Either is traced and acted on the same way.
+ */
+export type FindingSource = string | { caseAuditId: string; caseId: string | null }
+
 export async function insertFinding(
   sql: Sql,
   partnershipId: string,
-  reviewId: string,
+  from: FindingSource,
   input: FindingInput,
 ): Promise<Finding> {
-  const { id } = await sql.one<{ id: string }>(
-    'INSERT INTO findings (partnership_id, review_id, text) VALUES ($1, $2, $3) RETURNING id',
-    [partnershipId, reviewId, input.text],
-  )
+  const { id } =
+    typeof from === 'string'
+      ? await sql.one<{ id: string }>(
+          'INSERT INTO findings (partnership_id, review_id, text) VALUES ($1, $2, $3) RETURNING id',
+          [partnershipId, from, input.text],
+        )
+      : await sql.one<{ id: string }>(
+          `INSERT INTO findings (partnership_id, source, case_audit_id, case_id, text)
+           VALUES ($1, 'audit', $2, $3, $4) RETURNING id`,
+          [partnershipId, from.caseAuditId, from.caseId, input.text],
+        )
   await sql.query(
     `INSERT INTO finding_themes (partnership_id, finding_id, theme_id) SELECT $1, $2, unnest($3::uuid[])
      ON CONFLICT DO NOTHING`,
@@ -300,6 +313,18 @@ export function recommendationsOf(sql: Sql, reviewId: string): Promise<Recommend
   )
 }
 
+/** A case audit's recommendations, each with the finding it answers, in the order they were made. */
+export function recommendationsOfCaseAudit(
+  sql: Sql,
+  caseAuditId: string,
+): Promise<(Recommendation & { findingId: string | null })[]> {
+  return sql.query(
+    `SELECT ${recommendationColumns}, m.finding_id AS "findingId" FROM ${recommendationSource}
+      WHERE m.case_audit_id = $1 ORDER BY m.created_at, m.id`,
+    [caseAuditId],
+  )
+}
+
 export async function recommendationById(
   sql: Sql,
   id: string,
@@ -312,20 +337,23 @@ export async function recommendationById(
   )
 }
 
+/** What a recommendation answers: a review (by its id), or a finding of a case audit's panel. */
+export type RecommendationSource = string | { caseAuditId: string; findingId: string }
+
 export async function insertRecommendation(
   sql: Sql,
   partnershipId: string,
-  reviewId: string,
+  from: RecommendationSource,
   input: RecommendationInput,
   now: Date,
 ): Promise<string> {
   const { id } = await sql.one<{ id: string }>(
     `INSERT INTO recommendations (partnership_id, review_id, text, addressed_to, subgroup_id, national_body,
-       response, response_reason, responded_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+       response, response_reason, responded_at, case_audit_id, finding_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
     [
       partnershipId,
-      reviewId,
+      typeof from === 'string' ? from : null,
       input.text,
       input.addressedTo,
       input.subgroupId,
@@ -333,6 +361,8 @@ export async function insertRecommendation(
       input.response,
       input.responseReason,
       input.response ? now : null,
+      typeof from === 'string' ? null : from.caseAuditId,
+      typeof from === 'string' ? null : from.findingId,
     ],
   )
   await sql.query(

@@ -60,7 +60,7 @@ beforeAll(async () => {
   const [s1, s2, s3] = template.standardIds as [string, string, string]
   // Last year's cycle: the lead's agency was good on 1.1 and inadequate on 1.2; the other agency
   // did not answer 1.2.
-  const last = await anAuditCycle(t.db, pid, {
+  await anAuditCycle(t.db, pid, {
     versionId: template.versionId,
     title: 'Section 11 2025',
     openedOn: '2025-11-01',
