@@ -1,6 +1,9 @@
 import type { Sql } from '#platform/db/database.ts'
 import type { AuditRating, AuditReturnStatus, Scale } from '../words.ts'
 
+/** Returns whose answers count in the results: submitted ones; a draft's ratings are its own business. */
+const counted = `('submitted', 'challenge', 'concluded')`
+
 /** A cycle as its results read it, with the cycle of the same template opened before it, if any. */
 export type ResultsCycle = {
   id: string
@@ -15,8 +18,9 @@ export type ResultsCycle = {
 }
 
 export function resultsCycle(sql: Sql, cycleId: string): Promise<ResultsCycle | undefined> {
-  // The previous cycle is the latest of the same template opened before this one, whatever
-  // version it used: its standards are matched to this one's by ref.
+  // The previous cycle is the latest of the same template opened before this one in which any
+  // return was submitted, whatever version it used: its standards are matched to this one's by
+  // ref. A cycle still open with nothing submitted is no basis for a comparison.
   return sql.maybeOne<ResultsCycle>(
     `SELECT c.id, c.title, to_char(c.due_on, 'YYYY-MM-DD') AS "dueOn", to_char(c.opened_on, 'YYYY-MM-DD') AS "openedOn",
             c.closed_at AS "closedAt", v.scale, t.title AS "templateTitle",
@@ -28,6 +32,7 @@ export function resultsCycle(sql: Sql, cycleId: string): Promise<ResultsCycle | 
          SELECT pc.id, pc.title FROM audit_cycles pc JOIN audit_template_versions pv ON pv.id = pc.version_id
           WHERE pv.template_id = v.template_id AND pc.id <> c.id
             AND (pc.opened_on, pc.created_at) < (c.opened_on, c.created_at)
+            AND EXISTS (SELECT 1 FROM audit_returns pr WHERE pr.cycle_id = pc.id AND pr.status IN ${counted})
           ORDER BY pc.opened_on DESC, pc.created_at DESC LIMIT 1) prev ON true
       WHERE c.id = $1`,
     [cycleId],
@@ -77,9 +82,6 @@ export function returnsOfCycle(
     [cycleId, agencyIds],
   )
 }
-
-/** Returns whose answers count in the results: submitted ones; a draft's ratings are its own business. */
-const counted = `('submitted', 'challenge', 'concluded')`
 
 /** The final rating of an answer aliased `x`: the challenge event's revision, else the agency's own. */
 const finalOf = (x: string) =>

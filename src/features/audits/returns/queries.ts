@@ -1,6 +1,6 @@
 import type { Sql } from '#platform/db/database.ts'
 import type { ReturnAccessFacts } from '../access.ts'
-import type { AuditRating, AuditReturnStatus, Scale } from '../words.ts'
+import type { AnswerReview, AuditRating, AuditReturnStatus, Resolution, Scale } from '../words.ts'
 
 /** One agency's return in a cycle, as its pages read it. */
 export type AuditReturn = ReturnAccessFacts & {
@@ -49,6 +49,12 @@ export type SavedAnswer = {
   updatedByName: string | null
   updatedAt: Date
   files: EvidenceFileSummary[]
+  /** The reviewer's view and, for a challenged answer, how the challenge event settled it. */
+  review: AnswerReview | null
+  reviewNote: string | null
+  resolution: Resolution | null
+  revisedRating: AuditRating | null
+  resolutionNote: string | null
 }
 
 const returnColumns = `r.id, r.cycle_id AS "cycleId", c.title AS "cycleTitle", to_char(c.due_on, 'YYYY-MM-DD') AS "dueOn",
@@ -125,6 +131,8 @@ export async function sectionsOf(sql: Sql, versionId: string): Promise<AuditSect
 
 const answerColumns = `x.standard_id AS "standardId", x.rating, x.narrative, x.version, x.updated_by AS "updatedBy",
   coalesce(u.display_name, x.updated_by_label) AS "updatedByName", x.updated_at AS "updatedAt",
+  x.review, x.review_note AS "reviewNote", x.resolution, x.revised_rating AS "revisedRating",
+  x.resolution_note AS "resolutionNote",
   coalesce((SELECT json_agg(json_build_object('id', f.id, 'filename', f.filename, 'sizeBytes', f.size_bytes,
                                               'uploadedAt', f.uploaded_at) ORDER BY f.uploaded_at, f.id)
               FROM audit_evidence_files f WHERE f.return_id = x.return_id AND f.standard_id = x.standard_id),

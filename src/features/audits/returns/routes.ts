@@ -7,7 +7,13 @@ import { errorFor, errorSummary, formText } from '#platform/http/forms.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import type { Services } from '#src/services.ts'
 import { auditUsers } from '../access.ts'
-import { auditRatingNames, returnStatusNames, returnStatusTags } from '../words.ts'
+import {
+  auditRatingNames,
+  resolutionNames,
+  returnStatusNames,
+  returnStatusTags,
+  reviewNames,
+} from '../words.ts'
 import { wordDiff } from './diff.ts'
 import type { SavedAnswer } from './queries.ts'
 import { AnswerConflictError } from './service.ts'
@@ -17,7 +23,13 @@ type Params = { Params: { id: string } }
 type StandardParams = { Params: { id: string; standardId: string } }
 
 const access = { access: auditUsers }
-const words = { ratingNames: auditRatingNames, statusNames: returnStatusNames, statusTags: returnStatusTags }
+const words = {
+  ratingNames: auditRatingNames,
+  statusNames: returnStatusNames,
+  statusTags: returnStatusTags,
+  reviewNames,
+  resolutionNames,
+}
 
 const shown = (errors: FieldError[]) => ({
   errors: errorSummary(errors).map((e) => (e.href === '#form' ? { text: e.text } : e)),
