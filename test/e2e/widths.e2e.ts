@@ -117,6 +117,31 @@ describe('no page scrolls sideways', () => {
         for (const path of paths) await check(signedIn, path)
         await context.close()
       }
+      // Agency audits, whose demo cycles are the first partnership's: the cycle, its results
+      // (a heatmap as wide as the agencies, scrolling in its own box), report and a return.
+      const audits = await browser.newContext({ baseURL: baseUrl(), viewport: { width, height: 800 } })
+      const admin = await audits.newPage()
+      admin.setDefaultTimeout(10_000)
+      await signIn(admin, 'admin@jersey.example.org')
+      for (const path of [
+        '/audits',
+        '/audits/templates',
+        '/audits/cycles',
+        '/audits/cycles/new',
+        '/audits/case-audits',
+      ])
+        await check(admin, path)
+      await admin.goto('/audits/cycles')
+      await admin.locator('main a', { hasText: '2025-26' }).first().click()
+      const cycle = new URL(admin.url()).pathname
+      await check(admin, cycle)
+      await check(admin, `${cycle}/results`)
+      await check(admin, `${cycle}/report`)
+      await check(admin, `${cycle}/challenge`)
+      await admin.goto(cycle)
+      await admin.locator('main table a').first().click()
+      await check(admin, new URL(admin.url()).pathname)
+      await audits.close()
       expect(failures).toEqual([])
     })
   }
