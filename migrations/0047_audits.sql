@@ -483,3 +483,7 @@ CREATE TRIGGER frozen BEFORE UPDATE OR DELETE ON audit_answers
   FOR EACH ROW EXECUTE FUNCTION cascade_audit_answer_frozen();
 CREATE TRIGGER frozen BEFORE INSERT OR DELETE ON audit_evidence_files
   FOR EACH ROW EXECUTE FUNCTION cascade_audit_answer_frozen();
+
+-- An escalation notice its agency has not acknowledged after one working day is sent again,
+-- once, to every lead of the agency.
+ALTER TABLE case_audit_escalation_notices ADD COLUMN chased_at timestamptz;

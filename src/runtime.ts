@@ -2,6 +2,7 @@ import type { Config } from './config.ts'
 import { hasDemoData, seedDemo } from './demo/seed.ts'
 import { defineAccountJobs } from './features/account/jobs.ts'
 import { defineChasingJobs } from './features/actions/chasing.ts'
+import { defineCaseAuditJobs } from './features/audits/case-audits/jobs.ts'
 import { defineAuditCycleJobs } from './features/audits/cycles/jobs.ts'
 import { defineBookingJobs } from './features/booking/jobs.ts'
 import { defineEvaluationJobs, EVALUATION_JOB } from './features/evaluation/jobs.ts'
@@ -117,6 +118,7 @@ export async function startRuntime(config: Config, options: { work: boolean; log
   defineQaRoundJobs(jobs, services.partnerships, services.qaRounds)
   defineCpdJobs(jobs, services.partnerships, services.trainerCpd)
   defineAuditCycleJobs(jobs, services.partnerships, services.auditCycles)
+  defineCaseAuditJobs(jobs, services.partnerships, services.caseAudits)
 
   let stopping = false
   return {

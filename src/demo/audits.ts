@@ -80,18 +80,19 @@ async function seedDemoCycles(sql: Sql, partnershipId: string, versionId: string
     const seniorLead = agency.led ? people.lead : null
     const previous = await sql.one<{ id: string }>(
       `INSERT INTO audit_returns (partnership_id, cycle_id, agency_id, senior_lead_user_id, reviewer_user_id, status,
-         signed_off_by, signed_off_by_label, submitted_at, concluded_at)
+         signed_off_by, signed_off_by_label, submitted_at, concluded_at, updated_at)
        VALUES ($1, $2, $3, $4::uuid, $5, 'concluded', coalesce($4::uuid, $6::uuid),
                CASE WHEN $4::uuid IS NULL THEN 'On behalf of the agency' END,
-               cascade_now() - interval '10 months', cascade_now() - interval '8 months') RETURNING id`,
+               cascade_now() - interval '10 months', cascade_now() - interval '8 months',
+               cascade_now() - interval '8 months') RETURNING id`,
       [partnershipId, last.id, agency.id, seniorLead, people.subgroup, people.admin],
     )
     const ratings = lastYear[k] ?? []
     await sql.query(
-      `INSERT INTO audit_answers (partnership_id, return_id, standard_id, rating, narrative, updated_by, review, reviewed_by,
-         reviewed_at)
-       SELECT $1, $2, s.id, s.rating, 'How the agency met the standard last year, with its evidence.', $4, 'agreed', $5,
-              cascade_now() - interval '9 months'
+      `INSERT INTO audit_answers (partnership_id, return_id, standard_id, rating, narrative, updated_by, updated_at,
+         review, reviewed_by, reviewed_at)
+       SELECT $1, $2, s.id, s.rating, 'How the agency met the standard last year, with its evidence.', $4,
+              cascade_now() - interval '11 months', 'agreed', $5, cascade_now() - interval '9 months'
          FROM unnest($3::uuid[], $6::text[]) AS s(id, rating)`,
       [
         partnershipId,

@@ -287,6 +287,28 @@ describe('a themed case audit from sample to panel', () => {
     expect(toSecond?.text).not.toContain(reason)
   })
 
+  it('chases an escalation not acknowledged after a working day, once, to every lead of each agency', async () => {
+    const now = t.clock.now().toISOString()
+    try {
+      // Raised on Tuesday: not chased the same day.
+      expect(await t.services.caseAudits.chaseEscalations(p)).toBe(0)
+      t.clock.set('2026-11-25T09:30:00Z')
+      const [first, second] = await Promise.all([
+        t.services.caseAudits.chaseEscalations(p),
+        t.services.caseAudits.chaseEscalations(p),
+      ])
+      expect(first + second).toBe(2)
+      const chasers = await mail('Urgent, not yet acknowledged')
+      expect(chasers.map((e) => e.to)).toEqual([lead, secondLead].sort())
+      expect(chasers.find((e) => e.to === secondLead)?.text).toContain('LCS/2024/00123')
+      expect(chasers.find((e) => e.to === secondLead)?.text).not.toContain('CH-20931')
+      t.clock.set('2026-11-30T09:30:00Z')
+      expect(await t.services.caseAudits.chaseEscalations(p)).toBe(0)
+    } finally {
+      t.clock.set(now)
+    }
+  })
+
   it('refuses an escalation without a reason, recording nothing', async () => {
     const before = await count('case_audit_escalations')
     const browser = await t.signIn(admin)

@@ -51,3 +51,28 @@ export function escalationEmail(
     ].join('\n'),
   }
 }
+
+/**
+ * The escalation again, to every lead of an agency that has not acknowledged it after a working
+ * day. As the first, it names only the agency's own case reference and the audit's title.
+ */
+export function escalationChaserEmail(
+  to: Lead,
+  e: { auditTitle: string; agencyName: string; reference: string; raisedOn: string },
+  partnershipName: string,
+  link: string,
+): Email {
+  return {
+    to: to.email,
+    subject: `Urgent, not yet acknowledged: a case in the audit ${e.auditTitle} carries current risk`,
+    text: [
+      `Dear ${to.name},`,
+      '',
+      `On ${dayText(e.raisedOn)} ${partnershipName}’s case audit ${e.auditTitle} found that a case ${e.agencyName} holds carries current risk. ${e.agencyName} has not yet acknowledged it. Please make sure it is acted on now under your agency’s safeguarding procedures.`,
+      '',
+      `Your agency’s case reference: ${e.reference}`,
+      '',
+      `Read why, and acknowledge the escalation saying what your agency has done: ${link}`,
+    ].join('\n'),
+  }
+}

@@ -350,3 +350,51 @@ export function noticesAwaiting(
     [userId, ledAgencyIds],
   )
 }
+
+/** An escalation notice not yet acknowledged nor chased, with what its chaser says. */
+export type UnacknowledgedNotice = {
+  escalationId: string
+  agencyId: string
+  agencyName: string
+  caseAuditId: string
+  auditTitle: string
+  reference: string
+  raisedAt: Date
+  leadEmail: string
+  leadName: string
+}
+
+export function unacknowledgedNotices(sql: Sql): Promise<UnacknowledgedNotice[]> {
+  return sql.query<UnacknowledgedNotice>(
+    `SELECT n.escalation_id AS "escalationId", n.agency_id AS "agencyId", g.name AS "agencyName",
+            k.case_audit_id AS "caseAuditId", ca.title AS "auditTitle", r.reference, e.raised_at AS "raisedAt",
+            lu.email AS "leadEmail", lu.display_name AS "leadName"
+       FROM case_audit_escalation_notices n
+       JOIN users lu ON lu.id = n.lead_user_id
+       JOIN case_audit_escalations e ON e.id = n.escalation_id
+       JOIN case_audit_cases k ON k.id = e.case_id
+       JOIN case_audits ca ON ca.id = k.case_audit_id
+       JOIN agencies g ON g.id = n.agency_id
+       JOIN case_audit_case_refs r ON r.case_id = k.id AND r.agency_id = n.agency_id
+      WHERE n.acknowledged_at IS NULL AND n.chased_at IS NULL
+      ORDER BY e.raised_at, n.escalation_id, n.agency_id`,
+  )
+}
+
+/**
+ * Claims the notices to chase in one statement, so two runs at once never chase one twice:
+ * only the notices this call marked are returned.
+ */
+export function claimChases(
+  sql: Sql,
+  notices: readonly { escalationId: string; agencyId: string }[],
+  now: Date,
+): Promise<{ escalationId: string; agencyId: string }[]> {
+  return sql.query(
+    `UPDATE case_audit_escalation_notices n SET chased_at = $3
+       FROM unnest($1::uuid[], $2::uuid[]) AS x(e, a)
+      WHERE n.escalation_id = x.e AND n.agency_id = x.a AND n.chased_at IS NULL AND n.acknowledged_at IS NULL
+      RETURNING n.escalation_id AS "escalationId", n.agency_id AS "agencyId"`,
+    [notices.map((n) => n.escalationId), notices.map((n) => n.agencyId), now],
+  )
+}

@@ -4,26 +4,29 @@ import type { Action } from '#features/actions/index.ts'
 import { actionsOfCaseAudit, insertCaseAuditAction } from '#features/actions/index.ts'
 import { currentAgencyExists, memberByEmail } from '#features/actions/queries.ts'
 import { activeAgencies } from '#features/directory/queries.ts'
+import { leadsOf } from '#features/learning/dissemination/queries.ts'
 import type { PolicyService } from '#features/policy/service.ts'
 import type { RecommendationInput } from '#features/reviews/forms.ts'
 import { recommendationSchema } from '#features/reviews/forms.ts'
 import type { Recommendation } from '#features/reviews/queries.ts'
 import { insertFinding, insertRecommendation, recommendationsOfCaseAudit } from '#features/reviews/queries.ts'
 import { subgroupById, subgroupsOf } from '#features/subgroups/queries.ts'
+import type { PartnershipRef } from '#platform/auth/identity.ts'
 import type { Clock } from '#platform/clock.ts'
 import { londonDateOf } from '#platform/clock.ts'
 import type { Context } from '#platform/context.ts'
-import { requireRole, scopeOf } from '#platform/context.ts'
+import { requireRole, scopeOf, systemContext } from '#platform/context.ts'
 import type { Database, Sql } from '#platform/db/database.ts'
 import { isUuid } from '#platform/db/database.ts'
 import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#platform/errors.ts'
+import { workingDaysFrom } from '#platform/holidays.ts'
 import { parseOrThrow } from '#platform/http/forms.ts'
 import { enqueueEmails } from '#platform/mail/outbox.ts'
 import { overseesAudits, visibleCaseAuditsSql } from '../access.ts'
 import type { CaseAuditStatus } from '../words.ts'
 import { caseAuditStatusNames } from '../words.ts'
-import { escalationEmail, sentToAgenciesEmail } from './emails.ts'
+import { escalationChaserEmail, escalationEmail, sentToAgenciesEmail } from './emails.ts'
 import type {
   AcknowledgementInput,
   AnswersInput,
@@ -59,6 +62,7 @@ import {
   auditFindingsOf,
   caseAuditById,
   caseAuditsVisible,
+  claimChases,
   escalationsOf,
   insertCase,
   insertCaseAudit,
@@ -66,6 +70,7 @@ import {
   noticesAwaiting,
   saveAnswers,
   setStatus,
+  unacknowledgedNotices,
   upsertReferences,
   writeGrade,
   writePanel,
@@ -591,6 +596,51 @@ export function createCaseAuditService(deps: CaseAuditDeps) {
       })
       if (emails) deps.mailQueued()
       return escalationId
+    },
+
+    /**
+     * Sends each escalation notice its agency has not acknowledged a working day after it was
+     * raised (weekends and the partnership's bank holidays do not count) once more, to the named
+     * lead and every other lead of the agency. Returns how many emails went.
+     */
+    async chaseEscalations(partnership: PartnershipRef): Promise<number> {
+      const ctx = systemContext(partnership, 'job:audits.case-audits.escalation-chasing')
+      const now = clock.now()
+      const today = londonDateOf(now)
+      const { jurisdiction } = await deps.policy.rulesOn(ctx, today)
+      const sent = await db.tenant(scopeOf(ctx), async (sql) => {
+        const due = (await unacknowledgedNotices(sql)).filter(
+          (n) => workingDaysFrom(jurisdiction, londonDateOf(n.raisedAt), 1) <= today,
+        )
+        if (!due.length) return 0
+        await sql.auditAs('audits.case_audits.chase-escalation')
+        const claimed = await claimChases(sql, due, now)
+        const chased = due.filter((n) =>
+          claimed.some((c) => c.escalationId === n.escalationId && c.agencyId === n.agencyId),
+        )
+        const leads = await leadsOf(sql, [...new Set(chased.map((n) => n.agencyId))])
+        const emails = chased.flatMap((n) => {
+          const to = new Map([[n.leadEmail, n.leadName]])
+          for (const l of leads) if (l.agencyIds.includes(n.agencyId)) to.set(l.email, l.name)
+          return [...to].map(([email, name]) =>
+            escalationChaserEmail(
+              { email, name },
+              {
+                auditTitle: n.auditTitle,
+                agencyName: n.agencyName,
+                reference: n.reference,
+                raisedOn: londonDateOf(n.raisedAt),
+              },
+              partnership.name,
+              `${auditLink(n.caseAuditId)}/escalations/${n.escalationId}`,
+            ),
+          )
+        })
+        await enqueueEmails(sql, partnership.id, emails)
+        return emails.length
+      })
+      if (sent) deps.mailQueued()
+      return sent
     },
 
     /** One escalation, with each agency's notice and which of them the actor may acknowledge. */
