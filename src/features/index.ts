@@ -7,6 +7,7 @@ import apiTokenRoutes from './api-tokens/routes.ts'
 import auditRoutes from './audit/routes.ts'
 import caseAuditApi from './audits/case-audits/api.ts'
 import caseAuditRoutes from './audits/case-audits/routes.ts'
+import auditChallengeApi from './audits/challenge/api.ts'
 import auditChallengeRoutes from './audits/challenge/routes.ts'
 import auditCycleApi from './audits/cycles/api.ts'
 import auditCycleRoutes from './audits/cycles/routes.ts'
@@ -155,6 +156,7 @@ export const features: FeaturePlugin[] = [
   auditCycleRoutes,
   auditReturnApi,
   auditReturnRoutes,
+  auditChallengeApi,
   auditChallengeRoutes,
   auditResultsApi,
   auditResultsRoutes,

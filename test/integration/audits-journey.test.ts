@@ -257,3 +257,136 @@ describe('a section 11 cycle from opening to the cycle report', () => {
     )
   })
 })
+
+describe('a section 11 cycle from opening to its action plan through the API alone', () => {
+  let cycleId: string
+  let returnId: string
+
+  it('is opened, answered and submitted', async () => {
+    expect(
+      (
+        await api(lead, 'POST', '/api/v1/audit-cycles', {
+          title: 'Refused',
+          versionId: ids.versionId,
+          dueOn: '2027-02-26',
+          agencyIds: [ids.agency],
+        })
+      ).statusCode,
+    ).toBe(403)
+    const opened = await api(admin, 'POST', '/api/v1/audit-cycles', {
+      title: 'Section 11 audit 2026-27 (API)',
+      versionId: ids.versionId,
+      dueOn: '2027-02-26',
+      agencyIds: [ids.agency],
+      reviewers: { [ids.agency]: ids.subgroup },
+    })
+    expect(opened.statusCode).toBe(201)
+    cycleId = opened.json().id
+    returnId = (await api(lead, 'GET', `/api/v1/audit-cycles/${cycleId}/returns`)).json().items[0].id
+    for (const [i, s] of ids.standards.entries()) {
+      const r = await api(lead, 'PUT', `/api/v1/audit-returns/${returnId}/answers/${s.id}`, {
+        rating: i === 0 ? 'requires_improvement' : 'good',
+        narrative: `How the agency meets ${s.ref}.`,
+      })
+      expect(r.statusCode, s.ref).toBe(200)
+    }
+    expect((await api(lead, 'POST', `/api/v1/audit-returns/${returnId}/submit`)).statusCode).toBe(200)
+  })
+
+  it('is reviewed by its reviewer, refused to the agency and to a review that leaves answers out', async () => {
+    const [first, ...rest] = ids.standards
+    if (!first) throw new Error('The demo template has standards')
+    const all = [
+      { standardId: first.id, review: 'challenged', note: 'Where is the evidence of supervision?' },
+      ...rest.map((s) => ({ standardId: s.id, review: 'agreed' })),
+    ]
+    expect(
+      (await api(lead, 'POST', `/api/v1/audit-returns/${returnId}/review`, { answers: all })).statusCode,
+    ).toBe(403)
+    const partial = await api(subgroup, 'POST', `/api/v1/audit-returns/${returnId}/review`, {
+      answers: all.slice(0, 2),
+    })
+    expect(partial.statusCode).toBe(400)
+    expect(JSON.stringify(partial.json())).toContain(`review-${ids.standards[2]?.id}`)
+    const reviewed = await api(subgroup, 'POST', `/api/v1/audit-returns/${returnId}/review`, { answers: all })
+    expect(reviewed.statusCode).toBe(200)
+    expect(reviewed.json()).toMatchObject({ status: 'challenge' })
+    expect(reviewed.json().answers[0]).toMatchObject({ review: 'challenged', resolution: null })
+    const challenge = await api(subgroup, 'GET', `/api/v1/audit-cycles/${cycleId}/challenge`)
+    expect(challenge.json().open).toEqual([expect.objectContaining({ returnId, standardId: first.id })])
+  })
+
+  it('is settled at a challenge event recorded by the admin, a revised rating on the scale only', async () => {
+    const [first] = ids.standards
+    if (!first) throw new Error('The demo template has standards')
+    const event = (revisedRating: string) => ({
+      heldOn: '2026-11-20',
+      attendees: 'Independent scrutineer; agency senior lead',
+      returnIds: [returnId],
+      settlements: [
+        { returnId, standardId: first.id, resolution: 'revised', revisedRating, note: 'No evidence.' },
+      ],
+    })
+    expect(
+      (await api(subgroup, 'POST', `/api/v1/audit-cycles/${cycleId}/challenge-events`, event('inadequate')))
+        .statusCode,
+    ).toBe(403)
+    const red = await api(admin, 'POST', `/api/v1/audit-cycles/${cycleId}/challenge-events`, event('red'))
+    expect(red.statusCode).toBe(400)
+    expect((await api(admin, 'GET', `/api/v1/audit-cycles/${cycleId}/challenge`)).json().events).toEqual([])
+    const held = await api(
+      admin,
+      'POST',
+      `/api/v1/audit-cycles/${cycleId}/challenge-events`,
+      event('inadequate'),
+    )
+    expect(held.statusCode, held.body).toBe(201)
+    expect(held.json()).toMatchObject({ open: [], events: [expect.objectContaining({ settled: 1 })] })
+  })
+
+  it('gets its action plan, whose action is tracked with every other', async () => {
+    const [first, second] = ids.standards
+    if (!first || !second) throw new Error('The demo template has standards')
+    const plan = await api(lead, 'GET', `/api/v1/audit-returns/${returnId}/action-plan`)
+    expect(plan.statusCode).toBe(200)
+    expect(plan.json()).toMatchObject({ status: 'concluded' })
+    expect(plan.json().standards.map((s: { answer: { ref: string } }) => s.answer.ref)).toEqual([first.ref])
+    const action = {
+      standardId: first.id,
+      description: 'Supervision records audited each quarter',
+      successMeasure: 'Four audits minuted in 2027',
+      dueOn: '2027-04-30',
+      ownerUserId: ids.lead,
+    }
+    const notBelow = await api(lead, 'POST', `/api/v1/audit-returns/${returnId}/action-plan/actions`, {
+      ...action,
+      standardId: second.id,
+    })
+    expect(notBelow.statusCode).toBe(400)
+    expect(
+      (await api(subgroup, 'POST', `/api/v1/audit-returns/${returnId}/action-plan/actions`, action))
+        .statusCode,
+    ).toBe(404)
+    const raised = await api(lead, 'POST', `/api/v1/audit-returns/${returnId}/action-plan/actions`, action)
+    expect(raised.statusCode).toBe(201)
+    expect(raised.json().standards[0].actions).toEqual([
+      expect.objectContaining({ description: action.description, standardId: first.id }),
+    ])
+    const tracked = await t.db.tenant({ partnershipId: pid, userId: null }, (sql) =>
+      sql.query<{ source: string }>('SELECT source FROM actions WHERE audit_return_id = $1', [returnId]),
+    )
+    expect(tracked).toEqual([{ source: 'audit_return' }])
+  })
+
+  it('is in the OpenAPI document', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json()
+    for (const path of [
+      '/api/v1/audit-returns/{id}/review',
+      '/api/v1/audit-cycles/{id}/challenge',
+      '/api/v1/audit-cycles/{id}/challenge-events',
+      '/api/v1/audit-returns/{id}/action-plan',
+      '/api/v1/audit-returns/{id}/action-plan/actions',
+    ])
+      expect(Object.keys(doc.paths), path).toContain(path)
+  })
+})
