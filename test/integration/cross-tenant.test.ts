@@ -665,6 +665,16 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/api/v1/case-audits/:id': jerseyCaseAudit,
   '/api/v1/case-audits/:id/cases': jerseyCaseAudit,
   '/api/v1/case-audits/:id/cases/:caseId/escalations': jerseyCaseAudit,
+  '/api/v1/case-audits/:id/send': jerseyCaseAudit,
+  '/api/v1/case-audits/:id/cases/:caseId/answers': jerseyCaseAudit,
+  '/api/v1/case-audits/:id/to-panel': jerseyCaseAudit,
+  '/api/v1/case-audits/:id/panel': jerseyCaseAudit,
+  '/api/v1/case-audits/:id/cases/:caseId/grade': jerseyCaseAudit,
+  '/api/v1/case-audits/:id/findings': jerseyCaseAudit,
+  '/api/v1/case-audits/:id/findings/:findingId/recommendations': jerseyCaseAudit,
+  '/api/v1/case-audits/:id/recommendations/:recommendationId/actions': jerseyCaseAudit,
+  '/api/v1/case-audits/:id/conclude': jerseyCaseAudit,
+  '/api/v1/case-audits/:id/escalations/:escalationId/acknowledgement': jerseyCaseAudit,
 }
 
 /** A valid body for each API route that changes or adds to a record, so only the record decides the answer. */
@@ -675,6 +685,31 @@ const validChanges: Record<string, object> = {
     references: [{ agencyId: '00000000-0000-4000-8000-000000000001', reference: 'CH-20931' }],
   },
   '/api/v1/case-audits/:id/cases/:caseId/escalations': { reason: 'Current risk' },
+  '/api/v1/case-audits/:id/send': {},
+  '/api/v1/case-audits/:id/cases/:caseId/answers': {
+    agencyId: '00000000-0000-4000-8000-000000000001',
+    answers: [],
+  },
+  '/api/v1/case-audits/:id/to-panel': {},
+  '/api/v1/case-audits/:id/panel': { panelOn: '2026-11-01', attendees: 'The panel', summary: 'A summary' },
+  '/api/v1/case-audits/:id/cases/:caseId/grade': { grade: 'good', learning: 'The learning' },
+  '/api/v1/case-audits/:id/findings': { text: 'A finding' },
+  '/api/v1/case-audits/:id/findings/:findingId/recommendations': {
+    text: 'A recommendation',
+    addressedTo: 'partnership',
+  },
+  '/api/v1/case-audits/:id/recommendations/:recommendationId/actions': {
+    description: 'An action',
+    owningAgencyId: '00000000-0000-4000-8000-000000000001',
+    ownerEmail: 'admin@norfolk.example.org',
+    successMeasure: 'An audit',
+    dueOn: '2027-01-01',
+  },
+  '/api/v1/case-audits/:id/conclude': {},
+  '/api/v1/case-audits/:id/escalations/:escalationId/acknowledgement': {
+    agencyId: '00000000-0000-4000-8000-000000000001',
+    note: 'Acted',
+  },
   '/api/v1/audit-returns/:id/review': { answers: [] },
   '/api/v1/audit-returns/:id/action-plan/actions': {
     standardId: '00000000-0000-4000-8000-000000000001',

@@ -76,6 +76,19 @@ export const answersSchema = z
       .max(50),
   })
   .strict()
+  .superRefine((input, ctx) => {
+    // A question answered twice in one save has no single answer to keep.
+    const seen = new Set<string>()
+    input.answers.forEach((a, i) => {
+      if (seen.has(a.questionId))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['answers', i, 'questionId'],
+          message: 'Answer each question once',
+        })
+      seen.add(a.questionId)
+    })
+  })
 export type AnswersInput = z.infer<typeof answersSchema>
 
 /** The panel day: when it met, who came, and what it concluded overall. */
