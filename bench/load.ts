@@ -269,10 +269,11 @@ function practitionerLoad(
   const expect =
     (status: number, what: string) =>
     (got: number, _body: string, context: { index?: number }, headers?: IncomingHttpHeaders) => {
-      const location = headers?.location ?? ''
+      // The booking's page, perhaps with the banner's word after it (`?done=applied`).
+      const location = (headers?.location ?? '').split('?')[0] ?? ''
       if (got !== status) note(tally, `${what} answered ${got}`)
       else if (status === 303 && !/^\/bookings\/[0-9a-f-]{36}$/.test(location))
-        note(tally, `${what} went to ${location.split('?')[0]}`)
+        note(tally, `${what} went to ${location}`)
       if (what === 'apply') stateOf(context).applicationId = location.split('/').pop() ?? ''
     }
   const page = (what: string, path: (state: State) => string): autocannon.Request => ({
