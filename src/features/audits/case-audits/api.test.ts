@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PartnershipRef } from '#platform/auth/identity.ts'
-import { ensureUser, grantRole } from '#platform/auth/users.ts'
 import type { TenantScope } from '#platform/db/database.ts'
 import type { TestApp } from '#test/support/app.ts'
 import { testApp } from '#test/support/app.ts'
+import type { CaseAuditWorld } from './test-world.ts'
+import { aCaseAuditWorld } from './test-world.ts'
 
 let t: TestApp
 let p: PartnershipRef
 let scope: TenantScope
-const users: Record<string, string> = {}
-const tokens: Record<string, string> = {}
+let users: Record<string, string> = {}
+let tokens: Record<string, string> = {}
 
 const admin = 'admin@shropshire.example.org'
 const lead = 'agency-lead@shropshire.example.org'
@@ -18,8 +19,8 @@ const secondLead = 'second-lead@shropshire.example.org'
 /** The lead of an agency taking no part in the audit, made for these tests. */
 const outsider = 'outside-lead@shropshire.example.org'
 
-/** The demo lead's agency, a second agency with its own lead, and an agency outside the audit. */
-const agency = { led: '', second: '', outside: '' }
+/** The demo lead's agency, a second agency with its own lead, and a third outside the audit. */
+let agency: CaseAuditWorld['agency']
 let themeId = ''
 let auditId = ''
 let caseId = ''
@@ -73,53 +74,14 @@ async function mailTo(subject: string): Promise<string[]> {
 
 beforeAll(async () => {
   t = await testApp()
-  p = await t.partnership('shropshire')
-  scope = { partnershipId: p.id, userId: null, actor: 'test' }
-  await t.db.tenant(scope, async (sql) => {
-    const demoLead = await sql.one<{ ids: string[] }>(
-      `SELECT m.agency_ids AS ids FROM users u JOIN memberships m ON m.user_id = u.id AND m.role = 'agency-lead'
-        WHERE u.email = $1`,
-      [lead],
-    )
-    agency.led = (
-      await sql.one<{ id: string }>(
-        'SELECT id FROM agencies WHERE id = ANY($1::uuid[]) ORDER BY lower(name) LIMIT 1',
-        [demoLead.ids],
-      )
-    ).id
-    const others = await sql.query<{ id: string }>(
-      `SELECT id FROM agencies WHERE NOT archived AND NOT id = ANY($1::uuid[]) ORDER BY lower(name) LIMIT 2`,
-      [demoLead.ids],
-    )
-    agency.second = others[0]?.id ?? ''
-    agency.outside = others[1]?.id ?? ''
-    themeId = (
-      await sql.one<{ id: string }>('SELECT id FROM themes WHERE NOT archived ORDER BY lower(name) LIMIT 1')
-    ).id
-  })
-  const hash = await t.db.anonymous({}, (sql) =>
-    sql.one<{ h: string }>('SELECT password_hash AS h FROM users WHERE email = $1', [lead]),
-  )
-  for (const [email, displayName, agencyId] of [
-    [secondLead, 'Sam Second', agency.second],
-    [outsider, 'Olu Outside', agency.outside],
-  ] as const) {
-    const made = await ensureUser(t.db, { email, displayName, passwordHash: hash.h })
-    await grantRole(t.db, {
-      partnershipId: p.id,
-      userId: made.id,
-      role: 'agency-lead',
-      agencyIds: [agencyId],
-      actor: 'test',
-    })
-  }
-  for (const email of [admin, lead, secondLead, outsider]) {
-    const user = await t.db.anonymous({}, (sql) =>
-      sql.one<{ id: string }>('SELECT id FROM users WHERE email = $1', [email]),
-    )
-    users[email] = user.id
-    tokens[email] = await t.services.tokens.create({ partnershipId: p.id, userId: user.id, name: 'test' })
-  }
+  ;({ p, scope, agency, themeId, users, tokens } = await aCaseAuditWorld(t, {
+    lead,
+    newLeads: [
+      { email: secondLead, displayName: 'Sam Second', of: 'second' },
+      { email: outsider, displayName: 'Olu Outside', of: 'third' },
+    ],
+    everyone: [admin, lead, secondLead, outsider],
+  }))
 }, 120_000)
 
 afterAll(async () => {
@@ -202,7 +164,7 @@ describe('a themed case audit run entirely through the API', () => {
     })
     expect(forAnother.statusCode).toBe(403)
     const fromOutside = await api(outsider, 'PUT', at(`/cases/${caseId}/answers`), {
-      agencyId: agency.outside,
+      agencyId: agency.third,
       answers: [{ questionId: questionIds[0], answer: 'Nor ours.' }],
     })
     expect(fromOutside.statusCode).toBe(404)
@@ -235,9 +197,9 @@ describe('a themed case audit run entirely through the API', () => {
       count('case_audit_escalation_notices', 'escalation_id = $1 AND acknowledged_at IS NULL', [escalationId])
     expect(await unacknowledged()).toBe(2)
 
-    expect(
-      (await api(outsider, 'POST', url, { agencyId: agency.outside, note: 'Not ours.' })).statusCode,
-    ).toBe(404)
+    expect((await api(outsider, 'POST', url, { agencyId: agency.third, note: 'Not ours.' })).statusCode).toBe(
+      404,
+    )
     expect((await api(lead, 'POST', url, { agencyId: agency.second, note: 'Not ours.' })).statusCode).toBe(
       403,
     )

@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PartnershipRef } from '#platform/auth/identity.ts'
-import { ensureUser, grantRole } from '#platform/auth/users.ts'
 import type { TenantScope } from '#platform/db/database.ts'
 import type { Browser, TestApp } from '#test/support/app.ts'
 import { page, testApp } from '#test/support/app.ts'
+import type { CaseAuditWorld } from './test-world.ts'
+import { aCaseAuditWorld } from './test-world.ts'
 
 let t: TestApp
 let p: PartnershipRef
 let scope: TenantScope
-const users: Record<string, string> = {}
-const tokens: Record<string, string> = {}
+let users: Record<string, string> = {}
+let tokens: Record<string, string> = {}
 
 const admin = 'admin@shropshire.example.org'
 const lead = 'agency-lead@shropshire.example.org'
@@ -17,8 +18,8 @@ const practitioner = 'practitioner@shropshire.example.org'
 /** The lead of a second agency taking part, made for these tests. */
 const secondLead = 'second-lead@shropshire.example.org'
 
-/** The demo lead's agency, a second agency with its own lead, and an agency of neither. */
-const agency = { led: '', second: '', secondName: '', neither: '' }
+/** The demo lead's agency, a second agency with its own lead, and a third of neither. */
+let agency: CaseAuditWorld['agency']
 let themeId = ''
 let auditId = ''
 /** An audit the demo lead's agencies take no part in. */
@@ -65,53 +66,11 @@ const summaryText = (html: string) => page(html)('.govuk-error-summary').text()
 
 beforeAll(async () => {
   t = await testApp()
-  p = await t.partnership('shropshire')
-  scope = { partnershipId: p.id, userId: null, actor: 'test' }
-  await t.db.tenant(scope, async (sql) => {
-    const demoLead = await sql.one<{ id: string; ids: string[] }>(
-      `SELECT u.id, m.agency_ids AS ids FROM users u JOIN memberships m ON m.user_id = u.id AND m.role = 'agency-lead'
-        WHERE u.email = $1`,
-      [lead],
-    )
-    agency.led = (
-      await sql.one<{ id: string }>(
-        'SELECT id FROM agencies WHERE id = ANY($1::uuid[]) ORDER BY lower(name) LIMIT 1',
-        [demoLead.ids],
-      )
-    ).id
-    const others = await sql.query<{ id: string; name: string }>(
-      `SELECT id, name FROM agencies WHERE NOT archived AND NOT id = ANY($1::uuid[]) ORDER BY lower(name) LIMIT 2`,
-      [demoLead.ids],
-    )
-    agency.second = others[0]?.id ?? ''
-    agency.secondName = others[0]?.name ?? ''
-    agency.neither = others[1]?.id ?? ''
-    themeId = (
-      await sql.one<{ id: string }>('SELECT id FROM themes WHERE NOT archived ORDER BY lower(name) LIMIT 1')
-    ).id
-  })
-  const hash = await t.db.anonymous({}, (sql) =>
-    sql.one<{ h: string }>('SELECT password_hash AS h FROM users WHERE email = $1', [lead]),
-  )
-  const second = await ensureUser(t.db, {
-    email: secondLead,
-    displayName: 'Sam Second',
-    passwordHash: hash.h,
-  })
-  await grantRole(t.db, {
-    partnershipId: p.id,
-    userId: second.id,
-    role: 'agency-lead',
-    agencyIds: [agency.second],
-    actor: 'test',
-  })
-  for (const email of [admin, lead, practitioner, secondLead]) {
-    const user = await t.db.anonymous({}, (sql) =>
-      sql.one<{ id: string }>('SELECT id FROM users WHERE email = $1', [email]),
-    )
-    users[email] = user.id
-    tokens[email] = await t.services.tokens.create({ partnershipId: p.id, userId: user.id, name: 'test' })
-  }
+  ;({ p, scope, agency, themeId, users, tokens } = await aCaseAuditWorld(t, {
+    lead,
+    newLeads: [{ email: secondLead, displayName: 'Sam Second', of: 'second' }],
+    everyone: [admin, lead, practitioner, secondLead],
+  }))
 }, 120_000)
 
 afterAll(async () => {
