@@ -36,6 +36,10 @@ import { createDisseminationService } from './features/learning/dissemination/se
 import { createNewsletterService } from './features/learning/newsletters/service.ts'
 import { createLearningService } from './features/learning/service.ts'
 import { createNeedService } from './features/needs/service.ts'
+import { createEvidenceService } from './features/pathways/evidence/service.ts'
+import { createRecognitionService } from './features/pathways/recognitions.ts'
+import { createPathwayService } from './features/pathways/service.ts'
+import { createStandingService } from './features/pathways/standing/service.ts'
 import { createPolicyService } from './features/policy/service.ts'
 import { createProgrammeService } from './features/programme/service.ts'
 import { createCpdService } from './features/quality/cpd/service.ts'
@@ -123,6 +127,10 @@ export function createServices(deps: ServiceDeps) {
     policy,
     directory: createDirectoryService({ db, clock, policy }),
     compliance: createComplianceService({ db, clock }),
+    pathways: createPathwayService({ db, clock, partnerships }),
+    standing: createStandingService({ db, clock }),
+    evidence: createEvidenceService({ db, clock }),
+    recognitions: createRecognitionService({ db }),
     imports: createImportService({ db, clock, policy }),
     merges: createMergeService({ db, clock }),
     registrations: createRegistrationService({

@@ -5,6 +5,7 @@ import { ensureUser, grantRole } from '#platform/auth/users.ts'
 import type { Database, Sql } from '#platform/db/database.ts'
 import { seedDemoAudits } from './audits.ts'
 import { seedDemoLearning } from './learning.ts'
+import { seedDemoPathways } from './pathways.ts'
 import { DEMO_PASSWORD, demoAgencies, demoPartnerships } from './partnerships.ts'
 import { seedDemoQuality } from './quality.ts'
 import { seedDemoReviews } from './reviews.ts'
@@ -171,6 +172,10 @@ export async function seedDemo(db: Database): Promise<{ created: string[] }> {
       await seedDemoAudits(db, partnership.id, n === 0)
     }
   }
+  const loaded = await db.platform((sql) =>
+    sql.query<{ id: string; slug: string }>('SELECT id, slug FROM partnerships WHERE demo'),
+  )
+  await seedDemoPathways(db, loaded)
   return { created }
 }
 

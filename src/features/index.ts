@@ -58,6 +58,11 @@ import newsletterRoutes from './learning/newsletters/routes.ts'
 import learningRoutes from './learning/routes.ts'
 import needsApi from './needs/api.ts'
 import needRoutes from './needs/routes.ts'
+import pathwaysApi from './pathways/api.ts'
+import evidenceRoutes from './pathways/evidence/routes.ts'
+import finderRoutes from './pathways/finder/routes.ts'
+import pathwayRoutes from './pathways/routes.ts'
+import standingRoutes from './pathways/standing/routes.ts'
 import policyApi from './policy/api.ts'
 import policyRoutes from './policy/routes.ts'
 import programmeRoutes from './programme/routes.ts'
@@ -94,6 +99,11 @@ export const features: FeaturePlugin[] = [
   apiTokenRoutes,
   directoryApi,
   complianceRoutes,
+  pathwaysApi,
+  pathwayRoutes,
+  finderRoutes,
+  evidenceRoutes,
+  standingRoutes,
   coursesApi,
   courseRoutes,
   sessionsApi,

@@ -43,7 +43,8 @@ describe('tenancy in the database', () => {
     // The ledgers of chasing emails sent (action_chasers, dissemination_chasers) are the outbox's
     // own bookkeeping: the emails are in the outbox, and what they chase is audited. Anonymous survey answers are never tied to a request (which an audit row would be); the
     // database refuses any change to them instead. The impact view's sums are kept by trigger
-    // from the (audited) responses.
+    // from the (audited) responses, and each person's standing against their pathway from the
+    // (audited) certificates and evidence; the reminders sent for it are the outbox's bookkeeping.
     const tables = (await partnershipTables()).filter(
       (name) =>
         ![
@@ -54,6 +55,8 @@ describe('tenancy in the database', () => {
           'trainer_cpd_chasers',
           'survey_responses',
           'evaluation_totals',
+          'requirement_standings',
+          'pathway_reminders',
         ].includes(name),
     )
     // Row by row (cascade_audit) or by statement (cascade_audit_rows), on every kind of change.

@@ -36,6 +36,13 @@ const items: NavigationItem[] = [
     access: ['admin', 'subgroup', 'executive', 'trainer'],
     group: 'Programme',
   },
+  // Which training each role needs: planners shape them, leads set them for their staff.
+  {
+    href: '/pathways',
+    text: 'Pathways',
+    access: ['admin', 'subgroup', 'executive', 'agency-lead'],
+    group: 'Programme',
+  },
   { href: '/programme', text: 'Programme', access: ['admin', 'subgroup', 'executive'], group: 'Programme' },
   {
     href: '/trainers',
@@ -112,6 +119,13 @@ const items: NavigationItem[] = [
     access: ['admin', 'subgroup', 'executive', 'agency-lead'],
     group: 'Evaluation and quality',
   },
+  // Standing against pathways: partnership-wide for planners, their own agencies for a lead.
+  {
+    href: '/compliance',
+    text: 'Workforce compliance',
+    access: ['admin', 'subgroup', 'executive', 'agency-lead'],
+    group: 'Evaluation and quality',
+  },
   { href: '/complaints', text: 'Complaints', access: ['admin'], group: 'Evaluation and quality' },
   { href: '/charges', text: 'Charges', access: ['admin'], group: 'Money' },
   { href: '/contracts', text: 'Contracts', access: ['admin'], group: 'Money' },
@@ -132,6 +146,15 @@ const items: NavigationItem[] = [
     group: 'People and agencies',
   },
   { href: '/certificates', text: 'Certificates', access: 'signed-in', group: 'Your learning' },
+  // Their pathway, their standing against it, and learning they did elsewhere.
+  { href: '/training', text: 'Your training', access: 'signed-in', group: 'Your learning' },
+  // Learning recorded elsewhere by an agency's staff, waiting for its lead.
+  {
+    href: '/evidence',
+    text: 'Evidence to verify',
+    access: ['admin', 'agency-lead'],
+    group: 'People and agencies',
+  },
   { href: '/my-record', text: 'Your record', access: 'signed-in', group: 'Your learning' },
   { href: '/account', text: 'Your account', access: 'signed-in', group: 'Your learning' },
 ]
