@@ -14,7 +14,10 @@ const INTERVENTIONS = [
   'Working with Parents and Child Sexual Exploitation',
 ]
 
-/** North Somerset appendix two's courses, with what each is for, as its flow chart says. */
+/**
+ * North Somerset appendix two's courses, with what each is for, as its flow chart says; each with
+ * one session some weeks off, open for applications beyond the shortlisting lead time.
+ */
 const nsCourses: { title: string; tier: string; summary: string; objectives: string[]; days: number }[] = [
   {
     title: CSE_AWARENESS,
@@ -25,7 +28,7 @@ const nsCourses: { title: string; tier: string; summary: string; objectives: str
       'Recognise the vulnerabilities and risk indicators of child sexual exploitation',
       'Know who to contact and seek advice from when concerned',
     ],
-    days: 35,
+    days: 77,
   },
   {
     title: CSE_ADVANCED,
@@ -36,7 +39,7 @@ const nsCourses: { title: string; tier: string; summary: string; objectives: str
       'Apply the threshold document to concerns about child sexual exploitation',
       'Use screening tools to support judgements about risk',
     ],
-    days: 56,
+    days: 91,
   },
   ...INTERVENTIONS.map((title, i) => ({
     title,
@@ -44,7 +47,7 @@ const nsCourses: { title: string; tier: string; summary: string; objectives: str
     summary:
       'Knowledge, skills and tools for work with children, young people and families affected by, or at risk of, child sexual exploitation.',
     objectives: ['Use interventions that fit the child’s situation and the practitioner’s role'],
-    days: 63 + i * 14,
+    days: 105 + i * 14,
   })),
 ]
 
