@@ -352,3 +352,16 @@ ALTER TABLE pathway_reminders ENABLE ROW LEVEL SECURITY;
 CREATE POLICY tenant ON pathway_reminders
   USING (partnership_id = cascade_partnership_id())
   WITH CHECK (partnership_id = cascade_partnership_id());
+
+-- Each agency's monthly summary for its leads, sent once a month.
+CREATE TABLE pathway_lead_summaries (
+  partnership_id uuid NOT NULL REFERENCES partnerships,
+  agency_id uuid NOT NULL REFERENCES agencies,
+  month date NOT NULL CHECK (extract(day FROM month) = 1),
+  sent_at timestamptz NOT NULL DEFAULT cascade_now(),
+  PRIMARY KEY (agency_id, month)
+);
+ALTER TABLE pathway_lead_summaries ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tenant ON pathway_lead_summaries
+  USING (partnership_id = cascade_partnership_id())
+  WITH CHECK (partnership_id = cascade_partnership_id());

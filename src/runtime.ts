@@ -10,6 +10,7 @@ import { defineInterestJobs } from './features/interest/jobs.ts'
 import { defineKnowledgeAuditJobs } from './features/knowledge-audits/jobs.ts'
 import { defineDisseminationJobs } from './features/learning/dissemination/chasing.ts'
 import { defineNewsletterJobs } from './features/learning/newsletters/jobs.ts'
+import { definePathwayJobs } from './features/pathways/reminders/jobs.ts'
 import { defineCpdJobs } from './features/quality/cpd/jobs.ts'
 import { defineQaRoundJobs } from './features/quality/rounds/jobs.ts'
 import type { Clock } from './platform/clock.ts'
@@ -117,6 +118,7 @@ export async function startRuntime(config: Config, options: { work: boolean; log
   defineKnowledgeAuditJobs(jobs, services.partnerships, services.knowledgeAudits)
   defineQaRoundJobs(jobs, services.partnerships, services.qaRounds)
   defineCpdJobs(jobs, services.partnerships, services.trainerCpd)
+  definePathwayJobs(jobs, services.partnerships, services.pathwayReminders)
   defineAuditCycleJobs(jobs, services.partnerships, services.auditCycles)
   defineCaseAuditJobs(jobs, services.partnerships, services.caseAudits)
 

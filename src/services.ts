@@ -38,6 +38,7 @@ import { createLearningService } from './features/learning/service.ts'
 import { createNeedService } from './features/needs/service.ts'
 import { createEvidenceService } from './features/pathways/evidence/service.ts'
 import { createRecognitionService } from './features/pathways/recognitions.ts'
+import { createPathwayReminders } from './features/pathways/reminders/service.ts'
 import { createPathwayService } from './features/pathways/service.ts'
 import { createStandingService } from './features/pathways/standing/service.ts'
 import { createPolicyService } from './features/policy/service.ts'
@@ -232,6 +233,7 @@ export function createServices(deps: ServiceDeps) {
       mailQueued,
     }),
     trainerCpd: createCpdService({ db, clock, policy, publicUrl: config.publicUrl, mailQueued }),
+    pathwayReminders: createPathwayReminders({ db, clock, publicUrl: config.publicUrl, mailQueued }),
   }
 }
 

@@ -97,6 +97,25 @@ describe('the large synthetic partnership', () => {
       expect(broken).toMatchObject({ agency: 0, certificates: 0, unmanaged: 0, evidence: 0 })
       expect(broken.trained).toBeGreaterThan(0)
 
+      // Everyone but the agencies' managers is on a pathway, and their standing, rebuilt after
+      // the load, is what the triggers would keep: refreshing it again changes nothing.
+      const standings = () =>
+        first.digest('requirement_standings', 'person_id, requirement_id, evidenced_on, due_on')
+      const kept = await standings()
+      expect(kept.n).toBeGreaterThan(0)
+      expect((await first.digest('people', 'id, pathway_id')).n).toBe(600)
+      const onPathway = await first.database.db.platform((sql) =>
+        sql.one<{ n: number; kept: number }>(
+          `SELECT count(*) FILTER (WHERE pathway_id IS NOT NULL)::int AS n,
+                  count(*) FILTER (WHERE pathway_missing IS NOT NULL)::int AS kept FROM people`,
+        ),
+      )
+      expect(onPathway).toEqual({ n: 600 - 24, kept: 600 - 24 })
+      await first.database.db.platform((sql) =>
+        sql.query('SELECT cascade_refresh_pathway_standing(ARRAY(SELECT id FROM people))'),
+      )
+      expect(await standings()).toEqual(kept)
+
       // The impact view reads the sums rebuilt after the load.
       const services = createServices({
         config: loadConfig({ NODE_ENV: 'test' }),

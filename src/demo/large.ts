@@ -1,5 +1,6 @@
 import { defaultPolicy } from '#features/policy/policy.ts'
 import type { Database, Sql } from '#platform/db/database.ts'
+import { pathwaySteps, refreshStandings } from './large-pathways.ts'
 import { LARGE_REVIEWS, type ReviewSize, reviewSteps, reviewTables } from './large-reviews.ts'
 import { type Step, seeded } from './seeded.ts'
 
@@ -329,6 +330,7 @@ export async function seedLarge(
   const steps = [
     ...largeSteps(partnership, seed, today, size),
     ...reviewSteps(partnership, seed, today, size),
+    ...pathwaySteps(partnership, seed, size),
   ]
   const bulk = await loadInBulk(db, steps, progress, async (sql, bulk) => {
     if (!bulk) return
@@ -354,6 +356,7 @@ export async function seedLarge(
         WHERE p.id = l.person_id`,
       [partnership.id],
     )
+    await refreshStandings(sql, partnership.id)
     await sql.query(
       `INSERT INTO audit_events (partnership_id, actor_label, action, entity_type, entity_id, after)
        VALUES ($1::uuid, 'cli', 'seed.large', 'partnerships', $1::text, $2)`,
@@ -372,6 +375,10 @@ export async function seedLarge(
     'certificates',
     'evaluation_responses',
     'evaluation_totals',
+    'pathways',
+    'pathway_requirements',
+    'pathway_requirement_courses',
+    'requirement_standings',
     ...reviewTables,
   ])
   return { bulk }

@@ -57,6 +57,7 @@ describe('tenancy in the database', () => {
           'evaluation_totals',
           'requirement_standings',
           'pathway_reminders',
+          'pathway_lead_summaries',
         ].includes(name),
     )
     // Row by row (cascade_audit) or by statement (cascade_audit_rows), on every kind of change.

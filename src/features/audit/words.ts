@@ -511,6 +511,8 @@ const actionWords: Record<string, string> = {
   'pathways.evidence': 'recorded learning evidence',
   'pathways.evidence-code': 'added another partnership’s certificate by its code',
   'pathways.evidence-decide': 'decided on learning evidence',
+  'pathways.remind': 'reminded people of training about to lapse',
+  'pathways.lead-summary': 'sent agency leads their monthly training summary',
   'pathways.recognise': 'recognised another partnership’s course',
   'pathways.unrecognise': 'stopped recognising another partnership’s course',
   'person.confirm': 'confirmed the registration',
