@@ -38,6 +38,7 @@ import { createLearningService } from './features/learning/service.ts'
 import { createNeedService } from './features/needs/service.ts'
 import { createEvidenceService } from './features/pathways/evidence/service.ts'
 import { createRecognitionService } from './features/pathways/recognitions.ts'
+import { createLearningRecordService } from './features/pathways/record/service.ts'
 import { createPathwayReminders } from './features/pathways/reminders/service.ts'
 import { createPathwayService } from './features/pathways/service.ts'
 import { createStandingService } from './features/pathways/standing/service.ts'
@@ -132,6 +133,7 @@ export function createServices(deps: ServiceDeps) {
     standing: createStandingService({ db, clock }),
     evidence: createEvidenceService({ db, clock }),
     recognitions: createRecognitionService({ db }),
+    learningRecords: createLearningRecordService({ db, clock }),
     imports: createImportService({ db, clock, policy }),
     merges: createMergeService({ db, clock }),
     registrations: createRegistrationService({

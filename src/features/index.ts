@@ -61,6 +61,7 @@ import needRoutes from './needs/routes.ts'
 import pathwaysApi from './pathways/api.ts'
 import evidenceRoutes from './pathways/evidence/routes.ts'
 import finderRoutes from './pathways/finder/routes.ts'
+import learningRecordRoutes from './pathways/record/routes.ts'
 import pathwayRoutes from './pathways/routes.ts'
 import standingRoutes from './pathways/standing/routes.ts'
 import policyApi from './policy/api.ts'
@@ -104,6 +105,7 @@ export const features: FeaturePlugin[] = [
   finderRoutes,
   evidenceRoutes,
   standingRoutes,
+  learningRecordRoutes,
   coursesApi,
   courseRoutes,
   sessionsApi,
