@@ -85,6 +85,11 @@ ALTER TABLE people
   ADD COLUMN pathway_missing integer,
   ADD COLUMN pathway_lapses_on date;
 CREATE INDEX people_pathway ON people (pathway_id) WHERE pathway_id IS NOT NULL;
+-- The roll-up counts the partnership's current people by agency, pathway and what is kept of
+-- their standing: read from this index alone, 60,000 people take a few milliseconds rather
+-- than a scan of the whole table.
+CREATE INDEX people_pathway_standing ON people (partnership_id, agency_id, pathway_id)
+  INCLUDE (pathway_missing, pathway_lapses_on) WHERE status = 'active' AND merged_into IS NULL;
 
 -- Learning done elsewhere: single-agency courses, e-learning, another partnership's course, a
 -- conference, shadowing, supervision, reflective reading. It counts once the agency's lead has

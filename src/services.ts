@@ -36,6 +36,7 @@ import { createDisseminationService } from './features/learning/dissemination/se
 import { createNewsletterService } from './features/learning/newsletters/service.ts'
 import { createLearningService } from './features/learning/service.ts'
 import { createNeedService } from './features/needs/service.ts'
+import { createEvidenceImport } from './features/pathways/evidence/import.ts'
 import { createEvidenceService } from './features/pathways/evidence/service.ts'
 import { createRecognitionService } from './features/pathways/recognitions.ts'
 import { createLearningRecordService } from './features/pathways/record/service.ts'
@@ -132,6 +133,7 @@ export function createServices(deps: ServiceDeps) {
     pathways: createPathwayService({ db, clock, partnerships }),
     standing: createStandingService({ db, clock }),
     evidence: createEvidenceService({ db, clock }),
+    evidenceImport: createEvidenceImport({ db, clock }),
     recognitions: createRecognitionService({ db }),
     learningRecords: createLearningRecordService({ db, clock }),
     imports: createImportService({ db, clock, policy }),

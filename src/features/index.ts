@@ -59,6 +59,7 @@ import learningRoutes from './learning/routes.ts'
 import needsApi from './needs/api.ts'
 import needRoutes from './needs/routes.ts'
 import pathwaysApi from './pathways/api.ts'
+import evidenceImportRoutes from './pathways/evidence/import-routes.ts'
 import evidenceRoutes from './pathways/evidence/routes.ts'
 import finderRoutes from './pathways/finder/routes.ts'
 import learningRecordRoutes from './pathways/record/routes.ts'
@@ -106,6 +107,7 @@ export const features: FeaturePlugin[] = [
   evidenceRoutes,
   standingRoutes,
   learningRecordRoutes,
+  evidenceImportRoutes,
   coursesApi,
   courseRoutes,
   sessionsApi,

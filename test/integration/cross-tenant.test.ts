@@ -441,7 +441,87 @@ async function jerseyCaseAudit(app: TestApp): Promise<string> {
   return row.id
 }
 
+/** A pathway of Jersey's with one requirement, written straight to its tables. */
+async function jerseyPathway(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  return app.db.tenant({ partnershipId: jersey.id, userId: null }, async (sql) => {
+    await sql.auditAs('test')
+    const existing = await sql.maybeOne<{ id: string }>(
+      "SELECT id FROM pathways WHERE title = 'Jersey universal'",
+    )
+    if (existing) return existing.id
+    const pathway = await sql.one<{ id: string }>(
+      `INSERT INTO pathways (partnership_id, title, audience) VALUES ($1, 'Jersey universal', 'Everyone') RETURNING id`,
+      [jersey.id],
+    )
+    await sql.query(
+      `INSERT INTO pathway_requirements (partnership_id, pathway_id, position, title, required, refresher_months)
+       VALUES ($1, $2, 1, 'Safeguarding basics', true, 36)`,
+      [jersey.id, pathway.id],
+    )
+    return pathway.id
+  })
+}
+
+/** Learning evidence of a Jersey person's, waiting for their lead. */
+async function jerseyEvidence(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const personId = await jerseyPerson(app)
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, async (sql) => {
+    await sql.auditAs('test')
+    return sql.one<{ id: string }>(
+      `INSERT INTO learning_evidence (partnership_id, person_id, kind, title, provider, completed_on, minutes,
+                                      file_name, file_type, file_bytes)
+       VALUES ($1, $2, 'e_learning', 'Jersey e-learning', 'Health and Community Services', '2026-06-01', 90,
+               'certificate.pdf', 'application/pdf', '\\x255044462d')
+       RETURNING id`,
+      [jersey.id, personId],
+    )
+  })
+  return row.id
+}
+
+/** Jersey's recognition of a Norfolk course for its own requirement. */
+async function jerseyRecognition(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const norfolk = await app.partnership('norfolk')
+  const pathwayId = await jerseyPathway(app)
+  const course = await app.db.tenant({ partnershipId: norfolk.id, userId: null }, (sql) =>
+    sql.one<{ id: string; title: string }>(
+      "SELECT id, title FROM courses WHERE status = 'published' LIMIT 1",
+    ),
+  )
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, async (sql) => {
+    await sql.auditAs('test')
+    return sql.one<{ id: string }>(
+      `INSERT INTO recognitions (partnership_id, recognised_partnership_id, recognised_course_id, recognised_course_title, requirement_id)
+       SELECT $1, $2, $3, $4, id FROM pathway_requirements WHERE pathway_id = $5
+       ON CONFLICT (requirement_id, recognised_course_id) DO UPDATE SET recognised_course_title = EXCLUDED.recognised_course_title
+       RETURNING id`,
+      [jersey.id, norfolk.id, course.id, course.title, pathwayId],
+    )
+  })
+  return row.id
+}
+
 const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
+  '/api/v1/pathways/:id': jerseyPathway,
+  '/agencies/:id/evidence/import': jerseyAgency,
+  '/people/:id/training/record.pdf': jerseyPerson,
+  '/people/:id/training/record.csv': jerseyPerson,
+  '/api/v1/people/:id/pathway': jerseyPerson,
+  '/api/v1/people/:id/compliance': jerseyPerson,
+  '/api/v1/people/:id/evidence': jerseyPerson,
+  '/api/v1/people/:id/evidence/by-code': jerseyPerson,
+  '/api/v1/evidence/:id/verify': jerseyEvidence,
+  '/evidence/:id': jerseyEvidence,
+  '/evidence/:id/file': jerseyEvidence,
+  '/people/:id/training': jerseyPerson,
+  '/people/:id/training/evidence/new': jerseyPerson,
+  '/api/v1/recognitions/:id': jerseyRecognition,
+  '/pathways/:id': jerseyPathway,
+  '/pathways/:id/change': jerseyPathway,
+  '/pathways/recognitions/:id/remove': jerseyRecognition,
   '/audits/templates/:id': jerseyAuditTemplate,
   '/audits/templates/:id/change': jerseyAuditTemplate,
   '/audits/templates/:id/versions/:versionId': jerseyAuditTemplate,
@@ -626,8 +706,11 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/agencies/:id/edit': jerseyAgency,
   '/agencies/:id/compliance': jerseyAgency,
   '/agencies/:id/compliance.csv': jerseyAgency,
+  '/agencies/:id/pathways': jerseyAgency,
+  '/agencies/:id/pathways/by-role': jerseyAgency,
   '/people/:id': jerseyPerson,
   '/people/:id/edit': jerseyPerson,
+  '/people/:id/pathway': jerseyPerson,
   '/people/import/:id': jerseyImport,
   '/people/import/:id/columns': jerseyImport,
   '/people/import/:id/preview': jerseyImport,
@@ -679,6 +762,17 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
 
 /** A valid body for each API route that changes or adds to a record, so only the record decides the answer. */
 const validChanges: Record<string, object> = {
+  '/api/v1/pathways/:id': { summary: 'Changed' },
+  '/api/v1/people/:id/pathway': { pathwayId: null },
+  '/api/v1/people/:id/evidence': {
+    kind: 'e_learning',
+    title: 'Safeguarding e-learning',
+    provider: 'A trust',
+    completedOn: '2026-06-01',
+    hours: 2,
+  },
+  '/api/v1/people/:id/evidence/by-code': { code: 'ABCD-EFGH-JKLM' },
+  '/api/v1/evidence/:id/verify': {},
   '/api/v1/reviews/:id': { summary: 'Changed' },
   '/api/v1/audit-returns/:id/answers/:standardId': { rating: 'good', narrative: 'Changed', version: 1 },
   '/api/v1/case-audits/:id/cases': {
@@ -822,6 +916,10 @@ const notRecords = new Set([
   '/p/:slug/unsubscribe',
   '/p/:slug/newsletters',
   '/p/:slug/newsletters/:id',
+  // The public "which training do I need?" finder names the partnership first; saving its result
+  // is to the signed-in user's own record only (finder/pages.test.ts: another partnership's is 404).
+  '/p/:slug/pathway',
+  '/p/:slug/pathway/save',
 ])
 
 describe('one partnership never reaches another’s data through the app', () => {

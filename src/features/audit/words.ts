@@ -510,6 +510,7 @@ const actionWords: Record<string, string> = {
   'pathways.set-by-role': 'set the pathway of an agency’s staff by role',
   'pathways.evidence': 'recorded learning evidence',
   'pathways.evidence-code': 'added another partnership’s certificate by its code',
+  'pathways.evidence-import': 'imported staff’s learning evidence',
   'pathways.evidence-decide': 'decided on learning evidence',
   'pathways.remind': 'reminded people of training about to lapse',
   'pathways.lead-summary': 'sent agency leads their monthly training summary',

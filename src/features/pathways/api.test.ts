@@ -176,7 +176,11 @@ describe('the pathways API: the North Somerset practitioner’s CSE pathway, fro
     const applied = await call(
       'POST',
       `/api/v1/sessions/${session.id}/applications`,
-      { personId: practitioner, managerEmail: `agency-lead@${NS}.example.org`, answers: { confidence: [3, 4] } },
+      {
+        personId: practitioner,
+        managerEmail: `agency-lead@${NS}.example.org`,
+        answers: { confidence: [3, 4] },
+      },
       tokens.practitioner,
     )
     expect(applied.statusCode, applied.body).toBe(201)
@@ -356,7 +360,11 @@ describe('the pathways API: the North Somerset practitioner’s CSE pathway, fro
     expect((await standingOf()).by['Child sexual exploitation awareness']).toMatchObject({
       status: 'current',
       dueOn: '2029-07-27',
-      evidencedBy: { kind: 'evidence', title: 'Child Sexual Exploitation: awareness', evidencedOn: '2026-07-27' },
+      evidencedBy: {
+        kind: 'evidence',
+        title: 'Child Sexual Exploitation: awareness',
+        evidencedOn: '2026-07-27',
+      },
     })
   })
 
@@ -428,7 +436,10 @@ describe('the pathways API: the North Somerset practitioner’s CSE pathway, fro
     )
     // Last evidenced 27 July 2026, refreshed every three months: due by 27 October 2026, four weeks ago.
     const { status, by } = await standingOf()
-    expect(by['Child sexual exploitation awareness']).toMatchObject({ status: 'overdue', dueOn: '2026-10-27' })
+    expect(by['Child sexual exploitation awareness']).toMatchObject({
+      status: 'overdue',
+      dueOn: '2026-10-27',
+    })
     expect(status).toBe('overdue')
   })
 })

@@ -141,6 +141,11 @@ export function saveFinderTree(
   )
 }
 
+/** Which of the courses are published: the ones the public catalogue shows and may link to. */
+export function publishedCourseIds(sql: Sql, ids: readonly string[]): Promise<{ id: string }[]> {
+  return sql.query("SELECT id FROM courses WHERE id = ANY($1::uuid[]) AND status = 'published'", [ids])
+}
+
 export function activePathwayIds(sql: Sql): Promise<{ id: string }[]> {
   return sql.query("SELECT id FROM pathways WHERE status = 'active'")
 }

@@ -19,6 +19,7 @@ import {
   pathwayById,
   pathways,
   pathwayTitleTaken,
+  publishedCourseIds,
   replaceRequirements,
   requirementsOf,
   saveFinderTree,
@@ -28,8 +29,11 @@ import {
 /** Who reads the partnership's pathways in full: everyone who plans or checks training. */
 const readers = ['admin', 'subgroup', 'executive', 'agency-lead'] as const
 
-/** A pathway as the decision tree ends on it: its requirements' courses, with their next dates. */
-export type PathwayWithDates = Pathway & { dates: Record<string, NextDate[]> }
+/**
+ * A pathway as the decision tree ends on it: its requirements' courses, with their next dates,
+ * and which of them are published (a course still in draft has no public page to link to).
+ */
+export type PathwayWithDates = Pathway & { dates: Record<string, NextDate[]>; published: string[] }
 
 /**
  * Pathways: which training a role needs, as required and optional requirements, each met by
@@ -164,7 +168,8 @@ export function createPathwayService(deps: { db: Database; clock: Clock; partner
         const courseIds = pathway.requirements.flatMap((r) => r.courses.map((c) => c.id))
         const dates: Record<string, NextDate[]> = {}
         for (const d of await nextDates(sql, courseIds)) dates[d.courseId] = [...(dates[d.courseId] ?? []), d]
-        return { partnership, tree, step, pathway: { ...pathway, dates } as PathwayWithDates }
+        const published = (await publishedCourseIds(sql, courseIds)).map((c) => c.id)
+        return { partnership, tree, step, pathway: { ...pathway, dates, published } as PathwayWithDates }
       })
     },
   }

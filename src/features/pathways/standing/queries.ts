@@ -78,28 +78,38 @@ export type RollupRow = {
 
 /**
  * The partnership's people counted by agency, pathway and standing, from what is kept on each
- * person: one pass over the people, however many requirements their pathways have.
+ * person: counted first by ids alone (from the index people_pathway_standing, migration 0048),
+ * and only then named, so 60,000 people are one pass over a narrow index.
  */
 export function rollup(
   sql: Sql,
-  on: { today: string; soon: string; agencyIds: readonly string[] | null; pathwayId: string | null },
+  on: {
+    partnershipId: string
+    today: string
+    soon: string
+    agencyIds: readonly string[] | null
+    pathwayId: string | null
+  },
 ): Promise<RollupRow[]> {
   return sql.query<RollupRow>(
-    `SELECT p.agency_id AS "agencyId", a.name AS "agencyName", a.sector, p.pathway_id AS "pathwayId",
-            pw.title AS "pathwayTitle",
-            count(*) FILTER (WHERE p.pathway_id IS NOT NULL AND p.pathway_missing = 0
-                               AND (p.pathway_lapses_on IS NULL OR p.pathway_lapses_on > $2))::int AS current,
-            count(*) FILTER (WHERE p.pathway_missing = 0 AND p.pathway_lapses_on BETWEEN $1 AND $2)::int AS "dueSoon",
-            count(*) FILTER (WHERE p.pathway_missing = 0 AND p.pathway_lapses_on < $1)::int AS overdue,
-            count(*) FILTER (WHERE p.pathway_missing > 0)::int AS "notEvidenced",
-            count(*) FILTER (WHERE p.pathway_id IS NULL)::int AS "noPathway"
-       FROM people p JOIN agencies a ON a.id = p.agency_id LEFT JOIN pathways pw ON pw.id = p.pathway_id
-      WHERE p.status = 'active' AND p.merged_into IS NULL
-        AND ($3::uuid[] IS NULL OR p.agency_id = ANY($3))
-        AND ($4::uuid IS NULL OR p.pathway_id = $4)
-      GROUP BY p.agency_id, a.name, a.sector, p.pathway_id, pw.title
+    `WITH counted AS (
+       SELECT p.agency_id, p.pathway_id,
+              count(*) FILTER (WHERE p.pathway_id IS NOT NULL AND p.pathway_missing = 0
+                                 AND (p.pathway_lapses_on IS NULL OR p.pathway_lapses_on > $2))::int AS current,
+              count(*) FILTER (WHERE p.pathway_missing = 0 AND p.pathway_lapses_on BETWEEN $1 AND $2)::int AS "dueSoon",
+              count(*) FILTER (WHERE p.pathway_missing = 0 AND p.pathway_lapses_on < $1)::int AS overdue,
+              count(*) FILTER (WHERE p.pathway_missing > 0)::int AS "notEvidenced",
+              count(*) FILTER (WHERE p.pathway_id IS NULL)::int AS "noPathway"
+         FROM people p
+        WHERE p.partnership_id = $5 AND p.status = 'active' AND p.merged_into IS NULL
+          AND ($3::uuid[] IS NULL OR p.agency_id = ANY($3))
+          AND ($4::uuid IS NULL OR p.pathway_id = $4)
+        GROUP BY p.agency_id, p.pathway_id)
+     SELECT c.agency_id AS "agencyId", a.name AS "agencyName", a.sector, c.pathway_id AS "pathwayId",
+            pw.title AS "pathwayTitle", c.current, c."dueSoon", c.overdue, c."notEvidenced", c."noPathway"
+       FROM counted c JOIN agencies a ON a.id = c.agency_id LEFT JOIN pathways pw ON pw.id = c.pathway_id
       ORDER BY lower(a.name), pw.title NULLS LAST`,
-    [on.today, on.soon, on.agencyIds, on.pathwayId],
+    [on.today, on.soon, on.agencyIds, on.pathwayId, on.partnershipId],
   )
 }
 

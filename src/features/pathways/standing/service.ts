@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync'
 import { mayActFor } from '#features/booking/deps.ts'
 import { addMonths } from '#features/compliance/rules.ts'
+import { sectorNames } from '#features/directory/page-forms.ts'
 import { neutraliseFormula } from '#features/directory/rules.ts'
 import type { Clock } from '#platform/clock.ts'
 import { londonDateOf } from '#platform/clock.ts'
@@ -141,6 +142,7 @@ export function createStandingService(deps: { db: Database; clock: Clock }) {
     const on = today()
     const rows = await db.read(scopeOf(ctx), (sql) =>
       rollup(sql, {
+        partnershipId: ctx.partnership.id,
         today: on,
         soon: addMonths(on, DUE_SOON_MONTHS),
         agencyIds,
@@ -242,7 +244,7 @@ export function createStandingService(deps: { db: Database; clock: Clock }) {
         const on = r.current + r.dueSoon + r.overdue + r.notEvidenced
         return [
           r.agencyName,
-          r.sector,
+          sectorNames[r.sector as keyof typeof sectorNames] ?? r.sector,
           r.pathwayTitle ?? 'No pathway set',
           r.pathwayId ? on : r.noPathway,
           r.current,
