@@ -35,6 +35,8 @@ const publicPages = [
   '/p/norfolk/newsletters',
   '/verify',
   '/accessibility',
+  '/p/north-somerset/pathway',
+  '/p/north-somerset/pathway?path=0.1',
 ]
 const byRole: Record<string, string[]> = {
   'practitioner@norfolk.example.org': [
@@ -46,6 +48,8 @@ const byRole: Record<string, string[]> = {
     '/needs',
     '/learning',
     '/learning/subscription',
+    '/training',
+    '/training/evidence/new',
   ],
   'agency-lead@norfolk.example.org': [
     '/dashboard',
@@ -54,6 +58,8 @@ const byRole: Record<string, string[]> = {
     '/agencies',
     '/bookings/staff',
     '/quality/returns',
+    '/compliance',
+    '/evidence',
   ],
   'trainer@norfolk.example.org': [
     '/dashboard',
@@ -83,6 +89,10 @@ const byRole: Record<string, string[]> = {
     '/quality/rounds',
     '/quality/summary',
     '/trainers',
+    '/pathways',
+    '/pathways/tree/change',
+    '/pathways/recognitions',
+    '/compliance',
   ],
 }
 
