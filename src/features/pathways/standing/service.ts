@@ -63,7 +63,9 @@ function groupBy(rows: readonly RollupRow[], key: (r: RollupRow) => string) {
   const groups = new Map<string, RollupRow[]>()
   for (const r of rows) {
     const k = key(r)
-    groups.set(k, [...(groups.get(k) ?? []), r])
+    const group = groups.get(k)
+    if (group) group.push(r)
+    else groups.set(k, [r])
   }
   return [...groups.entries()].map(([name, members]) => ({ name, ...tallyOf(members) }))
 }
