@@ -175,6 +175,25 @@ describe('what needs doing, for other roles', () => {
     expect(home.links('approvals')).toEqual([`/bookings/${held}`])
   })
 
+  it('shows an agency lead the learning evidence their staff wait for them to verify', async () => {
+    const pat = await t.db.tenant(w.scope, (sql) =>
+      sql.one<{ id: string }>(`SELECT id FROM people WHERE email = 'practitioner@norfolk.example.org'`),
+    )
+    await t.db.tenant(w.scope, async (sql) => {
+      await sql.auditAs('test')
+      await sql.query(
+        `INSERT INTO learning_evidence (partnership_id, person_id, kind, title, provider, completed_on, minutes)
+         VALUES ($1, $2, 'e_learning', 'Level 3 e-learning', 'A trust', '2026-06-01', 90)`,
+        [w.scope.partnershipId, pat.id],
+      )
+    })
+    const home = await toDoOf('agency-lead@norfolk.example.org')
+    expect(home.text('evidence-to-verify')).toMatch(/^1 piece of learning evidence to verify/)
+    expect(home.link('evidence-to-verify')).toBe('/evidence')
+    const practitioner = await toDoOf('practitioner@norfolk.example.org')
+    expect(practitioner.text('evidence-to-verify')).toBe('')
+  })
+
   it('never shows a practitioner an admin’s work', async () => {
     t.clock.set('2026-12-10T09:00:00Z')
     const home = await toDoOf('practitioner@norfolk.example.org')

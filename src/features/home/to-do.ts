@@ -160,6 +160,7 @@ export function createToDo(
     | 'auditCycles'
     | 'trainerCpd'
     | 'caseAudits'
+    | 'evidence'
   >,
 ) {
   const { db, clock } = services
@@ -487,6 +488,19 @@ export function createToDo(
     ])
   }
 
+  /** Learning from elsewhere waiting for a lead (or an admin) to verify it. */
+  async function forEvidence(ctx: Context): Promise<ToDoItem[]> {
+    const count = await services.evidence.awaitingCount(ctx)
+    return waiting([
+      {
+        id: 'evidence-to-verify',
+        count,
+        text: plural(count, 'piece of learning evidence to verify', 'pieces of learning evidence to verify'),
+        href: '/evidence',
+      },
+    ])
+  }
+
   return {
     /**
      * Everything waiting for the actor. An admin's list covers every session and agency, so
@@ -495,7 +509,13 @@ export function createToDo(
     async forActor(ctx: Context): Promise<ToDoItem[]> {
       if (has(ctx, 'admin'))
         return (
-          await Promise.all([forAdmin(ctx), forLearning(ctx), forActions(ctx), forSelfAssessments(ctx)])
+          await Promise.all([
+            forAdmin(ctx),
+            forLearning(ctx),
+            forActions(ctx),
+            forSelfAssessments(ctx),
+            forEvidence(ctx),
+          ])
         ).flat()
       const lists = await Promise.all([
         has(ctx, 'trainer') ? forTrainer(ctx) : [],
@@ -505,6 +525,7 @@ export function createToDo(
         forActions(ctx),
         forSelfAssessments(ctx),
         forAudits(ctx),
+        has(ctx, 'agency-lead') ? forEvidence(ctx) : [],
       ])
       return lists.flat()
     },

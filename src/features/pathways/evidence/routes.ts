@@ -185,6 +185,7 @@ export default async function evidenceRoutes(app: FastifyInstance, { services }:
       statusTag: view.status ? standingTags[view.status] : null,
       finderHref: `/p/${ctx.partnership.slug}/pathway`,
       addEvidenceHref: `${base}/evidence/new`,
+      recordHref: `${base}/record`,
       addCertificateHref: options.own ? '/training/certificate' : null,
       banner: bannerOf(options.query, options.own),
       backLink: options.own ? null : `/people/${found.person.id}`,

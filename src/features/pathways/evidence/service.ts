@@ -150,6 +150,21 @@ export function createEvidenceService(deps: { db: Database; clock: Clock }) {
       )
     },
 
+    /** How many pieces of evidence wait for the actor, for their home page's to-do list. */
+    async awaitingCount(ctx: Context): Promise<number> {
+      const { roles, agencyIds } = ctx.actor
+      if (!roles.includes('admin') && !roles.includes('agency-lead')) return 0
+      return db.read(scopeOf(ctx), (sql) =>
+        sql
+          .one<{ n: number }>(
+            `SELECT count(*)::int AS n FROM learning_evidence e JOIN people p ON p.id = e.person_id
+              WHERE e.status = 'awaiting' AND ($1::uuid[] IS NULL OR p.agency_id = ANY($1))`,
+            [roles.includes('admin') ? null : agencyIds],
+          )
+          .then((r) => r.n),
+      )
+    },
+
     async file(ctx: Context, id: string) {
       return db.tenant(scopeOf(ctx), async (sql) => {
         const file = isUuid(id) ? await evidenceFile(sql, id) : undefined
