@@ -1,6 +1,7 @@
 import type { Tree } from '#features/pathways/finder/tree.ts'
 import { insertPathway, replaceRequirements, saveFinderTree } from '#features/pathways/queries.ts'
 import type { Database, Sql } from '#platform/db/database.ts'
+import { seedDemoSession } from './seed.ts'
 
 /** The South Gloucestershire certificate the demo practitioner holds, which North Somerset recognises. */
 export const DEMO_RECOGNISED_CODE = 'CSEA-WARE-SG26'
@@ -74,23 +75,6 @@ async function publishedCourse(
   return row.id
 }
 
-async function openSession(sql: Sql, partnershipId: string, courseId: string, days: number): Promise<string> {
-  const session = await sql.one<{ id: string }>(
-    `WITH day AS (SELECT (cascade_now() AT TIME ZONE 'Europe/London')::date + $3::int AS d),
-     s AS (
-       INSERT INTO sessions (partnership_id, course_id, format, venue, capacity, status, starts_at, ends_at)
-       SELECT $1, $2, 'in_person', '{"name": "Partnership training room", "address": "To be confirmed"}', 24,
-              CASE WHEN $3 < 0 THEN 'delivered' ELSE 'open' END,
-              (d + time '09:30') AT TIME ZONE 'Europe/London', (d + time '12:30') AT TIME ZONE 'Europe/London'
-         FROM day
-       RETURNING partnership_id, id, starts_at, ends_at)
-     INSERT INTO session_parts (partnership_id, session_id, starts_at, ends_at) SELECT * FROM s
-     RETURNING session_id AS id`,
-    [partnershipId, courseId, days],
-  )
-  return session.id
-}
-
 /**
  * North Somerset's mandatory pathway and its child sexual exploitation pathways (appendix two),
  * with the courses they name and the decision tree that leads to them; and, in South
@@ -119,7 +103,7 @@ export async function seedDemoPathways(
         summary: 'Who might be at risk of child sexual exploitation, how to recognise it and what to do.',
         objectives: ['Recognise the signs of child sexual exploitation and act on them'],
       })
-      const sessionId = await openSession(sql, sg.id, courseId, -120)
+      const sessionId = await seedDemoSession(sql, sg.id, courseId, -120, undefined, 'delivered')
       const practitioner = await sql.maybeOne<{ id: string; agencyId: string }>(
         `SELECT id, agency_id AS "agencyId" FROM people WHERE email = 'practitioner@south-gloucestershire.example.org'`,
       )
@@ -152,7 +136,7 @@ export async function seedDemoPathways(
     ids.set(WORKING_TOGETHER, basic.id)
     for (const course of nsCourses) {
       const id = await publishedCourse(sql, ns.id, course)
-      await openSession(sql, ns.id, id, course.days)
+      await seedDemoSession(sql, ns.id, id, course.days, undefined)
       ids.set(course.title, id)
     }
     const course = (title: string) => [ids.get(title) as string]

@@ -179,7 +179,7 @@ export async function seedDemo(db: Database): Promise<{ created: string[] }> {
   return { created }
 }
 
-type DemoRecord = { personId: string; agencyId: string; email: string }
+export type DemoRecord = { personId: string; agencyId: string; email: string }
 
 /**
  * One published course with two upcoming sessions, so the public catalogue has something to show,
@@ -239,30 +239,32 @@ async function seedDemoProgramme(
 }
 
 /**
- * A one-part morning session of the demo course (9:30am to 12:30pm, London time) `days` from today,
+ * A one-part morning session of a demo course (9:30am to 12:30pm, London time) `days` from today,
  * with the demo trainer delivering it: open for applications if it is to come; if it has passed,
- * its places were allocated six weeks before, as shortlisting at Norfolk's lead time does.
+ * its places were allocated six weeks before, as shortlisting at Norfolk's lead time does, and
+ * (when said) it was delivered.
  */
-async function seedDemoSession(
+export async function seedDemoSession(
   sql: Sql,
   partnershipId: string,
   courseId: string,
   days: number,
   trainer: DemoRecord | undefined,
+  past: 'shortlisted' | 'delivered' = 'shortlisted',
 ): Promise<string> {
   const session = await sql.one<{ id: string }>(
     `WITH day AS (SELECT (cascade_now() AT TIME ZONE 'Europe/London')::date + $3::int AS d),
      s AS (
        INSERT INTO sessions (partnership_id, course_id, format, venue, capacity, status, shortlisted_at, starts_at, ends_at)
        SELECT $1, $2, 'in_person', '{"name": "Partnership training room", "address": "To be confirmed"}', 24,
-              CASE WHEN $3 < 0 THEN 'shortlisted' ELSE 'open' END,
+              CASE WHEN $3 < 0 THEN $4 ELSE 'open' END,
               CASE WHEN $3 < 0 THEN (d + time '09:30') AT TIME ZONE 'Europe/London' - interval '6 weeks' END,
               (d + time '09:30') AT TIME ZONE 'Europe/London', (d + time '12:30') AT TIME ZONE 'Europe/London'
          FROM day
        RETURNING partnership_id, id, starts_at, ends_at)
      INSERT INTO session_parts (partnership_id, session_id, starts_at, ends_at) SELECT * FROM s
      RETURNING session_id AS id`,
-    [partnershipId, courseId, days],
+    [partnershipId, courseId, days, past],
   )
   if (trainer) {
     await sql.query(

@@ -84,7 +84,8 @@ describe('a trainer takes the register of yesterday’s session', () => {
     await visitor.context().close()
 
     const practitioner = await openAs(browser, 'practitioner@norfolk.example.org')
-    await practitioner.getByRole('link', { name: 'Certificates' }).first().click()
+    await practitioner.getByRole('link', { name: 'Your training' }).first().click()
+    await practitioner.getByRole('link', { name: 'Your certificates' }).click()
     await expect.poll(() => practitioner.locator('h1').textContent()).toBe('Your certificates')
     await expectAccessible(practitioner)
     const download = practitioner.getByRole('link', { name: `${course} certificate (PDF)` })

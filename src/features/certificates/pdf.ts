@@ -1,5 +1,5 @@
 import { londonDateText } from '#platform/clock.ts'
-import { pdfKit } from '#platform/pdf.ts'
+import { bytesOf, pdfKit } from '#platform/pdf.ts'
 import type { Certificate } from './queries.ts'
 
 /** Minutes as words: "3 hours", "1 hour 30 minutes". */
@@ -39,12 +39,7 @@ export async function certificatePdf(
     margin: 56,
     info: { Title: `Certificate: ${certificate.courseTitle}`, Author: partnership, CreationDate: now },
   })
-  const chunks: Buffer[] = []
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk))
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)))
-    doc.on('error', reject)
-  })
+  const done = bytesOf(doc)
   const minutes = minutesOf(certificate)
   doc.font('Helvetica').fontSize(14).text(partnership, { align: 'center' })
   doc.moveDown(1.5)

@@ -1,7 +1,7 @@
 import { neutraliseFormula } from '#features/directory/rules.ts'
 import type { PolicyRules } from '#features/policy/policy.ts'
 import { londonDateOf, londonDateText } from '#platform/clock.ts'
-import { pdfKit } from '#platform/pdf.ts'
+import { bytesOf, pdfKit } from '#platform/pdf.ts'
 import { money } from '#platform/views/nunjucks.ts'
 import type { Invoice } from './queries.ts'
 
@@ -150,12 +150,7 @@ export async function invoiceRowLayout(invoice: Invoice, terms: InvoiceTerms): P
  */
 export async function invoicePdf(invoice: Invoice, terms: InvoiceTerms, now: Date): Promise<Buffer> {
   const doc = await newDocument(invoice, terms.partnership, now)
-  const chunks: Buffer[] = []
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk))
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)))
-    doc.on('error', reject)
-  })
+  const done = bytesOf(doc)
   writeHeading(doc, invoice, terms)
   const rows = tableRows(invoice)
   const placed = layoutRows(doc, rows, { page: 0, y: doc.y })

@@ -29,7 +29,7 @@ describe('the service navigation', () => {
       'Learning library',
       'Our actions',
       'Your learning',
-      'Certificates',
+      'Your training',
       'Your record',
       'Your account',
     ])
@@ -58,7 +58,7 @@ describe('the service navigation', () => {
     // Every page of the header but Home is in the menu.
     expect(hrefs).toContain('/p/norfolk/courses')
     expect(hrefs).not.toContain('/dashboard')
-    expect(hrefs.length).toBe(28)
+    expect(hrefs.length).toBe(31)
   })
 
   it('leaves out a group with nothing in it for the role', () => {

@@ -145,8 +145,8 @@ const items: NavigationItem[] = [
     access: ['admin', 'agency-lead'],
     group: 'People and agencies',
   },
-  { href: '/certificates', text: 'Certificates', access: 'signed-in', group: 'Your learning' },
-  // Their pathway, their standing against it, and learning they did elsewhere.
+  // Their pathway, their standing against it, learning they did elsewhere, and their
+  // certificates and learning record, which it links to.
   { href: '/training', text: 'Your training', access: 'signed-in', group: 'Your learning' },
   // Learning recorded elsewhere by an agency's staff, waiting for its lead.
   {

@@ -1,6 +1,6 @@
 import { actionStatusNames } from '#features/actions/index.ts'
 import { londonDateText } from '#platform/clock.ts'
-import { pdfKit } from '#platform/pdf.ts'
+import { bytesOf, pdfKit } from '#platform/pdf.ts'
 import type { AuditRating } from '../words.ts'
 import { auditRatingNames, resolutionNames, returnStatuses, returnStatusNames } from '../words.ts'
 import { changeNames } from './rules.ts'
@@ -133,12 +133,7 @@ export async function reportPdf(r: CycleReport, partnership: string, now: Date):
     bufferPages: true,
     info: { Title: r.cycle.title, Author: partnership, CreationDate: now },
   })
-  const chunks: Buffer[] = []
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk))
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)))
-    doc.on('error', reject)
-  })
+  const done = bytesOf(doc)
   const width = doc.page.width - 2 * margin
 
   doc.font('Helvetica-Bold').fontSize(18).text(r.cycle.title, margin, margin)

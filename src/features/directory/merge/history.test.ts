@@ -237,6 +237,56 @@ describe('merging two records of the same person', () => {
     )
   })
 
+  it('carries the duplicate’s pathway and learning from elsewhere, and the record kept stands by them', async () => {
+    const kept = await world.person(agencyId, { first: 'Pathless' })
+    const duplicate = await world.person(agencyId, { first: 'Evidenced' })
+    const requirement = await inTenant(async (sql) => {
+      await sql.auditAs('test')
+      const pathway = await sql.one<{ id: string }>(
+        `INSERT INTO pathways (partnership_id, title, audience) VALUES ($1, 'Merge pathway', 'Everyone') RETURNING id`,
+        [world.partnership.id],
+      )
+      const r = await sql.one<{ id: string }>(
+        `INSERT INTO pathway_requirements (partnership_id, pathway_id, position, title, required, refresher_months)
+         VALUES ($1, $2, 1, 'Basics', true, 36) RETURNING id`,
+        [world.partnership.id, pathway.id],
+      )
+      await sql.query('UPDATE people SET pathway_id = $2 WHERE id = $1', [duplicate, pathway.id])
+      await sql.query(
+        `INSERT INTO learning_evidence (partnership_id, person_id, kind, title, provider, completed_on, minutes,
+                                        requirement_id, status, decided_at, decided_by_label)
+         VALUES ($1, $2, 'e_learning', 'Basics online', 'A trust', '2025-05-01', 60, $3, 'verified', now(), 'test')`,
+        [world.partnership.id, duplicate, r.id],
+      )
+      return r.id
+    })
+    await merge(kept, duplicate)
+    const after = await inTenant((sql) =>
+      sql.query<{
+        person: string
+        missing: number | null
+        lapses: string | null
+        evidence: number
+        standings: number
+      }>(
+        `SELECT p.first_name AS person, p.pathway_missing AS missing, to_char(p.pathway_lapses_on, 'YYYY-MM-DD') AS lapses,
+                (SELECT count(*)::int FROM learning_evidence e WHERE e.person_id = p.id) AS evidence,
+                (SELECT count(*)::int FROM requirement_standings s WHERE s.person_id = p.id AND s.requirement_id = $3) AS standings
+           FROM people p WHERE p.id = ANY($1::uuid[]) AND p.id = $2`,
+        [[kept, duplicate], kept, requirement],
+      ),
+    )
+    expect(after).toEqual([
+      { person: 'Pathless', missing: 0, lapses: '2028-05-01', evidence: 1, standings: 1 },
+    ])
+    const gone = await inTenant((sql) =>
+      sql.one<{ n: number }>('SELECT count(*)::int AS n FROM requirement_standings WHERE person_id = $1', [
+        duplicate,
+      ]),
+    )
+    expect(gone.n).toBe(0)
+  })
+
   it('refuses when both records applied for the same session, saying which, and changes nothing', async () => {
     const kept = await world.person(agencyId, { first: 'Twice' })
     const duplicate = await world.person(agencyId, { first: 'Again' })

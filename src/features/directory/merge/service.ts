@@ -145,6 +145,52 @@ export const personReferences: readonly PersonReference[] = [
     move: reassign('knowledge_audit_invitations'),
   },
   {
+    // Learning from elsewhere is the person's history. A certificate from another partnership
+    // that both records added counts once, on the record kept.
+    table: 'learning_evidence',
+    column: 'person_id',
+    move: async (sql, pair) => {
+      await sql.query(
+        `DELETE FROM learning_evidence d USING learning_evidence k
+          WHERE d.person_id = $2 AND k.person_id = $1 AND d.certificate_code = k.certificate_code
+            AND d.requirement_id IS NOT DISTINCT FROM k.requirement_id`,
+        [pair.keep.id, pair.duplicate.id],
+      )
+      // The record kept takes the duplicate's pathway when it has none, before the evidence
+      // moves, so the triggers keep its standing against that pathway.
+      await sql.query(
+        `UPDATE people k SET pathway_id = d.pathway_id FROM people d
+          WHERE k.id = $1 AND d.id = $2 AND k.pathway_id IS NULL AND d.pathway_id IS NOT NULL`,
+        [pair.keep.id, pair.duplicate.id],
+      )
+      await reassign('learning_evidence')(sql, pair)
+    },
+  },
+  {
+    // Standing is kept from the evidence and rebuilt for the record kept as that moves; the
+    // duplicate's goes with it.
+    table: 'requirement_standings',
+    column: 'person_id',
+    move: async (sql, { duplicate }) => {
+      await sql.query('DELETE FROM requirement_standings WHERE person_id = $1', [duplicate.id])
+    },
+  },
+  {
+    // Reminders are claimed once per requirement, lapse date and stage: where both records were
+    // reminded of the same, one claim stays.
+    table: 'pathway_reminders',
+    column: 'person_id',
+    move: async (sql, pair) => {
+      await sql.query(
+        `DELETE FROM pathway_reminders d USING pathway_reminders k
+          WHERE d.person_id = $2 AND k.person_id = $1 AND k.requirement_id = d.requirement_id
+            AND k.due_on = d.due_on AND k.ahead = d.ahead`,
+        [pair.keep.id, pair.duplicate.id],
+      )
+      await reassign('pathway_reminders')(sql, pair)
+    },
+  },
+  {
     // A session on which both records train keeps the one trainer.
     table: 'session_trainers',
     column: 'person_id',

@@ -1,6 +1,6 @@
 import { dayText } from '#features/actions/chasing-emails.ts'
 import { londonDateText } from '#platform/clock.ts'
-import { pdfKit } from '#platform/pdf.ts'
+import { bytesOf, pdfKit } from '#platform/pdf.ts'
 import type { RecordEntry } from './queries.ts'
 import type { LearningRecord } from './service.ts'
 import { hoursText } from './service.ts'
@@ -20,12 +20,7 @@ export async function learningRecordPdf(
     margin: 56,
     info: { Title: `Learning record: ${record.person.name}`, Author: record.partnership, CreationDate: now },
   })
-  const chunks: Buffer[] = []
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk))
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)))
-    doc.on('error', reject)
-  })
+  const done = bytesOf(doc)
   doc.font('Helvetica').fontSize(12).text(record.partnership)
   doc.moveDown(0.5)
   doc.font('Helvetica-Bold').fontSize(22).text(`Learning record: ${record.person.name}`)
