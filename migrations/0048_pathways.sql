@@ -267,13 +267,71 @@ CREATE TRIGGER pathways_update AFTER UPDATE ON certificates REFERENCING OLD TABL
 CREATE TRIGGER pathways_delete AFTER DELETE ON certificates REFERENCING OLD TABLE AS old_rows
   FOR EACH STATEMENT EXECUTE FUNCTION cascade_certificates_pathways();
 
--- Evidence recorded, verified, rejected or removed: the same statement-level refresh.
+-- Verified learning from elsewhere counts like a certificate on the agency's compliance list
+-- too (migration 0025): the latest training kept on the person is a certificate of their tier
+-- or verified evidence, whichever is later, and trained_evidence_id says when it is evidence.
+ALTER TABLE people ADD COLUMN trained_evidence_id uuid REFERENCES learning_evidence ON DELETE SET NULL;
+
+DROP FUNCTION cascade_training_evidence(uuid, text);
+CREATE FUNCTION cascade_training_evidence(person uuid, person_tier text)
+  RETURNS TABLE (trained_on date, course_id uuid, evidence_id uuid) LANGUAGE sql STABLE ROWS 1 AS $$
+  SELECT e.trained_on, e.course_id, e.evidence_id FROM (
+    SELECT (s.ends_at AT TIME ZONE 'Europe/London')::date AS trained_on, s.course_id, NULL::uuid AS evidence_id,
+           s.ends_at AS at, s.id
+      FROM certificates ce JOIN sessions s ON s.id = ce.session_id JOIN courses c ON c.id = s.course_id
+     WHERE ce.person_id = person AND (person_tier IS NULL OR c.tier = person_tier)
+    UNION ALL
+    SELECT le.completed_on, NULL, le.id, NULL, le.id
+      FROM learning_evidence le
+     WHERE le.person_id = person AND le.status = 'verified'
+  ) e
+  -- On the same day a certificate is named before evidence.
+  ORDER BY e.trained_on DESC, e.evidence_id IS NULL DESC, e.at DESC NULLS LAST, e.id
+  LIMIT 1
+$$;
+
+CREATE OR REPLACE FUNCTION cascade_refresh_training(people_ids uuid[]) RETURNS void LANGUAGE sql AS $$
+  UPDATE people p
+     SET (trained_on, trained_course_id, trained_evidence_id) =
+         (SELECT e.trained_on, e.course_id, e.evidence_id FROM cascade_training_evidence(p.id, p.tier) e)
+   WHERE p.id IN (SELECT unnest(people_ids))
+$$;
+
+CREATE OR REPLACE FUNCTION cascade_person_tier_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  SELECT e.trained_on, e.course_id, e.evidence_id INTO NEW.trained_on, NEW.trained_course_id, NEW.trained_evidence_id
+    FROM cascade_training_evidence(NEW.id, NEW.tier) e;
+  IF NOT FOUND THEN
+    NEW.trained_on := NULL;
+    NEW.trained_course_id := NULL;
+    NEW.trained_evidence_id := NULL;
+  END IF;
+  RETURN NEW;
+END $$;
+
+-- Evidence recorded, verified, rejected or removed: the standing against the pathway, and the
+-- latest training on the agency's compliance list.
+CREATE FUNCTION cascade_evidence_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  changed uuid[];
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    changed := ARRAY(SELECT DISTINCT person_id FROM new_rows);
+  ELSIF TG_OP = 'DELETE' THEN
+    changed := ARRAY(SELECT DISTINCT person_id FROM old_rows);
+  ELSE
+    changed := ARRAY(SELECT person_id FROM new_rows UNION SELECT person_id FROM old_rows);
+  END IF;
+  PERFORM cascade_refresh_pathway_standing(changed);
+  PERFORM cascade_refresh_training(changed);
+  RETURN NULL;
+END $$;
 CREATE TRIGGER pathways_insert AFTER INSERT ON learning_evidence REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION cascade_certificates_pathways();
+  FOR EACH STATEMENT EXECUTE FUNCTION cascade_evidence_changed();
 CREATE TRIGGER pathways_update AFTER UPDATE ON learning_evidence REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION cascade_certificates_pathways();
+  FOR EACH STATEMENT EXECUTE FUNCTION cascade_evidence_changed();
 CREATE TRIGGER pathways_delete AFTER DELETE ON learning_evidence REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION cascade_certificates_pathways();
+  FOR EACH STATEMENT EXECUTE FUNCTION cascade_evidence_changed();
 
 -- A session moved or given another course changes what its certificates are evidence of.
 CREATE FUNCTION cascade_session_pathways() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -335,13 +393,13 @@ DROP TRIGGER audit_update ON people;
 DROP TRIGGER audit_delete ON people;
 CREATE TRIGGER audit_insert AFTER INSERT ON people REFERENCING NEW TABLE AS new_rows
   FOR EACH STATEMENT EXECUTE FUNCTION cascade_audit_rows('search', 'updated_at', 'email_key', 'manager_email_key',
-    'trained_on', 'trained_course_id', 'pathway_missing', 'pathway_lapses_on');
+    'trained_on', 'trained_course_id', 'trained_evidence_id', 'pathway_missing', 'pathway_lapses_on');
 CREATE TRIGGER audit_update AFTER UPDATE ON people REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
   FOR EACH STATEMENT EXECUTE FUNCTION cascade_audit_rows('search', 'updated_at', 'email_key', 'manager_email_key',
-    'trained_on', 'trained_course_id', 'pathway_missing', 'pathway_lapses_on');
+    'trained_on', 'trained_course_id', 'trained_evidence_id', 'pathway_missing', 'pathway_lapses_on');
 CREATE TRIGGER audit_delete AFTER DELETE ON people REFERENCING OLD TABLE AS old_rows
   FOR EACH STATEMENT EXECUTE FUNCTION cascade_audit_rows('search', 'updated_at', 'email_key', 'manager_email_key',
-    'trained_on', 'trained_course_id', 'pathway_missing', 'pathway_lapses_on');
+    'trained_on', 'trained_course_id', 'trained_evidence_id', 'pathway_missing', 'pathway_lapses_on');
 
 -- Reminders sent, once each: a requirement lapsing in three months and in one month.
 CREATE TABLE pathway_reminders (

@@ -222,6 +222,41 @@ describe('the training that counts for a person', () => {
   })
 })
 
+describe('learning from elsewhere on the compliance list', () => {
+  it('counts once the agency lead verifies it, whatever the person’s tier, and stops counting when removed', async () => {
+    const person = await world.person(agencyId, { first: 'Trust-trained', tier: 'Advanced' })
+    const staffOf = async () =>
+      (await t.services.compliance.ofAgency(world.admin, agencyId)).staff.find((p) => p.personId === person)
+    const evidence = await t.db.tenant(world.scope, async (sql) => {
+      await sql.auditAs('test')
+      return sql.one<{ id: string }>(
+        `INSERT INTO learning_evidence (partnership_id, person_id, kind, title, provider, completed_on, minutes)
+         VALUES ($1, $2, 'single_agency_course', 'Safeguarding children level 3', 'The trust', '2025-09-01', 180)
+         RETURNING id`,
+        [world.partnership.id, person],
+      )
+    })
+    // Waiting for the lead, it does not count.
+    expect(await staffOf()).toMatchObject({ trainedOn: null, status: 'none' })
+    await t.db.tenant(world.scope, (sql) =>
+      sql.query(
+        `UPDATE learning_evidence SET status = 'verified', decided_at = now(), decided_by_label = 'test' WHERE id = $1`,
+        [evidence.id],
+      ),
+    )
+    expect(await staffOf()).toMatchObject({
+      trainedOn: '2025-09-01',
+      courseTitle: 'Safeguarding children level 3',
+      status: 'up-to-date',
+      dueOn: '2028-09-01',
+    })
+    await t.db.tenant(world.scope, (sql) =>
+      sql.query('DELETE FROM learning_evidence WHERE id = $1', [evidence.id]),
+    )
+    expect(await staffOf()).toMatchObject({ trainedOn: null, courseTitle: null, status: 'none' })
+  })
+})
+
 describe('when a refresher falls due', () => {
   const person = (trainedOn: string | null) => ({
     personId: 'p',

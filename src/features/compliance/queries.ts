@@ -7,14 +7,16 @@ export type StaffTraining = {
   email: string
   role: string | null
   tier: string | null
-  /** The London date the latest counting course ended (YYYY-MM-DD), or null when none is evidenced. */
+  /** The London date of the latest counting course or verified evidence (YYYY-MM-DD), or null when none is. */
   trainedOn: string | null
   courseTitle: string | null
 }
 
+// The latest training is a course's certificate, or learning from elsewhere a lead verified (migration 0048).
 const staffColumns = `p.id AS "personId", p.first_name || ' ' || p.last_name AS name, p.email, p.role, p.tier,
-  p.trained_on AS "trainedOn", c.title AS "courseTitle"`
+  p.trained_on AS "trainedOn", coalesce(c.title, le.title) AS "courseTitle"`
 const currentStaff = `people p LEFT JOIN courses c ON c.id = p.trained_course_id
+  LEFT JOIN learning_evidence le ON le.id = p.trained_evidence_id
   WHERE p.agency_id = $1 AND p.status = 'active' AND p.merged_into IS NULL`
 // The order of the index people_agency_staff (migration 0036), which holds every column read here.
 const nameOrder = 'lower(p.last_name), lower(p.first_name), p.id'
@@ -23,7 +25,7 @@ const nameOrder = 'lower(p.last_name), lower(p.first_name), p.id'
  * The agency's current staff, each with the latest certificate that counts for them: from a
  * course of their own tier, or from any course when they have no tier. A certificate is the
  * evidence, because it is given only for attending the whole course (and, where asked,
- * evaluating it). Which certificate counts is kept on the person as certificates, tiers and
+ * evaluating it); so is learning from elsewhere once their agency's lead has verified it. Which certificate counts is kept on the person as certificates, tiers and
  * sessions change (migration 0025), as a large agency has thousands of staff.
  */
 export async function staffTraining(sql: Sql, agencyId: string): Promise<StaffTraining[]> {
