@@ -60,6 +60,7 @@ import needsApi from './needs/api.ts'
 import needRoutes from './needs/routes.ts'
 import pathwaysApi from './pathways/api.ts'
 import evidenceImportRoutes from './pathways/evidence/import-routes.ts'
+import evidenceQueueRoutes from './pathways/evidence/queue-routes.ts'
 import evidenceRoutes from './pathways/evidence/routes.ts'
 import finderRoutes from './pathways/finder/routes.ts'
 import learningRecordRoutes from './pathways/record/routes.ts'
@@ -105,6 +106,7 @@ export const features: FeaturePlugin[] = [
   pathwayRoutes,
   finderRoutes,
   evidenceRoutes,
+  evidenceQueueRoutes,
   standingRoutes,
   learningRecordRoutes,
   evidenceImportRoutes,
