@@ -23,7 +23,7 @@ const standingOf = async (page: import('playwright-core').Page, requirement: str
   )
 
 describe('a North Somerset practitioner finds their pathway and evidences it', () => {
-  it('answers the CSE decision tree, saves the pathway, adds e-learning the lead verifies and a recognised certificate', {
+  it('answers the CSE decision tree, saves the pathway, books what it lacks, adds e-learning the lead verifies and a recognised certificate', {
     timeout: 240_000,
   }, async () => {
     // The public questions, one a page, without signing in.
@@ -55,6 +55,23 @@ describe('a North Somerset practitioner finds their pathway and evidences it', (
     expect(await standingOf(pat, CSE)).toContain('Not evidenced')
     expect(await standingOf(pat, FOUNDATION)).toContain('Not evidenced')
     await expectAccessible(pat)
+
+    // What to book next: the CSE awareness course's next date, applied for from its page.
+    await pat.getByRole('link', { name: 'Child Sexual Exploitation (Awareness Raising)' }).first().click()
+    await pat
+      .getByRole('link', { name: /^Apply/ })
+      .first()
+      .click()
+    await pat.getByLabel('Line manager’s email address').fill(LEAD)
+    await pat.getByRole('radio', { name: 'Yes' }).check()
+    for (const objective of [
+      'Recognise the vulnerabilities and risk indicators of child sexual exploitation',
+      'Know who to contact and seek advice from when concerned',
+    ])
+      await pat.getByRole('group', { name: objective }).getByRole('radio', { name: '5', exact: true }).check()
+    await pat.getByRole('button', { name: 'Apply' }).click()
+    await expect.poll(() => pat.locator('.govuk-summary-list').last().textContent()).toContain('Applied')
+    await pat.goto('/training')
 
     // Trust e-learning for the multi-agency foundation, waiting for the lead.
     await pat.getByRole('button', { name: 'Add learning from elsewhere' }).click()
@@ -96,6 +113,17 @@ describe('a North Somerset practitioner finds their pathway and evidences it', (
     await pat.goto('/training')
     expect(await standingOf(pat, FOUNDATION)).toContain('Up to date')
     await pat.context().close()
+
+    // The lead sees them up to date among their staff.
+    const again = await openAs(browser, LEAD)
+    await again.goto('/compliance')
+    await again.locator('#by-agency a[href$="/pathways"]').first().click()
+    await expect
+      .poll(async () =>
+        (await again.locator('tr', { hasText: 'Pat Practitioner' }).textContent())?.replace(/\s+/g, ' '),
+      )
+      .toContain('Up to date')
+    await again.context().close()
   })
 })
 
