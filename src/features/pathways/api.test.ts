@@ -408,6 +408,20 @@ describe('the pathways API: the North Somerset practitioner’s CSE pathway, fro
         .statusCode,
     ).toBe(404)
     expect((await call('GET', '/api/v1/compliance', undefined, tokens.practitioner)).statusCode).toBe(403)
+    // Another partnership's agency or pathway is not found, not an empty count.
+    const jerseyAgency = await t.db.platform((sql) =>
+      sql.one<{ id: string }>(
+        `SELECT a.id FROM agencies a JOIN partnerships p ON p.id = a.partnership_id WHERE p.slug = 'jersey' LIMIT 1`,
+      ),
+    )
+    expect(
+      (await call('GET', `/api/v1/compliance?agencyId=${jerseyAgency.id}`, undefined, tokens.subgroup))
+        .statusCode,
+    ).toBe(404)
+    expect(
+      (await call('GET', `/api/v1/compliance?pathwayId=${jerseyAgency.id}`, undefined, tokens.subgroup))
+        .statusCode,
+    ).toBe(404)
   })
 
   it('retiring the pathway the tree ends on is refused; a changed refresher moves every due date', async () => {

@@ -305,6 +305,10 @@ describe('the workforce compliance roll-up', () => {
     expect(rowOf($, '#by-agency', 'Home-Start North Somerset')[1]).toBe('4')
     expect($('#by-agency a').length).toBe(0)
     expect((await executive.get(`/agencies/${ids.homeStart}/pathways`)).statusCode).toBe(403)
+    // They may still narrow the counts to one agency.
+    const one = await executive.get(`/compliance?agencyId=${ids.homeStart}`)
+    expect(one.statusCode).toBe(200)
+    expect(page(one.body)('#by-agency tbody tr').length).toBe(1)
     const trainer = await t.signIn('trainer@north-somerset.example.org')
     expect((await trainer.get('/compliance')).statusCode).toBe(403)
   })

@@ -142,6 +142,18 @@ export function createStandingService(deps: { db: Database; clock: Clock }) {
     const agencyIds = countable(ctx, filter.agencyId)
     if (filter.pathwayId !== null && !isUuid(filter.pathwayId)) throw new NotFoundError('Pathway')
     const on = today()
+    // An agency or pathway named that is not the partnership's is not found, not counted as empty.
+    if (filter.agencyId !== null || filter.pathwayId !== null) {
+      const known = await db.read(scopeOf(ctx), (sql) =>
+        sql.one<{ agency: boolean; pathway: boolean }>(
+          `SELECT ($1::uuid IS NULL OR EXISTS (SELECT 1 FROM agencies WHERE id = $1)) AS agency,
+                  ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM pathways WHERE id = $2)) AS pathway`,
+          [filter.agencyId, filter.pathwayId],
+        ),
+      )
+      if (!known.agency) throw new NotFoundError('Agency')
+      if (!known.pathway) throw new NotFoundError('Pathway')
+    }
     const rows = await db.read(scopeOf(ctx), (sql) =>
       rollup(sql, {
         partnershipId: ctx.partnership.id,
