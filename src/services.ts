@@ -51,6 +51,7 @@ import { createRoundService } from './features/quality/rounds/service.ts'
 import { createStandardsService } from './features/quality/standards/service.ts'
 import { createQaSummaryService } from './features/quality/summary/service.ts'
 import { createRegisterService } from './features/register/service.ts'
+import { createReportService } from './features/reports/service.ts'
 import { createFindingTraceService } from './features/reviews/findings-trace-service.ts'
 import { createReviewService } from './features/reviews/service.ts'
 import { createSessionService } from './features/sessions/service.ts'
@@ -136,6 +137,7 @@ export function createServices(deps: ServiceDeps) {
     evidenceImport: createEvidenceImport({ db, clock }),
     recognitions: createRecognitionService({ db }),
     learningRecords: createLearningRecordService({ db, clock }),
+    reports: createReportService({ db, clock }),
     imports: createImportService({ db, clock, policy }),
     merges: createMergeService({ db, clock }),
     registrations: createRegistrationService({

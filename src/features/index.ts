@@ -80,6 +80,7 @@ import standardsRoutes from './quality/standards/routes.ts'
 import qaSummaryRoutes from './quality/summary/routes.ts'
 import registerApi from './register/api.ts'
 import registerRoutes from './register/routes.ts'
+import reportsApi from './reports/api.ts'
 import reviewsApi from './reviews/api.ts'
 import findingRoutes from './reviews/finding-routes.ts'
 import reviewLearningRoutes from './reviews/learning-routes.ts'
@@ -110,6 +111,7 @@ export const features: FeaturePlugin[] = [
   standingRoutes,
   learningRecordRoutes,
   evidenceImportRoutes,
+  reportsApi,
   coursesApi,
   courseRoutes,
   sessionsApi,

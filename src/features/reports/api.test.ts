@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { TestApp } from '#test/support/app.ts'
+import { testApp } from '#test/support/app.ts'
+import type { BookingWorld } from '#test/support/booking.ts'
+import { bookingWorld } from '#test/support/booking.ts'
+import { aPastPlace } from '#test/support/builders.ts'
+
+let t: TestApp
+let world: BookingWorld
+const tokens: Record<string, string> = {}
+
+type Compared = { value: number; previous: number; lastYear: number }
+type ReportBody = {
+  period: { key: string; label: string }
+  previous: { key: string }
+  sameLastYear: { key: string }
+  sections: {
+    id: string
+    figures: ({ id: string } & Compared)[]
+    breakdowns: { id: string; rows: ({ key: string } & Compared)[] }[]
+  }[]
+}
+
+beforeAll(async () => {
+  t = await testApp()
+  world = await bookingWorld(t)
+  tokens.admin = await world.token('admin@norfolk.example.org')
+  tokens.executive = await world.token('executive@norfolk.example.org')
+  tokens.practitioner = await world.token('practitioner@norfolk.example.org')
+  const agency = await world.agency('Report Health Trust', 'health')
+  const course = await world.course('Reported course')
+  // Today is 24 November 2026; the financial year starts in April. Marks: who came, who did not.
+  const place = async (endedOn: string, mark: 'attended' | 'absent') => {
+    const person = await world.person(agency)
+    await t.db.tenant(world.scope, async (sql) => {
+      const { sessionId, applicationId } = await aPastPlace(sql, {
+        partnershipId: world.partnership.id,
+        personId: person,
+        courseId: course,
+        endedOn,
+      })
+      await sql.query(
+        `INSERT INTO attendance (partnership_id, session_id, application_id, part, mark) VALUES ($1, $2, $3, 1, $4)`,
+        [world.partnership.id, sessionId, applicationId, mark],
+      )
+    })
+  }
+  await place('2026-10-15', 'attended')
+  await place('2026-11-10', 'absent')
+  await place('2026-08-05', 'attended')
+  await place('2025-11-01', 'attended')
+})
+afterAll(() => t?.close())
+
+const get = (url: string, token = tokens.admin) =>
+  t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } })
+
+describe('the report API', () => {
+  it('gives a quarter’s figures beside the quarter before and the same quarter last year', async () => {
+    const response = await get('/api/v1/reports?period=2026-Q3', tokens.executive)
+    expect(response.statusCode, response.body).toBe(200)
+    const body = response.json<ReportBody>()
+    expect(body.period).toMatchObject({
+      key: '2026-Q3',
+      label: 'October to December 2026 (quarter 3 of 2026 to 2027)',
+    })
+    expect([body.previous.key, body.sameLastYear.key]).toEqual(['2026-Q2', '2025-Q3'])
+    const howMuch = body.sections.find((s) => s.id === 'how-much')
+    const figure = (id: string) => howMuch?.figures.find((f) => f.id === id)
+    // This quarter: the two sessions above and the demo session held yesterday (24 places).
+    expect(figure('sessions-delivered')).toMatchObject({ value: 3, previous: 1, lastYear: 1 })
+    expect(figure('places-offered')).toMatchObject({ value: 64, previous: 20, lastYear: 20 })
+    // Only those marked as anything but absent came.
+    expect(figure('attendees')).toMatchObject({ value: 1, previous: 1, lastYear: 1 })
+    const sectors = howMuch?.breakdowns.find((b) => b.id === 'attendees-by-sector')
+    expect(sectors?.rows).toEqual([{ key: 'health', label: 'Health', value: 1, previous: 1, lastYear: 1 }])
+    const methods = howMuch?.breakdowns.find((b) => b.id === 'sessions-by-method')
+    expect(methods?.rows.reduce((n, r) => n + r.value, 0)).toBe(3)
+  })
+
+  it('gives a financial year against the year before', async () => {
+    const body = (await get('/api/v1/reports?year=2026')).json<ReportBody>()
+    expect(body.period.label).toBe('2026 to 2027')
+    expect(body.previous.key).toBe('2025')
+    const sessions = body.sections[0]?.figures.find((f) => f.id === 'sessions-delivered')
+    expect(sessions).toMatchObject({ value: 4, previous: 1 })
+  })
+
+  it('refuses a quarter written wrongly, one not begun, or one before the records begin, saying why', async () => {
+    for (const [query, message] of [
+      ['period=2026-Q5', 'Write the quarter as the year and Q1 to Q4, like 2026-Q3'],
+      ['period=2026-Q4', 'January to March 2027 (quarter 4 of 2026 to 2027) has not begun yet'],
+      ['year=2019', '2019 to 2020 ended before the partnership’s records begin'],
+      ['period=2026-Q1&year=2026', 'Ask for a quarter or a year, not both'],
+    ] as const) {
+      const refused = await get(`/api/v1/reports?${query}`)
+      expect(refused.statusCode, query).toBe(400)
+      expect(refused.body, query).toContain(message)
+    }
+  })
+
+  it('is for the partnership’s admins, sub-group and executive', async () => {
+    expect((await get('/api/v1/reports?period=2026-Q3', tokens.practitioner)).statusCode).toBe(403)
+  })
+})

@@ -1,0 +1,63 @@
+import type { FastifyInstance } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { problemResponses } from '#platform/http/openapi.ts'
+import { contextOf } from '#platform/http/request-context.ts'
+import type { Services } from '#src/services.ts'
+
+const compared = { value: z.number(), previous: z.number(), lastYear: z.number() }
+const periodResponse = z.object({
+  kind: z.enum(['quarter', 'year']),
+  key: z.string().describe('2026-Q3, or 2026 for the financial year starting in 2026'),
+  start: z.string().describe('The first day (YYYY-MM-DD)'),
+  end: z.string().describe('The first day after (YYYY-MM-DD)'),
+  label: z.string(),
+})
+
+/** Reports to the board through the API: every figure beside the period before and a year earlier. */
+export default async function reportsApi(app: FastifyInstance, { services }: { services: Services }) {
+  const api = app.withTypeProvider<ZodTypeProvider>()
+
+  api.get(
+    '/api/v1/reports',
+    {
+      config: { access: ['admin', 'subgroup', 'executive'], api: true },
+      schema: {
+        security: [{ bearer: [] }],
+        tags: ['reports'],
+        summary:
+          'A quarter’s or a financial year’s report: each figure with the previous period’s and last year’s',
+        querystring: z.object({
+          period: z.string().optional().describe('A quarter of the financial year, like 2026-Q3'),
+          year: z
+            .string()
+            .optional()
+            .describe('A financial year, named by the calendar year it starts in, like 2026'),
+        }),
+        response: {
+          200: z.object({
+            period: periodResponse,
+            previous: periodResponse,
+            sameLastYear: periodResponse,
+            sections: z.array(
+              z.object({
+                id: z.string(),
+                title: z.string(),
+                figures: z.array(z.object({ id: z.string(), label: z.string(), ...compared })),
+                breakdowns: z.array(
+                  z.object({
+                    id: z.string(),
+                    title: z.string(),
+                    rows: z.array(z.object({ key: z.string(), label: z.string(), ...compared })),
+                  }),
+                ),
+              }),
+            ),
+          }),
+          ...problemResponses,
+        },
+      },
+    },
+    async (request) => services.reports.report(contextOf(request), request.query),
+  )
+}

@@ -1,0 +1,59 @@
+/** A figure of a report with the same figure for the period before and the same period a year earlier. */
+export type Figure = {
+  id: string
+  label: string
+  value: number
+  previous: number
+  lastYear: number
+}
+
+/** A breakdown of a figure: one row per agency, sector, method or theme, each compared likewise. */
+export type Breakdown = {
+  id: string
+  title: string
+  rows: { key: string; label: string; value: number; previous: number; lastYear: number }[]
+}
+
+export type Section = { id: string; title: string; figures: Figure[]; breakdowns: Breakdown[] }
+
+/** Which of the three periods a row of figures is for. */
+export type Which = 'current' | 'previous' | 'lastYear'
+
+/** The three periods' bounds, in the order the queries take them: $1 to $6. */
+export type Bounds = { current: [string, string]; previous: [string, string]; lastYear: [string, string] }
+
+export const boundsValues = (b: Bounds) => [...b.current, ...b.previous, ...b.lastYear]
+
+/** The three periods as a table the queries join: which, the first day and the first day after. */
+export const periodsTable = `(VALUES ('current', $1::date, $2::date), ('previous', $3::date, $4::date),
+  ('lastYear', $5::date, $6::date)) AS p(which, start_on, end_on)`
+
+/** A figure from a row of counts per period. */
+export function figureOf(id: string, label: string, counts: Partial<Record<Which, number>>): Figure {
+  return {
+    id,
+    label,
+    value: counts.current ?? 0,
+    previous: counts.previous ?? 0,
+    lastYear: counts.lastYear ?? 0,
+  }
+}
+
+/** A breakdown from rows of (which, key, label, n), keyed rows in the order of the current period's size. */
+export function breakdownOf(
+  id: string,
+  title: string,
+  rows: readonly { which: Which; key: string; label: string; n: number }[],
+): Breakdown {
+  const byKey = new Map<string, Breakdown['rows'][number]>()
+  for (const r of rows) {
+    const row = byKey.get(r.key) ?? { key: r.key, label: r.label, value: 0, previous: 0, lastYear: 0 }
+    row[r.which === 'current' ? 'value' : r.which] += r.n
+    byKey.set(r.key, row)
+  }
+  return {
+    id,
+    title,
+    rows: [...byKey.values()].sort((a, b) => b.value - a.value || a.label.localeCompare(b.label)),
+  }
+}

@@ -1,0 +1,65 @@
+import { rulesInForceOn } from '#features/policy/queries.ts'
+import type { Clock } from '#platform/clock.ts'
+import { londonDateOf } from '#platform/clock.ts'
+import type { Context } from '#platform/context.ts'
+import { requireRole, scopeOf } from '#platform/context.ts'
+import type { Database } from '#platform/db/database.ts'
+import { ValidationError } from '#platform/errors.ts'
+import type { Section } from './figures.ts'
+import { howMuch } from './how-much.ts'
+import type { ReportPeriod } from './period.ts'
+import { periodAsked, previousOf, sameLastYearOf } from './period.ts'
+
+export type Report = {
+  period: ReportPeriod
+  previous: ReportPeriod
+  sameLastYear: ReportPeriod
+  sections: Section[]
+}
+
+/**
+ * Reports to the board: for a quarter or a financial year, each section's figures beside the
+ * period before and the same period a year earlier. Read by those the board reports to.
+ */
+export function createReportService(deps: { db: Database; clock: Clock }) {
+  const { db, clock } = deps
+
+  return {
+    async report(
+      ctx: Context,
+      asked: { period?: string | undefined; year?: string | undefined },
+    ): Promise<Report> {
+      requireRole(ctx, 'admin', 'subgroup', 'executive')
+      const today = londonDateOf(clock.now())
+      // A transaction of several round trips: the period is known only once the policy is read.
+      return db.tenant(scopeOf(ctx), async (sql) => {
+        const [rules, since] = await Promise.all([
+          rulesInForceOn(sql, today),
+          // The partnership's records begin with its first policy, or when it joined if earlier.
+          sql.one<{ since: string }>(
+            `SELECT to_char(least((SELECT min(effective_from) FROM policies),
+                                  (SELECT (created_at AT TIME ZONE 'Europe/London')::date FROM partnerships WHERE id = $1)),
+                            'YYYY-MM-DD') AS since`,
+            [ctx.partnership.id],
+          ),
+        ])
+        const startMonth = rules.financialYearStartMonth
+        const found = periodAsked(asked, { today, since: since.since, startMonth })
+        if (!found.ok) throw new ValidationError([{ field: found.field, text: found.message }])
+        const { period } = found
+        const previous = previousOf(period, startMonth)
+        const sameLastYear = sameLastYearOf(period, startMonth)
+        const sections = [
+          await howMuch(sql, {
+            current: [period.start, period.end],
+            previous: [previous.start, previous.end],
+            lastYear: [sameLastYear.start, sameLastYear.end],
+          }),
+        ]
+        return { period, previous, sameLastYear, sections }
+      })
+    },
+  }
+}
+
+export type ReportService = ReturnType<typeof createReportService>
