@@ -78,6 +78,24 @@ describe('the report API', () => {
     expect(methods?.rows.reduce((n, r) => n + r.value, 0)).toBe(3)
   })
 
+  it('says how well: places taken and attended, no-shows by agency, late cancellations, evaluations answered', async () => {
+    const body = (await get('/api/v1/reports?period=2026-Q3')).json<ReportBody>()
+    const howWell = body.sections.find((s) => s.id === 'how-well')
+    const figure = (id: string) => howWell?.figures.find((f) => f.id === id)
+    // This quarter: five places taken of 64 (the demo session's three, none yet marked, and the
+    // two above, one of whom did not come).
+    expect(figure('fill-rate')).toMatchObject({ unit: 'percent', value: 8, previous: 5, lastYear: 5 })
+    expect(figure('attendance-rate')).toMatchObject({ value: 20, previous: 100, lastYear: 100 })
+    expect(figure('no-shows')).toMatchObject({ unit: 'count', value: 1, previous: 0, lastYear: 0 })
+    expect(figure('no-show-rate')).toMatchObject({ value: 20, previous: 0 })
+    expect(figure('late-cancellations')).toMatchObject({ value: 0 })
+    expect(figure('after-course-response-rate')).toMatchObject({ value: 0, previous: 0 })
+    const byAgency = howWell?.breakdowns.find((b) => b.id === 'no-shows-by-agency')
+    expect(byAgency?.rows).toEqual([
+      expect.objectContaining({ label: 'Report Health Trust', value: 1, previous: 0, lastYear: 0 }),
+    ])
+  })
+
   it('gives a financial year against the year before', async () => {
     const body = (await get('/api/v1/reports?year=2026')).json<ReportBody>()
     expect(body.period.label).toBe('2026 to 2027')

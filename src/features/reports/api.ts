@@ -43,7 +43,14 @@ export default async function reportsApi(app: FastifyInstance, { services }: { s
               z.object({
                 id: z.string(),
                 title: z.string(),
-                figures: z.array(z.object({ id: z.string(), label: z.string(), ...compared })),
+                figures: z.array(
+                  z.object({
+                    id: z.string(),
+                    label: z.string(),
+                    unit: z.enum(['count', 'percent']).describe('percent: a whole percentage'),
+                    ...compared,
+                  }),
+                ),
                 breakdowns: z.array(
                   z.object({
                     id: z.string(),

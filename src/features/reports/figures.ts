@@ -2,6 +2,8 @@
 export type Figure = {
   id: string
   label: string
+  /** A count, or a whole percentage of something else counted in the same period. */
+  unit: 'count' | 'percent'
   value: number
   previous: number
   lastYear: number
@@ -33,10 +35,40 @@ export function figureOf(id: string, label: string, counts: Partial<Record<Which
   return {
     id,
     label,
+    unit: 'count',
     value: counts.current ?? 0,
     previous: counts.previous ?? 0,
     lastYear: counts.lastYear ?? 0,
   }
+}
+
+/** A whole percentage of one count in another, period by period; none of none is 0%. */
+export function rateOf(
+  id: string,
+  label: string,
+  part: Partial<Record<Which, number>>,
+  whole: Partial<Record<Which, number>>,
+): Figure {
+  const pc = (which: Which) => {
+    const of = whole[which] ?? 0
+    return of ? Math.round(((part[which] ?? 0) / of) * 100) : 0
+  }
+  return {
+    id,
+    label,
+    unit: 'percent',
+    value: pc('current'),
+    previous: pc('previous'),
+    lastYear: pc('lastYear'),
+  }
+}
+
+/** Each period's value of one field of rows that carry `which`. */
+export function perPeriod<R extends { which: Which }>(
+  rows: readonly R[],
+  field: keyof R,
+): Partial<Record<Which, number>> {
+  return Object.fromEntries(rows.map((r) => [r.which, Number(r[field])])) as Partial<Record<Which, number>>
 }
 
 /** A breakdown from rows of (which, key, label, n), keyed rows in the order of the current period's size. */

@@ -2,11 +2,11 @@ import { deliveryMethodNames } from '#features/courses/forms.ts'
 import { sectorNames } from '#features/directory/page-forms.ts'
 import type { Sql } from '#platform/db/database.ts'
 import type { Bounds, Section, Which } from './figures.ts'
-import { boundsValues, breakdownOf, figureOf, periodsTable } from './figures.ts'
+import { boundsValues, breakdownOf, figureOf, periodsTable, perPeriod } from './figures.ts'
 
 // A session counts in the period its first part starts in (London time), once it has begun
 // and unless it was cancelled or never published.
-const sessionInPeriod = `s.status NOT IN ('draft', 'cancelled') AND s.starts_at <= cascade_now()
+export const sessionInPeriod = `s.status NOT IN ('draft', 'cancelled') AND s.starts_at <= cascade_now()
   AND (s.starts_at AT TIME ZONE 'Europe/London')::date >= p.start_on
   AND (s.starts_at AT TIME ZONE 'Europe/London')::date < p.end_on`
 
@@ -47,8 +47,7 @@ export async function howMuch(sql: Sql, bounds: Bounds): Promise<Section> {
       values,
     ),
   ])
-  const of = (field: keyof Omit<Counts, 'which'>) =>
-    Object.fromEntries(counts.map((c) => [c.which, c[field]])) as Partial<Record<Which, number>>
+  const of = (field: keyof Omit<Counts, 'which'>) => perPeriod(counts, field)
   return {
     id: 'how-much',
     title: 'How much did we do?',

@@ -5,8 +5,9 @@ import type { Context } from '#platform/context.ts'
 import { requireRole, scopeOf } from '#platform/context.ts'
 import type { Database } from '#platform/db/database.ts'
 import { ValidationError } from '#platform/errors.ts'
-import type { Section } from './figures.ts'
+import type { Bounds, Section } from './figures.ts'
 import { howMuch } from './how-much.ts'
+import { howWell } from './how-well.ts'
 import type { ReportPeriod } from './period.ts'
 import { periodAsked, previousOf, sameLastYearOf } from './period.ts'
 
@@ -49,13 +50,12 @@ export function createReportService(deps: { db: Database; clock: Clock }) {
         const { period } = found
         const previous = previousOf(period, startMonth)
         const sameLastYear = sameLastYearOf(period, startMonth)
-        const sections = [
-          await howMuch(sql, {
-            current: [period.start, period.end],
-            previous: [previous.start, previous.end],
-            lastYear: [sameLastYear.start, sameLastYear.end],
-          }),
-        ]
+        const bounds = {
+          current: [period.start, period.end],
+          previous: [previous.start, previous.end],
+          lastYear: [sameLastYear.start, sameLastYear.end],
+        } satisfies Bounds
+        const sections = [await howMuch(sql, bounds), await howWell(sql, bounds)]
         return { period, previous, sameLastYear, sections }
       })
     },
