@@ -81,6 +81,7 @@ import qaSummaryRoutes from './quality/summary/routes.ts'
 import registerApi from './register/api.ts'
 import registerRoutes from './register/routes.ts'
 import reportsApi from './reports/api.ts'
+import reportRoutes from './reports/routes.ts'
 import reviewsApi from './reviews/api.ts'
 import findingRoutes from './reviews/finding-routes.ts'
 import reviewLearningRoutes from './reviews/learning-routes.ts'
@@ -112,6 +113,7 @@ export const features: FeaturePlugin[] = [
   learningRecordRoutes,
   evidenceImportRoutes,
   reportsApi,
+  reportRoutes,
   coursesApi,
   courseRoutes,
   sessionsApi,

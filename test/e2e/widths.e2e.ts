@@ -93,6 +93,7 @@ const byRole: Record<string, string[]> = {
     '/pathways/tree/change',
     '/pathways/recognitions',
     '/compliance',
+    '/reports',
   ],
 }
 

@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TestApp } from '#test/support/app.ts'
 import { testApp } from '#test/support/app.ts'
 import type { BookingWorld } from '#test/support/booking.ts'
-import { bookingWorld } from '#test/support/booking.ts'
-import { aPastPlace } from '#test/support/builders.ts'
+import { aReportWorld } from './test-world.ts'
 
 let t: TestApp
 let world: BookingWorld
@@ -23,32 +22,10 @@ type ReportBody = {
 
 beforeAll(async () => {
   t = await testApp()
-  world = await bookingWorld(t)
+  world = await aReportWorld(t)
   tokens.admin = await world.token('admin@norfolk.example.org')
   tokens.executive = await world.token('executive@norfolk.example.org')
   tokens.practitioner = await world.token('practitioner@norfolk.example.org')
-  const agency = await world.agency('Report Health Trust', 'health')
-  const course = await world.course('Reported course')
-  // Today is 24 November 2026; the financial year starts in April. Marks: who came, who did not.
-  const place = async (endedOn: string, mark: 'attended' | 'absent') => {
-    const person = await world.person(agency)
-    await t.db.tenant(world.scope, async (sql) => {
-      const { sessionId, applicationId } = await aPastPlace(sql, {
-        partnershipId: world.partnership.id,
-        personId: person,
-        courseId: course,
-        endedOn,
-      })
-      await sql.query(
-        `INSERT INTO attendance (partnership_id, session_id, application_id, part, mark) VALUES ($1, $2, $3, 1, $4)`,
-        [world.partnership.id, sessionId, applicationId, mark],
-      )
-    })
-  }
-  await place('2026-10-15', 'attended')
-  await place('2026-11-10', 'absent')
-  await place('2026-08-05', 'attended')
-  await place('2025-11-01', 'attended')
 })
 afterAll(() => t?.close())
 

@@ -55,6 +55,9 @@ export default async function reportsApi(app: FastifyInstance, { services }: { s
                   z.object({
                     id: z.string(),
                     title: z.string(),
+                    aboutPeople: z
+                      .boolean()
+                      .describe('Counts of people: small ones are suppressed where published'),
                     rows: z.array(z.object({ key: z.string(), label: z.string(), ...compared })),
                   }),
                 ),

@@ -13,6 +13,8 @@ export type Figure = {
 export type Breakdown = {
   id: string
   title: string
+  /** Counts of people, shown as "fewer than 5" when small enough to point at someone. */
+  aboutPeople: boolean
   rows: { key: string; label: string; value: number; previous: number; lastYear: number }[]
 }
 
@@ -76,6 +78,7 @@ export function breakdownOf(
   id: string,
   title: string,
   rows: readonly { which: Which; key: string; label: string; n: number }[],
+  aboutPeople = true,
 ): Breakdown {
   const byKey = new Map<string, Breakdown['rows'][number]>()
   for (const r of rows) {
@@ -86,6 +89,7 @@ export function breakdownOf(
   return {
     id,
     title,
+    aboutPeople,
     rows: [...byKey.values()].sort((a, b) => b.value - a.value || a.label.localeCompare(b.label)),
   }
 }

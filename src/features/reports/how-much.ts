@@ -65,6 +65,7 @@ export async function howMuch(sql: Sql, bounds: Bounds): Promise<Section> {
           ...m,
           label: deliveryMethodNames[m.key as keyof typeof deliveryMethodNames] ?? m.key,
         })),
+        false,
       ),
       breakdownOf(
         'attendees-by-sector',

@@ -3,13 +3,13 @@ import type { Clock } from '#platform/clock.ts'
 import { londonDateOf } from '#platform/clock.ts'
 import type { Context } from '#platform/context.ts'
 import { requireRole, scopeOf } from '#platform/context.ts'
-import type { Database } from '#platform/db/database.ts'
+import type { Database, Sql } from '#platform/db/database.ts'
 import { ValidationError } from '#platform/errors.ts'
 import type { Bounds, Section } from './figures.ts'
 import { howMuch } from './how-much.ts'
 import { howWell } from './how-well.ts'
 import type { ReportPeriod } from './period.ts'
-import { periodAsked, previousOf, sameLastYearOf } from './period.ts'
+import { periodAsked, periodContaining, previousOf, sameLastYearOf } from './period.ts'
 
 export type Report = {
   period: ReportPeriod
@@ -25,7 +25,45 @@ export type Report = {
 export function createReportService(deps: { db: Database; clock: Clock }) {
   const { db, clock } = deps
 
+  /** The financial year's first month, and the day the partnership's records begin. */
+  async function calendarOf(sql: Sql, ctx: Context, today: string) {
+    const [rules, since] = await Promise.all([
+      rulesInForceOn(sql, today),
+      // The partnership's records begin with its first policy, or when it joined if earlier.
+      sql.one<{ since: string }>(
+        `SELECT to_char(least((SELECT min(effective_from) FROM policies),
+                              (SELECT (created_at AT TIME ZONE 'Europe/London')::date FROM partnerships WHERE id = $1)),
+                        'YYYY-MM-DD') AS since`,
+        [ctx.partnership.id],
+      ),
+    ])
+    return { startMonth: rules.financialYearStartMonth, since: since.since }
+  }
+
   return {
+    /**
+     * The periods a report can be asked for, latest first: this quarter and the seven before
+     * it, and this financial year and the two before, none ending before the records begin.
+     */
+    async periods(
+      ctx: Context,
+    ): Promise<{ current: ReportPeriod; quarters: ReportPeriod[]; years: ReportPeriod[] }> {
+      requireRole(ctx, 'admin', 'subgroup', 'executive')
+      const today = londonDateOf(clock.now())
+      const { startMonth, since } = await db.tenant(scopeOf(ctx), (sql) => calendarOf(sql, ctx, today))
+      const back = (first: ReportPeriod, n: number) => {
+        const list = [first]
+        while (list.length < n) list.push(previousOf(list[list.length - 1] as ReportPeriod, startMonth))
+        return list.filter((p) => p.end > since)
+      }
+      const current = periodContaining(today, 'quarter', startMonth)
+      return {
+        current,
+        quarters: back(current, 8),
+        years: back(periodContaining(today, 'year', startMonth), 3),
+      }
+    },
+
     async report(
       ctx: Context,
       asked: { period?: string | undefined; year?: string | undefined },
@@ -34,18 +72,8 @@ export function createReportService(deps: { db: Database; clock: Clock }) {
       const today = londonDateOf(clock.now())
       // A transaction of several round trips: the period is known only once the policy is read.
       return db.tenant(scopeOf(ctx), async (sql) => {
-        const [rules, since] = await Promise.all([
-          rulesInForceOn(sql, today),
-          // The partnership's records begin with its first policy, or when it joined if earlier.
-          sql.one<{ since: string }>(
-            `SELECT to_char(least((SELECT min(effective_from) FROM policies),
-                                  (SELECT (created_at AT TIME ZONE 'Europe/London')::date FROM partnerships WHERE id = $1)),
-                            'YYYY-MM-DD') AS since`,
-            [ctx.partnership.id],
-          ),
-        ])
-        const startMonth = rules.financialYearStartMonth
-        const found = periodAsked(asked, { today, since: since.since, startMonth })
+        const { startMonth, since } = await calendarOf(sql, ctx, today)
+        const found = periodAsked(asked, { today, since, startMonth })
         if (!found.ok) throw new ValidationError([{ field: found.field, text: found.message }])
         const { period } = found
         const previous = previousOf(period, startMonth)

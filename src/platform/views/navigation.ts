@@ -126,6 +126,13 @@ const items: NavigationItem[] = [
     access: ['admin', 'subgroup', 'executive', 'agency-lead'],
     group: 'Evaluation and quality',
   },
+  // Reports to the board: the partnership's figures for a quarter or a year.
+  {
+    href: '/reports',
+    text: 'Reports',
+    access: ['admin', 'subgroup', 'executive'],
+    group: 'Evaluation and quality',
+  },
   { href: '/complaints', text: 'Complaints', access: ['admin'], group: 'Evaluation and quality' },
   { href: '/charges', text: 'Charges', access: ['admin'], group: 'Money' },
   { href: '/contracts', text: 'Contracts', access: ['admin'], group: 'Money' },

@@ -1,0 +1,35 @@
+import type { TestApp } from '#test/support/app.ts'
+import type { BookingWorld } from '#test/support/booking.ts'
+import { bookingWorld } from '#test/support/booking.ts'
+import { aPastPlace } from '#test/support/builders.ts'
+
+/**
+ * Norfolk's demo with places built for the report's figures (today is 24 November 2026, the
+ * financial year starts in April): this quarter, one who came and one who did not; one who came
+ * in the quarter before, and one in the same quarter last year. All work for one health trust.
+ */
+export async function aReportWorld(t: TestApp): Promise<BookingWorld> {
+  const world = await bookingWorld(t)
+  const agency = await world.agency('Report Health Trust', 'health')
+  const course = await world.course('Reported course')
+  const place = async (endedOn: string, mark: 'attended' | 'absent') => {
+    const person = await world.person(agency)
+    await t.db.tenant(world.scope, async (sql) => {
+      const { sessionId, applicationId } = await aPastPlace(sql, {
+        partnershipId: world.partnership.id,
+        personId: person,
+        courseId: course,
+        endedOn,
+      })
+      await sql.query(
+        `INSERT INTO attendance (partnership_id, session_id, application_id, part, mark) VALUES ($1, $2, $3, 1, $4)`,
+        [world.partnership.id, sessionId, applicationId, mark],
+      )
+    })
+  }
+  await place('2026-10-15', 'attended')
+  await place('2026-11-10', 'absent')
+  await place('2026-08-05', 'attended')
+  await place('2025-11-01', 'attended')
+  return world
+}
