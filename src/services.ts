@@ -107,6 +107,7 @@ export function createServices(deps: ServiceDeps) {
     mailQueued,
   })
   const qaStandards = createStandardsService({ db })
+  const impact = createImpactService({ db, clock })
   const auditDeps = { db, clock, policy, publicUrl: config.publicUrl, mailQueued }
   return {
     config,
@@ -137,7 +138,7 @@ export function createServices(deps: ServiceDeps) {
     evidenceImport: createEvidenceImport({ db, clock }),
     recognitions: createRecognitionService({ db }),
     learningRecords: createLearningRecordService({ db, clock }),
-    reports: createReportService({ db, clock }),
+    reports: createReportService({ db, clock, impact }),
     imports: createImportService({ db, clock, policy }),
     merges: createMergeService({ db, clock }),
     registrations: createRegistrationService({
@@ -204,7 +205,7 @@ export function createServices(deps: ServiceDeps) {
       mailQueued,
     }),
     surveys: createSurveyService({ db, clock }),
-    impact: createImpactService({ db, clock }),
+    impact,
     charges: createChargeService({ db, clock }),
     concerns: createConcernService({ db, clock, mailQueued }),
     invoices: createInvoiceService({ db, clock, mailQueued }),

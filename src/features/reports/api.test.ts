@@ -66,11 +66,26 @@ describe('the report API', () => {
     expect(figure('no-shows')).toMatchObject({ unit: 'count', value: 1, previous: 0, lastYear: 0 })
     expect(figure('no-show-rate')).toMatchObject({ value: 20, previous: 0 })
     expect(figure('late-cancellations')).toMatchObject({ value: 0 })
-    expect(figure('after-course-response-rate')).toMatchObject({ value: 0, previous: 0 })
+    expect(figure('after-course-response-rate')).toMatchObject({ value: 100, previous: 100, lastYear: 0 })
     const byAgency = howWell?.breakdowns.find((b) => b.id === 'no-shows-by-agency')
     expect(byAgency?.rows).toEqual([
       expect.objectContaining({ label: 'Report Health Trust', value: 1, previous: 0, lastYear: 0 }),
     ])
+  })
+
+  it('says who is better off: confidence at booking and after, from the impact view of each period', async () => {
+    const body = (await get('/api/v1/reports?period=2026-Q3')).json<ReportBody>()
+    const betterOff = body.sections.find((s) => s.id === 'better-off')
+    const figure = (id: string) => betterOff?.figures.find((f) => f.id === id)
+    // This quarter 3 and 5 at booking, 7 and 9 after; the quarter before 5 and 5, then 6 and 6.
+    expect(figure('confidence-at-booking')).toMatchObject({
+      unit: 'tenths',
+      value: 40,
+      previous: 50,
+      lastYear: 0,
+    })
+    expect(figure('confidence-latest')).toMatchObject({ value: 80, previous: 60, lastYear: 0 })
+    expect(figure('confidence-change')).toMatchObject({ value: 40, previous: 10, lastYear: 0 })
   })
 
   it('gives a financial year against the year before', async () => {

@@ -47,7 +47,11 @@ export default async function reportsApi(app: FastifyInstance, { services }: { s
                   z.object({
                     id: z.string(),
                     label: z.string(),
-                    unit: z.enum(['count', 'percent']).describe('percent: a whole percentage'),
+                    unit: z
+                      .enum(['count', 'percent', 'tenths'])
+                      .describe(
+                        'percent: a whole percentage; tenths: a score of 0 to 10 times ten, 73 for 7.3',
+                      ),
                     ...compared,
                   }),
                 ),

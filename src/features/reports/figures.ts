@@ -2,8 +2,8 @@
 export type Figure = {
   id: string
   label: string
-  /** A count, or a whole percentage of something else counted in the same period. */
-  unit: 'count' | 'percent'
+  /** A count, a whole percentage of something else counted in the same period, or a score in tenths. */
+  unit: 'count' | 'percent' | 'tenths'
   value: number
   previous: number
   lastYear: number

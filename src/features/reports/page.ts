@@ -11,14 +11,20 @@ export function shown(value: number, aboutPeople: boolean): string {
   return value.toLocaleString('en-GB')
 }
 
+const tenths = (value: number) => (value / 10).toFixed(1)
 const formatted = (f: Figure, value: number) =>
-  f.unit === 'percent' ? `${value}%` : value.toLocaleString('en-GB')
+  f.unit === 'percent' ? `${value}%` : f.unit === 'tenths' ? tenths(value) : value.toLocaleString('en-GB')
 
 /** How a figure changed since the period before, in words. */
 function changeText(f: Figure): string {
   const by = f.value - f.previous
   if (by === 0) return 'No change'
-  const amount = f.unit === 'percent' ? `${Math.abs(by)} points` : Math.abs(by).toLocaleString('en-GB')
+  const amount =
+    f.unit === 'percent'
+      ? `${Math.abs(by)} points`
+      : f.unit === 'tenths'
+        ? tenths(Math.abs(by))
+        : Math.abs(by).toLocaleString('en-GB')
   return `${by > 0 ? 'Up' : 'Down'} ${amount}`
 }
 
@@ -26,6 +32,8 @@ function changeText(f: Figure): string {
 function sectionView(section: Section, series: string[]) {
   const counts = section.figures.filter((f) => f.unit === 'count')
   const rates = section.figures.filter((f) => f.unit === 'percent')
+  // A change can be below nothing; the chart draws the scores themselves.
+  const scores = section.figures.filter((f) => f.unit === 'tenths' && f.id !== 'confidence-change')
   const chartOf = (figures: Figure[], title: string, max: number, format: (v: number) => string) =>
     figures.length
       ? barChart({
@@ -54,6 +62,7 @@ function sectionView(section: Section, series: string[]) {
         (v) => v.toLocaleString('en-GB'),
       ),
       chartOf(rates, `${section.title} Percentages`, 100, (v) => `${v}%`),
+      chartOf(scores, `${section.title} Scores, 0 to 10`, 100, tenths),
     ].filter((c): c is string => c !== null),
     breakdowns: section.breakdowns.map((b: Breakdown) => ({
       ...b,

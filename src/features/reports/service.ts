@@ -1,3 +1,5 @@
+import type { ImpactService } from '#features/evaluation/impact.ts'
+import { scopeFrom } from '#features/evaluation/impact.ts'
 import { rulesInForceOn } from '#features/policy/queries.ts'
 import type { Clock } from '#platform/clock.ts'
 import { londonDateOf } from '#platform/clock.ts'
@@ -5,6 +7,7 @@ import type { Context } from '#platform/context.ts'
 import { requireRole, scopeOf } from '#platform/context.ts'
 import type { Database, Sql } from '#platform/db/database.ts'
 import { ValidationError } from '#platform/errors.ts'
+import { betterOff } from './better-off.ts'
 import type { Bounds, Section } from './figures.ts'
 import { howMuch } from './how-much.ts'
 import { howWell } from './how-well.ts'
@@ -22,7 +25,7 @@ export type Report = {
  * Reports to the board: for a quarter or a financial year, each section's figures beside the
  * period before and the same period a year earlier. Read by those the board reports to.
  */
-export function createReportService(deps: { db: Database; clock: Clock }) {
+export function createReportService(deps: { db: Database; clock: Clock; impact: ImpactService }) {
   const { db, clock } = deps
 
   /** The financial year's first month, and the day the partnership's records begin. */
@@ -71,7 +74,7 @@ export function createReportService(deps: { db: Database; clock: Clock }) {
       requireRole(ctx, 'admin', 'subgroup', 'executive')
       const today = londonDateOf(clock.now())
       // A transaction of several round trips: the period is known only once the policy is read.
-      return db.tenant(scopeOf(ctx), async (sql) => {
+      const found = await db.tenant(scopeOf(ctx), async (sql) => {
         const { startMonth, since } = await calendarOf(sql, ctx, today)
         const found = periodAsked(asked, { today, since, startMonth })
         if (!found.ok) throw new ValidationError([{ field: found.field, text: found.message }])
@@ -83,9 +86,18 @@ export function createReportService(deps: { db: Database; clock: Clock }) {
           previous: [previous.start, previous.end],
           lastYear: [sameLastYear.start, sameLastYear.end],
         } satisfies Bounds
-        const sections = [await howMuch(sql, bounds), await howWell(sql, bounds)]
-        return { period, previous, sameLastYear, sections }
+        return {
+          period,
+          previous,
+          sameLastYear,
+          bounds,
+          sections: [await howMuch(sql, bounds), await howWell(sql, bounds)],
+        }
       })
+      // The impact view's own figures for the sessions held in each period, not a copy of them.
+      const impactOf = (from: string, to: string) => deps.impact.impact(ctx, scopeFrom({ from, to }))
+      const { bounds, ...report } = found
+      return { ...report, sections: [...report.sections, await betterOff(impactOf, bounds)] }
     },
   }
 }
