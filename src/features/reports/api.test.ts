@@ -88,6 +88,55 @@ describe('the report API', () => {
     expect(figure('confidence-change')).toMatchObject({ value: 40, previous: 10, lastYear: 0 })
   })
 
+  it('counts learning from reviews: published, actions falling due, done, and done on time', async () => {
+    const figures = async () => {
+      const body = (await get('/api/v1/reports?period=2026-Q3')).json<ReportBody>()
+      const all = body.sections.flatMap((s) => s.figures)
+      const value = (id: string) => all.find((f) => f.id === id)?.value ?? Number.NaN
+      return {
+        published: value('reviews-published'),
+        due: value('actions-due'),
+        done: value('actions-done'),
+        onTime: value('actions-on-time'),
+      }
+    }
+    const before = await figures()
+    // A review published this quarter, and an action due in it, done two days early; another
+    // action due in it, done a week late.
+    await t.db.tenant(world.scope, async (sql) => {
+      await sql.auditAs('test')
+      await sql.query(
+        `INSERT INTO reviews SELECT (jsonb_populate_record(NULL::reviews, to_jsonb(r) || jsonb_build_object(
+           'id', gen_random_uuid(), 'reference', 'RPT-2026-01', 'published_on', '2026-10-01'))).*
+           FROM reviews r WHERE r.published_on IS NOT NULL LIMIT 1`,
+      )
+      const actions = await sql.query<{ id: string }>(
+        `INSERT INTO actions SELECT (jsonb_populate_record(NULL::actions, to_jsonb(a) || jsonb_build_object(
+           'id', gen_random_uuid(), 'due_on', d, 'original_due_on', d, 'status', 'completed'))).*
+           FROM (SELECT * FROM actions WHERE status <> 'verified' LIMIT 1) a, unnest(ARRAY['2026-10-20', '2026-11-01']) d
+         RETURNING id`,
+      )
+      for (const [action, on] of [
+        [actions[0]?.id, '2026-10-18T10:00:00Z'],
+        [actions[1]?.id, '2026-11-08T10:00:00Z'],
+      ])
+        await sql.query(
+          `INSERT INTO action_updates (partnership_id, action_id, kind, note, status_from, status_to, by_label, at)
+           VALUES ($1, $2, 'progress', 'Done', 'on_track', 'completed', 'test', $3)`,
+          [world.partnership.id, action, on],
+        )
+    })
+    const after = await figures()
+    expect({
+      published: after.published - before.published,
+      due: after.due - before.due,
+      done: after.done - before.done,
+    }).toEqual({ published: 1, due: 2, done: 2 })
+    // The early one is on time, the late one is not.
+    const onTimeBefore = Math.round((before.onTime / 100) * before.due)
+    expect(after.onTime).toBe(Math.round(((onTimeBefore + 1) / after.due) * 100))
+  })
+
   it('gives a financial year against the year before', async () => {
     const body = (await get('/api/v1/reports?year=2026')).json<ReportBody>()
     expect(body.period.label).toBe('2026 to 2027')

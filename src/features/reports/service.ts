@@ -13,6 +13,7 @@ import { howMuch } from './how-much.ts'
 import { howWell } from './how-well.ts'
 import type { ReportPeriod } from './period.ts'
 import { periodAsked, periodContaining, previousOf, sameLastYearOf } from './period.ts'
+import { reviewFigures } from './reviews.ts'
 
 export type Report = {
   period: ReportPeriod
@@ -27,6 +28,19 @@ export type Report = {
  */
 export function createReportService(deps: { db: Database; clock: Clock; impact: ImpactService }) {
   const { db, clock } = deps
+
+  /** The sections read straight from the database, each feature's figures in the section they answer. */
+  async function featureSections(sql: Sql, bounds: Bounds): Promise<Section[]> {
+    const [much, well, reviews] = [
+      await howMuch(sql, bounds),
+      await howWell(sql, bounds),
+      await reviewFigures(sql, bounds),
+    ]
+    return [
+      { ...much, figures: [...much.figures, ...reviews.howMuch] },
+      { ...well, figures: [...well.figures, ...reviews.howWell] },
+    ]
+  }
 
   /** The financial year's first month, and the day the partnership's records begin. */
   async function calendarOf(sql: Sql, ctx: Context, today: string) {
@@ -91,7 +105,7 @@ export function createReportService(deps: { db: Database; clock: Clock; impact: 
           previous,
           sameLastYear,
           bounds,
-          sections: [await howMuch(sql, bounds), await howWell(sql, bounds)],
+          sections: await featureSections(sql, bounds),
         }
       })
       // The impact view's own figures for the sessions held in each period, not a copy of them.
