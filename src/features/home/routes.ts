@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { changeText, formatted } from '#features/reports/page.ts'
 import { contextOf } from '#platform/http/request-context.ts'
 import { menuFor } from '#platform/views/navigation.ts'
 import type { Services } from '#src/services.ts'
@@ -18,10 +19,12 @@ export default async function homeRoutes(app: FastifyInstance, { services }: { s
     const ctx = contextOf(request)
     // What waits for the person comes first; anyone may have a place offered from a waiting
     // list, with a deadline to accept it, and a place to come.
-    const [waiting, offers, nextPlace] = await Promise.all([
+    const showsQuarter = ctx.actor.roles.some((role) => role === 'admin' || role === 'executive')
+    const [waiting, offers, nextPlace, quarter] = await Promise.all([
       toDo.forActor(ctx),
       services.booking.mine(ctx, 'offered'),
       toDo.nextPlace(ctx),
+      showsQuarter ? services.reports.headlines(ctx) : null,
     ])
     return reply.view('home/views/dashboard.njk', {
       title: 'Home',
@@ -32,6 +35,16 @@ export default async function homeRoutes(app: FastifyInstance, { services }: { s
         waiting.length > 0 || ctx.actor.roles.some((role) => !['practitioner', 'registrant'].includes(role)),
       offers,
       nextPlace,
+      // Those who read the board's reports see this quarter so far beside the quarter before.
+      quarter: quarter && {
+        label: quarter.period.label,
+        figures: quarter.figures.map((f) => ({
+          ...f,
+          now: formatted(f, f.value),
+          before: formatted(f, f.previous),
+          change: changeText(f),
+        })),
+      },
     })
   })
 

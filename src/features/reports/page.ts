@@ -12,11 +12,11 @@ export function shown(value: number, aboutPeople: boolean): string {
 }
 
 const tenths = (value: number) => (value / 10).toFixed(1)
-const formatted = (f: Figure, value: number) =>
+export const formatted = (f: Figure, value: number) =>
   f.unit === 'percent' ? `${value}%` : f.unit === 'tenths' ? tenths(value) : value.toLocaleString('en-GB')
 
 /** How a figure changed since the period before, in words. */
-function changeText(f: Figure): string {
+export function changeText(f: Figure): string {
   const by = f.value - f.previous
   if (by === 0) return 'No change'
   const amount =

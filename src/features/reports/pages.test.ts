@@ -61,6 +61,18 @@ describe('the report page', () => {
     expect(page(future.body)('.govuk-error-summary').text()).toContain('has not begun yet')
   })
 
+  it('puts this quarter so far on the admin’s and the executive’s home page, beside the quarter before', async () => {
+    for (const email of ['executive@norfolk.example.org', 'admin@norfolk.example.org']) {
+      const home = (await (await t.signIn(email)).get('/dashboard')).body
+      expect(page(home)('#this-quarter caption').text()).toContain('October to December 2026')
+      expect(cells(home, '#quarter-sessions-delivered')).toEqual(['3', '1', 'Up 2'])
+      expect(cells(home, '#quarter-attendance-rate')).toEqual(['20%', '100%', 'Down 80 points'])
+      expect(page(home)('#this-quarter tbody tr').length).toBe(5)
+    }
+    const practitioner = (await (await t.signIn('practitioner@norfolk.example.org')).get('/dashboard')).body
+    expect(page(practitioner)('#this-quarter').length).toBe(0)
+  })
+
   it('is for the partnership’s admins, sub-group and executive', async () => {
     const practitioner = await t.signIn('practitioner@norfolk.example.org')
     expect((await practitioner.get('/reports')).statusCode).toBe(403)

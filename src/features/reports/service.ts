@@ -8,7 +8,7 @@ import { requireRole, scopeOf } from '#platform/context.ts'
 import type { Database, Sql } from '#platform/db/database.ts'
 import { ValidationError } from '#platform/errors.ts'
 import { betterOff } from './better-off.ts'
-import type { Bounds, Section } from './figures.ts'
+import type { Bounds, Figure, Section } from './figures.ts'
 import { howMuch } from './how-much.ts'
 import { howWell } from './how-well.ts'
 import type { ReportPeriod } from './period.ts'
@@ -57,7 +57,39 @@ export function createReportService(deps: { db: Database; clock: Clock; impact: 
     return { startMonth: rules.financialYearStartMonth, since: since.since }
   }
 
+  /** A period's bounds beside those of the period before and the same period a year earlier. */
+  function boundsOf(period: ReportPeriod, startMonth: number) {
+    const previous = previousOf(period, startMonth)
+    const sameLastYear = sameLastYearOf(period, startMonth)
+    const bounds = {
+      current: [period.start, period.end],
+      previous: [previous.start, previous.end],
+      lastYear: [sameLastYear.start, sameLastYear.end],
+    } satisfies Bounds
+    return { previous, sameLastYear, bounds }
+  }
+
   return {
+    /**
+     * The home page's five headline figures for the quarter so far, beside the quarter before:
+     * sessions delivered, attendees, places taken and attended, and actions done on time. Read
+     * from the database alone, as the home page is opened far more often than a report.
+     */
+    async headlines(ctx: Context): Promise<{ period: ReportPeriod; figures: Figure[] }> {
+      requireRole(ctx, 'admin', 'executive')
+      const today = londonDateOf(clock.now())
+      return db.tenant(scopeOf(ctx), async (sql) => {
+        const { startMonth } = await calendarOf(sql, ctx, today)
+        const period = periodContaining(today, 'quarter', startMonth)
+        const sections = await featureSections(sql, boundsOf(period, startMonth).bounds)
+        const all = new Map(sections.flatMap((s) => s.figures).map((f) => [f.id, f]))
+        const figures = ['sessions-delivered', 'attendees', 'fill-rate', 'attendance-rate', 'actions-on-time']
+          .map((id) => all.get(id))
+          .filter((f): f is Figure => f !== undefined)
+        return { period, figures }
+      })
+    },
+
     /**
      * The periods a report can be asked for, latest first: this quarter and the seven before
      * it, and this financial year and the two before, none ending before the records begin.
@@ -93,13 +125,7 @@ export function createReportService(deps: { db: Database; clock: Clock; impact: 
         const found = periodAsked(asked, { today, since, startMonth })
         if (!found.ok) throw new ValidationError([{ field: found.field, text: found.message }])
         const { period } = found
-        const previous = previousOf(period, startMonth)
-        const sameLastYear = sameLastYearOf(period, startMonth)
-        const bounds = {
-          current: [period.start, period.end],
-          previous: [previous.start, previous.end],
-          lastYear: [sameLastYear.start, sameLastYear.end],
-        } satisfies Bounds
+        const { previous, sameLastYear, bounds } = boundsOf(period, startMonth)
         return {
           period,
           previous,
