@@ -19,7 +19,15 @@ export type ImpactOf = (from: string, to: string) => Promise<Impact>
  */
 export async function betterOff(impactOf: ImpactOf, bounds: Bounds): Promise<Section> {
   const periods: Which[] = ['current', 'previous', 'lastYear']
-  const impacts = await Promise.all(periods.map((w) => impactOf(bounds[w][0], lastDayOf(bounds[w][1]))))
+  // A year's period before is the same year a year earlier: each distinct period is read once.
+  const distinct = new Map<string, Promise<Impact>>()
+  const once = (w: Which) => {
+    const [from, to] = bounds[w]
+    const key = `${from}/${to}`
+    if (!distinct.has(key)) distinct.set(key, impactOf(from, lastDayOf(to)))
+    return distinct.get(key) as Promise<Impact>
+  }
+  const impacts = await Promise.all(periods.map(once))
   const each = (value: (impact: Impact) => number) =>
     Object.fromEntries(periods.map((w, i) => [w, value(impacts[i] as Impact)])) as Record<Which, number>
   const tenths = (n: number | undefined) => Math.round((n ?? 0) * 10)
