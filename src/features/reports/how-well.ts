@@ -1,26 +1,23 @@
-import type { DeliveryFacts } from './delivery.ts'
-import { summed } from './delivery.ts'
+import type { DeliveryBreakdowns, DeliveryTotals } from './delivery.ts'
 import type { Section } from './figures.ts'
-import { breakdownOf, figureOf, rateOf } from './figures.ts'
+import { breakdownOf, figureOf, perPeriod, rateOf } from './figures.ts'
 
 /**
  * "How well did we do it?": how full the sessions were, how many of those with places came,
  * no-shows (every part marked absent) and late cancellations, and how many who came answered
- * the evaluation after the course and at follow-up; no-shows by agency.
+ * the evaluation after the course and at follow-up; no-shows by agency when asked for.
  */
-export function howWell(facts: DeliveryFacts): Section {
-  const of = (field: 'taken' | 'attendees' | 'noShows' | 'afterCourse' | 'followUp') =>
-    summed(facts.agencies, field)
-  const places = summed(facts.sessions, 'places')
+export function howWell(totals: DeliveryTotals[], breakdowns: DeliveryBreakdowns | null): Section {
+  const of = (field: keyof Omit<DeliveryTotals, 'which'>) => perPeriod(totals, field)
   return {
     id: 'how-well',
     title: 'How well did we do it?',
     figures: [
-      rateOf('fill-rate', 'Places taken, of those offered', of('taken'), places),
+      rateOf('fill-rate', 'Places taken, of those offered', of('taken'), of('places')),
       rateOf('attendance-rate', 'Came, of those with places', of('attendees'), of('taken')),
       figureOf('no-shows', 'No-shows', of('noShows')),
       rateOf('no-show-rate', 'No-shows, of those with places', of('noShows'), of('taken')),
-      figureOf('late-cancellations', 'Late cancellations', summed(facts.totals, 'lateCancellations')),
+      figureOf('late-cancellations', 'Late cancellations', of('lateCancellations')),
       rateOf(
         'after-course-response-rate',
         'Answered after the course, of those who came',
@@ -34,14 +31,16 @@ export function howWell(facts: DeliveryFacts): Section {
         of('attendees'),
       ),
     ],
-    breakdowns: [
-      breakdownOf(
-        'no-shows-by-agency',
-        'No-shows by agency',
-        facts.agencies
-          .filter((a) => a.noShows > 0)
-          .map((a) => ({ which: a.which, key: a.agencyId, label: a.agencyName, n: a.noShows })),
-      ),
-    ],
+    breakdowns: breakdowns
+      ? [
+          breakdownOf(
+            'no-shows-by-agency',
+            'No-shows by agency',
+            breakdowns.agencies
+              .filter((a) => a.noShows > 0)
+              .map((a) => ({ which: a.which, key: a.agencyId, label: a.agencyName, n: a.noShows })),
+          ),
+        ]
+      : [],
   }
 }

@@ -8,7 +8,7 @@ import { requireRole, scopeOf } from '#platform/context.ts'
 import type { Database, Sql } from '#platform/db/database.ts'
 import { ValidationError } from '#platform/errors.ts'
 import { betterOff } from './better-off.ts'
-import { deliveryFacts } from './delivery.ts'
+import { deliveryBreakdowns, deliveryTotals } from './delivery.ts'
 import type { Bounds, Figure, Section } from './figures.ts'
 import { howMuch } from './how-much.ts'
 import { howWell } from './how-well.ts'
@@ -31,13 +31,12 @@ export function createReportService(deps: { db: Database; clock: Clock; impact: 
   const { db, clock } = deps
 
   /** The sections read straight from the database, each feature's figures in the section they answer. */
-  async function featureSections(sql: Sql, bounds: Bounds): Promise<Section[]> {
-    // A report groups a year's applications (a large partnership's 60,000 and more) in memory
-    // rather than sorting them on disk.
-    await sql.query("SET LOCAL work_mem = '64MB'")
-    const [facts, reviews] = [await deliveryFacts(sql, bounds), await reviewFigures(sql, bounds)]
-    const much = howMuch(facts)
-    const well = howWell(facts)
+  async function featureSections(sql: Sql, bounds: Bounds, withBreakdowns: boolean): Promise<Section[]> {
+    const totals = await deliveryTotals(sql, bounds)
+    const breakdowns = withBreakdowns ? await deliveryBreakdowns(sql, bounds) : null
+    const reviews = await reviewFigures(sql, bounds)
+    const much = howMuch(totals, breakdowns)
+    const well = howWell(totals, breakdowns)
     return [
       { ...much, figures: [...much.figures, ...reviews.howMuch] },
       { ...well, figures: [...well.figures, ...reviews.howWell] },
@@ -83,7 +82,7 @@ export function createReportService(deps: { db: Database; clock: Clock; impact: 
       return db.tenant(scopeOf(ctx), async (sql) => {
         const { startMonth } = await calendarOf(sql, ctx, today)
         const period = periodContaining(today, 'quarter', startMonth)
-        const sections = await featureSections(sql, boundsOf(period, startMonth).bounds)
+        const sections = await featureSections(sql, boundsOf(period, startMonth).bounds, false)
         const all = new Map(sections.flatMap((s) => s.figures).map((f) => [f.id, f]))
         const figures = ['sessions-delivered', 'attendees', 'fill-rate', 'attendance-rate', 'actions-on-time']
           .map((id) => all.get(id))
@@ -133,7 +132,7 @@ export function createReportService(deps: { db: Database; clock: Clock; impact: 
           previous,
           sameLastYear,
           bounds,
-          sections: await featureSections(sql, bounds),
+          sections: await featureSections(sql, bounds, true),
         }
       })
       // The impact view's own figures for the sessions held in each period, not a copy of them.
