@@ -16,21 +16,10 @@ export type ReportPeriod = {
   label: string
 }
 
-const monthNames = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-]
-const monthOf = (date: string) => monthNames[Number(date.slice(5, 7)) - 1] ?? ''
+const monthFormat = new Intl.DateTimeFormat('en-GB', { month: 'long', timeZone: 'UTC' })
+/** The month of a date, as people write it: "October". */
+const monthOf = (date: string) => monthFormat.format(new Date(`${date.slice(0, 7)}-01T12:00:00Z`))
+
 const yearName = (year: number) => `${year} to ${year + 1}`
 
 /** The period a key names, for a financial year starting on the 1st of `startMonth`; null when it names none. */
