@@ -59,7 +59,11 @@ async function until<T>(
 ): Promise<T> {
   const deadline = Date.now() + seconds * 1000
   while (Date.now() < deadline) {
-    const found = await check().catch(() => undefined)
+    const found = await check().catch((error: unknown) => {
+      // A stopped process is not going to answer: give up now.
+      if (error instanceof Error && error.message.includes('stopped')) throw error
+      return undefined
+    })
     if (found) return found
     await new Promise((resolve) => setTimeout(resolve, 250))
   }
@@ -103,7 +107,22 @@ describe.skipIf(!serverUrl)('two web processes and a worker on one PostgreSQL', 
         PUBLIC_URL: base,
       })
       processes.push(web.child)
-      await until(`the web process on ${port}`, async () => (await fetch(`${base}/health/ready`)).ok, 90)
+      // A process that stopped is said at once, with what it printed, rather than waited for.
+      await until(
+        `the web process on ${port}`,
+        async () => {
+          if (web.child.exitCode !== null)
+            throw new Error(
+              `the web process on ${port} stopped (${web.child.exitCode}): ${web.output().slice(-2000)}`,
+            )
+          return (await fetch(`${base}/health/ready`)).ok
+        },
+        90,
+      ).catch((error: unknown) => {
+        throw new Error(
+          `${error instanceof Error ? error.message : error}; it printed: ${web.output().slice(-2000)}`,
+        )
+      })
       webs.push(base)
     }
     db = new pg.Client({ connectionString: url.toString() })
