@@ -1,6 +1,6 @@
 import type { Sql } from '#platform/db/database.ts'
 import type { Bounds, Which } from './figures.ts'
-import { boundsValues } from './figures.ts'
+import { boundsValues, periodsTable } from './figures.ts'
 
 /** Each period's delivery, counted. */
 export type DeliveryTotals = {
@@ -32,18 +32,17 @@ export type DeliveryBreakdowns = {
   }[]
 }
 
-// The three periods, with their bounds as instants at London midnight, which the index on
-// sessions' start can use.
-const periods = `p AS (
-  SELECT which, (start_on::timestamp AT TIME ZONE 'Europe/London') AS from_at,
-         (end_on::timestamp AT TIME ZONE 'Europe/London') AS to_at
-    FROM (VALUES ('current', $1::date, $2::date), ('previous', $3::date, $4::date),
-                 ('lastYear', $5::date, $6::date)) AS v(which, start_on, end_on))`
+// The three periods (figures.ts), with their bounds as instants at London midnight, which the
+// index on sessions' start can use.
+const periods = `bounded AS (
+  SELECT p.which, (p.start_on::timestamp AT TIME ZONE 'Europe/London') AS from_at,
+         (p.end_on::timestamp AT TIME ZONE 'Europe/London') AS to_at
+    FROM ${periodsTable})`
 
 // A session counts in the period its first part starts in, once begun, unless cancelled or never
 // published. Kept apart, so each figure below looks up only its own sessions' rows by index.
 const held = `ps AS MATERIALIZED (
-  SELECT p.which, s.id, s.capacity, s.course_id FROM p
+  SELECT p.which, s.id, s.capacity, s.course_id FROM bounded p
     JOIN sessions s ON s.starts_at >= p.from_at AND s.starts_at < p.to_at AND s.starts_at <= cascade_now()
                    AND s.status NOT IN ('draft', 'cancelled'))`
 
@@ -76,7 +75,7 @@ export function deliveryTotals(sql: Sql, bounds: Bounds): Promise<DeliveryTotals
               WHERE ps.which = p.which) AS "lateCancellations",
             ${answered('after_course')} AS "afterCourse",
             ${answered('follow_up')} AS "followUp"
-       FROM p`,
+       FROM bounded p`,
     boundsValues(bounds),
   )
 }
