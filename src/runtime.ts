@@ -13,6 +13,7 @@ import { defineNewsletterJobs } from './features/learning/newsletters/jobs.ts'
 import { definePathwayJobs } from './features/pathways/reminders/jobs.ts'
 import { defineCpdJobs } from './features/quality/cpd/jobs.ts'
 import { defineQaRoundJobs } from './features/quality/rounds/jobs.ts'
+import { defineDigestJobs } from './features/reports/digest/jobs.ts'
 import type { Clock } from './platform/clock.ts'
 import { fixedClock, systemClock } from './platform/clock.ts'
 import type { Connection } from './platform/db/connect.ts'
@@ -119,6 +120,7 @@ export async function startRuntime(config: Config, options: { work: boolean; log
   defineQaRoundJobs(jobs, services.partnerships, services.qaRounds)
   defineCpdJobs(jobs, services.partnerships, services.trainerCpd)
   definePathwayJobs(jobs, services.partnerships, services.pathwayReminders)
+  defineDigestJobs(jobs, services.partnerships, services.agencyDigestMail)
   defineAuditCycleJobs(jobs, services.partnerships, services.auditCycles)
   defineCaseAuditJobs(jobs, services.partnerships, services.caseAudits)
 

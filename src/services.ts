@@ -51,6 +51,9 @@ import { createRoundService } from './features/quality/rounds/service.ts'
 import { createStandardsService } from './features/quality/standards/service.ts'
 import { createQaSummaryService } from './features/quality/summary/service.ts'
 import { createRegisterService } from './features/register/service.ts'
+import { createBoardReportService } from './features/reports/board/service.ts'
+import { createDigestMail } from './features/reports/digest/mail.ts'
+import { createDigestService } from './features/reports/digest/service.ts'
 import { createReportService } from './features/reports/service.ts'
 import { createFindingTraceService } from './features/reviews/findings-trace-service.ts'
 import { createReviewService } from './features/reviews/service.ts'
@@ -108,6 +111,7 @@ export function createServices(deps: ServiceDeps) {
   })
   const qaStandards = createStandardsService({ db })
   const impact = createImpactService({ db, clock })
+  const reports = createReportService({ db, clock, impact })
   const auditDeps = { db, clock, policy, publicUrl: config.publicUrl, mailQueued }
   return {
     config,
@@ -138,7 +142,10 @@ export function createServices(deps: ServiceDeps) {
     evidenceImport: createEvidenceImport({ db, clock }),
     recognitions: createRecognitionService({ db }),
     learningRecords: createLearningRecordService({ db, clock }),
-    reports: createReportService({ db, clock, impact }),
+    reports,
+    boardReports: createBoardReportService({ db, clock, reports }),
+    agencyDigests: createDigestService({ db, clock, impact }),
+    agencyDigestMail: createDigestMail({ db, clock, publicUrl: config.publicUrl, mailQueued }),
     imports: createImportService({ db, clock, policy }),
     merges: createMergeService({ db, clock }),
     registrations: createRegistrationService({

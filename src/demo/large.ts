@@ -343,6 +343,11 @@ export async function seedLarge(
         GROUP BY 1, 2, 3, 4, 5, 6`,
       [partnership.id],
     )
+    // Each session's delivery facts, as the triggers on applications, marks and answers would.
+    await sql.query(
+      `SELECT cascade_session_delivery_refresh(array_agg(id)) FROM sessions WHERE partnership_id = $1`,
+      [partnership.id],
+    )
     // What each person's compliance rests on, as the certificates' triggers would keep it.
     // All at once rather than person by person: the tables are not yet analysed.
     await sql.query(
@@ -375,6 +380,8 @@ export async function seedLarge(
     'certificates',
     'evaluation_responses',
     'evaluation_totals',
+    'session_delivery',
+    'session_delivery_totals',
     'pathways',
     'pathway_requirements',
     'pathway_requirement_courses',

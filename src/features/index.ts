@@ -81,6 +81,10 @@ import qaSummaryRoutes from './quality/summary/routes.ts'
 import registerApi from './register/api.ts'
 import registerRoutes from './register/routes.ts'
 import reportsApi from './reports/api.ts'
+import boardReportsApi from './reports/board/api.ts'
+import boardReportRoutes from './reports/board/routes.ts'
+import digestApi from './reports/digest/api.ts'
+import digestRoutes from './reports/digest/routes.ts'
 import reportRoutes from './reports/routes.ts'
 import reviewsApi from './reviews/api.ts'
 import findingRoutes from './reviews/finding-routes.ts'
@@ -114,6 +118,10 @@ export const features: FeaturePlugin[] = [
   evidenceImportRoutes,
   reportsApi,
   reportRoutes,
+  boardReportsApi,
+  boardReportRoutes,
+  digestApi,
+  digestRoutes,
   coursesApi,
   courseRoutes,
   sessionsApi,

@@ -618,6 +618,7 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/telephone/:id': jerseyTelephoneSample,
   '/telephone/:id/calls/:callId': jerseyTelephoneSample,
   '/api/v1/agencies/:id': jerseyAgency,
+  '/api/v1/agencies/:id/digest': jerseyAgency,
   '/api/v1/people/:id': jerseyPerson,
   '/api/v1/courses/:id': jerseyCourse,
   '/api/v1/sessions/:id': jerseySession,
@@ -708,6 +709,7 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/agencies/:id/compliance.csv': jerseyAgency,
   '/agencies/:id/pathways': jerseyAgency,
   '/agencies/:id/pathways/by-role': jerseyAgency,
+  '/agencies/:id/digest': jerseyAgency,
   '/people/:id': jerseyPerson,
   '/people/:id/edit': jerseyPerson,
   '/people/:id/pathway': jerseyPerson,
@@ -920,6 +922,19 @@ const notRecords = new Set([
   // is to the signed-in user's own record only (finder/pages.test.ts: another partnership's is 404).
   '/p/:slug/pathway',
   '/p/:slug/pathway/save',
+  // A report to the board is named by its period within the signed-in partnership, not by a
+  // record's id: reports/board/board.test.ts shows another partnership's same period is its own.
+  '/reports/:key/narrative',
+  '/reports/:key/sign-off',
+  '/reports/:key/correction',
+  '/reports/:key.pdf',
+  '/reports/:key.zip',
+  '/reports/:key/versions/:version.pdf',
+  '/reports/:key/tables/:table.csv',
+  '/api/v1/reports/:id/sign-off',
+  '/api/v1/reports/:id/narrative',
+  '/api/v1/reports/:id/corrections',
+  '/api/v1/reports/:id.pdf',
 ])
 
 describe('one partnership never reaches another’s data through the app', () => {

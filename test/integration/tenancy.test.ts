@@ -43,8 +43,10 @@ describe('tenancy in the database', () => {
     // The ledgers of chasing emails sent (action_chasers, dissemination_chasers) are the outbox's
     // own bookkeeping: the emails are in the outbox, and what they chase is audited. Anonymous survey answers are never tied to a request (which an audit row would be); the
     // database refuses any change to them instead. The impact view's sums are kept by trigger
-    // from the (audited) responses, and each person's standing against their pathway from the
-    // (audited) certificates and evidence; the reminders sent for it are the outbox's bookkeeping.
+    // from the (audited) responses, and each session's delivery facts (and their sums) from its (audited)
+    // applications, marks, charges and answers; each person's standing against their pathway from the
+    // (audited) certificates and evidence; the reminders sent for it, and the agencies' quarterly
+    // digests, are the outbox's bookkeeping.
     const tables = (await partnershipTables()).filter(
       (name) =>
         ![
@@ -55,9 +57,12 @@ describe('tenancy in the database', () => {
           'trainer_cpd_chasers',
           'survey_responses',
           'evaluation_totals',
+          'session_delivery',
+          'session_delivery_totals',
           'requirement_standings',
           'pathway_reminders',
           'pathway_lead_summaries',
+          'agency_digests',
         ].includes(name),
     )
     // Row by row (cascade_audit) or by statement (cascade_audit_rows), on every kind of change.

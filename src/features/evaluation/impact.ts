@@ -4,7 +4,7 @@ import { requireRole, scopeOf } from '#platform/context.ts'
 import type { Database } from '#platform/db/database.ts'
 import { isUuid } from '#platform/db/database.ts'
 import type { FieldError } from '#platform/errors.ts'
-import { ValidationError } from '#platform/errors.ts'
+import { NotFoundError, ValidationError } from '#platform/errors.ts'
 import { isCalendarDate } from '#platform/http/forms.ts'
 import type { ImpactScope, TotalRow } from './impact-queries.ts'
 import { comments, objectivesOf, reach, totals, versions } from './impact-queries.ts'
@@ -109,8 +109,22 @@ export function createImpactService(deps: { db: Database; clock: Clock }) {
   const { db } = deps
 
   return {
-    async impact(ctx: Context, scope: ImpactScope, options: { allComments?: boolean } = {}): Promise<Impact> {
-      requireRole(ctx, 'admin', 'subgroup', 'executive')
+    /**
+     * `scoresOnly` leaves out the response rates and comments (rates and comments come back
+     * empty): the report to the board counts responses from its own delivery figures, and
+     * counting who could answer is the costliest read of a year.
+     */
+    async impact(
+      ctx: Context,
+      scope: ImpactScope,
+      options: { allComments?: boolean; scoresOnly?: boolean } = {},
+    ): Promise<Impact> {
+      requireRole(ctx, 'admin', 'subgroup', 'executive', 'agency-lead')
+      // An agency lead sees only their own agency's staff's answers, and only as figures: the
+      // words of a few people could say who wrote them.
+      const oversees = ctx.actor.roles.some((r) => r === 'admin' || r === 'subgroup' || r === 'executive')
+      if (!oversees && (scope.agencyId === null || !ctx.actor.agencyIds.includes(scope.agencyId)))
+        throw new NotFoundError('Agency')
       return db.tenant(scopeOf(ctx), async (sql) => {
         const allVersions = await versions(sql)
         const byVersion = new Map(allVersions.map((v) => [v.id, v]))
@@ -119,8 +133,10 @@ export function createImpactService(deps: { db: Database; clock: Clock }) {
         )
         const [sums, reached, said] = [
           await totals(sql, scope),
-          await reach(sql, scope),
-          await comments(sql, scope, freeText, options.allComments ? null : COMMENTS_SHOWN),
+          options.scoresOnly ? null : await reach(sql, scope),
+          oversees && !options.scoresOnly
+            ? await comments(sql, scope, freeText, options.allComments ? null : COMMENTS_SHOWN)
+            : [],
         ]
         const responded = (stage: Stage) =>
           sums.filter((t) => t.key === '' && t.stage === stage).reduce((sum, t) => sum + t.n, 0)
@@ -190,26 +206,28 @@ export function createImpactService(deps: { db: Database; clock: Clock }) {
           eligible ? Math.round((responded / eligible) * 1000) / 10 : null
         return {
           scope,
-          rates: [
-            {
-              stage: 'at_booking',
-              eligible: reached.applications,
-              responded: responded('at_booking'),
-              rate: rate(responded('at_booking'), reached.applications),
-            },
-            {
-              stage: 'after_course',
-              eligible: reached.attendees,
-              responded: responded('after_course'),
-              rate: rate(responded('after_course'), reached.attendees),
-            },
-            {
-              stage: 'follow_up',
-              eligible: reached.followUpsDue,
-              responded: responded('follow_up'),
-              rate: rate(responded('follow_up'), reached.followUpsDue),
-            },
-          ],
+          rates: !reached
+            ? []
+            : [
+                {
+                  stage: 'at_booking',
+                  eligible: reached.applications,
+                  responded: responded('at_booking'),
+                  rate: rate(responded('at_booking'), reached.applications),
+                },
+                {
+                  stage: 'after_course',
+                  eligible: reached.attendees,
+                  responded: responded('after_course'),
+                  rate: rate(responded('after_course'), reached.attendees),
+                },
+                {
+                  stage: 'follow_up',
+                  eligible: reached.followUpsDue,
+                  responded: responded('follow_up'),
+                  rate: rate(responded('follow_up'), reached.followUpsDue),
+                },
+              ],
           confidence: confidenceLines,
           headline,
           agreement: scoreLines(agreement),

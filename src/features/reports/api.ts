@@ -14,6 +14,14 @@ const periodResponse = z.object({
   label: z.string(),
 })
 
+export const signedOffResponse = z.object({
+  version: z.number().int(),
+  byName: z.string(),
+  as: z.enum(['subgroup', 'executive']),
+  at: z.string().describe('When it was signed off (ISO 8601)'),
+  reason: z.string().nullable().describe('Why a version after the first was made'),
+})
+
 /** Reports to the board through the API: every figure beside the period before and a year earlier. */
 export default async function reportsApi(app: FastifyInstance, { services }: { services: Services }) {
   const api = app.withTypeProvider<ZodTypeProvider>()
@@ -36,6 +44,13 @@ export default async function reportsApi(app: FastifyInstance, { services }: { s
         }),
         response: {
           200: z.object({
+            id: z.string().describe('The report’s id: its period’s key, for signing off and the PDF'),
+            status: z
+              .enum(['draft', 'signed_off', 'correcting'])
+              .describe('signed_off: the figures are as they were signed off, and never change'),
+            signedOff: signedOffResponse.nullable().describe('The latest signed-off version'),
+            correctionReason: z.string().nullable(),
+            narrative: z.object({ executiveSummary: z.string(), sections: z.record(z.string(), z.string()) }),
             period: periodResponse,
             previous: periodResponse,
             sameLastYear: periodResponse,
@@ -48,9 +63,9 @@ export default async function reportsApi(app: FastifyInstance, { services }: { s
                     id: z.string(),
                     label: z.string(),
                     unit: z
-                      .enum(['count', 'percent', 'tenths'])
+                      .enum(['count', 'percent', 'tenths', 'pence'])
                       .describe(
-                        'percent: a whole percentage; tenths: a score of 0 to 10 times ten, 73 for 7.3',
+                        'percent: a whole percentage; tenths: a score times ten, 73 for 7.3; pence: money in whole pence, 123450 for £1,234.50',
                       ),
                     ...compared,
                   }),
@@ -72,6 +87,11 @@ export default async function reportsApi(app: FastifyInstance, { services }: { s
         },
       },
     },
-    async (request) => services.reports.report(contextOf(request), request.query),
+    async (request) => {
+      const ctx = contextOf(request)
+      const period = await services.reports.period(ctx, request.query)
+      const { report, versions: _versions, ...board } = await services.boardReports.report(ctx, period.key)
+      return { ...board, ...report }
+    },
   )
 }

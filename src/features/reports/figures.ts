@@ -2,8 +2,11 @@
 export type Figure = {
   id: string
   label: string
-  /** A count, a whole percentage of something else counted in the same period, or a score in tenths. */
-  unit: 'count' | 'percent' | 'tenths'
+  /**
+   * A count, a whole percentage of something else counted in the same period, a score in
+   * tenths, or money in whole pence.
+   */
+  unit: 'count' | 'percent' | 'tenths' | 'pence'
   value: number
   previous: number
   lastYear: number
@@ -15,6 +18,8 @@ export type Breakdown = {
   title: string
   /** Counts of people, shown as "fewer than 5" when small enough to point at someone. */
   aboutPeople: boolean
+  /** Counts unless said otherwise; percent: whole percentages, row by row. */
+  unit?: 'count' | 'percent'
   rows: { key: string; label: string; value: number; previous: number; lastYear: number }[]
 }
 
@@ -91,5 +96,47 @@ export function breakdownOf(
     title,
     aboutPeople,
     rows: [...byKey.values()].sort((a, b) => b.value - a.value || a.label.localeCompare(b.label)),
+  }
+}
+
+/**
+ * A breakdown of whole percentages from rows of (which, key, label, part, whole): each key's
+ * part of its whole, period by period, none of none being 0%. Rows in the order of the current
+ * period's percentage.
+ */
+export function rateBreakdownOf(
+  id: string,
+  title: string,
+  rows: readonly { which: Which; key: string; label: string; part: number; whole: number }[],
+): Breakdown {
+  const parts = breakdownOf(
+    id,
+    title,
+    rows.map((r) => ({ ...r, n: r.part })),
+  )
+  const wholes = new Map(
+    breakdownOf(
+      id,
+      title,
+      rows.map((r) => ({ ...r, n: r.whole })),
+    ).rows.map((r) => [r.key, r]),
+  )
+  const pc = (part: number, whole = 0) => (whole ? Math.round((part / whole) * 100) : 0)
+  return {
+    id,
+    title,
+    aboutPeople: false,
+    unit: 'percent',
+    rows: parts.rows
+      .map((r) => {
+        const whole = wholes.get(r.key)
+        return {
+          ...r,
+          value: pc(r.value, whole?.value),
+          previous: pc(r.previous, whole?.previous),
+          lastYear: pc(r.lastYear, whole?.lastYear),
+        }
+      })
+      .sort((a, b) => b.value - a.value || a.label.localeCompare(b.label)),
   }
 }

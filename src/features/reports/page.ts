@@ -12,8 +12,17 @@ export function shown(value: number, aboutPeople: boolean): string {
 }
 
 const tenths = (value: number) => (value / 10).toFixed(1)
+/** Whole pence as pounds, as people write money: £1,234.50. */
+const pounds = (pence: number) =>
+  `${pence < 0 ? '-' : ''}£${(Math.abs(pence) / 100).toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`
 export const formatted = (f: Figure, value: number) =>
-  f.unit === 'percent' ? `${value}%` : f.unit === 'tenths' ? tenths(value) : value.toLocaleString('en-GB')
+  f.unit === 'percent'
+    ? `${value}%`
+    : f.unit === 'tenths'
+      ? tenths(value)
+      : f.unit === 'pence'
+        ? pounds(value)
+        : value.toLocaleString('en-GB')
 
 /** How a figure changed since the period before, in words. */
 export function changeText(f: Figure): string {
@@ -24,29 +33,49 @@ export function changeText(f: Figure): string {
       ? `${Math.abs(by)} points`
       : f.unit === 'tenths'
         ? tenths(Math.abs(by))
-        : Math.abs(by).toLocaleString('en-GB')
+        : f.unit === 'pence'
+          ? pounds(Math.abs(by))
+          : Math.abs(by).toLocaleString('en-GB')
   return `${by > 0 ? 'Up' : 'Down'} ${amount}`
+}
+
+/** A chart of some of a section's figures, drawn as SVG on the page and as vectors in the PDF. */
+export type ChartSpec = {
+  title: string
+  /** The chart in words, for those who cannot see it. */
+  description: string
+  rows: { label: string; values: number[] }[]
+  max: number
+  format: (v: number) => string
+}
+
+/** A section's charts: its counts, its money, its percentages and its scores, each on its own scale. */
+export function chartsOf(section: Section): ChartSpec[] {
+  const chartOf = (unit: Figure['unit'], title: string, fixedMax?: number): ChartSpec | null => {
+    // A change can be below nothing; the chart draws the scores themselves.
+    const figures = section.figures.filter((f) => f.unit === unit && f.id !== 'confidence-change')
+    if (!figures.length) return null
+    const format = (v: number) => formatted(figures[0] as Figure, v)
+    return {
+      title: `${section.title} ${title}`,
+      description: figures
+        .map((f) => `${f.label}: ${format(f.value)}, ${format(f.previous)} the period before`)
+        .join('; '),
+      rows: figures.map((f) => ({ label: f.label, values: [f.value, f.previous, f.lastYear] })),
+      max: Math.max(fixedMax ?? Math.max(...figures.flatMap((f) => [f.value, f.previous, f.lastYear])), 1),
+      format,
+    }
+  }
+  return [
+    chartOf('count', 'Counts'),
+    chartOf('pence', 'Money'),
+    chartOf('percent', 'Percentages', 100),
+    chartOf('tenths', 'Scores, 0 to 10', 100),
+  ].filter((c): c is ChartSpec => c !== null)
 }
 
 /** A section shaped for the page: its figures with their change, a chart of them, and its breakdowns. */
 function sectionView(section: Section, series: string[]) {
-  const counts = section.figures.filter((f) => f.unit === 'count')
-  const rates = section.figures.filter((f) => f.unit === 'percent')
-  // A change can be below nothing; the chart draws the scores themselves.
-  const scores = section.figures.filter((f) => f.unit === 'tenths' && f.id !== 'confidence-change')
-  const chartOf = (figures: Figure[], title: string, max: number, format: (v: number) => string) =>
-    figures.length
-      ? barChart({
-          title,
-          description: figures
-            .map((f) => `${f.label}: ${format(f.value)}, ${format(f.previous)} the period before`)
-            .join('; '),
-          series,
-          rows: figures.map((f) => ({ label: f.label, values: [f.value, f.previous, f.lastYear] })),
-          max: Math.max(max, 1),
-          format,
-        })
-      : null
   return {
     ...section,
     figures: section.figures.map((f) => ({
@@ -54,21 +83,14 @@ function sectionView(section: Section, series: string[]) {
       shown: [f.value, f.previous, f.lastYear].map((v) => formatted(f, v)),
       change: changeText(f),
     })),
-    charts: [
-      chartOf(
-        counts,
-        `${section.title} Counts`,
-        Math.max(...counts.flatMap((f) => [f.value, f.previous, f.lastYear])),
-        (v) => v.toLocaleString('en-GB'),
-      ),
-      chartOf(rates, `${section.title} Percentages`, 100, (v) => `${v}%`),
-      chartOf(scores, `${section.title} Scores, 0 to 10`, 100, tenths),
-    ].filter((c): c is string => c !== null),
+    charts: chartsOf(section).map((chart) => barChart({ ...chart, series })),
     breakdowns: section.breakdowns.map((b: Breakdown) => ({
       ...b,
       rows: b.rows.map((r) => ({
         ...r,
-        shown: [r.value, r.previous, r.lastYear].map((v) => shown(v, b.aboutPeople)),
+        shown: [r.value, r.previous, r.lastYear].map((v) =>
+          b.unit === 'percent' ? `${v}%` : shown(v, b.aboutPeople),
+        ),
       })),
     })),
   }

@@ -119,3 +119,6 @@ export function periodAsked(
     }
   return { ok: true, period: found }
 }
+
+/** What a report's key asks for: four digits name a financial year, anything else a quarter. */
+export const askedBy = (key: string) => (/^\d{4}$/.test(key) ? { year: key } : { period: key })

@@ -1,20 +1,28 @@
 import type { ImpactService } from '#features/evaluation/impact.ts'
 import { scopeFrom } from '#features/evaluation/impact.ts'
-import { rulesInForceOn } from '#features/policy/queries.ts'
 import type { Clock } from '#platform/clock.ts'
 import { londonDateOf } from '#platform/clock.ts'
 import type { Context } from '#platform/context.ts'
 import { requireRole, scopeOf } from '#platform/context.ts'
 import type { Database, Sql } from '#platform/db/database.ts'
+import { readOf } from '#platform/db/database.ts'
 import { ValidationError } from '#platform/errors.ts'
-import { betterOff } from './better-off.ts'
+import { impactParts, withImpact } from './better-off.ts'
+import { calendarOn } from './calendar.ts'
+import { complianceFigures } from './compliance.ts'
 import { deliveryBreakdowns, deliveryTotals } from './delivery.ts'
+import { disseminationFigures } from './dissemination.ts'
 import type { Bounds, Figure, Section } from './figures.ts'
 import { howMuch } from './how-much.ts'
 import { howWell } from './how-well.ts'
+import { incomeFigures } from './income.ts'
+import { knowledgeFigures } from './knowledge.ts'
+import { learningFigures } from './learning-reach.ts'
 import type { ReportPeriod } from './period.ts'
 import { periodAsked, periodContaining, previousOf, sameLastYearOf } from './period.ts'
+import { qualityFigures } from './quality.ts'
 import { reviewFigures } from './reviews.ts'
+import { uptakeFigures } from './uptake.ts'
 
 export type Report = {
   period: ReportPeriod
@@ -30,33 +38,78 @@ export type Report = {
 export function createReportService(deps: { db: Database; clock: Clock; impact: ImpactService }) {
   const { db, clock } = deps
 
-  /** The sections read straight from the database, each feature's figures in the section they answer. */
+  /**
+   * The sections read straight from the database, each feature's figures in the section they
+   * answer. The home page asks only for delivery's and reviews' headline figures (no
+   * breakdowns); the other features are read for the full report. The reads do not depend on
+   * each other, so they go to the database together (a transaction's statements are pipelined,
+   * database.ts) and are judged in order, as if made one after another.
+   */
   async function featureSections(sql: Sql, bounds: Bounds, withBreakdowns: boolean): Promise<Section[]> {
-    const totals = await deliveryTotals(sql, bounds)
-    const breakdowns = withBreakdowns ? await deliveryBreakdowns(sql, bounds) : null
-    const reviews = await reviewFigures(sql, bounds)
+    if (!withBreakdowns) {
+      const reads = await Promise.allSettled([deliveryTotals(sql, bounds), reviewFigures(sql, bounds)])
+      const totals = readOf(reads[0])
+      const reviews = readOf(reads[1])
+      const much = howMuch(totals, null)
+      const well = howWell(totals, null)
+      return [
+        { ...much, figures: [...much.figures, ...reviews.howMuch] },
+        { ...well, figures: [...well.figures, ...reviews.howWell] },
+      ]
+    }
+    const reads = await Promise.allSettled([
+      deliveryTotals(sql, bounds),
+      deliveryBreakdowns(sql, bounds),
+      reviewFigures(sql, bounds),
+      learningFigures(sql, bounds),
+      disseminationFigures(sql, bounds),
+      qualityFigures(sql, bounds),
+      knowledgeFigures(sql, bounds),
+      complianceFigures(sql, bounds),
+      incomeFigures(sql, bounds),
+      uptakeFigures(sql, bounds),
+    ])
+    const totals = readOf(reads[0])
+    const breakdowns = readOf(reads[1])
+    const reviews = readOf(reads[2])
+    const learning = readOf(reads[3])
+    const dissemination = readOf(reads[4])
+    const quality = readOf(reads[5])
+    const knowledge = readOf(reads[6])
+    const compliance = readOf(reads[7])
+    const income = readOf(reads[8])
+    const uptake = readOf(reads[9])
     const much = howMuch(totals, breakdowns)
     const well = howWell(totals, breakdowns)
     return [
-      { ...much, figures: [...much.figures, ...reviews.howMuch] },
-      { ...well, figures: [...well.figures, ...reviews.howWell] },
+      {
+        ...much,
+        figures: [...much.figures, ...learning.figures, ...reviews.howMuch],
+        breakdowns: [...much.breakdowns, ...learning.breakdowns],
+      },
+      {
+        ...well,
+        figures: [...well.figures, ...dissemination, ...quality.figures, ...reviews.howWell],
+        breakdowns: [...well.breakdowns, ...quality.breakdowns],
+      },
+      // The impact view's figures are put first in this section once read (withImpact).
+      {
+        id: 'better-off',
+        title: 'Is anyone better off?',
+        figures: [...knowledge, ...compliance.figures, ...reviews.betterOff],
+        breakdowns: compliance.breakdowns,
+      },
+      {
+        id: 'uptake',
+        title: 'Uptake against the workforce, and income',
+        figures: [...uptake.figures, ...income.figures],
+        breakdowns: [...uptake.breakdowns, ...income.breakdowns],
+      },
     ]
   }
 
   /** The financial year's first month, and the day the partnership's records begin. */
-  async function calendarOf(sql: Sql, ctx: Context, today: string) {
-    const [rules, since] = await Promise.all([
-      rulesInForceOn(sql, today),
-      // The partnership's records begin with its first policy, or when it joined if earlier.
-      sql.one<{ since: string }>(
-        `SELECT to_char(least((SELECT min(effective_from) FROM policies),
-                              (SELECT (created_at AT TIME ZONE 'Europe/London')::date FROM partnerships WHERE id = $1)),
-                        'YYYY-MM-DD') AS since`,
-        [ctx.partnership.id],
-      ),
-    ])
-    return { startMonth: rules.financialYearStartMonth, since: since.since }
-  }
+  const calendarOf = (sql: Sql, ctx: Context, today: string) => calendarOn(sql, ctx.partnership.id, today)
 
   /** A period's bounds beside those of the period before and the same period a year earlier. */
   function boundsOf(period: ReportPeriod, startMonth: number) {
@@ -114,31 +167,39 @@ export function createReportService(deps: { db: Database; clock: Clock; impact: 
       }
     },
 
+    /** The period asked for, checked as a report's is: refused with the reason when none can be reported. */
+    async period(
+      ctx: Context,
+      asked: { period?: string | undefined; year?: string | undefined },
+    ): Promise<ReportPeriod> {
+      requireRole(ctx, 'admin', 'subgroup', 'executive', 'agency-lead')
+      const today = londonDateOf(clock.now())
+      const { startMonth, since } = await db.tenant(scopeOf(ctx), (sql) => calendarOf(sql, ctx, today))
+      const found = periodAsked(asked, { today, since, startMonth })
+      if (!found.ok) throw new ValidationError([{ field: found.field, text: found.message }])
+      return found.period
+    },
+
     async report(
       ctx: Context,
       asked: { period?: string | undefined; year?: string | undefined },
     ): Promise<Report> {
       requireRole(ctx, 'admin', 'subgroup', 'executive')
       const today = londonDateOf(clock.now())
-      // A transaction of several round trips: the period is known only once the policy is read.
-      const found = await db.tenant(scopeOf(ctx), async (sql) => {
-        const { startMonth, since } = await calendarOf(sql, ctx, today)
-        const found = periodAsked(asked, { today, since, startMonth })
-        if (!found.ok) throw new ValidationError([{ field: found.field, text: found.message }])
-        const { period } = found
-        const { previous, sameLastYear, bounds } = boundsOf(period, startMonth)
-        return {
-          period,
-          previous,
-          sameLastYear,
-          bounds,
-          sections: await featureSections(sql, bounds, true),
-        }
-      })
-      // The impact view's own figures for the sessions held in each period, not a copy of them.
-      const impactOf = (from: string, to: string) => deps.impact.impact(ctx, scopeFrom({ from, to }))
-      const { bounds, ...report } = found
-      return { ...report, sections: [...report.sections, await betterOff(impactOf, bounds)] }
+      const { startMonth, since } = await db.tenant(scopeOf(ctx), (sql) => calendarOf(sql, ctx, today))
+      const found = periodAsked(asked, { today, since, startMonth })
+      if (!found.ok) throw new ValidationError([{ field: found.field, text: found.message }])
+      const { period } = found
+      const { previous, sameLastYear, bounds } = boundsOf(period, startMonth)
+      // The impact view's own figures for the sessions held in each period, not a copy of them,
+      // read on connections of their own while the other features' figures are read.
+      const impactOf = (from: string, to: string) =>
+        deps.impact.impact(ctx, scopeFrom({ from, to }), { scoresOnly: true })
+      const [sections, impact] = await Promise.all([
+        db.tenant(scopeOf(ctx), (sql) => featureSections(sql, bounds, true)),
+        impactParts(impactOf, bounds),
+      ])
+      return { period, previous, sameLastYear, sections: withImpact(sections, impact) }
     },
   }
 }
