@@ -4,23 +4,11 @@ import { ensureUser, grantRole } from '#platform/auth/users.ts'
 import type { Database } from '#platform/db/database.ts'
 import { DEMO_PASSWORD } from '#src/demo/partnerships.ts'
 import { Browser } from '#test/support/app.ts'
-import { median } from './measure.ts'
+import { medianTime } from './measure.ts'
 import type { Figure } from './run.ts'
 
 const REPORT_ROUNDS = 7
 const DASHBOARD_ROUNDS = 60
-
-/** Each of `count` runs of `fn` after one warm-up, in milliseconds, and their median. */
-async function medianOf(count: number, fn: () => Promise<unknown>): Promise<number> {
-  await fn()
-  const times: number[] = []
-  for (let i = 0; i < count; i++) {
-    const started = performance.now()
-    await fn()
-    times.push(performance.now() - started)
-  }
-  return Math.round(median(times) * 10) / 10
-}
 
 /**
  * The report to the board on the large synthetic partnership (built by the caller): the
@@ -57,9 +45,9 @@ export async function boardReport(
   // The bench's today is 24 November 2026: the last whole financial year is 2025 to 2026.
   const annualUrl = '/reports?period=2025'
   await get(annualUrl, 'Attendees by agency')
-  const annual = await medianOf(REPORT_ROUNDS, () => get(annualUrl, 'Attendees by agency'))
-  const dashboard = await medianOf(DASHBOARD_ROUNDS, () => get('/dashboard', 'Sessions delivered'))
-  const menu = await medianOf(DASHBOARD_ROUNDS, () => get('/menu', 'Menu'))
+  const annual = await medianTime(REPORT_ROUNDS, () => get(annualUrl, 'Attendees by agency'))
+  const dashboard = await medianTime(DASHBOARD_ROUNDS, () => get('/dashboard', 'Sessions delivered'))
+  const menu = await medianTime(DASHBOARD_ROUNDS, () => get('/menu', 'Menu'))
   return [
     {
       postgresOnly: true,

@@ -66,4 +66,17 @@ describe('the report to the board passes axe', () => {
     await admin.context().close()
     await executive.context().close()
   })
+
+  it('an agency’s quarterly digest, and a quarter refused', { timeout: 120_000 }, async () => {
+    const page = await openAs(browser, 'admin@norfolk.example.org')
+    await page.goto('/agencies')
+    await page.locator('main table a[href^="/agencies/"]').first().click()
+    await page.getByRole('link', { name: /^Quarterly digest for/ }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toMatch(/digest/i)
+    await expectAccessible(page)
+    await page.goto(`${new URL(page.url()).pathname}?period=2026-Q5`)
+    await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
+    await expectAccessible(page)
+    await page.context().close()
+  })
 })

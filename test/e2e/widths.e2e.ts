@@ -94,6 +94,8 @@ const byRole: Record<string, string[]> = {
     '/pathways/recognitions',
     '/compliance',
     '/reports',
+    '/reports?period=2026',
+    '/reports/2026-Q2/narrative',
   ],
 }
 

@@ -77,6 +77,9 @@ export default async function reportsApi(app: FastifyInstance, { services }: { s
                     aboutPeople: z
                       .boolean()
                       .describe('Counts of people: small ones are suppressed where published'),
+                    unit: z
+                      .enum(['count', 'percent', 'tenths'])
+                      .describe('The rows’ values: counts, whole percentages, or scores in tenths'),
                     rows: z.array(z.object({ key: z.string(), label: z.string(), ...compared })),
                   }),
                 ),
@@ -91,7 +94,12 @@ export default async function reportsApi(app: FastifyInstance, { services }: { s
       const ctx = contextOf(request)
       const period = await services.reports.period(ctx, request.query)
       const { report, versions: _versions, ...board } = await services.boardReports.report(ctx, period.key)
-      return { ...board, ...report }
+      // Every breakdown says what its values are; counts unless it says otherwise.
+      const sections = report.sections.map((s) => ({
+        ...s,
+        breakdowns: s.breakdowns.map((b) => ({ ...b, unit: b.unit ?? ('count' as const) })),
+      }))
+      return { ...board, ...report, sections }
     },
   )
 }

@@ -59,8 +59,8 @@ export async function impactParts(impactOf: ImpactOf, bounds: Bounds): Promise<I
     id: string,
     title: string,
     of: (impact: Impact) => { label: string; value: number | null }[],
-  ): Breakdown =>
-    breakdownOf(
+  ): Breakdown => ({
+    ...breakdownOf(
       id,
       title,
       impacts.flatMap((impact, i) =>
@@ -69,7 +69,9 @@ export async function impactParts(impactOf: ImpactOf, bounds: Bounds): Promise<I
           .map((l) => ({ which: periods[i] as Which, key: l.label, label: l.label, n: tenths(l.value) })),
       ),
       false,
-    )
+    ),
+    unit: 'tenths',
+  })
   return {
     howWell: {
       figures: [
@@ -82,10 +84,8 @@ export async function impactParts(impactOf: ImpactOf, bounds: Bounds): Promise<I
         ),
       ],
       breakdowns: [
-        lines(
-          'agreement-by-statement',
-          'Average agreement with each statement, 1 to 5, in tenths (42 is 4.2)',
-          (i) => i.agreement.map((l) => ({ label: l.label, value: latest(l).average })),
+        lines('agreement-by-statement', 'Average agreement with each statement, 1 to 5', (i) =>
+          i.agreement.map((l) => ({ label: l.label, value: latest(l).average })),
         ),
       ],
     },
@@ -124,7 +124,7 @@ export async function impactParts(impactOf: ImpactOf, bounds: Bounds): Promise<I
       breakdowns: [
         lines(
           'confidence-change-by-objective',
-          'Change in average confidence from booking to the latest stage, per objective, in tenths (15 is 1.5)',
+          'Change in average confidence from booking to the latest stage, per objective',
           (i) => i.confidence.map((l) => ({ label: l.label, value: l.change })),
         ),
       ],

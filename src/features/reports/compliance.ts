@@ -74,12 +74,15 @@ export async function complianceFigures(
       ),
     ],
     breakdowns: [
-      breakdownOf(
-        'pathway-compliance-by-pathway',
-        'Percentage of the people on each pathway fully compliant at the end of the period',
-        rows.map((r) => ({ which: r.which, key: r.key, label: r.label, n: percent(r) })),
-        false,
-      ),
+      {
+        ...breakdownOf(
+          'pathway-compliance-by-pathway',
+          'People on each pathway fully compliant at the end of the period',
+          rows.map((r) => ({ which: r.which, key: r.key, label: r.label, n: percent(r) })),
+          false,
+        ),
+        unit: 'percent',
+      },
     ],
   }
 }

@@ -19,7 +19,7 @@ export type Breakdown = {
   /** Counts of people, shown as "fewer than 5" when small enough to point at someone. */
   aboutPeople: boolean
   /** Counts unless said otherwise; percent: whole percentages, row by row. */
-  unit?: 'count' | 'percent'
+  unit?: 'count' | 'percent' | 'tenths'
   rows: { key: string; label: string; value: number; previous: number; lastYear: number }[]
 }
 

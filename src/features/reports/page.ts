@@ -24,6 +24,13 @@ export const formatted = (f: Figure, value: number) =>
         ? pounds(value)
         : value.toLocaleString('en-GB')
 
+/** A breakdown's value as published: a percentage, a score, or a count (small ones of people suppressed). */
+export function breakdownText(b: Breakdown, value: number): string {
+  if (b.unit === 'percent') return `${value}%`
+  if (b.unit === 'tenths') return tenths(value)
+  return shown(value, b.aboutPeople)
+}
+
 /** How a figure changed since the period before, in words. */
 export function changeText(f: Figure): string {
   const by = f.value - f.previous
@@ -88,9 +95,7 @@ function sectionView(section: Section, series: string[]) {
       ...b,
       rows: b.rows.map((r) => ({
         ...r,
-        shown: [r.value, r.previous, r.lastYear].map((v) =>
-          b.unit === 'percent' ? `${v}%` : shown(v, b.aboutPeople),
-        ),
+        shown: [r.value, r.previous, r.lastYear].map((v) => breakdownText(b, v)),
       })),
     })),
   }

@@ -19,6 +19,27 @@ export default async function boardReportRoutes(app: FastifyInstance, { services
   const { boardReports } = services
   const back = (r: BoardReport) => `/reports?period=${encodeURIComponent(r.id)}`
 
+  /**
+   * Makes a change and goes back to the report with its banner; a change refused (bad input, or
+   * the report's standing forbids it) shows the form again saying why, and nothing is changed.
+   */
+  async function changeThen(
+    reply: FastifyReply,
+    r: BoardReport,
+    done: string,
+    change: () => Promise<unknown>,
+    again: (errors: FieldError[], conflict?: string) => unknown,
+  ) {
+    try {
+      await change()
+      return reply.redirect(`${back(r)}&done=${done}`, 303)
+    } catch (error) {
+      if (error instanceof ValidationError) return again(error.errors)
+      if (error instanceof ConflictError) return again([], error.message)
+      throw error
+    }
+  }
+
   function page(
     reply: FastifyReply,
     view: 'narrative' | 'sign-off' | 'correction',
@@ -79,14 +100,13 @@ export default async function boardReportRoutes(app: FastifyInstance, { services
     const ctx = contextOf(request)
     const r = await boardReports.report(ctx, request.params.key)
     const body = request.body ?? {}
-    try {
-      await boardReports.writeNarrative(ctx, r.id, body)
-      return reply.redirect(`${back(r)}&done=narrative`, 303)
-    } catch (error) {
-      if (error instanceof ValidationError) return narrativePage(reply, r, body, error.errors)
-      if (error instanceof ConflictError) return narrativePage(reply, r, body, [], error.message)
-      throw error
-    }
+    return changeThen(
+      reply,
+      r,
+      'narrative',
+      () => boardReports.writeNarrative(ctx, r.id, body),
+      (errors, conflict) => narrativePage(reply, r, body, errors, conflict),
+    )
   })
 
   const signOffPage = (reply: FastifyReply, r: BoardReport, errors?: FieldError[], conflict?: string) =>
@@ -117,14 +137,13 @@ export default async function boardReportRoutes(app: FastifyInstance, { services
       return signOffPage(reply, r, [
         { field: 'confirm', text: 'Confirm that the report is agreed to sign it off' },
       ])
-    try {
-      await boardReports.signOff(ctx, r.id)
-      return reply.redirect(`${back(r)}&done=signed-off`, 303)
-    } catch (error) {
-      if (error instanceof ValidationError) return signOffPage(reply, r, error.errors)
-      if (error instanceof ConflictError) return signOffPage(reply, r, [], error.message)
-      throw error
-    }
+    return changeThen(
+      reply,
+      r,
+      'signed-off',
+      () => boardReports.signOff(ctx, r.id),
+      (errors, conflict) => signOffPage(reply, r, errors, conflict),
+    )
   })
 
   const correctionPage = (
@@ -161,14 +180,13 @@ export default async function boardReportRoutes(app: FastifyInstance, { services
     const ctx = contextOf(request)
     const r = await boardReports.report(ctx, request.params.key)
     const body = request.body ?? {}
-    try {
-      await boardReports.startCorrection(ctx, r.id, body)
-      return reply.redirect(`${back(r)}&done=correction`, 303)
-    } catch (error) {
-      if (error instanceof ValidationError) return correctionPage(reply, r, body, error.errors)
-      if (error instanceof ConflictError) return correctionPage(reply, r, body, [], error.message)
-      throw error
-    }
+    return changeThen(
+      reply,
+      r,
+      'correction',
+      () => boardReports.startCorrection(ctx, r.id, body),
+      (errors, conflict) => correctionPage(reply, r, body, errors, conflict),
+    )
   })
 
   app.get<Key>('/reports/:key.pdf', { config: { access: readers } }, async (request, reply) => {

@@ -1,5 +1,5 @@
 import type { Breakdown, Figure } from '../figures.ts'
-import { changeText, formatted, SMALL, shown } from '../page.ts'
+import { breakdownText, changeText, formatted, SMALL } from '../page.ts'
 import type { Report } from '../service.ts'
 
 /** One of a report's tables, as the PDF prints it and a CSV file holds it. */
@@ -29,8 +29,10 @@ function figureCell(f: Figure, value: number, style: Style): string {
 }
 
 function breakdownCell(b: Breakdown, value: number, style: Style): string {
-  if (b.aboutPeople && value > 0 && value < SMALL) return `fewer than ${SMALL}`
-  return style === 'read' ? shown(value, b.aboutPeople) : String(value)
+  if (style === 'read') return breakdownText(b, value)
+  if (b.unit === 'tenths') return (value / 10).toFixed(1)
+  if (b.unit !== 'percent' && b.aboutPeople && value > 0 && value < SMALL) return `fewer than ${SMALL}`
+  return String(value)
 }
 
 const unitWords: Record<Figure['unit'], string> = {

@@ -1,5 +1,6 @@
 import { headcountDeclaredSql, headcountSql } from '#features/directory/headcount.ts'
 import type { Sql } from '#platform/db/database.ts'
+import { heldSessionFacts } from '../delivery.ts'
 import type { Bounds, Which } from '../figures.ts'
 import { boundsValues, periodsTable } from '../figures.ts'
 
@@ -34,32 +35,20 @@ export type AgencyDelivery = {
 /**
  * One agency's delivery in each of the three periods: the places its staff took on the sessions
  * held in the period (its applications, by the agency each was made for), who came and who did
- * not, and the charges raised for those who did not. Sessions, "came" and "no-show" are counted
- * by the report's rules (reports/delivery.ts): a session counts in the period its first part
- * starts in, once begun, unless cancelled or never published; someone came when the register
- * marks them as anything but absent, and did not when every mark is absent.
+ * not, and the charges raised for those who did not: from the sessions' kept delivery facts,
+ * as the report reads them (reports/delivery.ts), so the digest and the report agree.
  */
 export function agencyDelivery(sql: Sql, bounds: Bounds, agencyId: string): Promise<AgencyDelivery[]> {
   return sql.query<AgencyDelivery>(
-    `WITH bounded AS (
-       SELECT p.which, (p.start_on::timestamp AT TIME ZONE 'Europe/London') AS from_at,
-              (p.end_on::timestamp AT TIME ZONE 'Europe/London') AS to_at
-         FROM ${periodsTable}),
-     ps AS MATERIALIZED (
-       SELECT p.which, s.id FROM bounded p
-         JOIN sessions s ON s.starts_at >= p.from_at AND s.starts_at < p.to_at AND s.starts_at <= cascade_now()
-                        AND s.status NOT IN ('draft', 'cancelled')),
-     places AS MATERIALIZED (
-       SELECT ps.which, a.person_id, a.status = 'confirmed' AS confirmed,
-              EXISTS (SELECT 1 FROM attendance m WHERE m.application_id = a.id) AS marked,
-              EXISTS (SELECT 1 FROM attendance m WHERE m.application_id = a.id AND m.mark <> 'absent') AS came
-         FROM ps JOIN applications a ON a.session_id = ps.id AND a.agency_id = $7)
+    `WITH ${heldSessionFacts}
      SELECT b.which,
-            (SELECT count(*) FILTER (WHERE x.confirmed) FROM places x WHERE x.which = b.which)::int AS taken,
-            (SELECT count(*) FILTER (WHERE x.came) FROM places x WHERE x.which = b.which)::int AS attended,
-            (SELECT count(DISTINCT x.person_id) FILTER (WHERE x.came) FROM places x WHERE x.which = b.which)::int AS "staffCame",
-            (SELECT count(*) FILTER (WHERE x.confirmed AND x.marked AND NOT x.came) FROM places x
-              WHERE x.which = b.which)::int AS "noShows",
+            (SELECT coalesce(sum(d.taken), 0) FROM pd d WHERE d.which = b.which AND d.agency_id = $7)::int AS taken,
+            (SELECT coalesce(sum(d.attendees), 0) FROM pd d WHERE d.which = b.which AND d.agency_id = $7)::int AS attended,
+            (SELECT coalesce(sum(d.no_shows), 0) FROM pd d WHERE d.which = b.which AND d.agency_id = $7)::int AS "noShows",
+            -- Each person once, however many sessions they came to: read from the applications.
+            (SELECT count(DISTINCT a.person_id) FROM ps JOIN applications a ON a.session_id = ps.id AND a.agency_id = $7
+              WHERE ps.which = b.which
+                AND EXISTS (SELECT 1 FROM attendance m WHERE m.application_id = a.id AND m.mark <> 'absent'))::int AS "staffCame",
             c.n AS "noShowCharges", c.charged AS "noShowChargedPence", c.waived AS "noShowWaivedPence"
        FROM bounded b
        CROSS JOIN LATERAL (
