@@ -97,8 +97,9 @@ BEGIN
 END $$;
 
 -- Applications: a new one counts only once confirmed (it has no marks, charges or answers yet);
--- a change counts when it moves the place between sessions, agencies or people, or changes its
--- status. Reminders, offers' deadlines and the like stop at the first check.
+-- a change counts when it moves the place between sessions, agencies or people, or confirms it
+-- or takes it away (the facts know a place only as confirmed or not). Reminders, offers'
+-- deadlines and the like stop at the first check.
 CREATE FUNCTION cascade_session_delivery_applications() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
@@ -110,8 +111,8 @@ BEGIN
     PERFORM cascade_session_delivery_refresh(
       (SELECT array_agg(DISTINCT s) FROM old_rows o JOIN new_rows n ON n.id = o.id,
               LATERAL (VALUES (o.session_id), (n.session_id)) AS x(s)
-        WHERE o.status <> n.status OR o.session_id <> n.session_id OR o.agency_id <> n.agency_id
-           OR o.person_id <> n.person_id));
+        WHERE (o.status = 'confirmed') <> (n.status = 'confirmed') OR o.session_id <> n.session_id
+           OR o.agency_id <> n.agency_id OR o.person_id <> n.person_id));
   END IF;
   RETURN NULL;
 END $$;

@@ -55,15 +55,23 @@ export function table(
   t: { caption: string; widths: readonly number[]; head: readonly string[]; rows: readonly string[][] },
   fontSize = 8.5,
 ) {
-  // Measured in the font each cell is drawn in: the first column heads its row, in bold.
+  const fontOf = (header: boolean, i: number) => (header || i === 0 ? 'Helvetica-Bold' : 'Helvetica')
+  const room = (i: number) => (t.widths[i] ?? 60) - 6
+  // A cell that fits on one line (most: numbers) is drawn as one line, without wrapping it,
+  // which is most of the cost of a long table; measured in the font it is drawn in.
+  const oneLine = (text: string, header: boolean, i: number) => {
+    doc.font(fontOf(header, i)).fontSize(fontSize)
+    const width = doc.widthOfString(text)
+    return width <= room(i) ? width : null
+  }
   const heightOf = (cells: readonly string[], header: boolean) => {
     doc.fontSize(fontSize)
+    const line = doc.currentLineHeight(true)
     return Math.max(
-      doc.heightOfString('M'),
+      line,
       ...cells.map((text, i) => {
-        if (!text) return 0
-        doc.font(header || i === 0 ? 'Helvetica-Bold' : 'Helvetica')
-        return doc.heightOfString(text, { width: (t.widths[i] ?? 60) - 6 })
+        if (!text || oneLine(text, header, i) !== null) return line
+        return doc.font(fontOf(header, i)).heightOfString(text, { width: room(i) })
       }),
     )
   }
@@ -79,18 +87,23 @@ export function table(
   const draw = (cells: readonly string[], header: boolean) => {
     const row = doc.struct('TR')
     structure.add(row)
-    doc.fontSize(fontSize)
     let x = MARGIN
     cells.forEach((text, i) => {
-      const w = t.widths[i] ?? 60
-      doc.font(header || i === 0 ? 'Helvetica-Bold' : 'Helvetica')
-      doc.text(text, x, y, {
-        width: w - 6,
-        align: i === 0 ? 'left' : 'right',
-        structParent: row,
-        structType: header || i === 0 ? 'TH' : 'TD',
-      })
-      x += w
+      const structType = header || i === 0 ? 'TH' : 'TD'
+      const width = oneLine(text, header, i)
+      if (width === null)
+        doc.text(text, x, y, {
+          width: room(i),
+          align: i === 0 ? 'left' : 'right',
+          structParent: row,
+          structType,
+        })
+      else {
+        // Numbers line up on the right of their column, as in the page's tables.
+        const at = i === 0 ? x : x + room(i) - width
+        doc.text(text, at, y, { lineBreak: false, structParent: row, structType })
+      }
+      x += t.widths[i] ?? 60
     })
     row.end()
   }

@@ -67,6 +67,13 @@ describe('the report API', () => {
     expect(figure('no-show-rate')).toMatchObject({ value: 20, previous: 0 })
     expect(figure('late-cancellations')).toMatchObject({ value: 0 })
     expect(figure('after-course-response-rate')).toMatchObject({ value: 100, previous: 100, lastYear: 0 })
+    // The places above were all applied for today; two of them answered at booking.
+    const applications = body.sections[0]?.figures.find((f) => f.id === 'applications')?.value ?? 0
+    expect(figure('at-booking-response-rate')).toMatchObject({
+      unit: 'percent',
+      value: Math.round((2 / applications) * 100),
+      previous: 0,
+    })
     const byAgency = howWell?.breakdowns.find((b) => b.id === 'no-shows-by-agency')
     expect(byAgency?.rows).toEqual([
       expect.objectContaining({ label: 'Report Health Trust', value: 1, previous: 0, lastYear: 0 }),

@@ -19,6 +19,8 @@ export type DeliveryTotals = {
   /** Confirmed places whose every mark is absent. */
   noShows: number
   lateCancellations: number
+  /** Applications made in the period whose evaluation at booking was answered. */
+  atBooking: number
   afterCourse: number
   followUp: number
 }
@@ -123,6 +125,10 @@ export function deliveryTotals(sql: Sql, bounds: Bounds): Promise<DeliveryTotals
             (SELECT coalesce(sum(ps.capacity), 0)::int FROM ps WHERE ps.which = p.which) AS places,
             coalesce(days.half_days, 0)::int AS "halfDays",
             (SELECT count(*)::int FROM applications a WHERE a.applied_at >= p.from_at AND a.applied_at < p.to_at) AS applications,
+            (SELECT count(*)::int FROM applications a
+              WHERE a.applied_at >= p.from_at AND a.applied_at < p.to_at
+                AND EXISTS (SELECT 1 FROM evaluation_responses r WHERE r.application_id = a.id AND r.stage = 'at_booking'))
+              AS "atBooking",
             coalesce(f.taken, 0)::int AS taken,
             coalesce(f.attendees, 0)::int AS attendees,
             coalesce(f.no_shows, 0)::int AS "noShows",

@@ -34,6 +34,12 @@ export function howWell(totals: DeliveryTotals[], breakdowns: DeliveryBreakdowns
       rateOf('no-show-rate', 'No-shows, of those with places', of('noShows'), of('taken')),
       figureOf('late-cancellations', 'Late cancellations', of('lateCancellations')),
       rateOf(
+        'at-booking-response-rate',
+        'Answered at booking, of the applications made',
+        of('atBooking'),
+        of('applications'),
+      ),
+      rateOf(
         'after-course-response-rate',
         'Answered after the course, of those who came',
         of('afterCourse'),

@@ -81,6 +81,17 @@ export function chartsOf(section: Section): ChartSpec[] {
   ].filter((c): c is ChartSpec => c !== null)
 }
 
+/**
+ * How many rows of a breakdown a reader is shown: a board reads the largest agencies, not 800.
+ * Every row is in the table's CSV, which the page and the PDF say.
+ */
+export const ROWS_SHOWN = 25
+
+/** The rows of a breakdown to show, and how many more are in its CSV. */
+export function rowsShown(b: Breakdown): { rows: Breakdown['rows']; more: number } {
+  return { rows: b.rows.slice(0, ROWS_SHOWN), more: Math.max(0, b.rows.length - ROWS_SHOWN) }
+}
+
 /** A section shaped for the page: its figures with their change, a chart of them, and its breakdowns. */
 function sectionView(section: Section, series: string[]) {
   return {
@@ -91,13 +102,17 @@ function sectionView(section: Section, series: string[]) {
       change: changeText(f),
     })),
     charts: chartsOf(section).map((chart) => barChart({ ...chart, series })),
-    breakdowns: section.breakdowns.map((b: Breakdown) => ({
-      ...b,
-      rows: b.rows.map((r) => ({
-        ...r,
-        shown: [r.value, r.previous, r.lastYear].map((v) => breakdownText(b, v)),
-      })),
-    })),
+    breakdowns: section.breakdowns.map((b: Breakdown) => {
+      const { rows, more } = rowsShown(b)
+      return {
+        ...b,
+        more,
+        rows: rows.map((r) => ({
+          ...r,
+          shown: [r.value, r.previous, r.lastYear].map((v) => breakdownText(b, v)),
+        })),
+      }
+    }),
   }
 }
 

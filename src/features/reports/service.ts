@@ -65,7 +65,6 @@ export function createReportService(deps: { db: Database; clock: Clock; impact: 
       disseminationFigures(sql, bounds),
       qualityFigures(sql, bounds),
       knowledgeFigures(sql, bounds),
-      complianceFigures(sql, bounds),
       incomeFigures(sql, bounds),
       uptakeFigures(sql, bounds),
     ])
@@ -76,9 +75,8 @@ export function createReportService(deps: { db: Database; clock: Clock; impact: 
     const dissemination = readOf(reads[4])
     const quality = readOf(reads[5])
     const knowledge = readOf(reads[6])
-    const compliance = readOf(reads[7])
-    const income = readOf(reads[8])
-    const uptake = readOf(reads[9])
+    const income = readOf(reads[7])
+    const uptake = readOf(reads[8])
     const much = howMuch(totals, breakdowns)
     const well = howWell(totals, breakdowns)
     return [
@@ -92,12 +90,13 @@ export function createReportService(deps: { db: Database; clock: Clock; impact: 
         figures: [...well.figures, ...dissemination, ...quality.figures, ...reviews.howWell],
         breakdowns: [...well.breakdowns, ...quality.breakdowns],
       },
-      // The impact view's figures are put first in this section once read (withImpact).
+      // The impact view's figures are put first in this section once read (withImpact), and
+      // compliance, read on its own connection, last (report).
       {
         id: 'better-off',
         title: 'Is anyone better off?',
-        figures: [...knowledge, ...compliance.figures, ...reviews.betterOff],
-        breakdowns: compliance.breakdowns,
+        figures: [...knowledge, ...reviews.betterOff],
+        breakdowns: [],
       },
       {
         id: 'uptake',
@@ -195,11 +194,23 @@ export function createReportService(deps: { db: Database; clock: Clock; impact: 
       // read on connections of their own while the other features' figures are read.
       const impactOf = (from: string, to: string) =>
         deps.impact.impact(ctx, scopeFrom({ from, to }), { scoresOnly: true })
-      const [sections, impact] = await Promise.all([
+      // Pathway compliance at each period's end is the costliest of the rest: it too has a
+      // connection of its own.
+      const [sections, impact, compliance] = await Promise.all([
         db.tenant(scopeOf(ctx), (sql) => featureSections(sql, bounds, true)),
         impactParts(impactOf, bounds),
+        db.tenant(scopeOf(ctx), (sql) => complianceFigures(sql, bounds)),
       ])
-      return { period, previous, sameLastYear, sections: withImpact(sections, impact) }
+      const withCompliance = sections.map((s) =>
+        s.id === 'better-off'
+          ? {
+              ...s,
+              figures: [...s.figures, ...compliance.figures],
+              breakdowns: [...s.breakdowns, ...compliance.breakdowns],
+            }
+          : s,
+      )
+      return { period, previous, sameLastYear, sections: withImpact(withCompliance, impact) }
     },
   }
 }

@@ -6,6 +6,7 @@ import { page, testApp } from '#test/support/app.ts'
 import type { BookingWorld } from '#test/support/booking.ts'
 import { aPastPlace } from '#test/support/builders.ts'
 import { aReportWorld } from '../test-world.ts'
+import { reportTables } from './tables.ts'
 
 let t: TestApp
 let world: BookingWorld
@@ -257,5 +258,43 @@ describe('every demo partnership’s annual report', () => {
       const all = new TextDecoder().decode(zip['report-to-the-board-2026/all-tables.csv'])
       for (const title of sections) expect(all, `${slug}: ${title}`).toContain(title)
     }
+  })
+})
+
+describe('a long breakdown', () => {
+  it('shows a reader its 25 largest rows and keeps every row in its CSV', () => {
+    const rows = Array.from({ length: 30 }, (_, i) => ({
+      key: `a${i}`,
+      label: `Agency ${i}`,
+      value: 100 - i,
+      previous: 0,
+      lastYear: 0,
+    }))
+    const period = {
+      kind: 'year' as const,
+      key: '2025',
+      start: '2025-04-01',
+      end: '2026-04-01',
+      label: '2025 to 2026',
+    }
+    const report = {
+      period,
+      previous: period,
+      sameLastYear: period,
+      sections: [
+        {
+          id: 'how-much',
+          title: 'How much did we do?',
+          figures: [],
+          breakdowns: [{ id: 'attendees-by-agency', title: 'Attendees by agency', aboutPeople: true, rows }],
+        },
+      ],
+    }
+    const read = reportTables(report, 'read').find((t) => t.id === 'attendees-by-agency')
+    expect(read?.rows).toHaveLength(25)
+    expect(read?.more).toBe(5)
+    expect(read?.rows[24]?.[0]).toBe('Agency 24')
+    const sheet = reportTables(report, 'sheet').find((t) => t.id === 'attendees-by-agency')
+    expect(sheet?.rows).toHaveLength(30)
   })
 })

@@ -148,6 +148,13 @@ export async function reportPdf(r: BoardReport, partnership: string, now: Date):
         head: t.head,
         rows: t.rows,
       })
+      if (t.more)
+        paragraph(
+          doc,
+          part,
+          `The ${t.rows.length} largest are shown; ${t.more} more are in the table’s CSV file, ${t.id}.csv.`,
+          9,
+        )
       // The figures' charts follow their table, which says the same in words.
       if (t.id === `${section.id}-figures`) for (const spec of chartsOf(section)) chart(doc, part, spec)
     }

@@ -1,5 +1,5 @@
 import type { Breakdown, Figure } from '../figures.ts'
-import { breakdownText, changeText, formatted, SMALL } from '../page.ts'
+import { breakdownText, changeText, formatted, rowsShown, SMALL } from '../page.ts'
 import type { Report } from '../service.ts'
 
 /** One of a report's tables, as the PDF prints it and a CSV file holds it. */
@@ -10,6 +10,8 @@ export type ReportTable = {
   title: string
   head: string[]
   rows: string[][]
+  /** Rows left out for reading (the PDF), all of them in the CSV. */
+  more: number
 }
 
 export const seriesNames = ['This period', 'The period before', 'The same period last year'] as const
@@ -53,6 +55,7 @@ export function reportTables(report: Report, style: Style): ReportTable[] {
         style === 'read'
           ? ['Figure', ...seriesNames, 'Change since the period before']
           : ['Figure', 'Unit', ...seriesNames],
+      more: 0,
       rows: section.figures.map((f) => {
         const values = [f.value, f.previous, f.lastYear].map((v) => figureCell(f, v, style))
         return style === 'read'
@@ -60,15 +63,19 @@ export function reportTables(report: Report, style: Style): ReportTable[] {
           : [f.label, unitWords[f.unit] ?? f.unit, ...values]
       }),
     },
-    ...section.breakdowns.map((b) => ({
-      id: b.id,
-      section: section.title,
-      title: b.title,
-      head: [b.title, ...seriesNames],
-      rows: b.rows.map((r) => [
-        r.label,
-        ...[r.value, r.previous, r.lastYear].map((v) => breakdownCell(b, v, style)),
-      ]),
-    })),
+    ...section.breakdowns.map((b) => {
+      const { rows, more } = style === 'read' ? rowsShown(b) : { rows: b.rows, more: 0 }
+      return {
+        id: b.id,
+        section: section.title,
+        title: b.title,
+        head: [b.title, ...seriesNames],
+        more,
+        rows: rows.map((r) => [
+          r.label,
+          ...[r.value, r.previous, r.lastYear].map((v) => breakdownCell(b, v, style)),
+        ]),
+      }
+    }),
   ])
 }

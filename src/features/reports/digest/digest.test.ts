@@ -350,3 +350,36 @@ describe('the quarterly digest email', () => {
     )
   })
 })
+
+describe('the impact view for an agency lead', () => {
+  it('shows their own agency’s staff only, without comments, and no other agency', async () => {
+    const lead = await t.signIn('agency-lead@norfolk.example.org')
+    const ids = await t.db.tenant(world.scope, (sql) =>
+      sql.query<{ id: string }>(
+        `SELECT unnest(agency_ids) AS id FROM memberships
+          WHERE role = 'agency-lead' AND user_id = (SELECT id FROM users WHERE email = 'agency-lead@norfolk.example.org')`,
+      ),
+    )
+    const own = ids[0]?.id as string
+    const response = await lead.get('/impact')
+    expect(response.statusCode).toBe(200)
+    const $ = page(response.body)
+    const choices = $('#agency option')
+      .toArray()
+      .map((o) => $(o).attr('value'))
+    expect(choices).not.toContain('')
+    expect(choices).toContain(own)
+    expect($('#agency option[selected]').attr('value')).toBe(own)
+    expect(response.body).toContain('Comments are shown only to the partnership’s admins')
+    // Another agency asked for is their own instead: never another's figures.
+    const other = await t.db.tenant(world.scope, (sql) =>
+      sql.one<{ id: string }>('SELECT id FROM agencies WHERE NOT (id = ANY ($1)) LIMIT 1', [
+        ids.map((i) => i.id),
+      ]),
+    )
+    const asked = page((await lead.get(`/impact?agency=${other.id}`)).body)
+    expect(asked('#agency option[selected]').attr('value')).toBe(own)
+    expect((await lead.get('/impact.csv')).statusCode).toBe(200)
+    expect((await (await t.signIn('practitioner@norfolk.example.org')).get('/impact')).statusCode).toBe(403)
+  })
+})
