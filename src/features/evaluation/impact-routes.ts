@@ -59,7 +59,7 @@ export default async function impactRoutes(app: FastifyInstance, { services }: {
         values: { ...query, ...dateBoxes('from', scope.from), ...dateBoxes('to', scope.to) },
         impact: figures,
         charts: impactCharts(figures),
-      oversees,
+        oversees,
         stages,
         stageNames,
         plans: figures.plans.map((p) => ({
