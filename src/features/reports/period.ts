@@ -1,5 +1,6 @@
 import { addMonths } from '#features/compliance/rules.ts'
 import { financialYearStarting } from '#features/programme/rules.ts'
+import type { Bounds } from './figures.ts'
 
 /**
  * A reporting period: a quarter of a financial year or a whole one, both named by the calendar
@@ -118,6 +119,18 @@ export function periodAsked(
       message: `${found.label} ended before the partnership’s records begin`,
     }
   return { ok: true, period: found }
+}
+
+/** A period's bounds beside those of the period before and the same period a year earlier. */
+export function boundsOf(period: ReportPeriod, startMonth: number) {
+  const previous = previousOf(period, startMonth)
+  const sameLastYear = sameLastYearOf(period, startMonth)
+  const bounds = {
+    current: [period.start, period.end],
+    previous: [previous.start, previous.end],
+    lastYear: [sameLastYear.start, sameLastYear.end],
+  } satisfies Bounds
+  return { previous, sameLastYear, bounds }
 }
 
 /** What a report's key asks for: four digits name a financial year, anything else a quarter. */

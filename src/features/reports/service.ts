@@ -19,7 +19,7 @@ import { incomeFigures } from './income.ts'
 import { knowledgeFigures } from './knowledge.ts'
 import { learningFigures } from './learning-reach.ts'
 import type { ReportPeriod } from './period.ts'
-import { periodAsked, periodContaining, previousOf, sameLastYearOf } from './period.ts'
+import { boundsOf, periodAsked, periodContaining, previousOf } from './period.ts'
 import { qualityFigures } from './quality.ts'
 import { reviewFigures } from './reviews.ts'
 import { uptakeFigures } from './uptake.ts'
@@ -109,18 +109,6 @@ export function createReportService(deps: { db: Database; clock: Clock; impact: 
 
   /** The financial year's first month, and the day the partnership's records begin. */
   const calendarOf = (sql: Sql, ctx: Context, today: string) => calendarOn(sql, ctx.partnership.id, today)
-
-  /** A period's bounds beside those of the period before and the same period a year earlier. */
-  function boundsOf(period: ReportPeriod, startMonth: number) {
-    const previous = previousOf(period, startMonth)
-    const sameLastYear = sameLastYearOf(period, startMonth)
-    const bounds = {
-      current: [period.start, period.end],
-      previous: [previous.start, previous.end],
-      lastYear: [sameLastYear.start, sameLastYear.end],
-    } satisfies Bounds
-    return { previous, sameLastYear, bounds }
-  }
 
   return {
     /**

@@ -7,11 +7,10 @@ import type { Database } from '#platform/db/database.ts'
 import type { Email } from '#platform/mail/outbox.ts'
 import { enqueueEmails } from '#platform/mail/outbox.ts'
 import { calendarOn } from '../calendar.ts'
-import { periodContaining, previousOf } from '../period.ts'
+import { boundsOf, periodContaining, previousOf } from '../period.ts'
 import { digestEmail } from './emails.ts'
 import { agencyFacts } from './facts.ts'
 import { claimDigests, digestAgency } from './queries.ts'
-import { boundsOf } from './service.ts'
 
 /**
  * Each agency's digest of the quarter just ended, emailed to its leads once: the quarter is

@@ -16,7 +16,7 @@ import type { Calendar } from '../calendar.ts'
 import { calendarOn } from '../calendar.ts'
 import type { Bounds, Which } from '../figures.ts'
 import type { ReportPeriod } from '../period.ts'
-import { periodAsked, periodContaining, previousOf, sameLastYearOf } from '../period.ts'
+import { boundsOf, periodAsked, periodContaining, previousOf } from '../period.ts'
 import type { StaffEvaluation } from './evaluation.ts'
 import { staffEvaluation } from './evaluation.ts'
 import type { AgencyFacts } from './facts.ts'
@@ -44,18 +44,6 @@ export type Digest = {
 
 /** The quarters a digest may be asked for: this one and the seven before, none before records begin. */
 export type DigestChoices = { agency: DigestAgency; current: ReportPeriod; quarters: ReportPeriod[] }
-
-/** A quarter's bounds beside those of the quarter before and the same quarter a year earlier. */
-export function boundsOf(period: ReportPeriod, startMonth: number) {
-  const previous = previousOf(period, startMonth)
-  const sameLastYear = sameLastYearOf(period, startMonth)
-  const bounds = {
-    current: [period.start, period.end],
-    previous: [previous.start, previous.end],
-    lastYear: [sameLastYear.start, sameLastYear.end],
-  } satisfies Bounds
-  return { previous, sameLastYear, bounds }
-}
 
 /**
  * Each agency's quarterly digest, for its leads and the partnership's admins: uptake against
