@@ -49,6 +49,11 @@ export function figureOf(id: string, label: string, counts: Partial<Record<Which
   }
 }
 
+/** A sum of money per period, in whole pence. */
+export function penceOf(id: string, label: string, pence: Partial<Record<Which, number>>): Figure {
+  return { ...figureOf(id, label, pence), unit: 'pence' }
+}
+
 /** A whole percentage of one count in another, period by period; none of none is 0%. */
 export function rateOf(
   id: string,

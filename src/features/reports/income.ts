@@ -1,6 +1,6 @@
 import type { Sql } from '#platform/db/database.ts'
 import type { Bounds, Breakdown, Figure, Which } from './figures.ts'
-import { boundsValues, figureOf, periodsTable, perPeriod } from './figures.ts'
+import { boundsValues, figureOf, penceOf, periodsTable, perPeriod } from './figures.ts'
 
 type Money = { which: Which; charged: number; waived: number; waivedPence: number }
 
@@ -25,15 +25,11 @@ export async function incomeFigures(
     boundsValues(bounds),
   )
   const of = (field: keyof Omit<Money, 'which'>) => perPeriod(rows, field)
-  const pence = (id: string, label: string, field: keyof Omit<Money, 'which'>): Figure => ({
-    ...figureOf(id, label, of(field)),
-    unit: 'pence',
-  })
   return {
     figures: [
-      pence('income-charged', 'Income charged, less charges waived', 'charged'),
+      penceOf('income-charged', 'Income charged, less charges waived', of('charged')),
       figureOf('charges-waived', 'Charges waived', of('waived')),
-      pence('charges-waived-value', 'Value of charges waived', 'waivedPence'),
+      penceOf('charges-waived-value', 'Value of charges waived', of('waivedPence')),
     ],
     breakdowns: [],
   }
