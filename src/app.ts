@@ -4,6 +4,7 @@ import formbody from '@fastify/formbody'
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyRequest } from 'fastify'
 import Fastify from 'fastify'
+import { timeoutPlan } from './features/account/timeout/service.ts'
 import { features } from './features/index.ts'
 import './platform/http/types.ts'
 import { assets, loadAssets } from './platform/http/assets.ts'
@@ -75,7 +76,10 @@ export async function buildApp(services: Services) {
   })
   await app.register(csrfProtection, { secret: config.sessionSecret, production: config.production })
   await app.register(publicPages, { seconds: config.publicPageSeconds })
-  await app.register(rendering, { views: createViews({ assetUrl: siteAssets.url }) })
+  const views = createViews({ assetUrl: siteAssets.url })
+  // The timeout warning on signed-in pages counts down from the configured idle time.
+  views.addGlobal('sessionTimeout', timeoutPlan(config.sessionIdleMinutes))
+  await app.register(rendering, { views })
   await openApi(app, { publicUrl: config.publicUrl })
   installErrorHandling(app)
   await operations(app, {

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config.ts'
 const productionBasics = {
   NODE_ENV: 'production',
   SESSION_SECRET: 'a-real-secret-that-is-long-enough-0123456789',
+  DATA_ENCRYPTION_KEY: 'another-real-secret-that-is-long-enough-0123456789',
   PUBLIC_URL: 'https://cascade.example.org',
   DATABASE_URL: 'postgres://cascade@db/cascade',
 }
@@ -33,6 +34,15 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...productionBasics, SESSION_SECRET: undefined })).toThrow(
       /SESSION_SECRET: must be set/,
     )
+  })
+
+  it('requires its own data encryption key in production, and defaults to the session secret elsewhere', () => {
+    expect(() => loadConfig({ ...productionBasics, DATA_ENCRYPTION_KEY: undefined })).toThrow(
+      /DATA_ENCRYPTION_KEY: is required in production/,
+    )
+    expect(
+      loadConfig({ SESSION_SECRET: 'a-development-secret-long-enough-0123456789' }).dataEncryptionKey,
+    ).toBe('a-development-secret-long-enough-0123456789')
   })
 
   it('refuses demo data and a fixed clock in production', () => {

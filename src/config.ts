@@ -27,6 +27,7 @@ const environmentSchema = z
       .string()
       .min(32, { message: 'must be at least 32 characters' })
       .default(DEVELOPMENT_SECRET),
+    DATA_ENCRYPTION_KEY: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
     SESSION_IDLE_MINUTES: z.coerce
       .number()
       .int()
@@ -68,6 +69,9 @@ const environmentSchema = z
         message: 'must be set to your own secret in production',
       })
     }
+    if (!env.DATA_ENCRYPTION_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['DATA_ENCRYPTION_KEY'], message: 'is required in production' })
+    }
     if (env.CASCADE_DEMO === true) {
       ctx.addIssue({
         code: 'custom',
@@ -96,6 +100,8 @@ export type Config = Readonly<{
   database: Readonly<{ url?: string; migrationUrl?: string; poolSize: number }>
   dataDir: string
   sessionSecret: string
+  /** Encrypts secrets kept at rest (see platform/auth/encryption.ts); outside production, the session secret. */
+  dataEncryptionKey: string
   sessionIdleMinutes: number
   sessionMaxHours: number
   /** Sign-in attempts allowed a minute from one address, and against one account from any, before 429. */
@@ -147,6 +153,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }),
     dataDir: e.CASCADE_DATA_DIR,
     sessionSecret: e.SESSION_SECRET,
+    dataEncryptionKey: e.DATA_ENCRYPTION_KEY ?? e.SESSION_SECRET,
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionMaxHours: e.SESSION_MAX_HOURS,
     signInAttemptsPerMinute: e.SIGN_IN_ATTEMPTS_PER_MINUTE,

@@ -11,6 +11,7 @@ import { defineKnowledgeAuditJobs } from './features/knowledge-audits/jobs.ts'
 import { defineDisseminationJobs } from './features/learning/dissemination/chasing.ts'
 import { defineNewsletterJobs } from './features/learning/newsletters/jobs.ts'
 import { definePathwayJobs } from './features/pathways/reminders/jobs.ts'
+import { defineRetentionJobs } from './features/privacy/retention/jobs.ts'
 import { defineCpdJobs } from './features/quality/cpd/jobs.ts'
 import { defineQaRoundJobs } from './features/quality/rounds/jobs.ts'
 import { defineDigestJobs } from './features/reports/digest/jobs.ts'
@@ -109,7 +110,7 @@ export async function startRuntime(config: Config, options: { work: boolean; log
     },
   })
   defineStatisticsJobs(jobs, db)
-  defineAccountJobs(jobs, services.accounts)
+  defineAccountJobs(jobs, services.accounts, services.secondFactors)
   defineInterestJobs(jobs, services.interest)
   defineNewsletterJobs(jobs, services.newsletters)
   defineBookingJobs(jobs, services.partnerships, services.booking)
@@ -123,6 +124,7 @@ export async function startRuntime(config: Config, options: { work: boolean; log
   defineDigestJobs(jobs, services.partnerships, services.agencyDigestMail)
   defineAuditCycleJobs(jobs, services.partnerships, services.auditCycles)
   defineCaseAuditJobs(jobs, services.partnerships, services.caseAudits)
+  defineRetentionJobs(jobs, services.partnerships, services.retention)
 
   let stopping = false
   return {

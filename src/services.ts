@@ -1,5 +1,9 @@
+import type { CustomFetch } from 'openid-client'
 import type { Config } from './config.ts'
 import { createAccountService } from './features/account/service.ts'
+import { createSignOnService } from './features/account/sso/service.ts'
+import { createSessionTimeout } from './features/account/timeout/service.ts'
+import { createSecondFactorService } from './features/account/two-factor/service.ts'
 import { createActionChasing } from './features/actions/chasing.ts'
 import { createActionService } from './features/actions/service.ts'
 import { createApiTokenService } from './features/api-tokens/service.ts'
@@ -44,6 +48,9 @@ import { createPathwayReminders } from './features/pathways/reminders/service.ts
 import { createPathwayService } from './features/pathways/service.ts'
 import { createStandingService } from './features/pathways/standing/service.ts'
 import { createPolicyService } from './features/policy/service.ts'
+import { createRetentionService } from './features/privacy/retention/service.ts'
+import { createStatementService } from './features/privacy/statements/service.ts'
+import { createSubjectRequestService } from './features/privacy/subject-requests/service.ts'
 import { createProgrammeService } from './features/programme/service.ts'
 import { createCpdService } from './features/quality/cpd/service.ts'
 import { createObservationService } from './features/quality/observations/service.ts'
@@ -62,6 +69,7 @@ import { createTrainerService } from './features/trainers/service.ts'
 import { createApiTokens, createSessions } from './platform/auth/identity.ts'
 import type { Clock } from './platform/clock.ts'
 import type { Database } from './platform/db/database.ts'
+import { createDrafts } from './platform/drafts/index.ts'
 import { createPartnerships } from './platform/partnerships.ts'
 import { createReadiness, type Readiness } from './platform/readiness.ts'
 
@@ -75,6 +83,8 @@ export type ServiceDeps = {
   registerCompleted?: () => void
   /** Whether the process can serve everything yet; ready from the start unless the process says otherwise. */
   readiness?: Readiness
+  /** Replaces `fetch` for requests to identity providers: tests tamper with a provider's answers. */
+  oidcFetch?: CustomFetch
 }
 
 /** Wires every service by hand, in one place. A test passes its own database, clock and config. */
@@ -113,6 +123,14 @@ export function createServices(deps: ServiceDeps) {
   const impact = createImpactService({ db, clock })
   const reports = createReportService({ db, clock, impact })
   const auditDeps = { db, clock, policy, publicUrl: config.publicUrl, mailQueued }
+  const registrations = createRegistrationService({
+    db,
+    clock,
+    partnerships,
+    publicUrl: config.publicUrl,
+    secret: config.sessionSecret,
+    mailQueued,
+  })
   return {
     config,
     db,
@@ -124,6 +142,8 @@ export function createServices(deps: ServiceDeps) {
       maxHours: config.sessionMaxHours,
     }),
     tokens: createApiTokens(db, clock),
+    sessionTimeout: createSessionTimeout({ db, clock, idleMinutes: config.sessionIdleMinutes }),
+    drafts: createDrafts({ db, clock }),
     apiTokens: createApiTokenService({ db, clock }),
     accounts: createAccountService({
       db,
@@ -131,6 +151,13 @@ export function createServices(deps: ServiceDeps) {
       publicUrl: config.publicUrl,
       secret: config.sessionSecret,
       attemptsPerMinute: config.signInAttemptsPerMinute,
+      mailQueued,
+    }),
+    secondFactors: createSecondFactorService({
+      db,
+      clock,
+      encryptionKey: config.dataEncryptionKey,
+      production: config.production,
       mailQueued,
     }),
     policy,
@@ -148,13 +175,17 @@ export function createServices(deps: ServiceDeps) {
     agencyDigestMail: createDigestMail({ db, clock, publicUrl: config.publicUrl, mailQueued }),
     imports: createImportService({ db, clock, policy }),
     merges: createMergeService({ db, clock }),
-    registrations: createRegistrationService({
+    subjectRequests: createSubjectRequestService({ db, clock }),
+    registrations,
+    signOn: createSignOnService({
       db,
       clock,
-      partnerships,
+      production: config.production,
       publicUrl: config.publicUrl,
-      secret: config.sessionSecret,
+      encryptionKey: config.dataEncryptionKey,
+      registrations,
       mailQueued,
+      fetch: deps.oidcFetch,
     }),
     audit: createAuditService({ db }),
     courses,
@@ -248,6 +279,8 @@ export function createServices(deps: ServiceDeps) {
     }),
     trainerCpd: createCpdService({ db, clock, policy, publicUrl: config.publicUrl, mailQueued }),
     pathwayReminders: createPathwayReminders({ db, clock, publicUrl: config.publicUrl, mailQueued }),
+    privacyStatements: createStatementService({ db, clock, partnerships, policy }),
+    retention: createRetentionService({ db, clock, policy }),
   }
 }
 

@@ -123,6 +123,11 @@ export async function seedDemo(db: Database): Promise<{ created: string[] }> {
       const person = demoPeople[role]
       const email = `${role}@${demo.slug}.example.org`
       const user = await ensureUser(db, { email, displayName: demoPersonName(role), passwordHash })
+      // Demo accounts, with their known password, are not made to set up a second factor, so a
+      // demonstration signs in with the password alone (production refuses demo data).
+      await db.anonymous({ actor: 'demo-seed' }, (sql) =>
+        sql.query('UPDATE users SET demo_account = true WHERE id = $1 AND NOT demo_account', [user.id]),
+      )
       if (role === 'practitioner') practitionerId = user.id
       // The demo agency lead leads the first voluntary agency and the nursery.
       const led =

@@ -1,6 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import type { Services } from '#src/services.ts'
 import accountRoutes from './account/routes.ts'
+import identityProvidersApi from './account/sso/api.ts'
+import signOnRoutes from './account/sso/routes.ts'
+import timeoutRoutes from './account/timeout/routes.ts'
+import secondFactorRoutes from './account/two-factor/routes.ts'
 import actionsApi from './actions/api.ts'
 import actionRoutes from './actions/routes.ts'
 import apiTokenRoutes from './api-tokens/routes.ts'
@@ -68,6 +72,11 @@ import pathwayRoutes from './pathways/routes.ts'
 import standingRoutes from './pathways/standing/routes.ts'
 import policyApi from './policy/api.ts'
 import policyRoutes from './policy/routes.ts'
+import retentionApi from './privacy/retention/api.ts'
+import retentionRoutes from './privacy/retention/routes.ts'
+import statementRoutes from './privacy/statements/routes.ts'
+import subjectRequestsApi from './privacy/subject-requests/api.ts'
+import subjectRequestRoutes from './privacy/subject-requests/routes.ts'
 import programmeRoutes from './programme/routes.ts'
 import cpdApi from './quality/cpd/api.ts'
 import cpdRoutes from './quality/cpd/routes.ts'
@@ -102,8 +111,15 @@ type FeaturePlugin = (app: FastifyInstance, options: { services: Services }) => 
 export const features: FeaturePlugin[] = [
   homeRoutes,
   accountRoutes,
+  signOnRoutes,
+  identityProvidersApi,
+  secondFactorRoutes,
+  timeoutRoutes,
   policyRoutes,
   policyApi,
+  statementRoutes,
+  retentionApi,
+  retentionRoutes,
   auditRoutes,
   apiTokenRoutes,
   directoryApi,
@@ -193,6 +209,8 @@ export const features: FeaturePlugin[] = [
   directoryRoutes,
   importRoutes,
   mergeRoutes,
+  subjectRequestsApi,
+  subjectRequestRoutes,
   registrationRoutes,
   developmentRoutes,
 ]

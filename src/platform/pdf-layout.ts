@@ -1,4 +1,4 @@
-import type { pdfKit } from './pdf.ts'
+import { bytesOf, pdfKit } from './pdf.ts'
 
 /**
  * Drawing a tagged PDF: headings, paragraphs and tables as structure a screen reader can follow,
@@ -11,6 +11,34 @@ export const MARGIN = 48
 const gap = 3
 
 const bottomOf = (doc: PdfDocument) => doc.page.height - doc.page.margins.bottom
+/**
+ * A tagged A4 document in English, showing its title, with its root structure, its first section
+ * (title and author written) and a promise of its bytes: the start of every PDF that must be read
+ * aloud and searched.
+ */
+export async function taggedDocument(info: { title: string; author: string; subject: string; now: Date }) {
+  const PDFDocument = await pdfKit()
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: MARGIN,
+    bufferPages: true,
+    tagged: true,
+    lang: 'en-GB',
+    displayTitle: true,
+    pdfVersion: '1.7',
+    info: { Title: info.title, Author: info.author, Subject: info.subject, CreationDate: info.now },
+  })
+  const done = bytesOf(doc)
+  const root = doc.struct('Document')
+  doc.addStructure(root)
+  // The first section opens with the title and who the document is from.
+  const front = doc.struct('Sect')
+  root.add(front)
+  heading(doc, front, info.title, 1)
+  paragraph(doc, front, info.author, 12)
+  return { doc, root, front, done }
+}
+
 export const widthOf = (doc: PdfDocument) => doc.page.width - 2 * MARGIN
 
 /** Starts a new page when less than `room` points are left on this one. */

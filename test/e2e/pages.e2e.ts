@@ -33,6 +33,8 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     '/p/norfolk/newsletters',
     '/p/norfolk/unsubscribe?token=forged.token',
     '/p/norfolk/subscribe/confirm?link=forged',
+    '/p/norfolk/privacy',
+    '/p/norfolk/accessibility',
     '/verify',
     '/verify?code=AAAA-BBBB-CCCC',
     '/no-such-page',
@@ -50,9 +52,13 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     '/menu',
     '/policy',
     '/policy/change',
+    '/privacy/statement',
+    '/privacy/retention',
     '/audit',
     '/audit?entityType=policies',
     '/api-tokens',
+    '/identity-providers',
+    '/identity-providers/new',
     '/people',
     '/people/import',
     '/registrations',
@@ -381,6 +387,7 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await page.context().close()
   })
 
+  // A whole cycle in one journey, many pages each checked by axe: more than a minute on a busy machine.
   it('a section 11 return: started from last year, an answer with an error, signed off, reviewed, and the cycle’s results, report and action plan', async () => {
     const lead = await visit('/audits', 'agency-lead@jersey.example.org')
     await expectAccessible(lead)
@@ -447,7 +454,7 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await admin.locator('main a', { hasText: 'Section 11' }).first().click()
     await expectAccessible(admin)
     await admin.context().close()
-  })
+  }, 120_000)
 
   it('a self-assessment round: opening it with an error, a lead rating a course and submitting, and its review', async () => {
     const page = await visit('/quality/rounds/new', 'admin@norfolk.example.org')

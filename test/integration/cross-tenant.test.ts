@@ -259,6 +259,19 @@ async function jerseyApiToken(app: TestApp): Promise<string> {
   return row.id
 }
 
+/** A Jersey identity provider, written straight in: saving through the service would read a discovery document. */
+async function jerseyIdentityProvider(app: TestApp): Promise<string> {
+  const jersey = await app.partnership('jersey')
+  const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
+    sql.one<{ id: string }>(
+      `INSERT INTO identity_providers (partnership_id, name, issuer, client_id, client_secret_encrypted)
+       VALUES ($1, 'Island Entra ID', 'https://login.example.org/jersey', 'cascade', 'v1.not.a.secret') RETURNING id`,
+      [jersey.id],
+    ),
+  )
+  return row.id
+}
+
 async function jerseyReview(app: TestApp): Promise<string> {
   const jersey = await app.partnership('jersey')
   const row = await app.db.tenant({ partnershipId: jersey.id, userId: null }, (sql) =>
@@ -562,6 +575,9 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/actions/:id/evidence/:fileId': jerseyAction,
   '/recommendations/:id/actions/new': jerseyRecommendation,
   '/api-tokens/:id/revoke': jerseyApiToken,
+  '/identity-providers/:id': jerseyIdentityProvider,
+  '/identity-providers/:id/remove': jerseyIdentityProvider,
+  '/api/v1/identity-providers/:id': jerseyIdentityProvider,
   '/knowledge-audits/:id': jerseyKnowledgeAudit,
   '/quality/standards/versions/:id': jerseyStandardsVersion,
   '/knowledge-audits/:id/edit': jerseyKnowledgeAudit,
@@ -620,6 +636,11 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/api/v1/agencies/:id': jerseyAgency,
   '/api/v1/agencies/:id/digest': jerseyAgency,
   '/api/v1/people/:id': jerseyPerson,
+  '/api/v1/people/:id/export': jerseyPerson,
+  '/api/v1/people/:id/erasure': jerseyPerson,
+  '/people/:id/data-requests': jerseyPerson,
+  '/people/:id/data-requests/export': jerseyPerson,
+  '/people/:id/erasure': jerseyPerson,
   '/api/v1/courses/:id': jerseyCourse,
   '/api/v1/sessions/:id': jerseySession,
   '/api/v1/needs/:id': jerseyNeed,
@@ -712,6 +733,7 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
   '/agencies/:id/digest': jerseyAgency,
   '/people/:id': jerseyPerson,
   '/people/:id/edit': jerseyPerson,
+  '/people/:id/second-factor/reset': jerseyPerson,
   '/people/:id/pathway': jerseyPerson,
   '/people/import/:id': jerseyImport,
   '/people/import/:id/columns': jerseyImport,
@@ -764,8 +786,10 @@ const otherTenantRecords: Record<string, (app: TestApp) => Promise<string>> = {
 
 /** A valid body for each API route that changes or adds to a record, so only the record decides the answer. */
 const validChanges: Record<string, object> = {
+  '/api/v1/identity-providers/:id': { name: 'Changed' },
   '/api/v1/pathways/:id': { summary: 'Changed' },
   '/api/v1/people/:id/pathway': { pathwayId: null },
+  '/api/v1/people/:id/erasure': { reason: 'The person asked to be erased' },
   '/api/v1/people/:id/evidence': {
     kind: 'e_learning',
     title: 'Safeguarding e-learning',
@@ -922,6 +946,10 @@ const notRecords = new Set([
   // is to the signed-in user's own record only (finder/pages.test.ts: another partnership's is 404).
   '/p/:slug/pathway',
   '/p/:slug/pathway/save',
+  // A partnership's privacy notice and accessibility statement are public, named by its slug:
+  // privacy/statements/statements.test.ts shows each partnership's page shows its own details.
+  '/p/:slug/privacy',
+  '/p/:slug/accessibility',
   // A report to the board is named by its period within the signed-in partnership, not by a
   // record's id: reports/board/board.test.ts shows another partnership's same period is its own.
   '/reports/:key/narrative',

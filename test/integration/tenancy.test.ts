@@ -46,7 +46,8 @@ describe('tenancy in the database', () => {
     // from the (audited) responses, and each session's delivery facts (and their sums) from its (audited)
     // applications, marks, charges and answers; each person's standing against their pathway from the
     // (audited) certificates and evidence; the reminders sent for it, and the agencies' quarterly
-    // digests, are the outbox's bookkeeping.
+    // digests, are the outbox's bookkeeping. A form's draft is its owner's scratch copy of what they
+    // have not sent, deleted when they send it; what they send is audited.
     const tables = (await partnershipTables()).filter(
       (name) =>
         ![
@@ -63,6 +64,7 @@ describe('tenancy in the database', () => {
           'pathway_reminders',
           'pathway_lead_summaries',
           'agency_digests',
+          'form_drafts',
         ].includes(name),
     )
     // Row by row (cascade_audit) or by statement (cascade_audit_rows), on every kind of change.

@@ -5,13 +5,15 @@ import { buildApp } from '#src/app.ts'
 import { loadConfig } from '#src/config.ts'
 import { DEMO_PASSWORD } from '#src/demo/partnerships.ts'
 import { seedDemo } from '#src/demo/seed.ts'
-import { createServices } from '#src/services.ts'
+import { createServices, type ServiceDeps } from '#src/services.ts'
 import { freshDatabase } from './database.ts'
 
 export const TEST_NOW = '2026-11-24T10:00:00Z'
 
 /** An app on a fresh database with the demo partnerships, and a fixed clock the test can move. */
-export async function testApp(options: { env?: Record<string, string> } = {}) {
+export async function testApp(
+  options: { env?: Record<string, string>; oidcFetch?: ServiceDeps['oidcFetch'] } = {},
+) {
   const clock = steppingClock(TEST_NOW)
   const database = await freshDatabase(clock)
   await seedDemo(database.db)
@@ -24,6 +26,7 @@ export async function testApp(options: { env?: Record<string, string> } = {}) {
     clock,
     mailQueued: () => mail.queued++,
     registerCompleted: () => jobs.registersCompleted++,
+    oidcFetch: options.oidcFetch,
   })
   const app = await buildApp(services)
   await app.ready()

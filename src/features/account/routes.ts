@@ -7,6 +7,8 @@ import type { Services } from '#src/services.ts'
 import { choosePartnershipForm, safeReturnPath, signInForm, signInLinkForm } from './forms.ts'
 import type { SignInOutcome } from './service.ts'
 import { partnershipAfterSignIn } from './service.ts'
+import { organisationOnly } from './sso/forms.ts'
+import { beginSecondFactor } from './two-factor/routes.ts'
 
 const signInFailed = [
   {
@@ -27,6 +29,9 @@ export default async function accountRoutes(app: FastifyInstance, { services }: 
     outcome: Extract<SignInOutcome, { ok: true }>,
     returnTo?: string,
   ) {
+    // A second factor, when the account has one or its role needs one, comes before any session.
+    const need = await services.secondFactors.needsSecondFactor(outcome.userId)
+    if (need) return beginSecondFactor(services, request, reply, outcome.userId, need, returnTo)
     const partnershipId = partnershipAfterSignIn(outcome.memberships)
     const token = await services.sessions.start(
       outcome.userId,
@@ -68,6 +73,16 @@ export default async function accountRoutes(app: FastifyInstance, { services }: 
           returnTo,
           errors: errorSummary(form.errors),
           fieldErrors: errorFor(form.errors),
+        })
+      }
+      if (await services.signOn.passwordsOff(form.data.email)) {
+        return reply.status(400).view('account/views/sign-in.njk', {
+          title: 'Sign in',
+          partnerships: await services.partnerships.list(),
+          values: { ...values, organisationEmail: form.data.email },
+          returnTo,
+          errors: errorSummary(organisationOnly),
+          fieldErrors: errorFor(organisationOnly),
         })
       }
       const outcome = await services.accounts.signInWithPassword(form.data.email, form.data.password)
@@ -122,6 +137,15 @@ export default async function accountRoutes(app: FastifyInstance, { services }: 
           fieldErrors: errorFor(form.errors),
         })
       }
+      if (await services.signOn.passwordsOff(form.data.email)) {
+        return reply.status(400).view('account/views/request-link.njk', {
+          title: 'Get a sign-in link by email',
+          values: { email: form.data.email },
+          backLink: '/sign-in',
+          errors: errorSummary(organisationOnly),
+          fieldErrors: errorFor(organisationOnly),
+        })
+      }
       await services.accounts.countSignInAttempt(form.data.email)
       linksToWrite.set(request, form.data.email)
       return reply.view('account/views/check-email.njk', {
@@ -149,6 +173,15 @@ export default async function accountRoutes(app: FastifyInstance, { services }: 
         return reply
           .status(400)
           .view('account/views/link-expired.njk', { title: 'That sign-in link has expired' })
+      // A link sent before the organisation turned passwords off is refused as a new one would be.
+      if (outcome.email && (await services.signOn.passwordsOff(outcome.email)))
+        return reply.status(400).view('account/views/request-link.njk', {
+          title: 'Get a sign-in link by email',
+          values: { email: outcome.email },
+          backLink: '/sign-in',
+          errors: errorSummary(organisationOnly),
+          fieldErrors: errorFor(organisationOnly),
+        })
       return startSession(request, reply, outcome)
     },
   )

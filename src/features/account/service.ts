@@ -55,7 +55,9 @@ const attemptPassword = `WITH counted AS (${countAttempt('$5', '$2')}),
   SELECT counted.attempts <= $6 AS allowed, attempt.id, attempt.password_hash, attempt.disabled
     FROM counted LEFT JOIN attempt ON true`
 
-export type SignInOutcome = { ok: true; userId: string; memberships: Membership[] } | { ok: false }
+export type SignInOutcome =
+  | { ok: true; userId: string; memberships: Membership[]; email?: string }
+  | { ok: false }
 
 function signInLinkEmail(url: string): Email {
   return {
@@ -185,20 +187,20 @@ export function createAccountService(deps: {
     async useSignInLink(token: string): Promise<SignInOutcome> {
       if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return { ok: false }
       const now = clock.now()
-      const userId = await db.anonymous({}, async (sql) => {
-        const row = await sql.maybeOne<{ user_id: string }>(
+      const used = await db.anonymous({}, (sql) =>
+        sql.maybeOne<{ user_id: string; email: string }>(
           `UPDATE sign_in_links l SET used_at = $2
              FROM users u
             WHERE l.token_hash = $1 AND l.used_at IS NULL AND l.expires_at > $2 AND u.id = l.user_id AND NOT u.disabled
-            RETURNING l.user_id`,
+            RETURNING l.user_id, u.email`,
           [hashToken(token), now],
-        )
-        return row?.user_id
-      })
-      if (!userId) return { ok: false }
+        ),
+      )
+      if (!used) return { ok: false }
+      const userId = used.user_id
       return db.anonymous({ userId }, async (sql) => {
         await sql.query('UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = $1', [userId])
-        return { ok: true, userId, memberships: await membershipsOf(sql, userId) }
+        return { ok: true, userId, email: used.email, memberships: await membershipsOf(sql, userId) }
       })
     },
 

@@ -308,6 +308,8 @@ export default async function directoryRoutes(app: FastifyInstance, { services }
         title: `${person.firstName} ${person.lastName}`,
         person,
         merged: await services.merges.mergedInto(ctx, person.id),
+        dataRequests: await services.subjectRequests.history(ctx, person.id),
+        canRequestData: ctx.actor.roles.includes('admin'),
         backLink: '/people',
       })
     },

@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { Draft } from '#platform/drafts/index.ts'
+import { draftAction, replyAutosaved } from '#platform/drafts/index.ts'
 import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, ValidationError } from '#platform/errors.ts'
 import { errorFor, errorSummary, formText as text } from '#platform/http/forms.ts'
@@ -34,6 +36,7 @@ export default async function respondRoutes(app: FastifyInstance, { services }: 
     found: Extract<LinkedForm, { ok: true }>,
     values: Body,
     errors: FieldError[] = [],
+    draft: { draft: Draft | null; savedNow?: boolean } = { draft: null },
   ) {
     const { form } = found
     if (errors.length) reply.status(400)
@@ -48,14 +51,25 @@ export default async function respondRoutes(app: FastifyInstance, { services }: 
         checked: values.planOutcome === o,
       })),
       values,
+      draft: draft.draft,
+      draftSaved: draft.savedNow,
+      draftForm: true,
       errors: errorSummary(errors),
       fieldErrors: errorFor(errors),
     })
   }
 
+  // Whoever holds the link may keep a draft of their answers, found again by the same link.
+  const linkDraft = (found: Extract<LinkedForm, { ok: true }>, token: string) => ({
+    partnershipId: found.partnership.id,
+    linkToken: token,
+  })
+
   app.get<{ Params: Params }>('/p/:slug/evaluate/:token', { config }, async (request, reply) => {
     const found = await responses.linkedForm(request.params.slug, request.params.token)
-    return found.ok ? formPage(reply, found, {}) : linkProblem(reply, found)
+    if (!found.ok) return linkProblem(reply, found)
+    const draft = await services.drafts.draftOf(linkDraft(found, request.params.token), 'evaluation')
+    return formPage(reply, found, draft?.values ?? {}, [], { draft })
   })
 
   app.post<{ Params: Params; Body: Body }>('/p/:slug/evaluate/:token', { config }, async (request, reply) => {
@@ -63,6 +77,12 @@ export default async function respondRoutes(app: FastifyInstance, { services }: 
     const body = request.body ?? {}
     const found = await responses.linkedForm(slug, token)
     if (!found.ok) return linkProblem(reply, found)
+    const saving = draftAction(body)
+    if (saving) {
+      const draft = await services.drafts.saveDraft(linkDraft(found, token), 'evaluation', body)
+      if (saving === 'autosave') return replyAutosaved(reply, draft)
+      return formPage(reply, found, body, [], { draft, savedNow: true })
+    }
     const outcome = text(body.planOutcome)
     try {
       await responses.respondByLink(found, {
@@ -77,6 +97,7 @@ export default async function respondRoutes(app: FastifyInstance, { services }: 
       if (!now.ok) return linkProblem(reply, now)
       return formPage(reply.status(409), now, {})
     }
+    await services.drafts.discardDraft(linkDraft(found, token), 'evaluation')
     return reply.view('evaluation/views/thanks.njk', {
       title: 'Thank you',
       courseTitle: found.form.courseTitle,

@@ -72,7 +72,9 @@ describe('anonymous surveys', () => {
       audited: await sql.query(`SELECT 1 FROM audit_events WHERE entity_type = 'survey_responses'`),
     }))
     expect(stored.rows).toHaveLength(1)
+    // Besides those, only when retention later removed its words: a date that says nothing of who.
     expect(Object.keys(stored.rows[0] ?? {}).sort()).toEqual([
+      'anonymised_at',
       'answers',
       'id',
       'partnership_id',
@@ -81,6 +83,7 @@ describe('anonymous surveys', () => {
       'version_id',
     ])
     expect(stored.rows[0]?.answers).toEqual({ safe: 4, better: 'More time' })
+    expect(stored.rows[0]?.anonymised_at).toBeNull()
     expect(stored.audited).toEqual([])
     const results = page((await admin.get(surveyPage)).body)('main').text()
     expect(results).toContain('More time')

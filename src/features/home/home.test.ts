@@ -233,6 +233,13 @@ describe('the menu page', () => {
         .find('a')
         .map((_, a) => $(a).attr('href'))
         .get(),
-    ).toEqual(['/policy', '/audit', '/api-tokens'])
+    ).toEqual([
+      '/policy',
+      '/audit',
+      '/privacy/statement',
+      '/privacy/retention',
+      '/api-tokens',
+      '/identity-providers',
+    ])
   })
 })

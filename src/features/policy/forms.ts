@@ -37,6 +37,7 @@ export const policyChangeSchema = z
     financialYearStartMonth: policyRulesSchema.shape.financialYearStartMonth.optional(),
     capacityDaysPerWeek: policyRulesSchema.shape.capacityDaysPerWeek.optional(),
     tiers: policyRulesSchema.shape.tiers.optional(),
+    retention: policyRulesSchema.shape.retention.partial().strict().optional(),
     effectiveFrom: isoDate
       .optional()
       .describe('The date the change takes effect (Europe/London); today when left out'),
@@ -141,6 +142,18 @@ export const policyForm = z
       .trim()
       .regex(/^\d{1}(\.[05])?$/, { message: 'Enter capacity in days a week, like 2 or 2.5' })
       .transform(Number),
+    'retention.leaversYears': wholeNumber(
+      'Enter the years to keep people who left as a whole number, like 6',
+    ),
+    'retention.applicationsYears': wholeNumber(
+      'Enter the years to keep applications and registers as a whole number, like 6',
+    ),
+    'retention.surveyAnswersYears': wholeNumber(
+      'Enter the years to keep anonymous survey answers as a whole number, like 3',
+    ),
+    'retention.auditTrailYears': wholeNumber(
+      'Enter the years to keep the audit trail as a whole number, like 7',
+    ),
     tiers: z
       .string()
       .max(5000, { message: 'Tiers must be 5,000 characters or fewer' })
@@ -200,6 +213,12 @@ export const policyForm = z
       trainerObservationYears: form.trainerObservationYears,
       financialYearStartMonth: form.financialYearStartMonth,
       capacityDaysPerWeek: form.capacityDaysPerWeek,
+      retention: {
+        leaversYears: form['retention.leaversYears'],
+        applicationsYears: form['retention.applicationsYears'],
+        surveyAnswersYears: form['retention.surveyAnswersYears'],
+        auditTrailYears: form['retention.auditTrailYears'],
+      },
       tiers: form.tiers,
       effectiveFrom: form.effectiveFrom,
       reason: form.reason,

@@ -44,6 +44,13 @@ const text = (max: number, label: string) =>
     .trim()
     .max(max, { message: `${label} must be ${max.toLocaleString('en-GB')} characters or fewer` })
 
+const retentionYears = (what: string) =>
+  z
+    .number({ message: `Enter how many years to keep ${what}` })
+    .int({ message: `Enter a whole number of years to keep ${what}` })
+    .min(1, { message: `Keep ${what} for at least 1 year` })
+    .max(100, { message: `Keep ${what} for 100 years or fewer` })
+
 /**
  * A partnership's rules, as data. Every later feature reads its rules from here and nowhere
  * else, so two partnerships can run the same service under different policies. Defaults
@@ -170,6 +177,15 @@ export const policyRulesSchema = z.object({
   // Values a preset had to assume, which the partnership's own documents do not give: shown
   // as a warning on the policy page until an admin confirms them. Empty once confirmed.
   exampleValues: text(1000, 'The note on example values'),
+  // How long records are kept before the retention job anonymises them (UK GDPR storage
+  // limitation): whole years after a person left their agency, after the session an application
+  // was for, after an anonymous survey answer was given, and after an audit event.
+  retention: z.object({
+    leaversYears: retentionYears('people who left an agency'),
+    applicationsYears: retentionYears('applications and registers'),
+    surveyAnswersYears: retentionYears('anonymous survey answers'),
+    auditTrailYears: retentionYears('the audit trail'),
+  }),
   tiers: z
     .array(
       z
@@ -227,6 +243,7 @@ export const defaultPolicy: PolicyRules = {
   paymentDetails: '',
   invoicePaymentTermsDays: 30,
   exampleValues: '',
+  retention: { leaversYears: 6, applicationsYears: 6, surveyAnswersYears: 3, auditTrailYears: 7 },
   tiers: [],
 }
 

@@ -69,7 +69,7 @@ export function createPolicyService(deps: { db: Database; clock: Clock }) {
           { field: 'effectiveFrom', text: 'The date the change takes effect must be today or in the future' },
         ])
       }
-      const { effectiveFrom: _date, reason, fees, cancellationCharges, ...rules } = change
+      const { effectiveFrom: _date, reason, fees, cancellationCharges, retention, ...rules } = change
       return db.tenant(scopeOf(ctx), async (sql) => {
         await sql.auditAs('policy.change')
         const base = (await policyInForceOn(sql, effectiveFrom))?.rules ?? defaultPolicy
@@ -78,6 +78,7 @@ export function createPolicyService(deps: { db: Database; clock: Clock }) {
           ...rules,
           fees: { ...base.fees, ...fees },
           cancellationCharges: { ...base.cancellationCharges, ...cancellationCharges },
+          retention: { ...base.retention, ...retention },
         })
         if (!merged.success) throw new ValidationError(fieldErrors(merged.error))
         return savePolicyVersion(sql, {

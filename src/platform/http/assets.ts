@@ -51,6 +51,7 @@ export function assetFiles(): Map<string, string> {
     ['moj-frontend.min.css', join(mojFrontendRoot, 'moj', 'moj-frontend.min.css')],
     ['cascade.css', join(publicDir, 'cascade.css')],
     ['cascade.js', join(publicDir, 'cascade.js')],
+    ['timeout.js', join(publicDir, 'timeout.js')],
     ['manifest.json', join(govuk, 'assets', 'manifest.json')],
   ])
   for (const folder of ['fonts', 'images']) {

@@ -11,7 +11,13 @@ export const SESSION_COOKIE = 'cascade_session'
 export type DeclaredRoute = { method: string; url: string; access: Access }
 
 /** Pages a signed-in user without a chosen partnership may still reach. */
-const WITHOUT_PARTNERSHIP = new Set(['/choose-partnership', '/sign-out', '/account', '/account/sessions'])
+const WITHOUT_PARTNERSHIP = new Set([
+  '/choose-partnership',
+  '/sign-out',
+  '/account',
+  '/account/sessions',
+  '/account/keep-alive',
+])
 
 export function isApiRequest(request: FastifyRequest): boolean {
   return request.routeOptions.config?.api === true || request.url.startsWith('/api/')
@@ -74,7 +80,8 @@ export const authentication = fp(
         const token = request.cookies[SESSION_COOKIE]
         if (token) {
           request.sessionToken = token
-          finding = options.sessions.resolve(token)
+          // Asking how long a sign-in has left must not count as using it.
+          if (request.routeOptions.config?.touchesSession !== false) finding = options.sessions.resolve(token)
         }
       }
       const decide = () => {

@@ -66,6 +66,8 @@ export function installErrorHandling(app: FastifyInstance) {
         )
       }
       const returnTo = request.method === 'GET' ? `?returnTo=${encodeURIComponent(returnPath(request))}` : ''
+      // A browser whose sign-in has ended (rather than one never signed in) is told why.
+      if (request.sessionToken) return reply.redirect(`/session-ended${returnTo}`, 303)
       return reply.redirect(`/sign-in${returnTo}`, 303)
     }
     if (error instanceof ForbiddenError) {

@@ -9,6 +9,7 @@ const TOKEN = 'metrics-token-for-tests-0123456789abcdef'
 const production = {
   NODE_ENV: 'production',
   SESSION_SECRET: 'a-real-secret-that-is-long-enough-0123456789',
+  DATA_ENCRYPTION_KEY: 'another-real-secret-that-is-long-enough-0123456789',
   PUBLIC_URL: 'https://cascade.example.org',
 }
 

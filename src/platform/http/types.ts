@@ -16,6 +16,8 @@ declare module 'fastify' {
      * the service's pages: a mail client's one-click unsubscribe (RFC 8058) sends no form token.
      */
     csrf?: false
+    /** False for a route that reads the session cookie itself without it counting as use (the timeout warning's check). */
+    touchesSession?: false
   }
   interface FastifyRequest {
     auth: Authenticated | null

@@ -58,7 +58,7 @@ describe('the service navigation', () => {
     // Every page of the header but Home is in the menu.
     expect(hrefs).toContain('/p/norfolk/courses')
     expect(hrefs).not.toContain('/dashboard')
-    expect(hrefs.length).toBe(32)
+    expect(hrefs.length).toBe(35)
   })
 
   it('leaves out a group with nothing in it for the role', () => {

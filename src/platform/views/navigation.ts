@@ -143,7 +143,16 @@ const items: NavigationItem[] = [
     group: 'Partnership settings',
   },
   { href: '/audit', text: 'Audit trail', access: ['admin'], group: 'Partnership settings' },
+  // The partnership's duties as a data controller: its public notices, and how long it keeps records.
+  {
+    href: '/privacy/statement',
+    text: 'Privacy notice and accessibility statement',
+    access: ['admin'],
+    group: 'Partnership settings',
+  },
+  { href: '/privacy/retention', text: 'Keeping records', access: ['admin'], group: 'Partnership settings' },
   { href: '/api-tokens', text: 'API tokens', access: ['admin'], group: 'Partnership settings' },
+  { href: '/identity-providers', text: 'Single sign-on', access: ['admin'], group: 'Partnership settings' },
   { href: '/bookings', text: 'Your learning', access: 'signed-in', group: 'Your learning' },
   // A lead finds the applications they made for their staff, and their staff's own.
   {

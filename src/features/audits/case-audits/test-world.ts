@@ -65,6 +65,10 @@ export async function aCaseAuditWorld(
   )
   for (const { email, displayName, of } of options.newLeads) {
     const made = await ensureUser(t.db, { email, displayName, passwordHash: hash.h })
+    // Signs in with the password alone, as the demo accounts do, rather than set up a second factor.
+    await t.db.anonymous({}, (sql) =>
+      sql.query('UPDATE users SET demo_account = true WHERE id = $1', [made.id]),
+    )
     await grantRole(t.db, {
       partnershipId: p.id,
       userId: made.id,

@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { londonDateText, londonTimeText } from '#platform/clock.ts'
+import type { Draft } from '#platform/drafts/index.ts'
+import { draftAction, draftOwnerOf, replyAutosaved } from '#platform/drafts/index.ts'
 import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, ForbiddenError, ValidationError } from '#platform/errors.ts'
 import { sendDownload } from '#platform/http/downloads.ts'
@@ -35,6 +37,17 @@ const shown = (errors: FieldError[]) => ({
   errors: errorSummary(errors).map((e) => (e.href === '#form' ? { text: e.text } : e)),
   fieldErrors: errorFor(errors),
 })
+
+/** The draft of one standard's answer in one return. */
+const answerDraft = (found: { ret: { id: string }; standard: { id: string } }) =>
+  `audit-answer:${found.ret.id}:${found.standard.id}`.toLowerCase()
+
+/** The answer's version a draft began from, so saving it still notices a colleague's change since. */
+function draftVersion(draft: Draft | null, sent: { current?: unknown } | null): number | null {
+  const version =
+    draft && sent?.current === undefined ? Number.parseInt(formText(draft.values.version), 10) : Number.NaN
+  return Number.isInteger(version) && version >= 0 ? version : null
+}
 
 /** "at 10:32am on 24 November 2026": when a colleague's save landed. */
 const when = (at: Date) => `${londonTimeText(new Date(at))} on ${londonDateText(new Date(at))}`
@@ -139,11 +152,18 @@ export default async function auditReturnRoutes(app: FastifyInstance, { services
     reply: FastifyReply,
     sent: { body: Body | null; errors: FieldError[]; current?: SavedAnswer | null } | null = null,
     status = 200,
+    savedDraft: Draft | null = null,
   ) {
-    const found = await returns.answer(contextOf(request), request.params.id, request.params.standardId)
+    const ctx = contextOf(request)
+    const found = await returns.answer(ctx, request.params.id, request.params.standardId)
+    // An answer being written and saved as a draft is shown again, from the version it began from.
+    const draft =
+      savedDraft ??
+      (sent || !found.mayAnswer ? null : await services.drafts.draftOf(draftOwnerOf(ctx), answerDraft(found)))
+    const from = sent?.body ?? draft?.values
     const saved = sent?.current !== undefined ? sent.current : found.answer
-    const values = sent?.body
-      ? { rating: formText(sent.body.rating), narrative: formText(sent.body.narrative) }
+    const values = from
+      ? { rating: formText(from.rating), narrative: formText(from.narrative) }
       : { rating: found.answer?.rating ?? '', narrative: found.answer?.narrative ?? '' }
     const conflict =
       sent?.current !== undefined
@@ -158,8 +178,10 @@ export default async function auditReturnRoutes(app: FastifyInstance, { services
       title: `${found.standard.ref} ${found.standard.title}`,
       found,
       values,
-      version: saved?.version ?? 0,
+      version: draftVersion(draft, sent) ?? saved?.version ?? 0,
       conflict,
+      draft,
+      draftSaved: Boolean(savedDraft),
       done: query.done ?? '',
       backLink: `/audits/returns/${found.ret.id}#section-${found.section.position}`,
       ...shown(sent?.errors ?? []),
@@ -176,6 +198,15 @@ export default async function auditReturnRoutes(app: FastifyInstance, { services
     async (request, reply) => {
       const body = request.body ?? {}
       const { id, standardId } = request.params
+      const saving = draftAction(body)
+      if (saving) {
+        const ctx = contextOf(request)
+        const found = await returns.answer(ctx, id, standardId)
+        if (!found.mayAnswer) return answerPage(request, reply)
+        const draft = await services.drafts.saveDraft(draftOwnerOf(ctx), answerDraft(found), body)
+        if (saving === 'autosave') return replyAutosaved(reply, draft)
+        return answerPage(request, reply, null, 200, draft)
+      }
       const version = Number(formText(body.version) || '0')
       try {
         await returns.saveAnswer(contextOf(request), id, standardId, {
@@ -183,6 +214,8 @@ export default async function auditReturnRoutes(app: FastifyInstance, { services
           narrative: typeof body.narrative === 'string' ? body.narrative : null,
           version: Number.isInteger(version) && version >= 0 ? version : 0,
         })
+        const sentForm = { ret: { id }, standard: { id: standardId } }
+        await services.drafts.discardDraft(draftOwnerOf(contextOf(request)), answerDraft(sentForm))
         return reply.redirect(`/audits/returns/${id}?done=saved`, 303)
       } catch (error) {
         if (error instanceof AnswerConflictError) {

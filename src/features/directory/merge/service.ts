@@ -203,6 +203,8 @@ export const personReferences: readonly PersonReference[] = [
       await reassign('session_trainers')(sql, pair)
     },
   },
+  // Subject access and erasure requests about the duplicate are the person's record of them.
+  { table: 'data_requests', column: 'person_id', move: reassign('data_requests') },
 ]
 
 /** Merging two records of the same person into one. */

@@ -152,6 +152,12 @@ export function createRegistrationService(deps: {
   }
 
   return {
+    /**
+     * Makes a registrant, as registering does, inside the caller's tenant transaction: for a
+     * first sign-in through an organisation's account from a domain that is not trusted.
+     */
+    addRegistrant,
+
     /** The partnership and the agencies a registrant chooses from. */
     async form(slug: string) {
       const partnership = await partnershipBySlug(slug)

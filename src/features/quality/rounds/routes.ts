@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { actionStatusNames, actionStatusTags } from '#features/actions/index.ts'
+import type { Draft } from '#platform/drafts/index.ts'
+import { draftAction, draftOwnerOf, replyAutosaved } from '#platform/drafts/index.ts'
 import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, ValidationError } from '#platform/errors.ts'
 import { sendDownload } from '#platform/http/downloads.ts'
@@ -47,6 +49,10 @@ function answersOf(view: ReturnView) {
     })),
   }))
 }
+
+/** The draft of one course's ratings in one self-assessment return. */
+const ratingsDraft = (returnId: string, courseId: string) =>
+  `self-assessment:${returnId}:${courseId}`.toLowerCase()
 
 const feedbackOf = (view: ReturnView) =>
   Object.fromEntries(view.ret.feedback.map((f) => [f.standardId, f.feedback]))
@@ -220,14 +226,20 @@ export default async function qaRoundRoutes(app: FastifyInstance, { services }: 
     reply: FastifyReply,
     sent: { body: Body | null; errors: FieldError[] } | null = null,
     status = 200,
+    savedDraft: Draft | null = null,
   ) {
     const ctx = contextOf(request)
     const view = await rounds.returnView(ctx, request.params.id)
     const answers = answersOf(view)
     const found = answers.find((a) => a.course.id === request.params.courseId)
     if (!found || !view.mayEdit) return returnPage(request, reply)
-    const values: Record<string, unknown> = sent?.body ?? {}
-    if (!sent?.body)
+    const draft =
+      savedDraft ??
+      (sent
+        ? null
+        : await services.drafts.draftOf(draftOwnerOf(ctx), ratingsDraft(view.ret.id, found.course.id)))
+    const values: Record<string, unknown> = sent?.body ?? draft?.values ?? {}
+    if (!sent?.body && !draft)
       for (const row of found.rows) {
         values[`rating-${row.standard.id}`] = row.answer?.rating ?? ''
         values[`narrative-${row.standard.id}`] = row.answer?.narrative ?? ''
@@ -241,6 +253,8 @@ export default async function qaRoundRoutes(app: FastifyInstance, { services }: 
       course: found.course,
       rows: found.rows,
       values,
+      draft,
+      draftSaved: Boolean(savedDraft),
       backLink: `/quality/returns/${view.ret.id}`,
       ...shown(sent?.errors ?? []),
     })
@@ -259,10 +273,25 @@ export default async function qaRoundRoutes(app: FastifyInstance, { services }: 
       const ctx = contextOf(request)
       const view = await rounds.returnView(ctx, request.params.id)
       const body = request.body ?? {}
+      const saving = draftAction(body)
+      const course = view.ret.courses.find((c) => c.id === request.params.courseId)
+      if (saving && course && view.mayEdit) {
+        const draft = await services.drafts.saveDraft(
+          draftOwnerOf(ctx),
+          ratingsDraft(view.ret.id, course.id),
+          body,
+        )
+        if (saving === 'autosave') return replyAutosaved(reply, draft)
+        return coursePage(request, reply, null, 200, draft)
+      }
       const form = ratingsFromForm(body, view.version.standards)
       if (!form.ok) return coursePage(request, reply, { body, errors: form.errors }, 400)
       try {
         await rounds.rateCourse(ctx, request.params.id, request.params.courseId, form.data)
+        await services.drafts.discardDraft(
+          draftOwnerOf(ctx),
+          ratingsDraft(request.params.id, request.params.courseId),
+        )
         return reply.redirect(`/quality/returns/${request.params.id}?saved=1`, 303)
       } catch (error) {
         if (error instanceof ValidationError)

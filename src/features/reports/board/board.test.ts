@@ -247,7 +247,7 @@ describe('every demo partnership’s annual report', () => {
       const html = await admin.get('/reports?period=2026')
       expect(html.statusCode, slug).toBe(200)
       const $ = page(html.body)
-      const sections = $('h2[id]')
+      const sections = $('main h2[id]')
         .toArray()
         .map((h) => $(h).text().trim())
       expect(sections, slug).toEqual(expect.arrayContaining(['How much did we do?', 'Is anyone better off?']))

@@ -1,7 +1,15 @@
 import { londonDateText } from '#platform/clock.ts'
-import { bytesOf, pdfKit } from '#platform/pdf.ts'
 import type { PdfDocument, PdfStructure } from '#platform/pdf-layout.ts'
-import { heading, keepRoom, MARGIN, numberPages, paragraph, table, widthOf } from '#platform/pdf-layout.ts'
+import {
+  heading,
+  keepRoom,
+  MARGIN,
+  numberPages,
+  paragraph,
+  table,
+  taggedDocument,
+  widthOf,
+} from '#platform/pdf-layout.ts'
 import type { ChartSpec } from '../page.ts'
 import { chartsOf, SMALL } from '../page.ts'
 import type { BoardReport } from './service.ts'
@@ -71,26 +79,13 @@ const dayText = (d: Date) => londonDateText(d)
  * read aloud.
  */
 export async function reportPdf(r: BoardReport, partnership: string, now: Date): Promise<Buffer> {
-  const PDFDocument = await pdfKit()
   const title = `Report to the board: ${r.report.period.label}`
-  const doc = new PDFDocument({
-    size: 'A4',
-    margin: MARGIN,
-    bufferPages: true,
-    tagged: true,
-    lang: 'en-GB',
-    displayTitle: true,
-    pdfVersion: '1.7',
-    info: { Title: title, Author: partnership, Subject: 'Report to the board', CreationDate: now },
+  const { doc, root, front, done } = await taggedDocument({
+    title,
+    author: partnership,
+    subject: 'Report to the board',
+    now,
   })
-  const done = bytesOf(doc)
-  const root = doc.struct('Document')
-  doc.addStructure(root)
-
-  const front = doc.struct('Sect')
-  root.add(front)
-  heading(doc, front, title, 1)
-  paragraph(doc, front, partnership, 12)
   paragraph(
     doc,
     front,

@@ -148,6 +148,10 @@ beforeAll(async () => {
     passwordHash: await hashPassword(DEMO_PASSWORD),
   })
   leadId = user.id
+  // Signs in with the password alone, as the demo accounts do, rather than set up a second factor.
+  await t.db.anonymous({}, (sql) =>
+    sql.query('UPDATE users SET demo_account = true WHERE id = $1', [user.id]),
+  )
   await grantRole(t.db, {
     partnershipId: partnership.id,
     userId: user.id,
