@@ -105,12 +105,10 @@ export default async function signOnRoutes(app: FastifyInstance, { services }: {
       secure: services.config.production,
       maxAge: SIGN_ON_MINUTES * 60,
     })
-    return reply
-      .header('cache-control', 'no-store')
-      .view('account/sso/views/continue.njk', {
-        title: 'Signing you in with your organisation’s account',
-        url: started.url,
-      })
+    return reply.header('cache-control', 'no-store').view('account/sso/views/continue.njk', {
+      title: 'Signing you in with your organisation’s account',
+      url: started.url,
+    })
   }
 
   app.post<{ Body: Record<string, unknown> }>(
