@@ -65,20 +65,8 @@ CREATE FUNCTION cascade_retention_scrub(value jsonb) RETURNS jsonb LANGUAGE sql 
 $$;
 
 -- The audit trail stays append-only, with one exception: a retention function (below, running
--- as the owner) may take the personal values out of an event once. Nothing may delete one.
-CREATE OR REPLACE FUNCTION cascade_audit_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'UPDATE' AND current_setting('cascade.anonymising', true) = 'on'
-     AND current_user <> 'cascade_app'
-     AND OLD.anonymised_at IS NULL AND NEW.anonymised_at IS NOT NULL
-     AND NEW.id = OLD.id AND NEW.partnership_id = OLD.partnership_id
-     AND NEW.occurred_at = OLD.occurred_at AND NEW.action = OLD.action
-     AND NEW.entity_type = OLD.entity_type AND NEW.entity_id IS NOT DISTINCT FROM OLD.entity_id
-     AND NEW.actor_user_id IS NOT DISTINCT FROM OLD.actor_user_id THEN
-    RETURN NEW;
-  END IF;
-  RAISE EXCEPTION 'audit events are append-only';
-END $$;
+-- as the owner) may take the personal values out of an event once. The trigger that allows it,
+-- and nothing more, is written once with erasure's own exception, in 0056.
 
 -- Takes the personal values out of the current partnership's audit events older than a moment,
 -- a batch at a time; with a request id, instead the events that request wrote itself (the

@@ -31,9 +31,9 @@ ALTER TABLE people ADD COLUMN erased_at timestamptz;
 
 -- The audit trail stays append-only, with two exceptions, each only through a function running
 -- as the owner (the application role has no UPDATE on the trail): retention may take the
--- personal values out of an event once (as 0055 allows: the same rule, restated here because
--- this replaces the function), and an erasure overwrites the erased person's personal values in
--- the events about them, changing nothing else of any event.
+-- personal values out of an event once, marking it anonymised (0055), and an erasure overwrites
+-- the erased person's personal values in the events about them, changing nothing else of any
+-- event. Both are written here, in the one definition of the trigger.
 CREATE OR REPLACE FUNCTION cascade_audit_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' AND current_user <> 'cascade_app'
@@ -41,10 +41,9 @@ BEGIN
      AND to_jsonb(NEW) - 'before' - 'after' = to_jsonb(OLD) - 'before' - 'after' THEN
     RETURN NEW;
   END IF;
-  -- Read through jsonb so this compiles whether or not the trail has retention's column.
   IF TG_OP = 'UPDATE' AND current_user <> 'cascade_app'
      AND current_setting('cascade.anonymising', true) = 'on'
-     AND to_jsonb(OLD) ->> 'anonymised_at' IS NULL AND to_jsonb(NEW) ->> 'anonymised_at' IS NOT NULL
+     AND OLD.anonymised_at IS NULL AND NEW.anonymised_at IS NOT NULL
      AND NEW.id = OLD.id AND NEW.partnership_id = OLD.partnership_id
      AND NEW.occurred_at = OLD.occurred_at AND NEW.action = OLD.action
      AND NEW.entity_type = OLD.entity_type AND NEW.entity_id IS NOT DISTINCT FROM OLD.entity_id
