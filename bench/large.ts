@@ -10,7 +10,7 @@ import { DEMO_PASSWORD } from '#src/demo/partnerships.ts'
 import { Browser } from '#test/support/app.ts'
 import { boardReport } from './reports.ts'
 import type { Figure } from './run.ts'
-import { withDemoPartnership } from './world.ts'
+import { benchAccount, withDemoPartnership } from './world.ts'
 
 const PAGE_REQUESTS = 300
 const APPLICATIONS = 6_000
@@ -162,6 +162,7 @@ export async function largePartnership(): Promise<Figure[]> {
       agencyIds: [largest.id],
       actor: 'bench',
     })
+    await benchAccount(db, leadUser.id)
     const lead = new Browser(app)
     await lead.submit('/sign-in', { email: 'bench.lead@synthetic.example.org', password: DEMO_PASSWORD })
     const complianceUrl = `/agencies/${largest.id}/compliance`

@@ -7,6 +7,7 @@ import { DEMO_PASSWORD } from '#src/demo/partnerships.ts'
 import { Browser } from '#test/support/app.ts'
 import { medianTime } from './measure.ts'
 import type { Figure } from './run.ts'
+import { benchAccount } from './world.ts'
 
 const REPORT_ROUNDS = 7
 const PDF = 'application/pdf'
@@ -31,6 +32,7 @@ export async function boardReport(
     passwordHash: await hashPassword(DEMO_PASSWORD),
   })
   await grantRole(db, { partnershipId: partnership.id, userId: user.id, role: 'executive', actor: 'bench' })
+  await benchAccount(db, user.id)
   const executive = new Browser(app)
   await executive.submit('/sign-in', {
     email: 'bench.executive@synthetic.example.org',

@@ -37,19 +37,26 @@ function met(f: Figure): 'yes' | 'NO' | 'n/a' {
  * both rather than as a false regression.
  */
 async function main() {
-  const figures: Figure[] = [
-    ...(await startup()),
-    ...(await importPeople()),
-    ...(await cataloguePage()),
-    ...(await libraryPage()),
-    ...(await shortlistingDatabase()),
-    ...(await certificates()),
-    ...(await impactView()),
-    ...(await largePartnership()),
-    ...(await actionTracker()),
-    ...(await auditResults()),
-    ...(await mixedLoad()),
+  // BENCH_ONLY=catalogue,large runs only those benchmarks, by the names below.
+  const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim())
+  const benchmarks: [string, () => Promise<Figure[]>][] = [
+    ['startup', startup],
+    ['import', importPeople],
+    ['catalogue', cataloguePage],
+    ['library', libraryPage],
+    ['shortlisting', shortlistingDatabase],
+    ['certificates', certificates],
+    ['impact', impactView],
+    ['large', largePartnership],
+    ['tracker', actionTracker],
+    ['audits', auditResults],
+    ['load', mixedLoad],
   ]
+  const unknown = only?.filter((name) => !benchmarks.some(([known]) => known === name)) ?? []
+  if (unknown.length) throw new Error(`BENCH_ONLY names no benchmark: ${unknown.join(', ')}`)
+  const figures: Figure[] = []
+  for (const [name, measure] of benchmarks)
+    if (!only || only.includes(name)) figures.push(...(await measure()))
   mkdirSync('var/bench', { recursive: true })
   writeFileSync('var/bench/latest.json', `${JSON.stringify(figures, null, 2)}\n`)
   console.table(
