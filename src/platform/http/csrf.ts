@@ -14,8 +14,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
  */
 export const csrfProtection = fp(
   async (app: FastifyInstance, options: { secret: string; production: boolean }) => {
-    // A visitor's token is the same on every page they ask for, so it is worked out once: a
-    // public page kept whole is otherwise sent for less than the keyed hash costs.
+    // A visitor's token is the same on every page they ask for, so it is worked out once.
     const tokens = new Map<string, string>()
     const tokenOf = (seed: string) => {
       let token = tokens.get(seed)
@@ -27,31 +26,31 @@ export const csrfProtection = fp(
       return token
     }
     app.decorateRequest('csrfSeed', '')
-    // Worked out only when a page asks for it: a public page kept whole for visitors carries no
-    // form, and a first visit's seed is new, so keying one for every visitor cost more than
-    // sending the page.
+    app.decorateRequest('csrfReply', null)
+    // Worked out only when a page asks for it, and a visitor without a cookie is given one only
+    // then: a page with no form (the catalogue, a course) sets no cookie, so it is the same for
+    // every visitor, and keying a new visitor's seed cost more than sending a kept page.
     app.decorateRequest('csrfToken', {
       getter(this: FastifyRequest) {
-        return this.csrfSeed ? tokenOf(this.csrfSeed) : ''
-      },
-    })
-
-    app.addHook('onRequest', (request, reply, done) => {
-      if (isApiRequest(request)) return done()
-      let seed = request.cookies[CSRF_COOKIE]
-      if (!seed || seed.length < 32 || seed.length > 64) {
-        seed = newToken()
-        // Only for this request's own forms; an unsafe request carrying no cookie fails below.
-        if (SAFE_METHODS.has(request.method)) {
-          reply.setCookie(CSRF_COOKIE, seed, {
+        if (!this.csrfSeed) {
+          this.csrfSeed = newToken()
+          // Only for this request's own forms; an unsafe request carrying no cookie fails below.
+          this.csrfReply?.setCookie(CSRF_COOKIE, this.csrfSeed, {
             path: '/',
             httpOnly: true,
             sameSite: 'lax',
             secure: options.production,
           })
         }
-      }
-      request.csrfSeed = seed
+        return tokenOf(this.csrfSeed)
+      },
+    })
+
+    app.addHook('onRequest', (request, reply, done) => {
+      if (isApiRequest(request)) return done()
+      const seed = request.cookies[CSRF_COOKIE]
+      if (seed && seed.length >= 32 && seed.length <= 64) request.csrfSeed = seed
+      else if (SAFE_METHODS.has(request.method)) request.csrfReply = reply
       done()
     })
 

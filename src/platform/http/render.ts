@@ -28,8 +28,11 @@ export const rendering = fp(async (app: FastifyInstance, options: { views: Views
   app.decorateReply(
     'view',
     function view(this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
-      const html = options.views.render(template, { ...shared(this, this.request.csrfToken), ...data })
-      return this.type('text/html; charset=utf-8').send(html)
+      // Rendered with a mark where a form's token goes, filled in only when a form is there:
+      // reading the token gives a new visitor their cookie, and a page without a form sets none.
+      const html = options.views.render(template, { ...shared(this, CSRF_MARK), ...data })
+      const page = html.includes(CSRF_MARK) ? html.replaceAll(CSRF_MARK, this.request.csrfToken) : html
+      return this.type('text/html; charset=utf-8').send(page)
     },
   )
 
@@ -62,7 +65,7 @@ export const rendering = fp(async (app: FastifyInstance, options: { views: Views
       // signed in is kept whole, with a mark where each one's token goes.
       const keep = request.keepPage
       const layout = options.views.render('public-page.njk', {
-        ...shared(this, keep ? CSRF_MARK : request.csrfToken),
+        ...shared(this, CSRF_MARK),
         title: content.title,
         backLink: content.backLink,
         columns: content.columns,

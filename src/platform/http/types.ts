@@ -23,6 +23,8 @@ declare module 'fastify' {
     auth: Authenticated | null
     /** The visitor's CSRF cookie (or the one this response gives them); its token is `csrfToken`. */
     csrfSeed: string
+    /** Where a new visitor's cookie is set when a page first asks for their token (safe methods only). */
+    csrfReply: FastifyReply | null
     /** The HMAC of `csrfSeed` that a form carries, made when first read. */
     readonly csrfToken: string
     sessionToken: string | null
