@@ -16,7 +16,7 @@ const REGISTERS = 10
 const NOW = '2026-11-24T10:00:00Z'
 const SLUG = 'large-county'
 const PORT = 3950
-const WEB_PROCESS_NODE_OPTIONS = '--max-semi-space-size=32 --max-old-space-size=128'
+const WEB_PROCESS_NODE_OPTIONS = '--max-semi-space-size=32 --max-old-space-size=256'
 
 /** A database URL naming another database on the same server. */
 function withDatabase(url: string, name: string): string {
