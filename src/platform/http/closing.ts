@@ -15,11 +15,16 @@ import fp from 'fastify-plugin'
  */
 export const closingGracefully = fp(async (app: FastifyInstance) => {
   const inProgress = new Set<ServerResponse>()
+  // One listener for every response, rather than a closure made for each.
+  function finished(this: ServerResponse) {
+    inProgress.delete(this)
+  }
   // Only requests on a real connection: one made with `inject` has none to close.
   app.server.on('request', (_request, response: ServerResponse) => {
     inProgress.add(response)
-    // 'close' follows 'finish', which comes once the last byte is handed to the connection.
-    response.once('close', () => inProgress.delete(response))
+    // 'close' follows 'finish', which comes once the last byte is handed to the connection,
+    // and comes once.
+    response.on('close', finished)
   })
   app.addHook('preClose', async () => {
     await Promise.all([...inProgress].map((response) => once(response, 'close')))

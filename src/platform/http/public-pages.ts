@@ -93,8 +93,10 @@ export const publicPages = fp(async (app: FastifyInstance, options: { seconds: n
 
   app.decorateRequest('keepPage', false)
 
-  // Hooks on every request take a callback: no promise to make and wait for.
-  app.addHook('preHandler', (request, reply, done) => {
+  // Hooks on every request take a callback: no promise to make and wait for. A kept page is
+  // sent as soon as the visitor is known (this is registered after signing in and the form
+  // token), before the body and validation hooks a GET of a public page has no use for.
+  app.addHook('onRequest', (request, reply, done) => {
     if (!ms || request.method !== 'GET' || request.auth || !request.routeOptions.config.publicPage)
       return done()
     const kept = pages.get(request.url)
