@@ -46,6 +46,8 @@ export async function expectAccessible(page: Page): Promise<void> {
       globalThis as unknown as { axe: { run(options: object): Promise<{ violations: Violation[] }> } }
     ).axe
     return axe.run({
+      // Only violations are read, so axe need not gather the elements that passed each rule.
+      resultTypes: ['violations'],
       runOnly: {
         type: 'tag',
         values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'],
@@ -56,6 +58,40 @@ export async function expectAccessible(page: Page): Promise<void> {
     (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
   )
   expect(violations, `axe on ${page.url()}`).toEqual([])
+}
+
+type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>
+const signedIn = new Map<string, Promise<StorageState>>()
+
+/**
+ * A new browser context already signed in as this person. Each person signs in once in a
+ * test file and later contexts start from that sign-in's cookies: checking a password is
+ * deliberately slow, and was most of the time of a test that looks at one page.
+ */
+export async function signedInContext(
+  browser: Browser,
+  email: string,
+  options: { javaScript?: boolean } = {},
+): Promise<BrowserContext> {
+  let state = signedIn.get(email)
+  if (!state) {
+    state = (async () => {
+      const context = await newContext(browser)
+      const page = await context.newPage()
+      await signIn(page, email)
+      const saved = await context.storageState()
+      await context.close()
+      return saved
+    })()
+    signedIn.set(email, state)
+  }
+  return browser.newContext({
+    baseURL: baseUrl(),
+    timezoneId: 'Europe/London',
+    locale: 'en-GB',
+    javaScriptEnabled: options.javaScript ?? true,
+    storageState: await state,
+  })
 }
 
 export async function signIn(page: Page, email: string, password = 'cascade-demo'): Promise<void> {

@@ -1,6 +1,6 @@
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectAccessible, launch, newContext, signIn } from './browser.ts'
+import { expectAccessible, launch, newContext, signedInContext, signIn } from './browser.ts'
 
 let browser: Browser
 
@@ -9,10 +9,49 @@ beforeAll(async () => {
 })
 afterAll(() => browser?.close())
 
+const signedInContexts = new Map<string, Promise<BrowserContext>>()
+
+/** The one browser context kept for this person, signed in once for the whole file. */
+function contextOf(as: string, javaScript = true): Promise<BrowserContext> {
+  const key = `${as} ${javaScript}`
+  let context = signedInContexts.get(key)
+  if (!context) {
+    context = signedInContext(browser, as, { javaScript })
+    signedInContexts.set(key, context)
+  }
+  return context
+}
+
+/**
+ * A new tab at this page: for a signed-in person, in the context kept for them (closing the
+ * tab leaves it open for their next visit); signed out, in a context of its own that closes
+ * with the tab, as a visitor may sign in there.
+ */
 async function visit(path: string, as?: string, javaScript = true): Promise<Page> {
-  const context = await newContext(browser, { javaScript })
-  const page = await context.newPage()
-  if (as) await signIn(page, as)
+  let page: Page
+  if (as) page = await (await contextOf(as, javaScript)).newPage()
+  else {
+    const context = await newContext(browser, { javaScript })
+    page = await context.newPage()
+    page.once('close', () => void context.close())
+  }
+  await page.goto(path)
+  return page
+}
+
+const lookers = new Map<string, Promise<Page>>()
+
+/**
+ * Opens a page in the one tab kept for this person (or for a signed-out visitor), for tests
+ * that only look: going to another page in an open tab takes a fraction of a new tab's time.
+ */
+async function look(path: string, as?: string): Promise<Page> {
+  let tab = lookers.get(as ?? '')
+  if (!tab) {
+    tab = (as ? contextOf(as) : newContext(browser)).then((context) => context.newPage())
+    lookers.set(as ?? '', tab)
+  }
+  const page = await tab
   await page.goto(path)
   return page
 }
@@ -41,9 +80,7 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
   ]
   for (const path of publicPages) {
     it(`${path}, signed out`, async () => {
-      const page = await visit(path)
-      await expectAccessible(page)
-      await page.context().close()
+      await expectAccessible(await look(path))
     })
   }
 
@@ -119,9 +156,7 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
   ]
   for (const path of adminPages) {
     it(`${path}, as an admin`, async () => {
-      const page = await visit(path, 'admin@norfolk.example.org')
-      await expectAccessible(page)
-      await page.context().close()
+      await expectAccessible(await look(path, 'admin@norfolk.example.org'))
     })
   }
 
@@ -132,7 +167,7 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
       .poll(() => visitor.locator('h1').textContent())
       .toBe('Child H: seven minutes on cumulative neglect')
     await expectAccessible(visitor)
-    await visitor.context().close()
+    await visitor.close()
     const page = await visit('/learning/products', 'admin@norfolk.example.org')
     await page.getByRole('link', { name: 'Child H: seven minutes on cumulative neglect' }).click()
     await expectAccessible(page)
@@ -145,7 +180,7 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await page.getByRole('link', { name: 'Working together to safeguard children and adults' }).click()
     await page.getByRole('link', { name: 'Give learning products with this course' }).click()
     await expectAccessible(page)
-    await page.context().close()
+    await page.close()
   })
 
   it('a newsletter: the form with an error, its preview, sending it, and the public archive', async () => {
@@ -161,7 +196,7 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await page.getByRole('button', { name: 'Send to subscribers' }).click()
     await expect.poll(() => page.locator('main .govuk-tag').first().textContent()).toMatch(/Sent/)
     await expectAccessible(page)
-    await page.context().close()
+    await page.close()
     const visitor = await visit('/p/norfolk/newsletters')
     await visitor.getByRole('link', { name: 'Winter learning' }).click()
     await expect.poll(() => visitor.locator('h1').textContent()).toBe('Winter learning')
@@ -170,7 +205,7 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await visitor.getByRole('button', { name: 'Subscribe' }).click()
     await expect.poll(() => visitor.locator('.govuk-error-summary').count()).toBe(1)
     await expectAccessible(visitor)
-    await visitor.context().close()
+    await visitor.close()
   })
 
   it('dissemination: the matrix, sending, a lead recording with an error, and a practitioner confirming', async () => {
@@ -180,7 +215,7 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await expectAccessible(admin)
     await admin.getByRole('button', { name: 'Send to agencies' }).click()
     await expectAccessible(admin)
-    await admin.context().close()
+    await admin.close()
     const lead = await visit('/learning/to-pass-on', 'agency-lead@norfolk.example.org')
     await expectAccessible(lead)
     await lead.locator('main a[href*="/dissemination/"]').first().click()
@@ -188,13 +223,13 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await lead.getByRole('button', { name: 'Record dissemination' }).click()
     await expect.poll(() => lead.locator('.govuk-error-summary').count()).toBe(1)
     await expectAccessible(lead)
-    await lead.context().close()
+    await lead.close()
     const practitioner = await visit('/learning', 'practitioner@norfolk.example.org')
     await practitioner.getByRole('link', { name: 'Child H: seven minutes on cumulative neglect' }).click()
     await expectAccessible(practitioner)
     await practitioner.getByRole('button', { name: 'I have read this' }).click()
     await expectAccessible(practitioner)
-    await practitioner.context().close()
+    await practitioner.close()
   })
 
   it('an agency and a person, and their forms with errors', async () => {
@@ -223,7 +258,7 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await page.getByRole('button', { name: 'Save' }).click()
     await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
     await expectAccessible(page)
-    await page.context().close()
+    await page.close()
   })
 
   it('a case review, its finding and its action, and their forms with errors', async () => {
@@ -277,7 +312,7 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await page.locator('main form[action$="/extend"] button.govuk-button').click()
     await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
     await expectAccessible(page)
-    await page.context().close()
+    await page.close()
   })
 
   it('a knowledge audit: its draft and question with errors, its sample, its results, and the quiz from its link', async () => {
@@ -319,8 +354,8 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await quiz.getByRole('button', { name: 'Send my answers' }).click()
     await expect.poll(() => quiz.locator('.govuk-error-summary').count()).toBe(1)
     await expectAccessible(quiz)
-    await quiz.context().close()
-    await page.context().close()
+    await quiz.close()
+    await page.close()
   })
 
   it('a case audit: opening it with an error, a refused reference, a case, an escalation acknowledged, and the panel', async () => {
@@ -366,7 +401,7 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await lead.locator('main form button').first().click()
     await expect.poll(() => lead.locator('main').textContent()).toContain('Strategy discussion held today.')
     await expectAccessible(lead)
-    await lead.context().close()
+    await lead.close()
 
     await page.getByRole('link', { name: 'Back' }).click()
     await page.getByRole('button', { name: 'Close answering and go to the panel' }).click()
@@ -384,7 +419,7 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await page.getByRole('button', { name: 'Make the recommendation' }).click()
     await page.getByRole('link', { name: /Agree an action/ }).click()
     await expectAccessible(page)
-    await page.context().close()
+    await page.close()
   })
 
   // A whole cycle in one journey, many pages each checked by axe: more than a minute on a busy machine.
@@ -421,7 +456,7 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await lead.getByRole('button', { name: 'Sign off and submit the return' }).click()
     await expect.poll(() => lead.locator('main .govuk-tag').first().textContent()).toContain('Submitted')
     await expectAccessible(lead)
-    await lead.context().close()
+    await lead.close()
 
     const reviewer = await visit(`${returnUrl}/review`, 'subgroup@jersey.example.org')
     await expectAccessible(reviewer)
@@ -433,14 +468,14 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await reviewer.getByRole('button', { name: 'Save the review' }).click()
     await expect.poll(() => reviewer.locator('main .govuk-tag').first().textContent()).toContain('Concluded')
     await expectAccessible(reviewer)
-    await reviewer.context().close()
+    await reviewer.close()
 
     const plan = await visit(`${returnUrl}/action-plan`, 'agency-lead@jersey.example.org')
     await expectAccessible(plan)
     await plan.getByRole('button', { name: 'Add the action' }).click()
     await expect.poll(() => plan.locator('.govuk-error-summary').count()).toBe(1)
     await expectAccessible(plan)
-    await plan.context().close()
+    await plan.close()
 
     const admin = await visit('/audits/cycles', 'admin@jersey.example.org')
     await admin.locator('main a', { hasText: '2026-27' }).first().click()
@@ -453,7 +488,7 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await admin.goto('/audits/templates')
     await admin.locator('main a', { hasText: 'Section 11' }).first().click()
     await expectAccessible(admin)
-    await admin.context().close()
+    await admin.close()
   }, 120_000)
 
   it('a self-assessment round: opening it with an error, a lead rating a course and submitting, and its review', async () => {
@@ -502,7 +537,7 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await expect.poll(() => lead.locator('main .govuk-tag').first().textContent()).toBe('Submitted')
     await expectAccessible(lead)
     const returnUrl = new URL(lead.url()).pathname
-    await lead.context().close()
+    await lead.close()
 
     const reviewer = await visit(`${returnUrl}/review`, 'subgroup@norfolk.example.org')
     await expectAccessible(reviewer)
@@ -515,7 +550,7 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await reviewer.getByRole('button', { name: 'Send the review' }).click()
     await expect.poll(() => reviewer.locator('main .govuk-tag').first().textContent()).toBe('Reviewed')
     await expectAccessible(reviewer)
-    await reviewer.context().close()
+    await reviewer.close()
     await page.goto(roundUrl)
     await expectAccessible(page)
     // The draw of courses to observe, and an observation of the course it picks.
@@ -527,7 +562,7 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await page.locator('main a', { hasText: 'Record an observation' }).first().click()
     await expect.poll(() => page.locator('h1').textContent()).toContain('Record an observation of')
     await expectAccessible(page)
-    await page.context().close()
+    await page.close()
   })
 
   it('an observation of a session: the form with errors, the observation, and the trainer’s response', async () => {
@@ -547,7 +582,7 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await expect.poll(() => page.locator('h1').textContent()).toContain('Observation of')
     await expectAccessible(page)
     const url = new URL(page.url()).pathname
-    await page.context().close()
+    await page.close()
     const trainer = await visit(`${url}/response`, 'trainer@norfolk.example.org')
     await trainer.getByRole('button', { name: 'Record your response' }).click()
     await expect.poll(() => trainer.locator('.govuk-error-summary').count()).toBe(1)
@@ -558,7 +593,7 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await expectAccessible(trainer)
     await trainer.goto('/quality/observations')
     await expectAccessible(trainer)
-    await trainer.context().close()
+    await trainer.close()
   })
 
   it('published case-review learning and their own actions, as a practitioner', async () => {
@@ -569,21 +604,21 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await expectAccessible(page)
     await page.goto('/actions/ours')
     await expectAccessible(page)
-    await page.context().close()
+    await page.close()
   })
 
   it('the learning sent to their agencies, as an agency lead', async () => {
     const page = await visit('/learning/to-pass-on', 'agency-lead@norfolk.example.org')
     expect(await page.locator('h1').textContent()).toBe('Learning to pass on')
     await expectAccessible(page)
-    await page.context().close()
+    await page.close()
   })
 
   it('a forbidden page, as a practitioner', async () => {
     const page = await visit('/audit', 'practitioner@norfolk.example.org')
     expect(await page.locator('h1').textContent()).toBe('You cannot use this page')
     await expectAccessible(page)
-    await page.context().close()
+    await page.close()
   })
 
   it('the sign-in form with errors', async () => {
@@ -591,7 +626,7 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await page.getByRole('button', { name: 'Sign in' }).click()
     await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
     await expectAccessible(page)
-    await page.context().close()
+    await page.close()
   })
 
   it('the trainer pool: a trainer’s record, recording their CPD questionnaire with an error, and their own questionnaire', async () => {
@@ -604,13 +639,13 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await page.getByRole('button', { name: 'Record the questionnaire' }).click()
     await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
     await expectAccessible(page)
-    await page.context().close()
+    await page.close()
     const trainer = await visit('/trainers/cpd', 'trainer@norfolk.example.org')
     await expectAccessible(trainer)
     await trainer.getByRole('button', { name: 'Return the questionnaire' }).click()
     await expect.poll(() => trainer.locator('.govuk-error-summary').count()).toBe(1)
     await expectAccessible(trainer)
-    await trainer.context().close()
+    await trainer.close()
   })
 
   it('the policy form with errors', async () => {
@@ -619,7 +654,7 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await page.getByRole('button', { name: 'Save the change' }).click()
     await expect.poll(() => page.locator('.govuk-error-summary').count()).toBe(1)
     await expectAccessible(page)
-    await page.context().close()
+    await page.close()
   })
 
   it('the check-your-email and signed-out pages', async () => {
@@ -632,7 +667,7 @@ describe('every page passes axe (WCAG 2.2 AA)', () => {
     await page.getByRole('button', { name: 'Sign out' }).click()
     await expect.poll(() => page.locator('h1').textContent()).toBe('You have signed out')
     await expectAccessible(page)
-    await page.context().close()
+    await page.close()
   })
 })
 
@@ -651,7 +686,7 @@ describe('without JavaScript', () => {
     await page.getByRole('button', { name: 'Continue' }).click()
     await expect.poll(() => page.locator('h1').textContent()).toBe('Check the import')
     expect(await page.locator('main').textContent()).toMatch(/Row 2 agency “Nowhere” is not in the directory/)
-    await page.context().close()
+    await page.close()
   })
 
   it('signs in and changes the policy', async () => {
@@ -663,7 +698,7 @@ describe('without JavaScript', () => {
     await page.getByRole('button', { name: 'Save the change' }).click()
     await expect.poll(() => page.locator('.govuk-notification-banner').textContent()).toMatch(/saved/)
     expect(await page.locator('main').textContent()).toMatch(/12 people a month/)
-    await page.context().close()
+    await page.close()
   })
 })
 
@@ -693,7 +728,7 @@ describe('the directory journeys', () => {
     await page.getByRole('button', { name: 'Import 1 person' }).click()
     await expect.poll(async () => (await page.locator('h1').textContent())?.trim()).toBe('Staff imported')
     await expectAccessible(page)
-    await page.context().close()
+    await page.close()
   })
 
   it('merges a duplicate record, checking it first', async () => {
@@ -722,7 +757,7 @@ describe('the directory journeys', () => {
     await page.getByRole('button', { name: 'Merge these records' }).click()
     await expect.poll(() => page.locator('main').textContent()).toMatch(/Records merged into this one/)
     await expectAccessible(page)
-    await page.context().close()
+    await page.close()
   })
 
   it('registers a practitioner, whom the agency lead then decides on', async () => {
@@ -738,12 +773,12 @@ describe('the directory journeys', () => {
     await page.getByRole('button', { name: 'Register' }).click()
     await expect.poll(() => page.locator('h1').textContent()).toBe('Check your email')
     await expectAccessible(page)
-    await page.context().close()
+    await page.close()
 
     const registrant = await visit('/my-record', 'registrant@norfolk.example.org')
     expect(await registrant.locator('main').textContent()).toMatch(/has not yet confirmed/)
     await expectAccessible(registrant)
-    await registrant.context().close()
+    await registrant.close()
 
     const lead = await visit('/registrations', 'agency-lead@norfolk.example.org')
     await expectAccessible(lead)
@@ -757,7 +792,7 @@ describe('the directory journeys', () => {
       .poll(() => lead.locator('.govuk-notification-banner--success h3').textContent())
       .toBe('You did not confirm New Practitioner')
     await expectAccessible(lead)
-    await lead.context().close()
+    await lead.close()
   })
 })
 

@@ -94,7 +94,8 @@ const focused = (page: Page) =>
     return { id: active?.id ?? '', text: active?.textContent?.trim() ?? '', tag: active?.tagName ?? '' }
   })()`)
 
-describe('the timeout warning', () => {
+// Each journey waits out real time as a different person, so they wait together.
+describe.concurrent('the timeout warning', () => {
   it('warns before an idle sign-in ends; staying signed in by keyboard keeps it', async () => {
     const { context, page } = await open()
     await signIn(page, 'practitioner@jersey.example.org')

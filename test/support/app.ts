@@ -4,19 +4,18 @@ import { steppingClock } from '#platform/clock.ts'
 import { buildApp } from '#src/app.ts'
 import { loadConfig } from '#src/config.ts'
 import { DEMO_PASSWORD } from '#src/demo/partnerships.ts'
-import { seedDemo } from '#src/demo/seed.ts'
 import { createServices, type ServiceDeps } from '#src/services.ts'
-import { freshDatabase } from './database.ts'
+import { seededDatabase } from './database.ts'
+import { TEST_NOW } from './now.ts'
 
-export const TEST_NOW = '2026-11-24T10:00:00Z'
+export { TEST_NOW }
 
 /** An app on a fresh database with the demo partnerships, and a fixed clock the test can move. */
 export async function testApp(
   options: { env?: Record<string, string>; oidcFetch?: ServiceDeps['oidcFetch'] } = {},
 ) {
   const clock = steppingClock(TEST_NOW)
-  const database = await freshDatabase(clock)
-  await seedDemo(database.db)
+  const database = await seededDatabase(clock)
   const config = loadConfig({ NODE_ENV: 'test', SIGN_IN_ATTEMPTS_PER_MINUTE: '10000', ...options.env })
   const mail = { queued: 0 }
   const jobs = { registersCompleted: 0 }

@@ -1,10 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { systemClock } from '#platform/clock.ts'
 import { createJobs } from '#platform/jobs.ts'
-import { TEMPLATE_PATH } from '#test/support/database.ts'
+import { embeddedTemplate } from '#test/support/database.ts'
 import { Database } from './database.ts'
 import type { EmbeddedDatabase } from './embedded.ts'
 import { openEmbedded } from './embedded.ts'
@@ -16,8 +15,7 @@ let embedded: EmbeddedDatabase
 const quiet = { info: () => {}, warn: () => {}, error: () => {} }
 
 beforeAll(async () => {
-  const from = existsSync(TEMPLATE_PATH) ? new Blob([readFileSync(TEMPLATE_PATH)]) : undefined
-  embedded = await openEmbedded(null, { from })
+  embedded = await openEmbedded(null, { from: embeddedTemplate() })
 })
 afterAll(() => embedded?.close())
 
