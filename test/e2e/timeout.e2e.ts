@@ -4,7 +4,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, it } from 'vitest'
 import { expectAccessible, launch } from './browser.ts'
 
 // The timeout warning runs against the server's own idle time, so these journeys get a server
@@ -94,9 +94,10 @@ const focused = (page: Page) =>
     return { id: active?.id ?? '', text: active?.textContent?.trim() ?? '', tag: active?.tagName ?? '' }
   })()`)
 
-// Each journey waits out real time as a different person, so they wait together.
+// Each journey waits out real time as a different person, so they wait together; tests that
+// run together must assert with their own `expect`, which each takes from its context.
 describe.concurrent('the timeout warning', () => {
-  it('warns before an idle sign-in ends; staying signed in by keyboard keeps it', async () => {
+  it('warns before an idle sign-in ends; staying signed in by keyboard keeps it', async ({ expect }) => {
     const { context, page } = await open()
     await signIn(page, 'practitioner@jersey.example.org')
     await page.goto('/account')
@@ -138,7 +139,9 @@ describe.concurrent('the timeout warning', () => {
     await context.close()
   }, 120_000)
 
-  it('saves what is being typed in a long form as a draft, and fills the form from it again', async () => {
+  it('saves what is being typed in a long form as a draft, and fills the form from it again', async ({
+    expect,
+  }) => {
     const { context, page } = await open()
     await signIn(page, 'agency-lead@jersey.example.org')
     await page.goto('/audits')
@@ -160,7 +163,7 @@ describe.concurrent('the timeout warning', () => {
     await context.close()
   }, 120_000)
 
-  it('signs out when the time runs out, on a page that says why and leads back', async () => {
+  it('signs out when the time runs out, on a page that says why and leads back', async ({ expect }) => {
     const { context, page } = await open()
     await signIn(page, 'trainer@jersey.example.org')
     await page.goto('/account')
