@@ -183,7 +183,48 @@ describe('substitution', () => {
   })
 })
 
+describe('substitution refused', () => {
+  it('for a colleague who already applied for the session, or for another at the same time', async () => {
+    const busy = await w.person(privateFirm)
+    const { session, allocation } = await shortlisted(
+      '2027-03-24T09:30:00Z',
+      [await w.person(privateFirm), await w.person(privateFirm)],
+      1,
+    )
+    // One of the two holds the place; the other waits, with a live application for the session.
+    const id = allocation.allocated[0]?.id
+    const applied = allocation.waiting[0]?.personId
+    const elsewhere = await w.session(course, '2027-03-24T11:00:00Z')
+    await w.apply(elsewhere, busy)
+    t.clock.set('2027-03-23T09:00:00Z')
+    const twice = await call('POST', `/api/v1/bookings/${id}/substitute`, { personId: applied })
+    expect(twice.statusCode).toBe(409)
+    expect(twice.json().detail).toContain('already has a place or an application for this session')
+    const clash = await call('POST', `/api/v1/bookings/${id}/substitute`, { personId: busy })
+    expect(clash.statusCode).toBe(400)
+    expect(clash.json().errors[0].message).toContain(
+      'has applied for Places after shortlisting at the same time',
+    )
+    expect(await statusOf(id ?? '')).toMatchObject({ status: 'confirmed', sessionId: session })
+  })
+})
+
 describe('moving date', () => {
+  it("refuses a date at the same time as another of the person's applications", async () => {
+    const person = await w.person(police)
+    const first = await w.session(course, '2027-04-06T09:30:00Z')
+    const second = await w.session(course, '2027-04-13T09:30:00Z')
+    const other = await w.session(course, '2027-04-13T12:00:00Z')
+    const id = await w.apply(first, person)
+    await w.apply(other, person)
+    const moved = await call('POST', `/api/v1/applications/${id}/move`, { sessionId: second })
+    expect(moved.statusCode).toBe(400)
+    expect(moved.json().errors[0].message).toContain(
+      'has applied for Places after shortlisting at the same time',
+    )
+    expect(await statusOf(id)).toMatchObject({ sessionId: first })
+  })
+
   it('moves an application before shortlisting, and not after', async () => {
     const person = await w.person(police)
     const first = await w.session(course, '2027-04-05T09:30:00Z')

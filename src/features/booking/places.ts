@@ -3,7 +3,6 @@ import { cancellationChargePence } from '#features/charges/rules.ts'
 import { rulesInForceOn } from '#features/policy/queries.ts'
 import type { Session } from '#features/sessions/queries.ts'
 import { sessionById } from '#features/sessions/queries.ts'
-import { overlaps } from '#features/sessions/rules.ts'
 import { londonDateOf, londonDateText } from '#platform/clock.ts'
 import type { Context } from '#platform/context.ts'
 import { requireRole, scopeOf } from '#platform/context.ts'
@@ -34,7 +33,7 @@ import {
   waitingList,
 } from './places-queries.ts'
 import type { Application } from './queries.ts'
-import { applicantById, applicationById, liveApplicationsOf } from './queries.ts'
+import { applicantById, applicationById, clashingCourse, hasLiveApplication } from './queries.ts'
 import { applyingRefusal } from './rules.ts'
 import { lockSession, renumberWaiting } from './shortlisting-queries.ts'
 import { joinsWaitingList } from './waiting-list.ts'
@@ -234,7 +233,7 @@ export function createPlaces(deps: BookingDeps) {
               )
             if (session.startsAt <= now)
               throw new ConflictError('The session has started, so the place cannot be passed on')
-            const person = await applicantById(sql, input.personId)
+            const person = await applicantById(sql, input.personId, session.id)
             if (!person || person.id === holder.personId)
               throw new ValidationError([
                 { field: 'personId', text: `Select a colleague of ${holder.name} to go instead` },
@@ -250,15 +249,13 @@ export function createPlaces(deps: BookingDeps) {
               throw new ValidationError([
                 { field: 'personId', text: `${person.name} is not in the agency the place was booked for` },
               ])
-            const { live } = person
-            if (live.some((a) => a.sessionId === session.id))
+            if (await hasLiveApplication(sql, person.id, session.id))
               throw new ConflictError(`${person.name} already has a place or an application for this session`)
-            const clash = live.find((a) => overlaps(a.parts, session.parts))
-            if (clash)
+            if (person.clashesWith)
               throw new ValidationError([
                 {
                   field: 'personId',
-                  text: `${person.name} has applied for ${clash.courseTitle} at the same time`,
+                  text: `${person.name} has applied for ${person.clashesWith} at the same time`,
                 },
               ])
             await sql.auditAs('booking.substitute')
@@ -330,15 +327,10 @@ export function createPlaces(deps: BookingDeps) {
             ? 'Places for that date have been allocated: apply for it to join its waiting list'
             : applyingRefusal(target, clock.now(), shortlistingLeadWeeks)
           if (refusal) throw new ValidationError([{ field: 'sessionId', text: refusal }])
-          const clash = (await liveApplicationsOf(sql, holder.personId)).find(
-            (other) => other.sessionId !== session.id && overlaps(other.parts, target.parts),
-          )
+          const clash = await clashingCourse(sql, holder.personId, target.id, session.id)
           if (clash)
             throw new ValidationError([
-              {
-                field: 'sessionId',
-                text: `${holder.name} has applied for ${clash.courseTitle} at the same time`,
-              },
+              { field: 'sessionId', text: `${holder.name} has applied for ${clash} at the same time` },
             ])
           await sql.auditAs('application.move')
           await sql.query(

@@ -1,4 +1,3 @@
-import type { Part } from '#features/sessions/rules.ts'
 import type { Sql } from '#platform/db/database.ts'
 import type { ApplicationInput, ApplicationStatus } from './forms.ts'
 
@@ -84,60 +83,84 @@ export type Applicant = {
   userId: string | null
   /** Registered themselves and not yet confirmed by their agency's lead. */
   pending: boolean
-  /** Their live applications, with their sessions' parts, to refuse applying twice at once. */
-  live: LiveApplication[]
+  /**
+   * The course of another live application of theirs at the same time as the session they
+   * are applying for, if any: applying twice at once is refused. Null when no session was named.
+   */
+  clashesWith: string | null
 }
 
-export type LiveApplication = { sessionId: string; courseTitle: string; parts: Part[] }
+/**
+ * The course of a person's live application, other than for session `except`, whose session
+ * shares a moment with session `session`. Worked out in the database: a person who has applied
+ * for many dates would otherwise bring every one of them, with its parts, to every check.
+ */
+const clashSql = (person: string, session: string, except: string) =>
+  `SELECT c.title FROM applications a JOIN sessions s ON s.id = a.session_id JOIN courses c ON c.id = s.course_id
+    WHERE a.person_id = ${person} AND ${LIVE} AND s.status <> 'cancelled' AND a.session_id <> ${except}
+      AND EXISTS (SELECT 1 FROM session_parts x JOIN session_parts y ON x.starts_at < y.ends_at AND y.starts_at < x.ends_at
+                   WHERE x.session_id = a.session_id AND y.session_id = ${session})
+    ORDER BY s.starts_at, c.title LIMIT 1`
 
-type LiveRow = {
-  sessionId: string
-  courseTitle: string
-  parts: { startsAt: string; endsAt: string }[] | null
+/**
+ * The course of another live application of the person's at the same time as session
+ * `session`, leaving out their application for session `except` (the one being moved).
+ */
+export async function clashingCourse(
+  sql: Sql,
+  personId: string,
+  session: string,
+  except: string,
+): Promise<string | null> {
+  const row = await sql.maybeOne<{ title: string }>(clashSql('$1', '$2', '$3'), [personId, session, except])
+  return row?.title ?? null
 }
 
-const liveApplicationsSql = (person: string) =>
-  `SELECT a.session_id AS "sessionId", c.title AS "courseTitle",
-          (SELECT json_agg(json_build_object('startsAt', sp.starts_at, 'endsAt', sp.ends_at))
-             FROM session_parts sp WHERE sp.session_id = a.session_id) AS parts
-     FROM applications a JOIN sessions s ON s.id = a.session_id JOIN courses c ON c.id = s.course_id
-    WHERE a.person_id = ${person} AND ${LIVE} AND s.status <> 'cancelled'`
-
-function liveFrom(rows: readonly LiveRow[]): LiveApplication[] {
-  return rows.map((r) => ({
-    ...r,
-    parts: (r.parts ?? []).map((p) => ({ startsAt: new Date(p.startsAt), endsAt: new Date(p.endsAt) })),
-  }))
+/** Whether the person has a live application (or place) for the session. */
+export async function hasLiveApplication(sql: Sql, personId: string, sessionId: string): Promise<boolean> {
+  const rows = await sql.query(
+    `SELECT 1 FROM applications a WHERE a.person_id = $1 AND a.session_id = $2 AND ${LIVE}`,
+    [personId, sessionId],
+  )
+  return rows.length > 0
 }
 
 /**
  * A live person who may apply: active, or registered and waiting for their agency's lead, whose
- * application is held (not given a place) until the lead confirms them. Their live
- * applications come in the same round trip: applying checks them every time.
+ * application is held (not given a place) until the lead confirms them. Given the session they
+ * are applying for, whether they have applied for another at the same time comes in the same
+ * round trip: applying checks it every time.
  */
-export async function applicantById(sql: Sql, id: string): Promise<Applicant | undefined> {
-  return applicantWhere(sql, 'p.id = $1', id)
+export async function applicantById(
+  sql: Sql,
+  id: string,
+  sessionId?: string,
+): Promise<Applicant | undefined> {
+  return applicantWhere(sql, 'p.id = $1', id, sessionId)
 }
 
-/** The applicant a signed-in user is, applying for themselves. */
-export async function applicantByUser(sql: Sql, userId: string): Promise<Applicant | undefined> {
-  return applicantWhere(sql, 'p.user_id = $1', userId)
+/** The applicant a signed-in user is, applying for themselves to a session. */
+export async function applicantByUser(
+  sql: Sql,
+  userId: string,
+  sessionId: string,
+): Promise<Applicant | undefined> {
+  return applicantWhere(sql, 'p.user_id = $1', userId, sessionId)
 }
 
-async function applicantWhere(sql: Sql, where: string, value: string): Promise<Applicant | undefined> {
-  const row = await sql.maybeOne<Omit<Applicant, 'live'> & { live: LiveRow[] }>(
+function applicantWhere(
+  sql: Sql,
+  where: string,
+  value: string,
+  sessionId: string | undefined,
+): Promise<Applicant | undefined> {
+  const clash = sessionId ? `(${clashSql('p.id', '$2', '$2')})` : 'NULL::text'
+  return sql.maybeOne<Applicant>(
     `SELECT p.id, p.first_name || ' ' || p.last_name AS name, p.email, p.agency_id AS "agencyId",
-            p.user_id AS "userId", p.status = 'pending' AS pending,
-            (SELECT coalesce(json_agg(l), '[]') FROM (${liveApplicationsSql('p.id')}) l) AS live
+            p.user_id AS "userId", p.status = 'pending' AS pending, ${clash} AS "clashesWith"
        FROM people p WHERE ${where} AND p.merged_into IS NULL AND p.status IN ('active', 'pending')`,
-    [value],
+    sessionId ? [value, sessionId] : [value],
   )
-  return row && { ...row, live: liveFrom(row.live) }
-}
-
-/** The person's live applications, with their sessions' parts, to refuse applying twice at once. */
-export async function liveApplicationsOf(sql: Sql, personId: string): Promise<LiveApplication[]> {
-  return liveFrom(await sql.query<LiveRow>(liveApplicationsSql('$1'), [personId]))
 }
 
 export async function insertApplication(

@@ -7,7 +7,6 @@ import { refuseAnswer } from '#features/evaluation/stages.ts'
 import { rulesInForceOn } from '#features/policy/queries.ts'
 import type { Session } from '#features/sessions/queries.ts'
 import { confirmBelowMinimum, openSessionsWithMinimum, sessionById } from '#features/sessions/queries.ts'
-import { overlaps } from '#features/sessions/rules.ts'
 import { londonDateOf } from '#platform/clock.ts'
 import type { Context } from '#platform/context.ts'
 import { requireRole, scopeOf } from '#platform/context.ts'
@@ -111,14 +110,11 @@ export function createBookingService(deps: BookingDeps) {
         }
         const refusal = applyingRefusal(session, clock.now(), shortlistingLeadWeeks)
         if (refusal) throw new ValidationError([{ field: 'sessionId', text: refusal }])
-        const clash = person.live.find(
-          (other) => other.sessionId !== session.id && overlaps(other.parts, session.parts),
-        )
-        if (clash)
+        if (person.clashesWith)
           throw new ValidationError([
             {
               field: 'sessionId',
-              text: `${person.name} has applied for ${clash.courseTitle} at the same time`,
+              text: `${person.name} has applied for ${person.clashesWith} at the same time`,
             },
           ])
         const answers = input.answers ?? {}
@@ -201,7 +197,7 @@ export function createBookingService(deps: BookingDeps) {
     /** Applies for a session's place for someone: see `applying`. */
     async apply(ctx: Context, sessionId: string, input: ApplicationInput): Promise<Application> {
       return applying(ctx, sessionId, async (sql) => ({
-        person: isUuid(input.personId) ? await applicantById(sql, input.personId) : undefined,
+        person: isUuid(input.personId) ? await applicantById(sql, input.personId, sessionId) : undefined,
         input,
       }))
     },
@@ -218,7 +214,7 @@ export function createBookingService(deps: BookingDeps) {
     ): Promise<Application> {
       return applying(ctx, sessionId, async (sql) => {
         const [person, atBooking] = await Promise.all([
-          ctx.actor.userId ? applicantByUser(sql, ctx.actor.userId) : undefined,
+          ctx.actor.userId ? applicantByUser(sql, ctx.actor.userId, sessionId) : undefined,
           atBookingQuestions(sql, sessionId),
         ])
         if (!person)

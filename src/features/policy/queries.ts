@@ -5,22 +5,53 @@ import { defaultPolicy, policyRulesSchema, upgradeRules } from './policy.ts'
 type PolicyRow = {
   id: string
   effective_from: string
-  rules: unknown
+  /** As text: the rules read from it are kept by it (see `rulesOf`). */
+  rules: string
   reason: string | null
   changed_by: string | null
   created_at: Date
 }
 
+const POLICY_COLUMNS = 'id, effective_from, rules::text AS rules, reason, changed_by, created_at'
+
+/**
+ * Rules already read, by their saved text. Every application and cancellation reads the rules
+ * in force, and checking them against the schema cost more than the rest of reading them; a
+ * partnership has few versions, and the same text always reads to the same rules. The rules
+ * are frozen, as they are shared by every caller.
+ */
+const readRules = new Map<string, PolicyRules>()
+const MOST_KEPT = 200
+
+function rulesOf(text: string): PolicyRules {
+  let rules = readRules.get(text)
+  if (!rules) {
+    // Rules added after a version was saved take their defaults.
+    rules = deepFreeze(
+      policyRulesSchema.parse({
+        ...defaultPolicy,
+        ...upgradeRules(JSON.parse(text) as Record<string, unknown>),
+      }),
+    )
+    if (readRules.size >= MOST_KEPT) readRules.clear()
+    readRules.set(text, rules)
+  }
+  return rules
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const inner of Object.values(value)) deepFreeze(inner)
+  }
+  return value
+}
+
 function toVersion(row: PolicyRow): PolicyVersion {
-  // Rules added after a version was saved take their defaults.
-  const rules = policyRulesSchema.parse({
-    ...defaultPolicy,
-    ...upgradeRules(row.rules as Record<string, unknown>),
-  })
   return {
     id: row.id,
     effectiveFrom: row.effective_from,
-    rules,
+    rules: rulesOf(row.rules),
     reason: row.reason,
     changedBy: row.changed_by,
     createdAt: row.created_at,
@@ -30,7 +61,7 @@ function toVersion(row: PolicyRow): PolicyVersion {
 /** Every version of the partnership's policy, newest first. */
 export async function policyVersions(sql: Sql): Promise<PolicyVersion[]> {
   const rows = await sql.query<PolicyRow>(
-    'SELECT id, effective_from, rules, reason, changed_by, created_at FROM policies ORDER BY effective_from DESC',
+    `SELECT ${POLICY_COLUMNS} FROM policies ORDER BY effective_from DESC`,
   )
   return rows.map(toVersion)
 }
@@ -38,7 +69,7 @@ export async function policyVersions(sql: Sql): Promise<PolicyVersion[]> {
 /** The version in force on a date: the latest that took effect on or before it. */
 export async function policyInForceOn(sql: Sql, date: string): Promise<PolicyVersion | undefined> {
   const row = await sql.maybeOne<PolicyRow>(
-    `SELECT id, effective_from, rules, reason, changed_by, created_at FROM policies
+    `SELECT ${POLICY_COLUMNS} FROM policies
       WHERE effective_from <= $1 ORDER BY effective_from DESC LIMIT 1`,
     [date],
   )
@@ -69,7 +100,7 @@ export async function savePolicyVersion(
      VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (partnership_id, effective_from)
      DO UPDATE SET rules = EXCLUDED.rules, reason = EXCLUDED.reason, changed_by = EXCLUDED.changed_by
-     RETURNING id, effective_from, rules, reason, changed_by, created_at`,
+     RETURNING ${POLICY_COLUMNS}`,
     [input.partnershipId, input.effectiveFrom, JSON.stringify(input.rules), input.reason, input.changedBy],
   )
   return toVersion(row)

@@ -71,7 +71,7 @@ const insideTransaction = new AsyncLocalStorage<true>()
  * text. Cascade's statements are written in its code, so there are a few hundred; the cap
  * keeps a statement built from varying text (a list of placeholders) from growing it for ever.
  */
-const statementNames = new Map<string, string>()
+const statementNames = new Map<string, string | null>()
 const MOST_STATEMENTS = 2_000
 
 /**
@@ -85,13 +85,14 @@ const MOST_STATEMENTS = 2_000
 const OPTIONAL_FILTER = /\$\d+(::[a-z_[\]]+)?\s+IS\s+(NOT\s+)?NULL/i
 
 function statementName(text: string): string | undefined {
-  if (OPTIONAL_FILTER.test(text)) return undefined
-  let name = statementNames.get(text)
-  if (!name && statementNames.size < MOST_STATEMENTS) {
-    name = `cascade_${statementNames.size}`
-    statementNames.set(text, name)
-  }
-  return name
+  // A statement's name, or null when it is planned every time, is worked out once per text:
+  // the test for optional filters costs more than the lookup.
+  const known = statementNames.get(text)
+  if (known !== undefined) return known ?? undefined
+  if (statementNames.size >= MOST_STATEMENTS) return undefined
+  const name = OPTIONAL_FILTER.test(text) ? null : `cascade_${statementNames.size}`
+  statementNames.set(text, name)
+  return name ?? undefined
 }
 
 /** The socket under a `pg` client, to gather what is written to it. */
