@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import Fastify from 'fastify'
 import { defaultPolicy } from '#features/policy/policy.ts'
 import { hashPassword } from '#platform/auth/passwords.ts'
@@ -8,6 +7,7 @@ import { buildApp } from '#src/app.ts'
 import { LARGE, seedLarge } from '#src/demo/large.ts'
 import { DEMO_PASSWORD } from '#src/demo/partnerships.ts'
 import { Browser } from '#test/support/app.ts'
+import { machineCpu, p99, timesOf } from './measure.ts'
 import { boardReport } from './reports.ts'
 import type { Figure } from './run.ts'
 import { benchAccount, withDemoPartnership } from './world.ts'
@@ -16,34 +16,6 @@ const PAGE_REQUESTS = 300
 const APPLICATIONS = 6_000
 const CONCURRENCY = 32
 const OPEN_SESSIONS = 50
-
-/** CPU time used by every process on the machine so far, in milliseconds (Linux). */
-function machineCpu(): number {
-  try {
-    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/) ?? []
-    const [user = 0, nice = 0, system = 0] = ticks.map(Number)
-    return (user + nice + system) * 10
-  } catch {
-    return Number.NaN
-  }
-}
-
-/** The 99th percentile of times in milliseconds, to a tenth. */
-function p99(times: number[]): number {
-  const sorted = [...times].sort((a, b) => a - b)
-  return Math.round((sorted[Math.ceil(sorted.length * 0.99) - 1] ?? Number.NaN) * 10) / 10
-}
-
-async function timesOf(count: number, fn: () => Promise<unknown>): Promise<number[]> {
-  await fn()
-  const times: number[] = []
-  for (let i = 0; i < count; i++) {
-    const started = performance.now()
-    await fn()
-    times.push(performance.now() - started)
-  }
-  return times
-}
 
 /** Runs `fn` for each item, `concurrency` at a time, and gives how many a second. */
 async function rate<T>(

@@ -2,10 +2,12 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import type { IncomingHttpHeaders } from 'node:http'
+import { availableParallelism } from 'node:os'
 import autocannon from 'autocannon'
 import pg from 'pg'
 import { hashPassword } from '#platform/auth/passwords.ts'
 import { DEMO_PASSWORD } from '#src/demo/partnerships.ts'
+import { machineCpu } from './measure.ts'
 import type { Figure } from './run.ts'
 
 const SECONDS = 60
@@ -31,6 +33,12 @@ function memoryOf(pid: number): number {
     .split('\n')
     .find((l) => l.startsWith('VmRSS:'))
   return Math.round(Number(line?.replace(/\D+/g, '') ?? Number.NaN) / 1024)
+}
+
+/** CPU time a process has used, in milliseconds (Linux). */
+function cpuOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+  return (Number(fields[11]) + Number(fields[12])) * 10
 }
 
 /** Samples a process's memory four times a second while `during` runs, and gives the most. */
@@ -453,6 +461,9 @@ export async function mixedLoad(): Promise<Figure[]> {
     const baselineMemory = memoryOf(pid)
 
     const tally: Tally = { unexpected: new Map() }
+    // Where the machine's processors went during the load: the server, this process (the
+    // load's clients), and the rest (PostgreSQL, mostly).
+    const cpuBefore = { server: cpuOf(pid), bench: process.cpuUsage(), machine: machineCpu() }
     // Every response's time, of both kinds of user, for the percentiles of the whole load.
     const times: number[] = []
     const timed = (options: autocannon.Options) =>
@@ -470,6 +481,12 @@ export async function mixedLoad(): Promise<Figure[]> {
         timed(registerLoad(base, takers, world, tally)),
       ]),
     )
+    const benchUsed = process.cpuUsage(cpuBefore.bench)
+    const cpu = {
+      server: cpuOf(pid) - cpuBefore.server,
+      clients: Math.round((benchUsed.user + benchUsed.system) / 1000),
+      machine: machineCpu() - cpuBefore.machine,
+    }
     const wrong = [...tally.unexpected.values()].reduce((sum, n) => sum + n, 0)
     const errors = browsing.errors + browsing.timeouts + registers.errors + registers.timeouts + wrong
     times.sort((a, b) => a - b)
@@ -502,6 +519,12 @@ export async function mixedLoad(): Promise<Figure[]> {
         registersP99: registers.latency.p99,
         unexpected: Object.fromEntries(tally.unexpected),
         memoryAfterSignIn: baselineMemory,
+        cpuMsPerRequest: {
+          server: Math.round((cpu.server / requests) * 100) / 100,
+          clients: Math.round((cpu.clients / requests) * 100) / 100,
+          rest: Math.round(((cpu.machine - cpu.server - cpu.clients) / requests) * 100) / 100,
+          idle: Math.round(((SECONDS * 1000 * availableParallelism() - cpu.machine) / requests) * 100) / 100,
+        },
       })
     const label = `${PRACTITIONERS + REGISTER_TAKERS} signed-in users for ${SECONDS} s (browse, apply, cancel, take registers), ${Math.round(requests / SECONDS)} requests a second`
     return [

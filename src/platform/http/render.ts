@@ -1,8 +1,12 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
+import type { MenuLink } from '../views/navigation.ts'
 import { navigationFor } from '../views/navigation.ts'
 import type { Views } from '../views/nunjucks.ts'
 import { CSRF_MARK, joined, segmentsOf, sendSegments } from './public-pages.ts'
+
+/** Sets of header links kept rendered: roles by pages, a few hundred at most in practice. */
+const MOST_NAVIGATIONS = 1000
 
 /** Where a public page's kept content goes in the layout rendered for each visitor. */
 const CONTENT_MARK = 'cascadecontentmark7q4x'
@@ -12,15 +16,32 @@ const CONTENT_MARK = 'cascadecontentmark7q4x'
  * `reply.publicView()` for public pages whose content is kept (see public-pages.ts).
  */
 export const rendering = fp(async (app: FastifyInstance, options: { views: Views }) => {
-  function shared(reply: FastifyReply, csrfToken: string, asVisitor = false) {
+  // The header's links are the same for everyone with the same roles on the same page, and the
+  // GOV.UK macro that lays them out took half the time of a signed-in page's layout: each set
+  // is rendered once. Its form token is the mark, filled in with the rest of the page's.
+  const navigations = new Map<string, string>()
+  function serviceNavigation(signedIn: boolean, navigation: readonly MenuLink[]): string {
+    const key = `${signedIn}${JSON.stringify(navigation)}`
+    let html = navigations.get(key)
+    if (html === undefined) {
+      html = options.views.render('service-navigation.njk', { signedIn, navigation, csrfToken: CSRF_MARK })
+      if (navigations.size >= MOST_NAVIGATIONS) navigations.clear()
+      navigations.set(key, html)
+    }
+    return html
+  }
+
+  function shared(reply: FastifyReply, asVisitor = false) {
     const request = reply.request
     const auth = asVisitor ? null : request.auth
     const path = request.url.split('?')[0] ?? '/'
+    const signedIn = auth?.via === 'session' ? auth : null
+    const navigation = auth?.partnership ? navigationFor(auth.roles, path, auth.partnership.slug) : []
     return {
-      auth: auth?.via === 'session' ? auth : null,
-      navigation: auth?.partnership ? navigationFor(auth.roles, path, auth.partnership.slug) : [],
+      auth: signedIn,
+      serviceNavigation: serviceNavigation(Boolean(signedIn), navigation),
       canSwitchPartnership: (auth?.partnershipCount ?? 0) > 1,
-      csrfToken,
+      csrfToken: CSRF_MARK,
       currentPath: path,
     }
   }
@@ -30,7 +51,7 @@ export const rendering = fp(async (app: FastifyInstance, options: { views: Views
     function view(this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
       // Rendered with a mark where a form's token goes, filled in only when a form is there:
       // reading the token gives a new visitor their cookie, and a page without a form sets none.
-      const html = options.views.render(template, { ...shared(this, CSRF_MARK), ...data })
+      const html = options.views.render(template, { ...shared(this), ...data })
       const page = html.includes(CSRF_MARK) ? html.replaceAll(CSRF_MARK, this.request.csrfToken) : html
       return this.type('text/html; charset=utf-8').send(page)
     },
@@ -49,7 +70,7 @@ export const rendering = fp(async (app: FastifyInstance, options: { views: Views
         // Made as for a visitor who is not signed in, as it is kept for everyone: nothing of
         // whoever happened to ask first can be in it.
         const html = options.views.render(template, {
-          ...shared(this, CSRF_MARK, true),
+          ...shared(this, true),
           ...data,
           // The template's own content, without the layout, which differs for each user.
           frame: 'fragment.njk',
@@ -65,7 +86,7 @@ export const rendering = fp(async (app: FastifyInstance, options: { views: Views
       // signed in is kept whole, with a mark where each one's token goes.
       const keep = request.keepPage
       const layout = options.views.render('public-page.njk', {
-        ...shared(this, CSRF_MARK),
+        ...shared(this),
         title: content.title,
         backLink: content.backLink,
         columns: content.columns,
