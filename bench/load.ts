@@ -506,6 +506,10 @@ export async function mixedLoad(): Promise<Figure[]> {
         else entry.count = Number(m[3])
         by.set(key, entry)
       }
+      // Pauses that hold every request at once: collecting garbage, and the event loop's delay.
+      for (const line of metrics.split('\n'))
+        if (/^nodejs_(gc_duration_seconds_(sum|count)|eventloop_lag_(p50|p99|max)_seconds)/.test(line))
+          console.error(line)
       for (const [key, { sum, count }] of by)
         if (count > 100) console.error(key, count, `${((sum / count) * 1000).toFixed(1)} ms mean server time`)
     }
