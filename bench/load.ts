@@ -506,9 +506,14 @@ export async function mixedLoad(): Promise<Figure[]> {
         else entry.count = Number(m[3])
         by.set(key, entry)
       }
-      // Pauses that hold every request at once: collecting garbage, and the event loop's delay.
+      // Pauses that hold every request at once (collecting garbage, the event loop's delay), and
+      // what the process's memory holds at the end.
       for (const line of metrics.split('\n'))
-        if (/^nodejs_(gc_duration_seconds_(sum|count)|eventloop_lag_(p50|p99|max)_seconds)/.test(line))
+        if (
+          /^(nodejs_(gc_duration_seconds_(sum|count)|eventloop_lag_(p50|p99|max)_seconds|heap_size_(total|used)_bytes|external_memory_bytes)|process_resident_memory_bytes)/.test(
+            line,
+          )
+        )
           console.error(line)
       for (const [key, { sum, count }] of by)
         if (count > 100) console.error(key, count, `${((sum / count) * 1000).toFixed(1)} ms mean server time`)
