@@ -20,6 +20,13 @@ const SLUG = 'large-county'
 const PORT = 3950
 const WEB_PROCESS_NODE_OPTIONS = '--max-semi-space-size=32 --max-old-space-size=256'
 
+/**
+ * The server's own metrics that explain a long tail: pauses that hold every request at once
+ * (collecting garbage, the event loop's delay), and what its memory holds at the end.
+ */
+const PAUSES_AND_MEMORY =
+  /^(nodejs_(gc_duration_seconds_(sum|count)|eventloop_lag_(p50|p99|max)_seconds|heap_size_(total|used)_bytes|external_memory_bytes)|process_resident_memory_bytes)/
+
 /** A database URL naming another database on the same server. */
 function withDatabase(url: string, name: string): string {
   const parsed = new URL(url)
@@ -506,15 +513,7 @@ export async function mixedLoad(): Promise<Figure[]> {
         else entry.count = Number(m[3])
         by.set(key, entry)
       }
-      // Pauses that hold every request at once (collecting garbage, the event loop's delay), and
-      // what the process's memory holds at the end.
-      for (const line of metrics.split('\n'))
-        if (
-          /^(nodejs_(gc_duration_seconds_(sum|count)|eventloop_lag_(p50|p99|max)_seconds|heap_size_(total|used)_bytes|external_memory_bytes)|process_resident_memory_bytes)/.test(
-            line,
-          )
-        )
-          console.error(line)
+      for (const line of metrics.split('\n')) if (PAUSES_AND_MEMORY.test(line)) console.error(line)
       for (const [key, { sum, count }] of by)
         if (count > 100) console.error(key, count, `${((sum / count) * 1000).toFixed(1)} ms mean server time`)
     }
