@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { atBookingEmail } from '#features/evaluation/emails.ts'
 import type { AtBookingQuestions } from '#features/evaluation/queries.ts'
-import { atBookingQuestions, saveResponse, stageForm } from '#features/evaluation/queries.ts'
+import { atBookingQuestions, saveResponse } from '#features/evaluation/queries.ts'
 import { answerProblems } from '#features/evaluation/questions.ts'
-import { refuseAnswer } from '#features/evaluation/stages.ts'
 import { rulesInForceOn } from '#features/policy/queries.ts'
 import type { Session } from '#features/sessions/queries.ts'
 import { confirmBelowMinimum, openSessionsWithMinimum, sessionById } from '#features/sessions/queries.ts'
@@ -44,30 +43,6 @@ export function createBookingService(deps: BookingDeps) {
   const waitingLists = createWaitingList(deps)
 
   /**
-   * The at-booking questions of the course's evaluation plan are part of applying: answered on
-   * the form by someone applying for themselves (or given with the application), otherwise
-   * sent to the person to answer in their own words before the course: the email to send, if any.
-   */
-  async function answerAtBooking(
-    sql: Sql,
-    ctx: Context,
-    applicationId: string,
-    personUserId: string | null,
-    answers: Record<string, unknown> | null,
-  ): Promise<Email | null> {
-    const form = await stageForm(sql, applicationId, 'at_booking')
-    if (!form?.versionId) return null
-    const forThemselves = personUserId !== null && personUserId === ctx.actor.userId
-    if (forThemselves || answers) {
-      refuseAnswer(form, { answers: answers ?? {} })
-      await saveResponse(sql, ctx.partnership.id, form, answers ?? {}, null, clock.now())
-      return null
-    }
-    const link = deps.evaluationLink(ctx.partnership, applicationId, 'at_booking', form.startsAt)
-    return atBookingEmail(form, link)
-  }
-
-  /**
    * Applies for a session's place. Refused when the session is not open or its applications
    * have closed, for the same session twice, or for a session at the same time as another
    * the person applied for. Applying is the busiest thing anyone does, on the morning a
@@ -81,28 +56,26 @@ export function createBookingService(deps: BookingDeps) {
     applicant: (
       sql: Sql,
       sessionId: string,
-    ) => Promise<{
-      person: Applicant | undefined
-      input: ApplicationInput
-      /** The at-booking questions the applicant answered on the form, read with the person. */
-      answered?: NonNullable<AtBookingQuestions>
-    }>,
+      atBooking: Promise<AtBookingQuestions>,
+    ) => Promise<{ person: Applicant | undefined; input: ApplicationInput }>,
   ): Promise<Application> {
     if (!isUuid(sessionId)) throw new NotFoundError('Session')
     try {
       const scope = { ...scopeOf(ctx), action: 'application.apply' }
       const application = await db.tenant(scope, async (sql) => {
-        const [rulesRead, sessionRead, applicantRead] = await Promise.allSettled([
+        const atBookingRead = atBookingQuestions(sql, sessionId)
+        const [rulesRead, sessionRead, applicantRead, questionsRead] = await Promise.allSettled([
           rulesInForceOn(sql, londonDateOf(clock.now())),
           sessionById(sql, sessionId),
-          applicant(sql, sessionId),
+          applicant(sql, sessionId, atBookingRead),
+          atBookingRead,
         ])
         // Each read is judged in turn, as if they had been made one after another.
         const rules = readOf(rulesRead)
         const { shortlistingLeadWeeks } = rules
         const session = readOf(sessionRead)
         if (!session) throw new NotFoundError('Session')
-        const { person, input, answered } = readOf(applicantRead)
+        const { person, input } = readOf(applicantRead)
         if (!person || !mayActFor(ctx, person)) {
           if (!ctx.actor.roles.some((r) => r === 'admin' || r === 'agency-lead'))
             throw new ForbiddenError('You can apply only for yourself')
@@ -117,13 +90,30 @@ export function createBookingService(deps: BookingDeps) {
               text: `${person.name} has applied for ${person.clashesWith} at the same time`,
             },
           ])
+        // The course's at-booking questions are answered now by someone applying for themselves
+        // (or given with the application); anyone else is asked by email, in their own words.
+        const atBooking = readOf(questionsRead)
         const answers = input.answers ?? {}
-        if (answered) {
-          const problems = answerProblems(answered.questions, answers, answered.objectives)
+        const forThemselves = person.userId !== null && person.userId === ctx.actor.userId
+        const answering = atBooking !== null && (input.answers != null || forThemselves)
+        if (answering) {
+          const problems = answerProblems(atBooking.questions, answers, atBooking.objectives)
           if (problems.length) throw new ValidationError(problems)
         }
         const id = randomUUID()
-        const [made, toAnswer, missed] = await Promise.all([
+        const toAnswer =
+          atBooking && !answering
+            ? atBookingEmail(
+                {
+                  personName: person.name,
+                  personEmail: person.email,
+                  courseTitle: session.courseTitle,
+                  startsAt: session.startsAt,
+                },
+                deps.evaluationLink(ctx.partnership, id, 'at_booking', session.startsAt),
+              )
+            : null
+        const [made, , missed] = await Promise.all([
           insertApplication(sql, ctx.partnership.id, {
             ...input,
             id,
@@ -132,16 +122,15 @@ export function createBookingService(deps: BookingDeps) {
             appliedBy: ctx.actor.userId,
           }),
           // Answers already read against the questions are saved with the application.
-          answered
-            ? saveResponse(
-                sql,
-                ctx.partnership.id,
-                { versionId: answered.versionId, applicationId: id, stage: 'at_booking' },
-                answers,
-                null,
-                clock.now(),
-              ).then(() => null)
-            : answerAtBooking(sql, ctx, id, person.userId, input.answers ?? null),
+          answering &&
+            saveResponse(
+              sql,
+              ctx.partnership.id,
+              { versionId: atBooking.versionId, applicationId: id, stage: 'at_booking' },
+              answers,
+              null,
+              clock.now(),
+            ),
           recentNoShows(sql, person.id, rules, clock.now()),
         ])
         const needsApproval = rules.noShowsBeforeApproval > 0 && missed >= rules.noShowsBeforeApproval
@@ -212,10 +201,10 @@ export function createBookingService(deps: BookingDeps) {
       sessionId: string,
       fromForm: (atBooking: AtBookingQuestions) => Omit<ApplicationInput, 'personId'> | FieldError[],
     ): Promise<Application> {
-      return applying(ctx, sessionId, async (sql) => {
+      return applying(ctx, sessionId, async (sql, _, atBookingRead) => {
         const [person, atBooking] = await Promise.all([
           ctx.actor.userId ? applicantByUser(sql, ctx.actor.userId, sessionId) : undefined,
-          atBookingQuestions(sql, sessionId),
+          atBookingRead,
         ])
         if (!person)
           throw new ValidationError([
@@ -226,7 +215,7 @@ export function createBookingService(deps: BookingDeps) {
           ])
         const form = fromForm(atBooking)
         if (Array.isArray(form)) throw new ValidationError(form)
-        return { person, input: { ...form, personId: person.id }, answered: atBooking ?? undefined }
+        return { person, input: { ...form, personId: person.id } }
       })
     },
 

@@ -2,7 +2,7 @@ import { londonDateText } from '#platform/clock.ts'
 import type { Email } from '#platform/mail/outbox.ts'
 import type { StageForm } from './stages.ts'
 
-const greeting = (form: StageForm) => [`Dear ${form.personName},`, '']
+const greeting = (form: Pick<StageForm, 'personName'>) => [`Dear ${form.personName},`, '']
 
 /** The after-course invitation; `reminder` is 0 for the first email, then 1 and 2. */
 export function afterCourseEmail(
@@ -72,7 +72,10 @@ export function managerEmail(form: StageForm, sentAt: Date): Email {
 }
 
 /** At booking, for someone a colleague applied for: their own confidence, in their own words. */
-export function atBookingEmail(form: StageForm, link: string): Email {
+export function atBookingEmail(
+  form: Pick<StageForm, 'personName' | 'personEmail' | 'courseTitle' | 'startsAt'>,
+  link: string,
+): Email {
   return {
     to: form.personEmail,
     subject: `Before the course: ${form.courseTitle}`,
