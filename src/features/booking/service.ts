@@ -46,16 +46,15 @@ export function createBookingService(deps: BookingDeps) {
    * Applies for a session's place. Refused when the session is not open or its applications
    * have closed, for the same session twice, or for a session at the same time as another
    * the person applied for. Applying is the busiest thing anyone does, on the morning a
-   * programme opens, so one transaction does it in few round trips: the rules, the session and
-   * the person are read together; the application is made, with its id chosen here, together
-   * with the reads that follow from it.
+   * programme opens, so one transaction does it in few round trips: the rules, the session, the
+   * person and the course's at-booking questions are read together; the application is made,
+   * with its id chosen here, together with the reads that follow from it.
    */
   async function applying(
     ctx: Context,
     sessionId: string,
     applicant: (
       sql: Sql,
-      sessionId: string,
       atBooking: Promise<AtBookingQuestions>,
     ) => Promise<{ person: Applicant | undefined; input: ApplicationInput }>,
   ): Promise<Application> {
@@ -67,7 +66,7 @@ export function createBookingService(deps: BookingDeps) {
         const [rulesRead, sessionRead, applicantRead, questionsRead] = await Promise.allSettled([
           rulesInForceOn(sql, londonDateOf(clock.now())),
           sessionById(sql, sessionId),
-          applicant(sql, sessionId, atBookingRead),
+          applicant(sql, atBookingRead),
           atBookingRead,
         ])
         // Each read is judged in turn, as if they had been made one after another.
@@ -201,7 +200,7 @@ export function createBookingService(deps: BookingDeps) {
       sessionId: string,
       fromForm: (atBooking: AtBookingQuestions) => Omit<ApplicationInput, 'personId'> | FieldError[],
     ): Promise<Application> {
-      return applying(ctx, sessionId, async (sql, _, atBookingRead) => {
+      return applying(ctx, sessionId, async (sql, atBookingRead) => {
         const [person, atBooking] = await Promise.all([
           ctx.actor.userId ? applicantByUser(sql, ctx.actor.userId, sessionId) : undefined,
           atBookingRead,
