@@ -29,7 +29,7 @@ const types: Record<string, string> = {
 /** Text, which compresses well; fonts and pictures are compressed already. */
 const compressible = new Set(['.css', '.js', '.json', '.svg'])
 
-type Encoding = 'br' | 'gzip'
+export type Encoding = 'br' | 'gzip'
 
 interface Asset {
   type: string

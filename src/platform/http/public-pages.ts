@@ -1,5 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import type { Encoding } from './assets.ts'
+import { chooseEncoding } from './assets.ts'
+import { compressPage, SMALLEST, variesByEncoding } from './compression.ts'
 
 /**
  * The mark that stands in kept content for what differs in each response: the visitor's CSRF
@@ -52,6 +55,27 @@ export function sendSegments(request: FastifyRequest, reply: FastifyReply, segme
   return reply.send(Buffer.concat(segments.map((s) => (s === TOKEN ? token : s))))
 }
 
+/** A page kept whole, and its bytes compressed for each encoding a visitor has asked for. */
+type KeptPage = { segments: Segments; encoded: Partial<Record<Encoding, Buffer>> }
+
+/**
+ * Sends a kept page. One without a form in it is the same bytes for every visitor, so it is
+ * compressed once for each encoding rather than for each visitor: on the morning a programme
+ * opens, compressing the catalogue for every browser cost twice what serving it did.
+ */
+function sendKept(request: FastifyRequest, reply: FastifyReply, kept: KeptPage) {
+  const [whole] = kept.segments
+  const encoding =
+    kept.segments.length === 1 && whole instanceof Buffer && whole.length >= SMALLEST
+      ? chooseEncoding(request.headers['accept-encoding'])
+      : null
+  if (!encoding || !(whole instanceof Buffer)) return sendSegments(request, reply, kept.segments)
+  kept.encoded[encoding] ??= compressPage(whole, encoding)
+  variesByEncoding(reply)
+  reply.type('text/html; charset=utf-8').header('content-encoding', encoding)
+  return reply.send(kept.encoded[encoding])
+}
+
 /** A map that forgets its oldest entry past a size, however many distinct addresses arrive. */
 function bounded<V>(most: number) {
   const entries = new Map<string, { value: V; until: number }>()
@@ -84,7 +108,7 @@ function bounded<V>(most: number) {
  */
 export const publicPages = fp(async (app: FastifyInstance, options: { seconds: number; most?: number }) => {
   const most = options.most ?? 500
-  const pages = bounded<Segments>(most)
+  const pages = bounded<KeptPage>(most)
   const contents = bounded<PageContent>(most)
   // Content being made: when it goes stale on a busy morning, the visitors who ask at that
   // moment wait for the one read and render rather than each making their own.
@@ -100,7 +124,7 @@ export const publicPages = fp(async (app: FastifyInstance, options: { seconds: n
     if (!ms || request.method !== 'GET' || request.auth || !request.routeOptions.config.publicPage)
       return done()
     const kept = pages.get(request.url)
-    if (kept) return sendSegments(request, reply, kept)
+    if (kept) return sendKept(request, reply, kept)
     request.keepPage = true
     done()
   })
@@ -118,7 +142,7 @@ export const publicPages = fp(async (app: FastifyInstance, options: { seconds: n
 
   app.decorate('keptPages', {
     keep(url: string, segments: Segments) {
-      pages.set(url, segments, ms)
+      pages.set(url, { segments, encoded: {} }, ms)
     },
 
     /** The page's content as kept, or made now (and kept, unless making it failed). */
