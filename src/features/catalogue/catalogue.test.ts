@@ -1,3 +1,4 @@
+import { brotliDecompressSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { systemContext } from '#platform/context.ts'
 import type { TestApp } from '#test/support/app.ts'
@@ -146,6 +147,21 @@ describe('public pages kept for a few seconds', () => {
     await retitle('Kept course, renamed again')
     expect((await admin.post('/sign-out', {})).statusCode).toBe(200)
     expect(page((await kept.browser().get(url)).body)('h1').text()).toBe('Kept course, renamed again')
+  })
+
+  it('sends the kept catalogue compressed to a browser that accepts it, the same page as sent plain', async () => {
+    const visit = (accepts?: string) =>
+      kept.app.inject({
+        method: 'GET',
+        url: '/p/norfolk/courses',
+        headers: accepts ? { 'accept-encoding': accepts } : {},
+      })
+    const plain = await visit()
+    for (let visitor = 0; visitor < 2; visitor++) {
+      const compressed = await visit('gzip, deflate, br')
+      expect(compressed.headers['content-encoding']).toBe('br')
+      expect(brotliDecompressSync(compressed.rawPayload).toString()).toBe(plain.body)
+    }
   })
 })
 
