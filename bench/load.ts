@@ -541,8 +541,8 @@ export async function mixedLoad(): Promise<Figure[]> {
         browsingP99: browsing.latency.p99,
         registersP99: registers.latency.p99,
         unexpected: Object.fromEntries(tally.unexpected),
-        // A process just started plans each statement afresh on each connection, and compiles
-        // its code as it first runs: the first seconds are slower than the rest.
+        // A process just started answers more slowly than it will later (its code compiled as
+        // it first runs, its templates as each page is first rendered): apart, so it shows.
         [`first ${FIRST_SECONDS} s`]: spread(firstSeconds),
         afterwards: spread(afterwards),
         memoryAfterSignIn: baselineMemory,
