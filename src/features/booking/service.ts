@@ -13,7 +13,6 @@ import type { Sql } from '#platform/db/database.ts'
 import { isUniqueViolation, isUuid, readOf } from '#platform/db/database.ts'
 import type { FieldError } from '#platform/errors.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#platform/errors.ts'
-import type { Email } from '#platform/mail/outbox.ts'
 import { enqueueEmailsAtCommit } from '#platform/mail/outbox.ts'
 import { askForApproval, createApproval, recentNoShows } from './approval.ts'
 import type { BookingDeps } from './deps.ts'
@@ -112,7 +111,13 @@ export function createBookingService(deps: BookingDeps) {
                 deps.evaluationLink(ctx.partnership, id, 'at_booking', session.startsAt),
               )
             : null
-        const [made, , missed] = await Promise.all([
+        const received = (needsApproval: boolean) =>
+          applicationReceived(session, person, actedBy(ctx, person), {
+            allocatedOn: shortlistingTime(session, shortlistingLeadWeeks),
+            pending: person.pending,
+            needsApproval,
+          })
+        const written = Promise.all([
           insertApplication(sql, ctx.partnership.id, {
             ...input,
             id,
@@ -132,6 +137,20 @@ export function createBookingService(deps: BookingDeps) {
             ),
           recentNoShows(sql, person.id, rules, clock.now()),
         ])
+        // Most applications need nothing once made: the policy weighs no missed sessions and
+        // the session has no waiting list yet. Their emails and the COMMIT go with them, so
+        // applying takes two round trips, where the busiest morning of the year comes.
+        if (rules.noShowsBeforeApproval <= 0 && !joinsWaitingList(session)) {
+          enqueueEmailsAtCommit(
+            sql,
+            ctx.partnership.id,
+            toAnswer ? [received(false), toAnswer] : [received(false)],
+          )
+          sql.commitNow()
+          const [made] = await written
+          return made
+        }
+        const [made, , missed] = await written
         const needsApproval = rules.noShowsBeforeApproval > 0 && missed >= rules.noShowsBeforeApproval
         if (needsApproval)
           await askForApproval(
@@ -153,12 +172,11 @@ export function createBookingService(deps: BookingDeps) {
           if (toAnswer) enqueueEmailsAtCommit(sql, ctx.partnership.id, [toAnswer])
           return waitingLists.joinWaitingList(sql, ctx, session.id, id, rules)
         }
-        const received = applicationReceived(session, person, actedBy(ctx, person), {
-          allocatedOn: shortlistingTime(session, shortlistingLeadWeeks),
-          pending: person.pending,
-          needsApproval,
-        })
-        enqueueEmailsAtCommit(sql, ctx.partnership.id, toAnswer ? [received, toAnswer] : [received])
+        enqueueEmailsAtCommit(
+          sql,
+          ctx.partnership.id,
+          toAnswer ? [received(needsApproval), toAnswer] : [received(needsApproval)],
+        )
         if (!needsApproval) return made
         // Asking for approval changed it: read it as it now is.
         const held = await applicationById(sql, id)

@@ -124,3 +124,43 @@ describe('a read sent at once', () => {
     expect(seen.n).toBe(2)
   })
 })
+
+describe('a transaction that commits with its last statements', () => {
+  it('has committed them, with what was left for the COMMIT, however its work ends', async () => {
+    const attempt = database.db.tenant(scope(), async (sql) => {
+      const written = sql.query('INSERT INTO statement_probe (n) VALUES ($1)', [60])
+      sql.later('INSERT INTO statement_probe (n) VALUES ($1)', [61])
+      sql.commitNow()
+      await written
+      // The COMMIT went with them: a failure from here on cannot take them back.
+      throw new Error('after the commit')
+    })
+    await expect(attempt).rejects.toThrow('after the commit')
+    expect((await count()).n).toBe(6)
+  })
+
+  it('commits nothing when one of them fails, and gives that one’s error', async () => {
+    const attempt = database.db.tenant(scope(), async (sql) => {
+      const written = Promise.all([
+        sql.query('INSERT INTO statement_probe (n) VALUES ($1)', [70]),
+        sql.query('INSERT INTO statement_probe (n) VALUES ($1)', [60]),
+      ])
+      sql.commitNow()
+      await written
+    })
+    await expect(attempt).rejects.toMatchObject({ code: '23505' })
+    expect((await count()).n).toBe(6)
+    const after = await database.db.tenant(scope(), (sql) => sql.one<{ ok: number }>('SELECT 1 AS ok'))
+    expect(after.ok).toBe(1)
+  })
+
+  it('refuses a statement sent after the COMMIT', async () => {
+    const attempt = database.db.tenant(scope(), async (sql) => {
+      await sql.query('SELECT 1')
+      sql.commitNow()
+      return sql.query('INSERT INTO statement_probe (n) VALUES (80)')
+    })
+    await expect(attempt).rejects.toThrow(/after its transaction’s COMMIT/)
+    expect((await count()).n).toBe(6)
+  })
+})

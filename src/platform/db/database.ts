@@ -28,6 +28,14 @@ export type Sql = {
    * succeeds.
    */
   later(text: string, values: readonly unknown[]): void
+  /**
+   * Sends the COMMIT now, in the same write as the statements just sent, rather than once the
+   * transaction's work returns: for its last statements, when nothing after them depends on
+   * what they answer (a new application with its emails). The transaction still fails, and
+   * commits nothing, if one of them fails; work that fails after it no longer undoes them. A
+   * statement sent after it is refused.
+   */
+  commitNow(): void
 }
 
 export type TenantScope = {
@@ -150,6 +158,9 @@ function wrap(
   prepare: boolean,
   pending: Promise<unknown>[] = [],
   state: Sent = { count: 0, ended: false },
+  commit: () => void = () => {
+    throw new Error('A single statement has no transaction to commit')
+  },
 ): Sql {
   // A prepared statement is parsed and planned once per connection rather than on every run:
   // on the busiest paths that is most of the database's work.
@@ -182,6 +193,7 @@ function wrap(
       written.catch(() => {})
       pending.push(written)
     },
+    commitNow: commit,
   }
 }
 
@@ -371,22 +383,23 @@ export class Database {
       began.catch(() => {})
       const pending: Promise<unknown>[] = []
       const sent: Sent = { count: 0, ended: false }
-      const running = fn(wrap(send, this.server, pending, sent))
-      // A read that sent every statement at once has its COMMIT follow them in the same write;
-      // otherwise COMMIT goes when the work is done, with any statements left for later. Were
-      // one of those to fail, the transaction is already aborted and COMMIT ends it without
-      // writing anything.
-      const early = sentAtOnce && sent.count > 0
-      const commitNow = () => {
+      let committing: Promise<unknown> | undefined
+      const commit = () => {
+        if (committing) return committing
         sent.ended = true
-        const committed = send('COMMIT')
-        committed.catch(() => {})
-        return committed
+        committing = send('COMMIT')
+        committing.catch(() => {})
+        return committing
       }
-      const committedEarly = early ? commitNow() : undefined
+      const running = fn(wrap(send, this.server, pending, sent, commit))
+      // A read that sent every statement at once has its COMMIT follow them in the same write,
+      // as does work that asked for it (`commitNow`); otherwise COMMIT goes when the work is
+      // done, with any statements left for later. Were one of those to fail, the transaction
+      // is already aborted and COMMIT ends it without writing anything.
+      if (sentAtOnce && sent.count > 0) commit()
       const result = await running
       await began
-      const committed = committedEarly ?? commitNow()
+      const committed = commit()
       await Promise.all(pending)
       await committed
       return result
