@@ -98,10 +98,26 @@ export function loadAssets(files: Map<string, string> = assetFiles()) {
 
 export type Assets = ReturnType<typeof loadAssets>
 
+/**
+ * The choice for each Accept-Encoding header seen: browsers send a handful of them, and every
+ * page and asset asks. Bounded, however many distinct headers arrive.
+ */
+const chosen = new Map<string, Encoding | null>()
+const MOST_CHOICES = 100
+
 /** The best encoding the client accepts (Brotli, then gzip), or none. */
 export function chooseEncoding(acceptEncoding: string | undefined): Encoding | null {
+  if (!acceptEncoding) return null
+  const known = chosen.get(acceptEncoding)
+  if (known !== undefined) return known
+  const choice = encodingFor(acceptEncoding)
+  if (chosen.size < MOST_CHOICES) chosen.set(acceptEncoding, choice)
+  return choice
+}
+
+function encodingFor(acceptEncoding: string): Encoding | null {
   const quality = new Map<string, number>()
-  for (const part of (acceptEncoding ?? '').split(',')) {
+  for (const part of acceptEncoding.split(',')) {
     const [name = '', ...params] = part.split(';').map((piece) => piece.trim().toLowerCase())
     const q = params.find((param) => param.startsWith('q='))
     if (name) quality.set(name, q ? Number(q.slice(2)) : 1)
