@@ -100,7 +100,9 @@ export function createRegisterService(deps: {
     async mark(ctx: Context, sessionId: string, marks: readonly MarkInput[]): Promise<RegisterRow[]> {
       // Marking is what a trainer does over and over while people arrive: one transaction
       // reads the rules of the session's day, takes the marks and settles what follows.
-      const rows = await db.tenant({ ...scopeOf(ctx), action: 'register.mark' }, async (sql) => {
+      // Its statements find places, marks and charges by ids given as arrays: each keeps one plan.
+      const scope = { ...scopeOf(ctx), action: 'register.mark', keepPlans: true }
+      const rows = await db.tenant(scope, async (sql) => {
         const session = await sessionToMark(sql, ctx, sessionId)
         // One register change at a time per session, so charges and certificates follow the
         // last: the lock is taken first of the statements sent together.

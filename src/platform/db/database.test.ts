@@ -164,3 +164,16 @@ describe('a transaction that commits with its last statements', () => {
     expect((await count()).n).toBe(6)
   })
 })
+
+describe('a transaction that keeps its plans', () => {
+  const planMode = (keepPlans: boolean) =>
+    database.db.tenant({ ...scope(), keepPlans }, (sql) =>
+      sql.one<{ mode: string }>(`SELECT current_setting('plan_cache_mode') AS mode`),
+    )
+
+  it('keeps one plan for each statement, and only for its own statements', async () => {
+    expect((await planMode(true)).mode).toBe('force_generic_plan')
+    // The setting ends with the transaction: the next on the same connection plans as usual.
+    for (let n = 0; n < 12; n++) expect((await planMode(false)).mode).toBe('auto')
+  })
+})

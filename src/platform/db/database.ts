@@ -49,6 +49,14 @@ export type TenantScope = {
    * costs no round trip of its own (as Sql.auditAs does).
    */
   action?: string
+  /**
+   * Every statement of the transaction keeps one plan, whatever its values: for work whose
+   * statements find rows by ids given as arrays (`= ANY($1)`, `unnest($1)`). PostgreSQL costs
+   * a kept plan for an array as if it held ten elements, judges it dearer than a plan made for
+   * the one or two given, and so plans such a statement afresh every time, often for longer
+   * than it runs. Set with the scope, so it costs no statement of its own.
+   */
+  keepPlans?: boolean
 }
 
 export type AnonymousScope = {
@@ -272,7 +280,14 @@ export class Database {
     if (!isUuid(scope.partnershipId)) throw new Error('A tenant scope needs a partnership id')
     return this.run(
       this.pool,
-      this.preamble(scope.partnershipId, scope.userId, scope.requestId, scope.actor, scope.action),
+      this.preamble(
+        scope.partnershipId,
+        scope.userId,
+        scope.requestId,
+        scope.actor,
+        scope.action,
+        scope.keepPlans,
+      ),
       fn,
       sentAtOnce,
     )
@@ -335,8 +350,10 @@ export class Database {
     requestId?: string,
     actor?: string,
     action?: string,
+    keepPlans = false,
   ): string {
     const now = this.clock.now().toISOString()
+    const plans = keepPlans ? `,\n        set_config('plan_cache_mode', 'force_generic_plan', true)` : ''
     return [
       'BEGIN',
       `SET LOCAL ROLE ${APPLICATION_ROLE}`,
@@ -345,7 +362,7 @@ export class Database {
         set_config('cascade.request_id', ${literal(requestId, SAFE_LABEL)}, true),
         set_config('cascade.actor', ${literal(actor, SAFE_LABEL)}, true),
         set_config('cascade.action', ${literal(action, SAFE_LABEL)}, true),
-        set_config('cascade.now', '${now}', true)`,
+        set_config('cascade.now', '${now}', true)${plans}`,
     ].join(';\n')
   }
 
