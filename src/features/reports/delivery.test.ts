@@ -394,4 +394,54 @@ describe('delivery figures from each session’s kept facts', () => {
     )
     expect(after.row('uptake-by-agency', ids.police)?.value).toBe(30)
   })
+  it('keeps the facts right when many sessions, places and marks change in one statement', async () => {
+    // Past fifty, each statement keeping the facts is planned for its values (migration 0062).
+    await t.db.tenant(world.scope, async (sql) => {
+      const { course } = await sql.one<{ course: string }>(
+        'SELECT course_id AS course FROM sessions WHERE id = $1',
+        [ids.first],
+      )
+      await sql.query(
+        `WITH made AS (
+           INSERT INTO sessions (partnership_id, course_id, format, joining_url, capacity, status, starts_at, ends_at)
+           SELECT $1, $2, 'online', 'https://meet.example.org/many', 20, 'full',
+                  timestamptz '2026-10-05 09:00Z' + n * interval '1 hour', timestamptz '2026-10-05 09:30Z' + n * interval '1 hour'
+             FROM generate_series(1, 55) n RETURNING id, starts_at, ends_at
+         )
+         INSERT INTO session_parts (partnership_id, session_id, starts_at, ends_at) SELECT $1, id, starts_at, ends_at FROM made`,
+        [world.partnership.id, course],
+      )
+      await sql.query(
+        `INSERT INTO people (partnership_id, first_name, last_name, email, agency_id, tier, status)
+         SELECT $1, 'Many', 'Person ' || n, 'many.' || n || '@example.org', $2,
+                CASE WHEN n % 2 = 0 THEN 'Delivery tier one' END, 'active'
+           FROM generate_series(1, 55) n`,
+        [world.partnership.id, ids.housing],
+      )
+      // Each person a confirmed place at a session of their own, all in one statement.
+      await sql.query(
+        `INSERT INTO applications (partnership_id, session_id, person_id, agency_id, manager_email, status, confirmed_at)
+         SELECT $1, s.id, p.id, p.agency_id, 'manager@example.org', 'confirmed', '2026-10-01'
+           FROM (SELECT id, row_number() OVER (ORDER BY starts_at) AS k FROM sessions WHERE joining_url LIKE '%/many') s
+           JOIN (SELECT id, agency_id, row_number() OVER (ORDER BY email) AS k FROM people WHERE email LIKE 'many.%') p
+             ON p.k = s.k`,
+        [world.partnership.id],
+      )
+      // Every one of them marked, in one statement: most came, every fifth did not.
+      await sql.query(
+        `INSERT INTO attendance (partnership_id, session_id, application_id, part, mark, marked_at)
+         SELECT a.partnership_id, a.session_id, a.id, 1,
+                CASE WHEN row_number() OVER (ORDER BY a.id) % 5 = 0 THEN 'absent' ELSE 'attended' END, '2026-10-05'
+           FROM applications a JOIN people p ON p.id = a.person_id WHERE p.email LIKE 'many.%'`,
+      )
+    })
+    expect(await factsAstray()).toEqual([])
+    const { row } = await quarter()
+    expect(row('attendees-by-agency', ids.housing)?.value).toBe(44)
+    // A tier changed for all of them at once moves them all.
+    await t.db.tenant(world.scope, (sql) =>
+      sql.query(`UPDATE people SET tier = 'Delivery tier two' WHERE email LIKE 'many.%'`),
+    )
+    expect(await factsAstray()).toEqual([])
+  })
 })
