@@ -137,9 +137,9 @@ export function createBookingService(deps: BookingDeps) {
             ),
           recentNoShows(sql, person.id, rules, clock.now()),
         ])
-        // Most applications need nothing once made: the policy weighs no missed sessions and
-        // the session has no waiting list yet. Their emails and the COMMIT go with them, so
-        // applying takes two round trips, where the busiest morning of the year comes.
+        // Most applications need nothing once made: the policy weighs no missed sessions (so
+        // recentNoShows asks nothing) and the session has no waiting list yet. Their emails and
+        // the COMMIT go with them, so applying takes two round trips rather than three.
         if (rules.noShowsBeforeApproval <= 0 && !joinsWaitingList(session)) {
           enqueueEmailsAtCommit(
             sql,

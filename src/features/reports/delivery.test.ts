@@ -394,6 +394,7 @@ describe('delivery figures from each session’s kept facts', () => {
     )
     expect(after.row('uptake-by-agency', ids.police)?.value).toBe(30)
   })
+
   it('keeps the facts right when many sessions, places and marks change in one statement', async () => {
     // Past fifty, each statement keeping the facts is planned for its values (migration 0062).
     await t.db.tenant(world.scope, async (sql) => {
