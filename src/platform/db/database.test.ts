@@ -1,7 +1,8 @@
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fixedClock } from '#platform/clock.ts'
 import type { TestDatabase } from '#test/support/database.ts'
-import { freshDatabase } from '#test/support/database.ts'
+import { freshDatabase, withDatabaseName } from '#test/support/database.ts'
 
 let database: TestDatabase
 let partnershipId: string
@@ -175,5 +176,40 @@ describe('a transaction that keeps its plans', () => {
     expect((await planMode(true)).mode).toBe('force_generic_plan')
     // The setting ends with the transaction: the next on the same connection plans as usual.
     for (let n = 0; n < 12; n++) expect((await planMode(false)).mode).toBe('auto')
+  })
+})
+
+// Only a server ends one connection of several: restarting, failing over, or told to.
+describe.skipIf(!process.env.DATABASE_URL)('a connection the server ends during a transaction', () => {
+  it('fails that transaction, not the process, and is never lent again', async () => {
+    const { name } = await database.db.platform((sql) =>
+      sql.one<{ name: string }>('SELECT current_database() AS name'),
+    )
+    const administrator = new pg.Client({
+      connectionString: withDatabaseName(process.env.DATABASE_URL as string, name),
+    })
+    await administrator.connect()
+    const before = (await count()).n
+    try {
+      const attempt = database.db.tenant(scope(), async (sql) => {
+        await sql.query('INSERT INTO statement_probe (n) VALUES (90)')
+        const { pid } = await sql.one<{ pid: number }>('SELECT pg_backend_pid() AS pid')
+        // Ended between statements: the server's word of it arrives while nothing is asked.
+        await administrator.query('SELECT pg_terminate_backend($1, 5000)', [pid])
+        await new Promise((resolve) => setTimeout(resolve, 50))
+        await sql.query('INSERT INTO statement_probe (n) VALUES (91)')
+      })
+      await expect(attempt).rejects.toThrow()
+    } finally {
+      await administrator.end()
+    }
+    expect((await count()).n).toBe(before)
+    // Every connection the pool lends afterwards works.
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        database.db.tenant(scope(), (sql) => sql.one<{ ok: number }>('SELECT 1 AS ok')),
+      ),
+    )
+    expect(answers.every((answer) => answer.ok === 1)).toBe(true)
   })
 })

@@ -150,6 +150,34 @@ function sender(client: pg.PoolClient, pipeline: boolean) {
 }
 
 /**
+ * A connection taken from the pool for a piece of work. While it is out, the pool no longer
+ * listens for its errors, so a server that ended it between statements (restarted, failed
+ * over, or told by an administrator to end it) raised an 'error' no one heard, and that ended
+ * the process with every request it was answering. The error is kept here instead, the work
+ * learns of it from its next statement, and the connection goes back to be thrown away rather
+ * than lent again.
+ */
+async function checkOut(pool: pg.Pool) {
+  const client = await pool.connect()
+  let broken: Error | undefined
+  const onError = (error: Error) => {
+    broken ??= error
+  }
+  client.on('error', onError)
+  return {
+    client,
+    /** Marks the connection unfit to lend again (its state is unknown). */
+    discard(error: unknown) {
+      broken ??= error instanceof Error ? error : new Error(String(error))
+    },
+    giveBack() {
+      client.off('error', onError)
+      client.release(broken)
+    },
+  }
+}
+
+/**
  * The value of a read sent along with others (`Promise.allSettled`), or its failure: the
  * reads are judged in the order the caller takes them, as if made one after another.
  */
@@ -318,11 +346,11 @@ export class Database {
     if (!this.server) return this.platform((sql) => sql.query<R>(text, values))
     if (insideTransaction.getStore())
       throw new Error('A statement was run inside a transaction: pass the transaction’s Sql along')
-    const client = await this.ownerPool.connect()
+    const out = await checkOut(this.ownerPool)
     try {
-      return await wrap(sender(client, true), true).query<R>(text, values)
+      return await wrap(sender(out.client, true), true).query<R>(text, values)
     } finally {
-      client.release()
+      out.giveBack()
     }
   }
 
@@ -388,8 +416,8 @@ export class Database {
     fn: (sql: Sql) => Promise<T>,
     sentAtOnce: boolean,
   ): Promise<T> {
-    const client = await pool.connect()
-    const send = sender(client, this.server)
+    const out = await checkOut(pool)
+    const send = sender(out.client, this.server)
     try {
       // Not awaited: the first statement of `fn` follows BEGIN on the wire. Were BEGIN itself
       // refused, that statement would have run alone; BEGIN cannot fail once it parses, and
@@ -421,10 +449,11 @@ export class Database {
       await committed
       return result
     } catch (error) {
-      await send('ROLLBACK').catch(() => {})
+      // A connection that cannot roll back is in no state to be lent again.
+      await send('ROLLBACK').catch(out.discard)
       throw error
     } finally {
-      client.release()
+      out.giveBack()
     }
   }
 
