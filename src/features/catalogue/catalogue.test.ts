@@ -205,3 +205,56 @@ describe('a long catalogue', () => {
     expect(page((await t.browser().get('/p/shropshire/courses?page=99')).body)('main h2').length).toBe(rest)
   })
 })
+
+describe('a course with many dates', () => {
+  it('shows its dates twenty a page, each page linked, and asks for interest only when none is open', async () => {
+    const jersey = systemContext(await t.partnership('jersey'), 'test')
+    const often = (
+      await t.services.courses.create(jersey, aCourse({ title: 'Run often', status: 'published' }))
+    ).id
+    for (let day = 1; day <= 45; day++) {
+      const startsAt = new Date(Date.UTC(2027, 4, day, 9)).toISOString()
+      await t.services.courseSessions.create(jersey, {
+        courseId: often,
+        startsAt,
+        endsAt: startsAt.replace('T09', 'T12'),
+        capacity: 20,
+        minimumPlaces: null,
+        format: 'online',
+        venue: null,
+        joiningUrl: 'https://meet.example.org/x',
+      })
+    }
+    // Only the last date is open for applications, and it is on the last page.
+    await t.db.platform((sql) =>
+      sql.query(
+        `UPDATE sessions SET status = CASE WHEN starts_at = (SELECT max(starts_at) FROM sessions WHERE course_id = $1)
+                                           THEN 'open' ELSE 'full' END
+          WHERE course_id = $1`,
+        [often],
+      ),
+    )
+    const visit = async (query = '') =>
+      page((await t.browser().get(`/p/jersey/courses/${often}${query}`)).body)
+    const dateCards = (p: Awaited<ReturnType<typeof visit>>) =>
+      p('.cascade-date h3')
+        .toArray()
+        .map((h) => p(h).text())
+
+    const first = await visit()
+    expect(dateCards(first)).toHaveLength(20)
+    expect(dateCards(first)[0]).toContain('1 May 2027')
+    expect(first('main').text()).toContain('45 dates, page 1 of 3.')
+    expect(first('nav.govuk-pagination').attr('aria-label')).toBe('Pages of dates')
+    expect(first('.govuk-pagination__next a').attr('href')).toBe('?page=2')
+    expect(first('main').text()).not.toContain('Register your interest')
+
+    const last = await visit('?page=3')
+    expect(dateCards(last)).toHaveLength(5)
+    expect(dateCards(last)[0]).toContain('10 June 2027')
+    expect(last('.govuk-pagination__prev a').attr('href')).toBe('?page=2')
+    // A page past the end, or not a number, shows the last or the first page, not an error.
+    expect(dateCards(await visit('?page=99'))).toEqual(dateCards(last))
+    expect(dateCards(await visit('?page=two'))).toEqual(dateCards(first))
+  })
+})

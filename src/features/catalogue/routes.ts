@@ -4,6 +4,7 @@ import { shortlistingTime } from '#features/booking/rules.ts'
 import { deliveryMethodNames } from '#features/courses/forms.ts'
 import { productTypeNames } from '#features/learning/index.ts'
 import { londonDateOf, londonDateText, londonTimeText } from '#platform/clock.ts'
+import { pagination } from '#platform/views/pagination.ts'
 import type { Services } from '#src/services.ts'
 import type { CatalogueSession } from './queries.ts'
 
@@ -17,6 +18,11 @@ const filterSchema = z.object({
     .optional()
     .catch(undefined),
 })
+
+/** The page asked for: the first for anything that is not a page number. */
+function pageOf(query: Record<string, string>): number {
+  return z.coerce.number().int().min(1).max(10_000).catch(1).parse(query.page)
+}
 
 /** Where a session stands, in words a practitioner can act on. */
 function stateOf(session: CatalogueSession, leadWeeks: number, now: Date): string {
@@ -54,8 +60,7 @@ export default async function catalogueRoutes(app: FastifyInstance, { services }
     (request, reply) =>
       reply.publicView('catalogue/views/courses.njk', async () => {
         const filter = filterSchema.parse(request.query)
-        const page = z.coerce.number().int().min(1).max(10_000).catch(1).parse(request.query.page)
-        const found = await catalogue.courses(request.params.slug, filter, page)
+        const found = await catalogue.courses(request.params.slug, filter, pageOf(request.query))
         // The pages' links keep the filter.
         const query = (n: number) =>
           `?${new URLSearchParams({ ...Object.fromEntries(Object.entries(filter).filter(([, v]) => v)), page: String(n) })}`
@@ -65,18 +70,7 @@ export default async function catalogueRoutes(app: FastifyInstance, { services }
           ...found,
           filter,
           months: nextMonths(now),
-          pagination:
-            found.pages > 1
-              ? {
-                  previous: found.page > 1 ? { href: query(found.page - 1) } : undefined,
-                  next: found.page < found.pages ? { href: query(found.page + 1) } : undefined,
-                  items: Array.from({ length: found.pages }, (_, i) => ({
-                    number: i + 1,
-                    href: query(i + 1),
-                    current: i + 1 === found.page,
-                  })),
-                }
-              : null,
+          pagination: pagination(found.page, found.pages, query),
           deliveryMethodNames,
           courses: found.courses.map((c) => ({
             ...c,
@@ -86,22 +80,25 @@ export default async function catalogueRoutes(app: FastifyInstance, { services }
       }),
   )
 
-  app.get<{ Params: { slug: string; id: string } }>(
+  app.get<{ Params: { slug: string; id: string }; Querystring: Record<string, string> }>(
     '/p/:slug/courses/:id',
     { config: { access: 'public', publicPage: true } },
     (request, reply) =>
       reply.publicView('catalogue/views/course.njk', async () => {
-        const { partnership, course, leadWeeks, now } = await catalogue.course(
+        const { partnership, course, dates, anyOpen, leadWeeks, now } = await catalogue.course(
           request.params.slug,
           request.params.id,
+          pageOf(request.query),
         )
         return {
           title: course.title,
           partnership,
           course: { ...course, sessions: course.sessions.map((s) => describe(s, leadWeeks, now)) },
+          dates,
+          pagination: pagination(dates.page, dates.pages, (n) => `?page=${n}`, 'Pages of dates'),
           deliveryMethodNames,
           // With no date open for applications, people can ask to hear when there is one.
-          interestOpen: !course.sessions.some((s) => s.status === 'open'),
+          interestOpen: !anyOpen,
           courseProducts: await services.learning.ofCourse(null, partnership.id, course.id),
           productBase: `/p/${partnership.slug}/learning`,
           productTypeNames,

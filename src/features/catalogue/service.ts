@@ -10,9 +10,13 @@ import type { Partnerships } from '#platform/partnerships.ts'
 import type { CatalogueFilter } from './queries.ts'
 import { catalogue } from './queries.ts'
 
-/** A page of the catalogue lists this many courses, each with its next few dates; the course's own page has them all. */
+/**
+ * A page of the catalogue lists this many courses, each with its next few dates; the course's
+ * own page has all its dates, this many a page.
+ */
 export const COURSES_A_PAGE = 20
 export const DATES_A_COURSE = 3
+export const DATES_A_PAGE = 20
 
 /** The public catalogue of each partnership: published courses and their upcoming sessions. */
 export function createCatalogueService(deps: {
@@ -57,7 +61,11 @@ export function createCatalogueService(deps: {
       })
     },
 
-    async course(slug: string, id: string) {
+    /**
+     * A course's page: the course with one page of its upcoming dates. A course run often can
+     * have hundreds, which on one page were a long scroll on a phone to find one.
+     */
+    async course(slug: string, id: string, page = 1) {
       const { partnership, rules } = await open(slug)
       const [course] = isUuid(id)
         ? await db.tenant({ partnershipId: partnership.id, userId: null, actor: 'public' }, (sql) =>
@@ -65,7 +73,21 @@ export function createCatalogueService(deps: {
           )
         : []
       if (!course) throw new NotFoundError('Course')
-      return { partnership, course, leadWeeks: rules.shortlistingLeadWeeks, now: clock.now() }
+      const total = course.sessions.length
+      const pages = Math.max(1, Math.ceil(total / DATES_A_PAGE))
+      const current = Math.min(Math.max(1, page), pages)
+      return {
+        partnership,
+        course: {
+          ...course,
+          sessions: course.sessions.slice((current - 1) * DATES_A_PAGE, current * DATES_A_PAGE),
+        },
+        dates: { total, page: current, pages },
+        // Whether any date, on whichever page, takes applications.
+        anyOpen: course.sessions.some((s) => s.status === 'open'),
+        leadWeeks: rules.shortlistingLeadWeeks,
+        now: clock.now(),
+      }
     },
   }
 }

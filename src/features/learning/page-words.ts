@@ -1,4 +1,5 @@
 import { sectorNames, workforceNames } from '#features/directory/page-forms.ts'
+import { pagination } from '#platform/views/pagination.ts'
 import type { LibraryFilter } from './forms.ts'
 import { PRODUCTS_A_PAGE } from './forms.ts'
 import {
@@ -35,20 +36,12 @@ export function filterQuery(filter: LibraryFilter): string {
 /** GOV.UK pagination for a list of products at `path` with this filter. */
 export function paginationOf(path: string, filter: LibraryFilter, total: number) {
   const pages = Math.max(1, Math.ceil(total / PRODUCTS_A_PAGE))
-  if (pages <= 1) return null
   const query = filterQuery(filter)
-  const href = (n: number) => `${path}${path.includes('?') ? '&' : '?'}${query ? `${query}&` : ''}page=${n}`
-  const page = Math.min(filter.page, pages)
-  return {
-    previous: page > 1 ? { href: href(page - 1) } : undefined,
-    next: page < pages ? { href: href(page + 1) } : undefined,
-    items: Array.from({ length: pages }, (_, i) => i + 1)
-      .filter((n) => n === 1 || n === pages || Math.abs(n - page) <= 2)
-      .flatMap((n, i, shown) => {
-        const gap = i > 0 && n - (shown[i - 1] as number) > 1 ? [{ ellipsis: true }] : []
-        return [...gap, { number: n, href: href(n), current: n === page }]
-      }),
-  }
+  return pagination(
+    Math.min(filter.page, pages),
+    pages,
+    (n) => `${path}${path.includes('?') ? '&' : '?'}${query ? `${query}&` : ''}page=${n}`,
+  )
 }
 
 /** A file's size in words: "240 KB", "3.4 MB". */
