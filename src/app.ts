@@ -79,7 +79,7 @@ export async function buildApp(services: Services) {
   const views = createViews({ assetUrl: siteAssets.url })
   // The timeout warning on signed-in pages counts down from the configured idle time.
   views.addGlobal('sessionTimeout', timeoutPlan(config.sessionIdleMinutes))
-  await app.register(rendering, { views })
+  await app.register(rendering, { views, verifyLayouts: config.environment === 'test' })
   await openApi(app, { publicUrl: config.publicUrl })
   installErrorHandling(app)
   await operations(app, {

@@ -3,6 +3,8 @@ import fp from 'fastify-plugin'
 import type { MenuLink } from '../views/navigation.ts'
 import { navigationFor } from '../views/navigation.ts'
 import type { Views } from '../views/nunjucks.ts'
+import type { LayoutData } from './layout-shells.ts'
+import { createLayoutShells } from './layout-shells.ts'
 import { CSRF_MARK, joined, segmentsOf, sendSegments } from './public-pages.ts'
 
 /** Sets of header links kept rendered: roles by pages, a few hundred at most in practice. */
@@ -15,7 +17,21 @@ const CONTENT_MARK = 'cascadecontentmark7q4x'
  * Adds `reply.view()`: every page gets the signed-in user, navigation and CSRF token; and
  * `reply.publicView()` for public pages whose content is kept (see public-pages.ts).
  */
-export const rendering = fp(async (app: FastifyInstance, options: { views: Views }) => {
+/** Tests render each page whole as well, and fail where the kept layout made it differ. */
+type RenderingOptions = { views: Views; verifyLayouts?: boolean }
+
+export const rendering = fp(async (app: FastifyInstance, options: RenderingOptions) => {
+  const shells = createLayoutShells(options.views)
+
+  /** The page of `template` with `data`: its content in the kept layout where it fits, else rendered whole. */
+  function pageOf(template: string, data: LayoutData & Record<string, unknown>): string {
+    if (!shells.fits(template)) return options.views.render(template, data)
+    const html = shells.page(data, options.views.render(template, { ...data, contentOnly: true }))
+    if (options.verifyLayouts && html !== options.views.render(template, data))
+      throw new Error(`${template} in its kept layout differs from the page rendered whole`)
+    return html
+  }
+
   // The header's links are the same for everyone with the same roles on the same page, and the
   // GOV.UK macro that lays them out took half the time of a signed-in page's layout: each set
   // is rendered once. Its form token is the mark, filled in with the rest of the page's.
@@ -51,7 +67,7 @@ export const rendering = fp(async (app: FastifyInstance, options: { views: Views
     function view(this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
       // Rendered with a mark where a form's token goes, filled in only when a form is there:
       // reading the token gives a new visitor their cookie, and a page without a form sets none.
-      const html = options.views.render(template, { ...shared(this), ...data })
+      const html = pageOf(template, { ...shared(this), ...data } as LayoutData & Record<string, unknown>)
       const page = html.includes(CSRF_MARK) ? html.replaceAll(CSRF_MARK, this.request.csrfToken) : html
       return this.type('text/html; charset=utf-8').send(page)
     },
@@ -85,8 +101,8 @@ export const rendering = fp(async (app: FastifyInstance, options: { views: Views
       // The layout for this visitor around the kept content; a page for visitors who are not
       // signed in is kept whole, with a mark where each one's token goes.
       const keep = request.keepPage
-      const layout = options.views.render('public-page.njk', {
-        ...shared(this),
+      const layout = pageOf('public-page.njk', {
+        ...(shared(this) as LayoutData),
         title: content.title,
         backLink: content.backLink,
         columns: content.columns,
