@@ -2,7 +2,7 @@ import { recordCharge } from '#features/charges/queries.ts'
 import { cancellationChargePence } from '#features/charges/rules.ts'
 import { rulesInForceOn } from '#features/policy/queries.ts'
 import type { Session } from '#features/sessions/queries.ts'
-import { sessionById } from '#features/sessions/queries.ts'
+import { sessionByApplication, sessionById } from '#features/sessions/queries.ts'
 import { londonDateOf, londonDateText } from '#platform/clock.ts'
 import type { Context } from '#platform/context.ts'
 import { requireRole, scopeOf } from '#platform/context.ts'
@@ -86,11 +86,17 @@ export function createPlaces(deps: BookingDeps) {
   return {
     /** One booking or application, for whoever may act on it; `mine` when it is the actor's own. */
     async booking(ctx: Context, id: string): Promise<Application & { session: Session; mine: boolean }> {
-      return db.tenant(scopeOf(ctx), async (sql) => {
-        const holder = isUuid(id) ? await placeHolderById(sql, id) : undefined
-        if (!holder || !mayActFor(ctx, holder)) throw new NotFoundError('Booking')
-        const [session, booking] = await Promise.all([sessionById(sql, holder.sessionId), bookingOf(sql, id)])
-        if (!session) throw new NotFoundError('Booking')
+      if (!isUuid(id)) throw new NotFoundError('Booking')
+      // Opened after every application and before every cancellation: who holds it, its
+      // session and the booking are read at once, in one round trip with BEGIN and COMMIT.
+      // Nothing read leaves here unless the holder is someone the actor may act for.
+      return db.read(scopeOf(ctx), async (sql) => {
+        const [holder, session, booking] = await Promise.all([
+          placeHolderById(sql, id),
+          sessionByApplication(sql, id),
+          applicationById(sql, id),
+        ])
+        if (!holder || !mayActFor(ctx, holder) || !session || !booking) throw new NotFoundError('Booking')
         return { ...booking, session, mine: holder.userId !== null && holder.userId === ctx.actor.userId }
       })
     },
@@ -153,8 +159,10 @@ export function createPlaces(deps: BookingDeps) {
           ])
           const freesPlace = heldPlace || holder.status === 'offered'
           if (holder.status !== 'waiting' && !freesPlace) {
-            // Nothing follows from it: the booking as it now is comes with the writes.
-            const [, booking] = await Promise.all([written, bookingOf(sql, holder.id)])
+            // Nothing follows from it: the booking as it now is, and the COMMIT, go with the writes.
+            const both = Promise.all([written, bookingOf(sql, holder.id)])
+            sql.commitNow()
+            const [, booking] = await both
             return { booking, sufficientNotice, chargePence }
           }
           await written

@@ -63,6 +63,16 @@ export async function sessionById(sql: Sql, id: string): Promise<Session | undef
   return row && withParts(row)
 }
 
+/** The session an application is for, read by the application: with it, not after it. */
+export async function sessionByApplication(sql: Sql, applicationId: string): Promise<Session | undefined> {
+  const row = await sql.maybeOne<Row>(
+    `SELECT ${sessionColumns} FROM applications a JOIN sessions s ON s.id = a.session_id
+       JOIN courses c ON c.id = s.course_id WHERE a.id = $1`,
+    [applicationId],
+  )
+  return row && withParts(row)
+}
+
 export async function sessionsMatching(sql: Sql, filter: SessionFilter) {
   const where = `($1::uuid IS NULL OR s.course_id = $1) AND ($2::date IS NULL OR s.ends_at >= $2::date)
     AND ($3::text IS NULL OR s.status = $3)`
