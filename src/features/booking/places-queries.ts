@@ -36,13 +36,17 @@ export function lockApplication(sql: Sql, id: string): Promise<PlaceHolder | und
   return sql.maybeOne<PlaceHolder>(`${placeHolderQuery} FOR UPDATE OF a`, [id])
 }
 
-/** The session an application is for, read after locking the session's row. */
-export async function sessionOfApplication(sql: Sql, applicationId: string): Promise<string | undefined> {
-  const row = await sql.maybeOne<{ sessionId: string }>(
-    'SELECT session_id AS "sessionId" FROM applications WHERE id = $1',
+/**
+ * Locks the session an application is for, found by the application, and gives its id: sent
+ * first of a change's statements, so the session's lock is taken before the application's.
+ */
+export async function lockSessionOfApplication(sql: Sql, applicationId: string): Promise<string | undefined> {
+  const row = await sql.maybeOne<{ id: string }>(
+    `SELECT s.id FROM sessions s
+      WHERE s.id = (SELECT a.session_id FROM applications a WHERE a.id = $1) FOR UPDATE OF s`,
     [applicationId],
   )
-  return row?.sessionId
+  return row?.id
 }
 
 export async function placesTaken(

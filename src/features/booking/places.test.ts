@@ -1,8 +1,10 @@
+import pg from 'pg'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { TestApp } from '#test/support/app.ts'
 import { TEST_NOW, testApp } from '#test/support/app.ts'
 import type { BookingWorld } from '#test/support/booking.ts'
 import { bookingWorld } from '#test/support/booking.ts'
+import { withDatabaseName } from '#test/support/database.ts'
 
 let t: TestApp
 let w: BookingWorld
@@ -249,5 +251,45 @@ describe('reminders', () => {
     expect(await t.services.booking.sendReminders(w.partnership)).toBeGreaterThanOrEqual(1)
     expect(await w.mailAbout(await w.emailOf(person), 'Reminder: Places after shortlisting')).toBeDefined()
     expect(await t.services.booking.sendReminders(w.partnership)).toBe(0)
+  })
+})
+
+// The embedded database runs one transaction at a time, so only a server can interleave two.
+describe.skipIf(!process.env.DATABASE_URL)('a booking moved to another date while it is cancelled', () => {
+  it('refuses the cancellation, rather than change it under the lock of the date it left', async () => {
+    const from = await w.session(course, '2027-05-03T09:30:00Z')
+    const to = await w.session(course, '2027-05-10T09:30:00Z')
+    const application = await w.apply(from, await w.person(police))
+    const { name } = await t.db.platform((sql) =>
+      sql.one<{ name: string }>('SELECT current_database() AS name'),
+    )
+    const other = new pg.Client({
+      connectionString: withDatabaseName(process.env.DATABASE_URL as string, name),
+    })
+    await other.connect()
+    try {
+      // Another change holds the date's lock while it moves the booking.
+      await other.query('BEGIN')
+      await other.query('SELECT 1 FROM sessions WHERE id = $1 FOR UPDATE', [from])
+      const cancelling = call('POST', `/api/v1/bookings/${application}/cancel`, {})
+      for (let waited = 0; ; waited += 20) {
+        const { rows } = await other.query(
+          `SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`,
+          [name],
+        )
+        if (rows.length) break
+        if (waited > 5000) throw new Error('the cancellation never waited for the date')
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+      await other.query('UPDATE applications SET session_id = $2 WHERE id = $1', [application, to])
+      await other.query('COMMIT')
+      const refused = await cancelling
+      expect(refused.statusCode).toBe(409)
+      expect(refused.json().detail).toContain('changed at the same moment')
+    } finally {
+      await other.end()
+    }
+    // Nothing of the cancellation stayed: the booking is on its new date, as it was.
+    expect(await statusOf(application)).toMatchObject({ status: 'applied', sessionId: to })
   })
 })

@@ -27,15 +27,15 @@ import {
   endApplication,
   insertSubstitute,
   lockApplication,
+  lockSessionOfApplication,
   placeHolderById,
   placesTaken,
-  sessionOfApplication,
   waitingList,
 } from './places-queries.ts'
 import type { Application } from './queries.ts'
 import { applicantById, applicationById, clashingCourse, hasLiveApplication } from './queries.ts'
 import { applyingRefusal } from './rules.ts'
-import { lockSession, renumberWaiting } from './shortlisting-queries.ts'
+import { renumberWaiting } from './shortlisting-queries.ts'
 import { joinsWaitingList } from './waiting-list.ts'
 
 /** The outcome of a cancellation: the booking as it now stands, whether notice was enough, and any charge. */
@@ -58,16 +58,19 @@ export function createPlaces(deps: BookingDeps) {
     ctx: Context,
     id: string,
   ): Promise<{ holder: PlaceHolder; session: Session }> {
-    const sessionId = isUuid(id) ? await sessionOfApplication(sql, id) : undefined
-    if (!sessionId) throw new NotFoundError('Booking')
-    // Sent together, in this order: the session's lock is taken first.
-    const [, holder, session] = await Promise.all([
-      lockSession(sql, sessionId),
+    if (!isUuid(id)) throw new NotFoundError('Booking')
+    // Sent together, with whatever the change reads alongside, in this order: the session's
+    // lock is taken first, then the application's, then the session is read as it now is.
+    const [locked, holder, session] = await Promise.all([
+      lockSessionOfApplication(sql, id),
       lockApplication(sql, id),
-      sessionById(sql, sessionId),
+      sessionByApplication(sql, id),
     ])
-    if (!holder || !session) throw new NotFoundError('Booking')
+    if (!locked || !holder || !session) throw new NotFoundError('Booking')
     if (!mayActFor(ctx, holder)) throw new ForbiddenError()
+    // Moved to another date between the two locks: its new session is not the one locked.
+    if (locked !== holder.sessionId || session.id !== holder.sessionId)
+      throw new ConflictError('This booking was changed at the same moment: try again')
     return { holder, session }
   }
 
