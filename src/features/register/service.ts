@@ -102,17 +102,21 @@ export function createRegisterService(deps: {
       // reads the rules of the session's day, takes the marks and settles what follows.
       // Its statements find places, marks and charges by ids given as arrays: each keeps one plan.
       const scope = { ...scopeOf(ctx), action: 'register.mark', keepPlans: true }
+      if (!isUuid(sessionId)) throw new NotFoundError('Session')
       const rows = await db.tenant(scope, async (sql) => {
-        const session = await sessionToMark(sql, ctx, sessionId)
         // One register change at a time per session, so charges and certificates follow the
-        // last: the lock is taken first of the statements sent together.
-        const [, rules, places] = await Promise.all([
-          sql.query('SELECT 1 FROM sessions WHERE id = $1 FOR UPDATE', [session.id]),
+        // last: the lock is taken before the places are read, in the same write as the check
+        // of who asks (someone refused holds it only until their transaction rolls back).
+        const [session, , places] = await Promise.all([
+          sessionToMark(sql, ctx, sessionId),
+          sql.query('SELECT 1 FROM sessions WHERE id = $1 FOR UPDATE', [sessionId]),
+          placesOf(sql, sessionId, marks.map((m) => m.personId).filter(isUuid)),
+        ])
+        const [rules, earlier] = await Promise.all([
           rulesInForceOn(sql, londonDateOf(session.startsAt)),
-          placesOf(sql, session.id, marks.map((m) => m.personId).filter(isUuid)),
+          marksOf(sql, [...places.values()]),
         ])
         const now = clock.now()
-        const earlier = await marksOf(sql, [...places.values()])
         const correcting = isCorrection(session.parts, now)
         const problems: FieldError[] = []
         const writes: { applicationId: string; part: number; mark: Mark; reason: string | null }[] = []
