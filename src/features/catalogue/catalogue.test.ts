@@ -1,5 +1,6 @@
 import { brotliDecompressSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Context } from '#platform/context.ts'
 import { systemContext } from '#platform/context.ts'
 import type { TestApp } from '#test/support/app.ts'
 import { page, testApp } from '#test/support/app.ts'
@@ -7,6 +8,20 @@ import { aCourse } from '#test/support/builders.ts'
 
 let t: TestApp
 const ids = { published: '', draft: '', jersey: '' }
+
+/** A three-hour online session from `startsAt` (09:00 UTC), or as `extra` says. */
+const session = (ctx: Context, courseId: string, startsAt: string, extra: object = {}) =>
+  t.services.courseSessions.create(ctx, {
+    courseId,
+    startsAt,
+    endsAt: startsAt.replace('T09', 'T12'),
+    capacity: 20,
+    minimumPlaces: null,
+    format: 'online',
+    venue: null,
+    joiningUrl: 'https://meet.example.org/secret-link',
+    ...extra,
+  })
 
 beforeAll(async () => {
   t = await testApp()
@@ -17,18 +32,6 @@ beforeAll(async () => {
   ids.published = await course(norfolk, 'Neglect <b>matters</b>', 'published')
   ids.draft = await course(norfolk, 'Secret draft', 'draft')
   ids.jersey = await course(jersey, 'Jersey only', 'published')
-  const session = (ctx: typeof norfolk, courseId: string, startsAt: string, extra: object = {}) =>
-    t.services.courseSessions.create(ctx, {
-      courseId,
-      startsAt,
-      endsAt: startsAt.replace('T09', 'T12'),
-      capacity: 20,
-      minimumPlaces: null,
-      format: 'online',
-      venue: null,
-      joiningUrl: 'https://meet.example.org/secret-link',
-      ...extra,
-    })
   await session(norfolk, ids.published, '2027-03-10T09:00:00Z')
   await session(norfolk, ids.published, '2027-04-14T09:00:00Z', {
     format: 'in_person',
@@ -172,16 +175,7 @@ describe('a long catalogue', () => {
       await t.services.courses.create(shropshire, aCourse({ title: 'AAA busy course', status: 'published' }))
     ).id
     for (const day of ['10', '11', '12', '15', '16'])
-      await t.services.courseSessions.create(shropshire, {
-        courseId: busy,
-        startsAt: `2027-03-${day}T09:00:00Z`,
-        endsAt: `2027-03-${day}T12:00:00Z`,
-        capacity: 20,
-        minimumPlaces: null,
-        format: 'online',
-        venue: null,
-        joiningUrl: 'https://meet.example.org/x',
-      })
+      await session(shropshire, busy, `2027-03-${day}T09:00:00Z`)
     for (let n = 1; n <= 21; n++)
       await t.services.courses.create(
         shropshire,
@@ -212,19 +206,8 @@ describe('a course with many dates', () => {
     const often = (
       await t.services.courses.create(jersey, aCourse({ title: 'Run often', status: 'published' }))
     ).id
-    for (let day = 1; day <= 45; day++) {
-      const startsAt = new Date(Date.UTC(2027, 4, day, 9)).toISOString()
-      await t.services.courseSessions.create(jersey, {
-        courseId: often,
-        startsAt,
-        endsAt: startsAt.replace('T09', 'T12'),
-        capacity: 20,
-        minimumPlaces: null,
-        format: 'online',
-        venue: null,
-        joiningUrl: 'https://meet.example.org/x',
-      })
-    }
+    for (let day = 1; day <= 45; day++)
+      await session(jersey, often, new Date(Date.UTC(2027, 4, day, 9)).toISOString())
     // Only the last date is open for applications, and it is on the last page.
     await t.db.platform((sql) =>
       sql.query(
