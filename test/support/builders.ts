@@ -1,4 +1,5 @@
 import type { CourseInput } from '#features/courses/forms.ts'
+import type { SessionInput } from '#features/sessions/forms.ts'
 import type { Sql } from '#platform/db/database.ts'
 
 /** A complete, publishable course; a test names only what it is about. */
@@ -16,6 +17,25 @@ export function aCourse(overrides: Partial<CourseInput> = {}): CourseInput {
     evaluationPlan: { impact: 'Confidence at follow-up' },
     materials: '',
     status: 'published',
+    ...overrides,
+  }
+}
+
+/** A three-hour online session of the course from `startsAt` (a 09:00 UTC time); a test names only what it is about. */
+export function anOnlineSession(
+  courseId: string,
+  startsAt: string,
+  overrides: Partial<SessionInput> = {},
+): SessionInput {
+  return {
+    courseId,
+    startsAt,
+    endsAt: startsAt.replace('T09', 'T12'),
+    capacity: 20,
+    minimumPlaces: null,
+    format: 'online',
+    venue: null,
+    joiningUrl: 'https://meet.example.org/x',
     ...overrides,
   }
 }

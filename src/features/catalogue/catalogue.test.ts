@@ -1,27 +1,21 @@
 import { brotliDecompressSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { SessionInput } from '#features/sessions/forms.ts'
 import type { Context } from '#platform/context.ts'
 import { systemContext } from '#platform/context.ts'
 import type { TestApp } from '#test/support/app.ts'
 import { page, testApp } from '#test/support/app.ts'
-import { aCourse } from '#test/support/builders.ts'
+import { aCourse, anOnlineSession } from '#test/support/builders.ts'
 
 let t: TestApp
 const ids = { published: '', draft: '', jersey: '' }
 
-/** A three-hour online session from `startsAt` (09:00 UTC), or as `extra` says. */
-const session = (ctx: Context, courseId: string, startsAt: string, extra: object = {}) =>
-  t.services.courseSessions.create(ctx, {
-    courseId,
-    startsAt,
-    endsAt: startsAt.replace('T09', 'T12'),
-    capacity: 20,
-    minimumPlaces: null,
-    format: 'online',
-    venue: null,
-    joiningUrl: 'https://meet.example.org/secret-link',
-    ...extra,
-  })
+/** An online session of the course, whose joining link must never reach the public. */
+const session = (ctx: Context, courseId: string, startsAt: string, extra: Partial<SessionInput> = {}) =>
+  t.services.courseSessions.create(
+    ctx,
+    anOnlineSession(courseId, startsAt, { joiningUrl: 'https://meet.example.org/secret-link', ...extra }),
+  )
 
 beforeAll(async () => {
   t = await testApp()

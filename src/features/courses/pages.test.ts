@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, TestApp } from '#test/support/app.ts'
 import { page, testApp } from '#test/support/app.ts'
+import { anOnlineSession } from '#test/support/builders.ts'
 
 let t: TestApp
 let admin: Browser
@@ -105,16 +106,10 @@ describe('course pages', () => {
       actor: { userId: null, label: 'test', roles: ['admin' as const], agencyIds: [] },
     }
     const session = (startsAt: string) =>
-      t.services.courseSessions.create(ctx, {
-        courseId,
-        startsAt,
-        endsAt: startsAt.replace('T09', 'T12'),
-        capacity: 20,
-        minimumPlaces: null,
-        format: 'online',
-        venue: null,
-        joiningUrl: 'https://meet.example.org/neglect',
-      })
+      t.services.courseSessions.create(
+        ctx,
+        anOnlineSession(courseId, startsAt, { joiningUrl: 'https://meet.example.org/neglect' }),
+      )
     const [first, second] = [await session('2027-05-10T09:00:00Z'), await session('2027-06-14T09:00:00Z')]
     expect([first.status, second.status]).toEqual(['draft', 'draft'])
 

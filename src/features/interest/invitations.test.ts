@@ -3,7 +3,7 @@ import type { Context } from '#platform/context.ts'
 import { systemContext } from '#platform/context.ts'
 import type { TestApp } from '#test/support/app.ts'
 import { testApp } from '#test/support/app.ts'
-import { aCourse } from '#test/support/builders.ts'
+import { aCourse, anOnlineSession } from '#test/support/builders.ts'
 
 let t: TestApp
 let norfolk: Context
@@ -13,17 +13,7 @@ const addCourse = async (ctx: Context, title: string) =>
   (await t.services.courses.create(ctx, aCourse({ title }))).id
 
 const addSession = (ctx: Context, courseId: string, startsAt: string, status?: 'draft' | 'open') =>
-  t.services.courseSessions.create(ctx, {
-    courseId,
-    startsAt,
-    endsAt: startsAt.replace('T09', 'T12'),
-    capacity: 20,
-    minimumPlaces: null,
-    format: 'online',
-    venue: null,
-    joiningUrl: 'https://meet.example.org/x',
-    ...(status ? { status } : {}),
-  })
+  t.services.courseSessions.create(ctx, anOnlineSession(courseId, startsAt, status ? { status } : {}))
 
 const register = (slug: string, courseId: string, name: string, email: string) =>
   t.services.interest.register(slug, courseId, { name, email })
