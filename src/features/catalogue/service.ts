@@ -7,6 +7,7 @@ import type { Database } from '#platform/db/database.ts'
 import { isUuid } from '#platform/db/database.ts'
 import { NotFoundError } from '#platform/errors.ts'
 import type { Partnerships } from '#platform/partnerships.ts'
+import { onePage } from '#platform/views/pagination.ts'
 import type { CatalogueFilter } from './queries.ts'
 import { catalogue } from './queries.ts'
 
@@ -42,17 +43,16 @@ export function createCatalogueService(deps: {
       const { partnership, rules } = await open(slug)
       return db.tenant({ partnershipId: partnership.id, userId: null, actor: 'public' }, async (sql) => {
         const all = await catalogue(sql, clock.now(), filter)
-        const pages = Math.max(1, Math.ceil(all.length / COURSES_A_PAGE))
-        const current = Math.min(Math.max(1, page), pages)
+        const shown = onePage(all, COURSES_A_PAGE, page)
         return {
           partnership,
           tiers: rules.tiers,
           leadWeeks: rules.shortlistingLeadWeeks,
           themes: await themesOf(sql),
           total: all.length,
-          page: current,
-          pages,
-          courses: all.slice((current - 1) * COURSES_A_PAGE, current * COURSES_A_PAGE).map((c) => ({
+          page: shown.page,
+          pages: shown.pages,
+          courses: shown.items.map((c) => ({
             ...c,
             moreDates: Math.max(0, c.sessions.length - DATES_A_COURSE),
             sessions: c.sessions.slice(0, DATES_A_COURSE),
@@ -73,16 +73,11 @@ export function createCatalogueService(deps: {
           )
         : []
       if (!course) throw new NotFoundError('Course')
-      const total = course.sessions.length
-      const pages = Math.max(1, Math.ceil(total / DATES_A_PAGE))
-      const current = Math.min(Math.max(1, page), pages)
+      const dates = onePage(course.sessions, DATES_A_PAGE, page)
       return {
         partnership,
-        course: {
-          ...course,
-          sessions: course.sessions.slice((current - 1) * DATES_A_PAGE, current * DATES_A_PAGE),
-        },
-        dates: { total, page: current, pages },
+        course: { ...course, sessions: dates.items },
+        dates: { total: course.sessions.length, page: dates.page, pages: dates.pages },
         // Whether any date, on whichever page, takes applications.
         anyOpen: course.sessions.some((s) => s.status === 'open'),
         leadWeeks: rules.shortlistingLeadWeeks,

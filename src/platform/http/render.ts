@@ -13,12 +13,13 @@ const MOST_NAVIGATIONS = 1000
 /** Where a public page's kept content goes in the layout rendered for each visitor. */
 const CONTENT_MARK = 'cascadecontentmark7q4x'
 
+/** Tests render each page whole as well, and fail where the kept layout made it differ. */
+type RenderingOptions = { views: Views; verifyLayouts?: boolean }
+
 /**
  * Adds `reply.view()`: every page gets the signed-in user, navigation and CSRF token; and
  * `reply.publicView()` for public pages whose content is kept (see public-pages.ts).
  */
-/** Tests render each page whole as well, and fail where the kept layout made it differ. */
-type RenderingOptions = { views: Views; verifyLayouts?: boolean }
 
 export const rendering = fp(async (app: FastifyInstance, options: RenderingOptions) => {
   const shells = createLayoutShells(options.views)

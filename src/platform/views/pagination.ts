@@ -31,3 +31,17 @@ export function pagination(
       }),
   }
 }
+
+/**
+ * Page `page` of `items`, `size` a page: a page before the first is the first, one past the
+ * end the last, so a stale or edited address still shows something.
+ */
+export function onePage<T>(
+  items: readonly T[],
+  size: number,
+  page: number,
+): { items: T[]; page: number; pages: number } {
+  const pages = Math.max(1, Math.ceil(items.length / size))
+  const current = Math.min(Math.max(1, page), pages)
+  return { items: items.slice((current - 1) * size, current * size), page: current, pages }
+}
